@@ -1,0 +1,64 @@
+package detectors
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+func randomString(r *rand.Rand, alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// Random secrets of small alphabets and short lengths must pass the default
+// floor: a fixed bits-per-character threshold drops many of them.
+func TestEntropyRatioKeepsRandomSecrets(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		name, alphabet string
+		n              int
+	}{
+		{"hex20", "0123456789abcdef", 20},
+		{"upperhex32", "0123456789ABCDEF", 32},
+		{"alnum18", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 18},
+		{"alnum64", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 64},
+		{"b64-88", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/", 88},
+	}
+	for _, c := range cases {
+		low := 0
+		for i := 0; i < 2000; i++ {
+			if EntropyRatio(randomString(r, c.alphabet, c.n)) < 0.8 {
+				low++
+			}
+		}
+		if low > 4 {
+			t.Errorf("%s: %d of 2000 random strings fell below 0.8", c.name, low)
+		}
+	}
+}
+
+func TestEntropyRatioRejectsPatterns(t *testing.T) {
+	for _, s := range []string{
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"abababababababababababababababab",
+		"0000000000000000000000000000000000000000",
+		"1234123412341234",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	} {
+		if r := EntropyRatio(s); r >= 0.8 {
+			t.Errorf("%q: ratio %.2f, want < 0.8", s, r)
+		}
+	}
+}
+
+func TestExpectedEntropyApproachesAlphabetLimit(t *testing.T) {
+	if e := ExpectedEntropy(4096, 16); e < 3.99 || e > 4 {
+		t.Errorf("E[H](4096,16) = %f, want about 4", e)
+	}
+	if e := ExpectedEntropy(20, 16); e > 3.8 || e < 3.3 {
+		t.Errorf("E[H](20,16) = %f, want between 3.3 and 3.8", e)
+	}
+}

@@ -1,0 +1,139 @@
+// Package detectors holds the rule table: what each kind of credential looks
+// like, the words that must stand near it, and the few checks that a regular
+// expression cannot express (checksums, key derivations, entropy).
+//
+// Rules are data. A rule names a credential (its id says the service and the
+// part, e.g. "binance-api-secret"), lists the keywords that open a search
+// window, and gives an RE2 pattern whose named group "secret" is the value.
+// Everything else — prefiltering, windows, line and column bookkeeping,
+// linking the parts of one credential — belongs to the engine.
+package detectors
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings by how much damage the credential allows.
+// The zero value means "not set" so that a validator can leave a rule's
+// severity alone.
+type Severity int
+
+const (
+	SeverityUnset Severity = iota
+	Info
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"unset", "info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < 0 || int(s) >= len(severityNames) {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads a severity name as printed by String.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames[1:] {
+		if strings.EqualFold(name, n) {
+			return Severity(i + 1), nil
+		}
+	}
+	return SeverityUnset, fmt.Errorf("unknown severity %q (want info, low, medium, high or critical)", name)
+}
+
+// MarshalText lets severities appear as words in JSON and config files.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText is the inverse of MarshalText.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Parts of a multi-part credential. Parts found near each other for the same
+// service are linked by the engine into one finding per secret.
+const (
+	PartKey        = "api-key"
+	PartSecret     = "api-secret"
+	PartPassphrase = "passphrase"
+)
+
+// Verdict is what a validator says about one candidate.
+type Verdict struct {
+	// Reject drops the candidate; Reason says why (logged at --verbose).
+	Reject bool
+	Reason string
+	// Severity, when set, replaces the rule's severity (known test material
+	// becomes Info, an encrypted key drops a level).
+	Severity Severity
+	// Note is shown to the user beside the finding: a derived address, the
+	// key type, why the severity changed.
+	Note string
+}
+
+// Rule describes one kind of secret.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity Severity
+	// Service is the company or network the credential belongs to
+	// ("binance", "aws", "bitcoin"); Exchange is set only for exchanges.
+	Service  string
+	Exchange string
+	// Part says which part of a multi-part credential this is (PartKey,
+	// PartSecret, PartPassphrase); empty for single-part secrets.
+	Part string
+
+	// Keywords are matched case-insensitively; a hit opens a window of
+	// WindowBefore lines above and WindowAfter lines below the hit in which
+	// Pattern is run. A rule with no keywords and no path keywords runs over
+	// whole chunks and must be cheap.
+	Keywords     []string
+	WindowBefore int
+	WindowAfter  int
+	// PathKeywords are matched against the lowercased, slash-separated
+	// path; a hit makes the whole chunk the window (a file named seed.txt
+	// needs no "mnemonic" inside it).
+	PathKeywords []string
+
+	// Pattern is an RE2 expression with a named group "secret".
+	Pattern string
+	// Entropy is the lowest acceptable ratio between the candidate's Shannon
+	// entropy and what a random string of the same alphabet and length is
+	// expected to score. Zero disables the check.
+	Entropy float64
+	// KeepPlaceholders turns off the shared placeholder filter for rules
+	// whose values legitimately look like prose (passphrases, mnemonics).
+	KeepPlaceholders bool
+	// Generic rules yield to any specific rule that finds the same value.
+	Generic bool
+	// Validate runs last, on candidates that passed every other filter.
+	Validate func(secret string, c Candidate) Verdict
+
+	// Advice tells a person what to do about a leak of this credential.
+	Advice string
+
+	// Examples must each produce at least one finding of this rule, and
+	// Negatives none; both are checked by a test and shown by `scan rules`.
+	Examples  []string
+	Negatives []string
+}
+
+// Candidate is the context a validator may look at besides the secret.
+type Candidate struct {
+	Path string
+	// Line is the full text of the line the secret starts on.
+	Line string
+	// Window is the text that was searched (the lines around the keyword).
+	Window string
+}
