@@ -17,8 +17,8 @@ import (
 )
 
 // Location is a span in one file version. Lines and columns are 1-based;
-// columns count characters, not bytes. EndColumn is exclusive-free: it names
-// the last character of the span, as SARIF's endColumn-1 does.
+// columns count characters, not bytes. EndColumn is one past the last
+// character of the span, as SARIF's endColumn is.
 type Location struct {
 	Path        string `json:"path"`
 	StartLine   int    `json:"start_line"`
