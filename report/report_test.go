@@ -1,0 +1,257 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// Documented example credentials: realistic shapes, revoked or never live.
+const (
+	binanceKey    = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+	binanceSecret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
+	awsKeyID      = "AKIAIOSFODNN7EXAMPLE"
+	awsSecret     = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	mnemonic      = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+	pemBody1      = "MIIEowIBAAKCAQEAx3nZmT0pQ8Zk2mWj4n7cbl9YQk5vWc2Jq3Rr1bq8t6sHf0Lw"
+	pemBody2      = "Vt5Y2kq9Xc0gP7mBfR8wLzA1sDnE3hJ6uK4iO2pQ9yT5rW7eX1cV3bN8mM0aZ2fG"
+	pemKey        = "-----BEGIN RSA PRIVATE KEY-----\n" + pemBody1 + "\n" + pemBody2 + "\n-----END RSA PRIVATE KEY-----"
+)
+
+// rawSecrets are values that must never appear in a default report.
+var rawSecrets = []string{binanceKey, binanceSecret, awsKeyID, awsSecret, mnemonic, pemBody1, pemBody2}
+
+func testRules() []detectors.Rule {
+	return []detectors.Rule{
+		{ID: "aws-access-key-id", Title: "AWS access key ID", Severity: detectors.High, Service: "aws", Part: detectors.PartKey},
+		{ID: "aws-secret-access-key", Title: "AWS secret access key", Severity: detectors.Critical, Service: "aws", Part: detectors.PartSecret},
+		{ID: "binance-api-key", Title: "Binance API key", Severity: detectors.High, Service: "binance", Exchange: "binance", Part: detectors.PartKey},
+		{ID: "binance-api-secret", Title: "Binance API secret", Severity: detectors.Critical, Service: "binance", Exchange: "binance", Part: detectors.PartSecret},
+		{ID: "github-pat", Title: "GitHub personal access token", Severity: detectors.High, Service: "github"},
+		{ID: "rsa-private-key", Title: "RSA private key", Severity: detectors.High, Generic: false,
+			Validate: func(string, detectors.Candidate) detectors.Verdict { return detectors.Verdict{} }},
+		{ID: "slack-webhook", Title: "Slack webhook URL", Severity: detectors.Medium, Service: "slack"},
+	}
+}
+
+// testFindings returns findings in the order the engine sorts them.
+func testFindings() []finding.Finding {
+	fs := []finding.Finding{
+		{
+			RuleID: "aws-secret-access-key", Title: "AWS secret access key", Severity: detectors.Critical,
+			Service: "aws", Part: detectors.PartSecret,
+			Location: finding.Location{Path: ".env", StartLine: 2, StartColumn: 23, EndLine: 2, EndColumn: 63},
+			Secret:   awsSecret,
+			Line:     "AWS_SECRET_ACCESS_KEY=" + awsSecret,
+			Parts: []finding.Part{{RuleID: "aws-access-key-id", Part: detectors.PartKey, Secret: awsKeyID,
+				Location: finding.Location{Path: ".env", StartLine: 1, StartColumn: 19, EndLine: 1, EndColumn: 39}}},
+			Commit: &finding.Commit{SHA: "3f9a1c2e7b4d5f60718293a4b5c6d7e8f9012345", Author: "Dana Ruiz", Email: "dana@example.com",
+				Date: "2025-03-14T09:26:53Z", Subject: "deploy: use " + awsKeyID + " for uploads", Pushed: true, AtHead: true},
+		},
+		{
+			RuleID: "binance-api-secret", Title: "Binance API secret", Severity: detectors.Critical,
+			Service: "binance", Exchange: "binance", Part: detectors.PartSecret,
+			Location: finding.Location{Path: "config/bot.json", StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79},
+			Secret:   binanceSecret,
+			Line:     `    "secret": "` + binanceSecret + `",`,
+			Parts: []finding.Part{{RuleID: "binance-api-key", Part: detectors.PartKey, Secret: binanceKey,
+				Location: finding.Location{Path: "config/bot.json", StartLine: 3, StartColumn: 12, EndLine: 3, EndColumn: 76}}},
+			Notes: []string{"freqtrade exchange config"},
+		},
+		{
+			RuleID: "rsa-private-key", Title: "RSA private key", Severity: detectors.High,
+			Location: finding.Location{Path: "deploy/my keys/id_rsa", StartLine: 1, StartColumn: 1, EndLine: 4, EndColumn: 30},
+			Secret:   pemKey,
+			Line:     "-----BEGIN RSA PRIVATE KEY-----",
+			Notes:    []string{"unencrypted"},
+		},
+		{
+			RuleID: "bip39-mnemonic", Title: "BIP-39 mnemonic", Severity: detectors.Critical, Service: "bitcoin",
+			// The engine left the end unset: writers must still produce a
+			// region GitHub accepts.
+			Location: finding.Location{Path: "wallet/seed.txt", StartLine: 1, StartColumn: 10},
+			Secret:   mnemonic,
+			Line:     "MNEMONIC=" + mnemonic,
+			Commit: &finding.Commit{SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", Author: "Dana Ruiz", Email: "dana@example.com",
+				Date: "2025-03-15T10:00:00Z", Subject: "wip", AtHead: true},
+		},
+	}
+	for i := range fs {
+		fs[i].Fingerprint = finding.Fingerprint(fs[i].RuleID, fs[i].Secret)
+	}
+	return fs
+}
+
+func testStats() finding.Stats {
+	return finding.Stats{
+		Files: 1204, Bytes: 18_874_368, Commits: 0, Duration: 2345 * time.Millisecond,
+		Skipped: map[string]int64{"binary": 31, "too large": 2, "symlink": 2, "ignored": 140},
+	}
+}
+
+func incompleteStats() finding.Stats {
+	s := testStats()
+	s.Warnings = []string{"vendor/blob.dat: permission denied", "missing object 9c1e2f in history"}
+	s.Incomplete = true
+	return s
+}
+
+func testOptions() Options {
+	return Options{Version: "0.3.0", Command: "dir", Rules: testRules()}
+}
+
+func write(t *testing.T, format string, fs []finding.Finding, st finding.Stats, opt Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, format, fs, st, opt); err != nil {
+		t.Fatalf("Write(%s): %v", format, err)
+	}
+	return b.String()
+}
+
+var formats = []string{"text", "json", "sarif"}
+
+// jsonUnescape undoes the escaping JSON applies to strings, so that a raw
+// secret is found in JSON output whatever characters it contains.
+func contains(format, out, secret string) bool {
+	if format == "text" {
+		return strings.Contains(out, secret) ||
+			strings.Contains(out, strings.ReplaceAll(secret, "\n", `\n`))
+	}
+	enc, _ := json.Marshal(secret)
+	return strings.Contains(out, strings.Trim(string(enc), `"`))
+}
+
+func TestSecretsRedactedByDefault(t *testing.T) {
+	for _, format := range formats {
+		t.Run(format, func(t *testing.T) {
+			out := write(t, format, testFindings(), incompleteStats(), testOptions())
+			for _, s := range rawSecrets {
+				// Redaction keeps four characters; eight must never show.
+				if contains(format, out, s) || strings.Contains(out, s[:8]) {
+					t.Errorf("output contains secret %.12s…:\n%s", s, out)
+				}
+			}
+		})
+	}
+}
+
+func TestShowSecrets(t *testing.T) {
+	opt := testOptions()
+	opt.ShowSecrets = true
+	for _, format := range formats {
+		t.Run(format, func(t *testing.T) {
+			out := write(t, format, testFindings(), testStats(), opt)
+			for _, s := range []string{binanceKey, binanceSecret, awsKeyID, awsSecret, mnemonic, pemKey} {
+				if !contains(format, out, s) {
+					t.Errorf("output lacks secret %.12s… with ShowSecrets", s)
+				}
+			}
+		})
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, format := range formats {
+		t.Run(format, func(t *testing.T) {
+			first := write(t, format, testFindings(), incompleteStats(), testOptions())
+			// Maps (skipped reasons, fingerprints) iterate in random order;
+			// several runs give them the chance to disagree.
+			for range 20 {
+				if again := write(t, format, testFindings(), incompleteStats(), testOptions()); again != first {
+					t.Fatalf("second write differs from the first")
+				}
+			}
+		})
+	}
+}
+
+func TestIncompleteInEveryFormat(t *testing.T) {
+	tests := []struct {
+		format string
+		want   string
+	}{
+		{"text", "SCAN INCOMPLETE"},
+		{"json", `"incomplete": true`},
+		{"sarif", `"executionSuccessful": false`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			for _, fs := range [][]finding.Finding{nil, testFindings()} {
+				out := write(t, tt.format, fs, incompleteStats(), testOptions())
+				if !strings.Contains(out, tt.want) {
+					t.Errorf("incomplete scan with %d findings: output lacks %q:\n%s", len(fs), tt.want, out)
+				}
+				clean := write(t, tt.format, fs, testStats(), testOptions())
+				if strings.Contains(clean, tt.want) {
+					t.Errorf("complete scan with %d findings: output has %q", len(fs), tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestWriteUnknownFormat(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, "html", testFindings(), testStats(), testOptions()); err == nil {
+		t.Fatal("Write accepted format html")
+	}
+	if b.Len() != 0 {
+		t.Errorf("Write wrote %d bytes for an unknown format", b.Len())
+	}
+}
+
+func TestCreate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no Unix permission bits")
+	}
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		existing bool
+	}{
+		{"new file", false},
+		{"existing world-readable file", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".sarif")
+			if tt.existing {
+				if err := os.WriteFile(path, []byte("an older, longer report"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, err := Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString("{}"); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if perm := fi.Mode().Perm(); perm != 0o600 {
+				t.Errorf("mode = %#o, want 0600", perm)
+			}
+			if b, _ := os.ReadFile(path); string(b) != "{}" {
+				t.Errorf("content = %q, want the old content truncated", b)
+			}
+		})
+	}
+}

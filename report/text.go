@@ -1,0 +1,309 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// maxWarnings is how many warnings the text summary lists without Verbose.
+const maxWarnings = 10
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiBoldRd = "\x1b[1;31m"
+)
+
+type painter bool
+
+func (p painter) paint(code, s string) string {
+	if !p {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func severityColor(s detectors.Severity) string {
+	switch s {
+	case detectors.Critical:
+		return ansiBoldRd
+	case detectors.High:
+		return ansiRed
+	case detectors.Medium:
+		return ansiYellow
+	case detectors.Low:
+		return ansiCyan
+	}
+	return ansiDim
+}
+
+// WriteText writes a report for people: findings grouped by file, what to do
+// about each, and a summary of what was and was not scanned.
+func WriteText(w io.Writer, findings []finding.Finding, stats finding.Stats, opt Options) error {
+	var b bytes.Buffer
+	p := painter(opt.Color)
+	rules := ruleIndex(opt.Rules)
+	lastPath, first := "", true
+	for i := range findings {
+		f := &findings[i]
+		if first || f.Path != lastPath {
+			if !first {
+				b.WriteByte('\n')
+			}
+			b.WriteString(p.paint(ansiBold, printable(f.Path)) + "\n")
+			lastPath, first = f.Path, false
+		}
+		writeTextFinding(&b, f, rules, opt, p)
+	}
+	if len(findings) > 0 {
+		b.WriteByte('\n')
+	}
+	writeTextSummary(&b, findings, stats, opt, p)
+	return flush(w, &b)
+}
+
+func writeTextFinding(b *bytes.Buffer, f *finding.Finding, rules map[string]*detectors.Rule, opt Options, p painter) {
+	const indent = "    "
+	field := func(label, value string) {
+		fmt.Fprintf(b, "%s%s %s\n", indent, p.paint(ansiDim, fmt.Sprintf("%-7s", label)), value)
+	}
+	more := func(value string) {
+		fmt.Fprintf(b, "%s%-7s %s\n", indent, "", value)
+	}
+	sev := strings.ToUpper(f.Severity.String())
+	fmt.Fprintf(b, "  %s  %s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", sev)),
+		printable(f.RuleID), printable(f.Title))
+	field("at", fmt.Sprintf("%d:%d", f.StartLine, f.StartColumn))
+	field("secret", printable(shown(f.Secret, opt)))
+	if line := shownLine(f, opt); line != "" {
+		field("line", printable(line))
+	}
+	for _, part := range f.Parts {
+		where := fmt.Sprintf("at line %d", part.Location.StartLine)
+		if part.Location.Path != "" && part.Location.Path != f.Path {
+			where = fmt.Sprintf("in %s at line %d", printable(part.Location.Path), part.Location.StartLine)
+		}
+		name := part.Part
+		if name == "" {
+			name = part.RuleID
+		}
+		field("with", fmt.Sprintf("%s %s: %s", printable(name), where, printable(shown(part.Secret, opt))))
+	}
+	for _, n := range f.Notes {
+		field("note", printable(scrub(n, f, opt)))
+	}
+	if c := f.Commit; c != nil {
+		s := shortSHA(c.SHA)
+		if c.Author != "" {
+			s += " by " + printable(c.Author)
+			if c.Email != "" {
+				s += " <" + printable(c.Email) + ">"
+			}
+		}
+		if c.Date != "" {
+			s += " on " + printable(c.Date)
+		}
+		if c.Subject != "" {
+			s += ": " + strconv.Quote(scrub(c.Subject, f, opt))
+		}
+		field("commit", s)
+		for _, line := range wrap(commitAdvice(c, kindOf(f.RuleID, f.Service, f.Exchange)), 72) {
+			if c.Pushed {
+				line = p.paint(ansiBoldRd, line)
+			}
+			more(line)
+		}
+	}
+	if opt.Verbose && f.Fingerprint != "" {
+		field("id", f.Fingerprint)
+	}
+	for i, line := range wrap(scrub(advice(f, rules), f, opt), 72) {
+		if i == 0 {
+			field("advice", printable(line))
+		} else {
+			more(printable(line))
+		}
+	}
+}
+
+func writeTextSummary(b *bytes.Buffer, findings []finding.Finding, stats finding.Stats, opt Options, p painter) {
+	var scanned []string
+	if stats.Commits > 0 {
+		scanned = append(scanned, plural(stats.Commits, "commit"))
+	}
+	scanned = append(scanned, plural(stats.Files, "file"))
+	fmt.Fprintf(b, "scanned %s (%s) in %s", strings.Join(scanned, ", "), humanBytes(stats.Bytes), humanDuration(stats.Duration))
+	if opt.Command != "" {
+		fmt.Fprintf(b, " [%s]", printable(opt.Command))
+	}
+	b.WriteString(": ")
+	if len(findings) == 0 {
+		b.WriteString(p.paint(ansiBold, "no secrets found") + "\n")
+	} else {
+		count := map[detectors.Severity]int64{}
+		for i := range findings {
+			count[findings[i].Severity]++
+		}
+		var parts []string
+		for _, s := range severities {
+			if n := count[s]; n > 0 {
+				parts = append(parts, p.paint(severityColor(s), fmt.Sprintf("%d %s", n, s)))
+			}
+		}
+		if n := count[detectors.SeverityUnset]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d unrated", n))
+		}
+		fmt.Fprintf(b, "%s (%s)\n", p.paint(ansiBold, plural(int64(len(findings)), "finding")), strings.Join(parts, ", "))
+	}
+
+	if len(stats.Skipped) > 0 {
+		reasons := make([]string, 0, len(stats.Skipped))
+		var total int64
+		for r, n := range stats.Skipped {
+			reasons = append(reasons, r)
+			total += n
+		}
+		// Most frequent first; ties by name so the line never reorders.
+		sort.Slice(reasons, func(i, j int) bool {
+			ni, nj := stats.Skipped[reasons[i]], stats.Skipped[reasons[j]]
+			if ni != nj {
+				return ni > nj
+			}
+			return reasons[i] < reasons[j]
+		})
+		for i, r := range reasons {
+			reasons[i] = fmt.Sprintf("%d %s", stats.Skipped[r], printable(r))
+		}
+		fmt.Fprintf(b, "skipped %s: %s\n", plural(total, "file"), strings.Join(reasons, ", "))
+	}
+
+	if n := len(stats.Warnings); n > 0 {
+		fmt.Fprintf(b, "%s:\n", p.paint(ansiYellow, plural(int64(n), "warning")))
+		shownN := n
+		if !opt.Verbose && n > maxWarnings {
+			shownN = maxWarnings
+		}
+		for _, w := range stats.Warnings[:shownN] {
+			fmt.Fprintf(b, "  %s\n", printable(w))
+		}
+		if shownN < n {
+			fmt.Fprintf(b, "  … %d more (--verbose lists them all)\n", n-shownN)
+		}
+	}
+	if stats.Incomplete {
+		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")
+	}
+}
+
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return plural(n, "byte")
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}
+
+// printable escapes control characters so that scanned content (a line, a
+// file name, a commit subject) cannot move the cursor or recolour the
+// terminal of the person reading the report.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\t') || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				fmt.Fprintf(&b, `\x%02x`, s[i])
+			} else {
+				b.WriteRune(r)
+			}
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteRune(r)
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			if r < 0x100 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// wrap splits text into lines of at most width runes, breaking at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wn := utf8.RuneCountInString(word)
+		if n > 0 && n+1+wn > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		if n > 0 {
+			cur.WriteByte(' ')
+			n++
+		}
+		cur.WriteString(word)
+		n += wn
+	}
+	if n > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
