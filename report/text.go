@@ -86,7 +86,7 @@ func writeTextFinding(b *bytes.Buffer, f *finding.Finding, rules map[string]*det
 	}
 	sev := strings.ToUpper(f.Severity.String())
 	fmt.Fprintf(b, "  %s  %s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", sev)),
-		printable(f.RuleID), printable(f.Title))
+		printable(f.RuleID), printable(titleOf(f)))
 	field("at", fmt.Sprintf("%d:%d", f.StartLine, f.StartColumn))
 	field("secret", printable(shown(f.Secret, opt)))
 	if line := shownLine(f, opt); line != "" {
@@ -203,6 +203,10 @@ func writeTextSummary(b *bytes.Buffer, findings []finding.Finding, stats finding
 		if shownN < n {
 			fmt.Fprintf(b, "  … %d more (--verbose lists them all)\n", n-shownN)
 		}
+	}
+	// A check that read nothing must not look like one that found nothing.
+	if stats.Files == 0 && stats.Bytes == 0 && stats.Commits == 0 && len(findings) == 0 {
+		b.WriteString(p.paint(ansiYellow, "nothing was scanned: check the paths and the commit range") + "\n")
 	}
 	if stats.Incomplete {
 		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")

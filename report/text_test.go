@@ -64,7 +64,8 @@ func TestTextNoFindings(t *testing.T) {
 		want  []string
 		not   []string
 	}{
-		{"clean", testStats(), []string{"no secrets found"}, []string{"INCOMPLETE"}},
+		{"clean", testStats(), []string{"no secrets found"}, []string{"INCOMPLETE", "nothing was scanned"}},
+		{"nothing scanned", finding.Stats{}, []string{"no secrets found", "nothing was scanned"}, []string{"INCOMPLETE"}},
 		{"incomplete", incompleteStats(), []string{"no secrets found", "2 warnings:", "permission denied", "SCAN INCOMPLETE"}, nil},
 	}
 	for _, tt := range tests {
