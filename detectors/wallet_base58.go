@@ -1,0 +1,103 @@
+package detectors
+
+import (
+	"crypto/sha256"
+	"math/big"
+)
+
+// Base58 is written out here rather than taken from a dependency: the
+// decoder runs on every candidate that looks like a key, and the Bitcoin
+// alphabet is all we need.
+
+const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+var base58Index = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for i := 0; i < len(base58Alphabet); i++ {
+		t[base58Alphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+// Base58Decode decodes the Bitcoin base58 alphabet. Leading '1's are zero
+// bytes. It reports false on any character outside the alphabet.
+func Base58Decode(s string) ([]byte, bool) {
+	zeros := 0
+	for zeros < len(s) && s[zeros] == '1' {
+		zeros++
+	}
+	// log(58)/log(256) ≈ 0.733: the decoded size never exceeds this bound.
+	out := make([]byte, (len(s)-zeros)*733/1000+1)
+	n := 0 // bytes of out in use, counted from the end
+	for i := zeros; i < len(s); i++ {
+		v := base58Index[s[i]]
+		if v < 0 {
+			return nil, false
+		}
+		carry := int(v)
+		j := 0
+		for k := len(out) - 1; (carry != 0 || j < n) && k >= 0; k-- {
+			carry += 58 * int(out[k])
+			out[k] = byte(carry)
+			carry >>= 8
+			j++
+		}
+		n = j
+	}
+	res := make([]byte, zeros+n)
+	copy(res[zeros:], out[len(out)-n:])
+	return res, true
+}
+
+// Base58Encode is the inverse of Base58Decode; notes use it to show Solana
+// public keys and tests use it to build candidates.
+func Base58Encode(b []byte) string {
+	zeros := 0
+	for zeros < len(b) && b[zeros] == 0 {
+		zeros++
+	}
+	x := new(big.Int).SetBytes(b[zeros:])
+	mod := new(big.Int)
+	base := big.NewInt(58)
+	var rev []byte
+	for x.Sign() > 0 {
+		x.DivMod(x, base, mod)
+		rev = append(rev, base58Alphabet[mod.Int64()])
+	}
+	out := make([]byte, 0, zeros+len(rev))
+	for i := 0; i < zeros; i++ {
+		out = append(out, '1')
+	}
+	for i := len(rev) - 1; i >= 0; i-- {
+		out = append(out, rev[i])
+	}
+	return string(out)
+}
+
+func doubleSHA256(b []byte) [32]byte {
+	h := sha256.Sum256(b)
+	return sha256.Sum256(h[:])
+}
+
+// Base58CheckDecode returns the payload (version bytes included) when the
+// last four bytes are the double-SHA-256 checksum of the rest.
+func Base58CheckDecode(s string) ([]byte, bool) {
+	b, ok := Base58Decode(s)
+	if !ok || len(b) < 5 {
+		return nil, false
+	}
+	payload, sum := b[:len(b)-4], b[len(b)-4:]
+	h := doubleSHA256(payload)
+	if h[0] != sum[0] || h[1] != sum[1] || h[2] != sum[2] || h[3] != sum[3] {
+		return nil, false
+	}
+	return payload, true
+}
+
+// Base58CheckEncode appends the checksum and encodes.
+func Base58CheckEncode(payload []byte) string {
+	h := doubleSHA256(payload)
+	return Base58Encode(append(append([]byte(nil), payload...), h[:4]...))
+}

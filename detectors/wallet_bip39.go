@@ -1,0 +1,231 @@
+package detectors
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/tyler-smith/go-bip39"
+	"github.com/tyler-smith/go-bip39/wordlists"
+)
+
+// Only the ASCII word lists are searched: the pattern matches [a-z] words,
+// and the accented (Spanish, French) and CJK lists would need Unicode
+// normalisation and other separators.
+type bip39List struct {
+	name  string
+	index map[string]int
+}
+
+var bip39Lists = sync.OnceValue(func() []bip39List {
+	var out []bip39List
+	for _, l := range []struct {
+		name  string
+		words []string
+	}{{"English", wordlists.English}, {"Italian", wordlists.Italian}, {"Czech", wordlists.Czech}} {
+		m := make(map[string]int, len(l.words))
+		for i, w := range l.words {
+			m[w] = i
+		}
+		out = append(out, bip39List{l.name, m})
+	}
+	return out
+})
+
+// mnemonicContext are the words that make a 12-word phrase believable:
+// at 4 checksum bits one random run of list words in 16 passes, so a bare
+// 12-word run is not enough evidence.
+var mnemonicContext = []string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"}
+
+// mnemonicPathWords mark files that hold phrases by their name alone.
+var mnemonicPathWords = []string{"seed", "mnemonic", "wallet", "recovery", "phrase", "backup"}
+
+// maxListRun caps how long a run of list words may be. Longer runs are
+// word lists or prose; sliding a 12-word window over them would find a
+// checksum-valid window every 16 tries.
+const maxListRun = 24 + maxLabelWords
+
+// maxLabelWords is how many list words may stand next to a phrase in
+// the same run ("seed phrase", "secret key", a trailing "path"). A larger
+// allowance would let a 24-word fake with a bad checksum pass through one
+// of its 12-word halves.
+const maxLabelWords = 3
+
+// Mnemonic is a checksum-valid BIP-39 phrase found in a candidate.
+type Mnemonic struct {
+	Words    []string
+	Language string
+}
+
+// Phrase is the normalised phrase: words joined by single spaces.
+func (m Mnemonic) Phrase() string { return strings.Join(m.Words, " ") }
+
+func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
+
+// FindMnemonic looks for a checksum-valid phrase of 12, 15, 18, 21 or 24
+// words in text whose words are separated by anything that is not a
+// lowercase letter (spaces, commas, quotes, brackets, list numbers).
+//
+// Only windows that start or end a maximal run of list words, and leave at
+// most maxLabelWords of it over, are tried: a label such as "seed phrase"
+// (both list words) may precede the phrase and a list word may follow it,
+// but a phrase in the middle of a long run is indistinguishable from prose.
+func FindMnemonic(text string) (Mnemonic, bool) {
+	tokens := strings.FieldsFunc(text, func(r rune) bool { return !isLower(r) })
+	if len(tokens) < 12 {
+		return Mnemonic{}, false
+	}
+	for _, l := range bip39Lists() {
+		for start := 0; start < len(tokens); {
+			if _, ok := l.index[tokens[start]]; !ok {
+				start++
+				continue
+			}
+			end := start
+			for end < len(tokens) {
+				if _, ok := l.index[tokens[end]]; !ok {
+					break
+				}
+				end++
+			}
+			if run := tokens[start:end]; len(run) >= 12 && len(run) <= maxListRun {
+				if words, ok := checksumWindow(run, l.index); ok {
+					return Mnemonic{Words: words, Language: l.name}, true
+				}
+			}
+			start = end
+		}
+	}
+	return Mnemonic{}, false
+}
+
+func checksumWindow(run []string, index map[string]int) ([]string, bool) {
+	for n := 24; n >= 12; n -= 3 {
+		if n > len(run) {
+			continue
+		}
+		if len(run)-n > maxLabelWords {
+			continue
+		}
+		for _, off := range []int{0, len(run) - n} {
+			w := run[off : off+n]
+			if bip39Checksum(w, index) && !ascending(w, index) {
+				return w, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// bip39Checksum checks that the last n/3 bits of the 11-bit word indices
+// equal the first bits of SHA-256 of the entropy before them.
+func bip39Checksum(words []string, index map[string]int) bool {
+	n := len(words)
+	if n%3 != 0 || n < 12 || n > 24 {
+		return false
+	}
+	var bits [33]byte // 24 words × 11 bits = 264 bits
+	pos := 0
+	for _, w := range words {
+		v := index[w]
+		for b := 10; b >= 0; b-- {
+			if v>>b&1 == 1 {
+				bits[pos/8] |= 0x80 >> (pos % 8)
+			}
+			pos++
+		}
+	}
+	entBytes := n * 4 / 3 // ENT/8 = (n·11·32/33)/8
+	csBits := n / 3
+	sum := sha256.Sum256(bits[:entBytes])
+	got := bits[entBytes] >> (8 - csBits)
+	want := sum[0] >> (8 - csBits)
+	return got == want
+}
+
+// ascending catches excerpts of the word list itself (it is sorted).
+func ascending(words []string, index map[string]int) bool {
+	for i := 1; i < len(words); i++ {
+		if index[words[i]] <= index[words[i-1]] {
+			return false
+		}
+	}
+	return true
+}
+
+// knownMnemonic names public test phrases: the BIP-39 vectors and the
+// Hardhat/Anvil/Ganache default.
+func knownMnemonic(words []string) (string, bool) {
+	phrase := strings.Join(words, " ")
+	switch phrase {
+	case mnemonicHardhat:
+		return "Hardhat/Anvil default mnemonic (test … junk)", true
+	case mnemonicAbandon:
+		return "BIP-39 test vector (abandon … about)", true
+	}
+	// The BIP-39 vectors repeat one word and end in a checksum word
+	// (abandon … art, zoo … wrong, legal winner thank year …); a real
+	// phrase with most words equal has negligible probability.
+	counts := map[string]int{}
+	maxc := 0
+	for _, w := range words {
+		counts[w]++
+		maxc = max(maxc, counts[w])
+	}
+	if maxc >= len(words)/2 {
+		return "BIP-39 test-vector pattern (one word repeated)", true
+	}
+	for _, v := range bip39Vectors {
+		if phrase == v {
+			return "BIP-39 test vector", true
+		}
+	}
+	return "", false
+}
+
+var bip39Vectors = []string{
+	"legal winner thank year wave sausage worth useful legal winner thank yellow",
+	"letter advice cage absurd amount doctor acoustic avoid letter advice cage above",
+}
+
+func containsAnyFold(s string, words []string) (string, bool) {
+	ls := strings.ToLower(s)
+	for _, w := range words {
+		if strings.Contains(ls, w) {
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// validateMnemonic is the bip39-mnemonic validator.
+func validateMnemonic(secret string, c Candidate) Verdict {
+	m, ok := FindMnemonic(secret)
+	if !ok {
+		return Verdict{Reject: true, Reason: "no checksum-valid BIP-39 phrase of 12–24 words"}
+	}
+	n := len(m.Words)
+	if n == 12 {
+		// The phrase itself may contain "seed" or "phrase" (list words);
+		// only the text around it counts as context.
+		around := strings.Replace(c.Window, secret, " ", 1)
+		if _, ok := containsAnyFold(around, mnemonicContext); !ok {
+			if _, ok := containsAnyFold(c.Path, mnemonicPathWords); !ok {
+				return Verdict{Reject: true, Reason: "12 checksum-valid words without a mnemonic/seed/phrase context word or wallet file name (1 in 16 random runs passes)"}
+			}
+		}
+	}
+	if reason, ok := knownMnemonic(m.Words); ok {
+		return Verdict{Severity: Info, Reason: "well-known test material: " + reason, Note: "well-known test material: " + reason}
+	}
+	note := fmt.Sprintf("%d-word BIP-39 mnemonic (%s word list, checksum valid)", n, m.Language)
+	if m.Language == "English" {
+		seed := bip39.NewSeed(m.Phrase(), "")
+		k := hdMaster(seed).path(44+hardened, 60+hardened, 0+hardened, 0, 0)
+		if priv, ok := secpScalar(k.key[:]); ok {
+			note += "; first Ethereum account without passphrase: " + EthereumAddress(priv)
+		}
+	}
+	return Verdict{Note: note}
+}

@@ -1,0 +1,415 @@
+package detectors
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tyler-smith/go-bip39"
+	"github.com/tyler-smith/go-bip39/wordlists"
+)
+
+func TestBase58(t *testing.T) {
+	for _, tc := range []struct {
+		hex, b58 string
+	}{
+		{"", ""},
+		{"00", "1"},
+		{"0000", "11"},
+		{"61", "2g"},
+		{"626262", "a3gV"},
+		{"00010966776006953d5567439e5e39f86a0d273beed61967f6", "16UwLL9Risc3QfPqBUvKofHmBQ7wMtjvM"},
+	} {
+		b, _ := hex.DecodeString(tc.hex)
+		if got := Base58Encode(b); got != tc.b58 {
+			t.Errorf("Base58Encode(%s) = %q, want %q", tc.hex, got, tc.b58)
+		}
+		got, ok := Base58Decode(tc.b58)
+		if !ok || !bytes.Equal(got, b) {
+			t.Errorf("Base58Decode(%q) = %x, %v; want %s", tc.b58, got, ok, tc.hex)
+		}
+	}
+	if _, ok := Base58Decode("0OIl"); ok {
+		t.Error("Base58Decode accepted characters outside the alphabet")
+	}
+	for i := range 200 {
+		b := fakeBytes(fmt.Sprint("b58-", i), i%90)
+		if i%7 == 0 && len(b) > 2 {
+			b[0], b[1] = 0, 0
+		}
+		got, ok := Base58Decode(Base58Encode(b))
+		if !ok || !bytes.Equal(got, b) {
+			t.Fatalf("round trip of %x gave %x", b, got)
+		}
+	}
+	if _, ok := Base58CheckDecode(corrupt(Base58CheckEncode(fakeBytes("chk", 33)))); ok {
+		t.Error("Base58CheckDecode accepted a corrupted string")
+	}
+}
+
+// The checksum is written out here; go-bip39 is the reference.
+func TestBIP39ChecksumMatchesLibrary(t *testing.T) {
+	idx := bip39Lists()[0].index
+	for _, n := range []int{12, 15, 18, 21, 24} {
+		for i := range 64 {
+			m := FakeMnemonic(fmt.Sprint("cs-", n, "-", i), n)
+			w := strings.Fields(m)
+			if !bip39Checksum(w, idx) {
+				t.Fatalf("valid %d-word phrase rejected: %s", n, m)
+			}
+			// Replace the last word: the result is valid for 1 in 2^(n/3)
+			// choices, and both implementations must agree on each.
+			w[n-1] = bip39.GetWordList()[(i*37)%2048]
+			if got, want := bip39Checksum(w, idx), bip39.IsMnemonicValid(strings.Join(w, " ")); got != want {
+				t.Fatalf("checksum(%q) = %v, go-bip39 says %v", w, got, want)
+			}
+		}
+	}
+}
+
+func TestFindMnemonic(t *testing.T) {
+	m12 := FakeMnemonic("find-12", 12)
+	m24 := FakeMnemonic("find-24", 24)
+	w24 := strings.Fields(m24)
+	for _, tc := range []struct {
+		name, text, want string
+	}{
+		{"plain", m12, m12},
+		{"json array", `["` + strings.Join(w24, `", "`) + `"]`, m24},
+		{"numbered lines", numbered(w24, "\n"), m24},
+		{"numbered inline", numbered(strings.Fields(m12), " "), m12},
+		{"label of list words before", "seed phrase " + m12, m12},
+		{"list word after", m12 + " path", m12},
+		{"comma separated", strings.ReplaceAll(m24, " ", ","), m24},
+		{"bad checksum", badChecksumMnemonic("find-bad", 12), ""},
+		{"eleven words", strings.Join(strings.Fields(m12)[:11], " "), ""},
+		{"sorted word list excerpt", strings.Join(bip39.GetWordList()[:24], " "), ""},
+		{"long run", strings.Repeat(m12+" ", 3), ""},
+		{"italian", FakeMnemonicIn("it", 12, wordlists.Italian), FakeMnemonicIn("it", 12, wordlists.Italian)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, ok := FindMnemonic(tc.text)
+			if got := m.Phrase(); ok != (tc.want != "") || got != tc.want {
+				t.Errorf("FindMnemonic = %q, %v; want %q", got, ok, tc.want)
+			}
+		})
+	}
+}
+
+// FakeMnemonicIn builds a phrase in another word list.
+func FakeMnemonicIn(label string, n int, list []string) string {
+	return encodeMnemonic(fakeBytes(label, n*4/3), list)
+}
+
+func TestValidateMnemonic(t *testing.T) {
+	m12 := FakeMnemonic("v-12", 12)
+	m24 := FakeMnemonic("v-24", 24)
+	for _, tc := range []struct {
+		name, secret string
+		c            Candidate
+		reject       bool
+		sev          Severity
+	}{
+		{"12 with context", m12, Candidate{Window: "MNEMONIC=\"" + m12 + "\""}, false, SeverityUnset},
+		{"12 without context", m12, Candidate{Window: "const quiz = \"" + m12 + "\""}, true, 0},
+		{"12 with wallet-ish path", m12, Candidate{Path: "backups/Wallet.txt", Window: m12}, false, SeverityUnset},
+		{"24 without context", m24, Candidate{Window: m24}, false, SeverityUnset},
+		{"hardhat", mnemonicHardhat, Candidate{Window: "mnemonic: \"" + mnemonicHardhat + "\""}, false, Info},
+		{"abandon about", mnemonicAbandon, Candidate{Window: "seed: " + mnemonicAbandon}, false, Info},
+		{"bip39 vector", "legal winner thank year wave sausage worth useful legal winner thank yellow", Candidate{Window: "mnemonic"}, false, Info},
+		{"bad checksum", badChecksumMnemonic("v-bad", 24), Candidate{Window: "seed"}, true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := validateMnemonic(tc.secret, tc.c)
+			if v.Reject != tc.reject || (!v.Reject && v.Severity != tc.sev) {
+				t.Errorf("verdict %+v; want reject=%v severity=%v", v, tc.reject, tc.sev)
+			}
+			if tc.sev == Info && !strings.Contains(v.Note, "test") {
+				t.Errorf("Info verdict must say why: %+v", v)
+			}
+		})
+	}
+	v := validateMnemonic(m24, Candidate{})
+	if !regexp.MustCompile(`0x[0-9a-fA-F]{40}`).MatchString(v.Note) {
+		t.Errorf("note should show the first Ethereum address: %q", v.Note)
+	}
+}
+
+func TestKnownKeysDerived(t *testing.T) {
+	// Hardhat/Anvil accounts #0 and #1, as printed by `npx hardhat node`.
+	for i, tc := range []struct{ key, addr string }{
+		{"ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"},
+		{"59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"},
+	} {
+		b, _ := hex.DecodeString(tc.key)
+		reason, ok := knownTestKey(b)
+		if !ok || !strings.Contains(reason, fmt.Sprintf("#%d", i)) {
+			t.Errorf("hardhat key #%d not recognised: %q", i, reason)
+		}
+		priv, _ := secpScalar(b)
+		if got := EthereumAddress(priv); got != tc.addr {
+			t.Errorf("address of hardhat #%d = %s, want %s", i, got, tc.addr)
+		}
+	}
+	if _, ok := knownTestKey(fakeScalar("not known")); ok {
+		t.Error("a random key was taken for test material")
+	}
+}
+
+func TestValidateWIF(t *testing.T) {
+	for _, tc := range []struct {
+		name, secret string
+		reject       bool
+		sev          Severity
+		note         string
+	}{
+		// Bitcoin wiki "Wallet import format" example.
+		{"wiki example", "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ", false, Info, "wiki"},
+		{"compressed mainnet", FakeWIF("w1", 0x80, true), false, SeverityUnset, "mainnet WIF private key (compressed), legacy address 1"},
+		{"uncompressed mainnet", FakeWIF("w2", 0x80, false), false, SeverityUnset, "uncompressed"},
+		{"testnet", FakeWIF("w3", 0xef, true), false, High, "testnet"},
+		{"bad checksum", corrupt(FakeWIF("w1", 0x80, true)), true, 0, ""},
+		{"litecoin version", Base58CheckEncode(append([]byte{0xb0}, fakeScalar("ltc")...)), true, 0, ""},
+		{"compressed flag wrong", Base58CheckEncode(append(append([]byte{0x80}, fakeScalar("f")...), 2)), true, 0, ""},
+		{"key ≥ n", Base58CheckEncode(append([]byte{0x80}, bytes.Repeat([]byte{0xff}, 32)...)), true, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := validateWIF(tc.secret, Candidate{})
+			if v.Reject != tc.reject || (!v.Reject && (v.Severity != tc.sev || !strings.Contains(v.Note, tc.note))) {
+				t.Errorf("verdict %+v; want reject=%v severity=%v note~%q", v, tc.reject, tc.sev, tc.note)
+			}
+		})
+	}
+}
+
+func TestValidateXprv(t *testing.T) {
+	for _, tc := range []struct {
+		name, secret string
+		reject       bool
+		sev          Severity
+	}{
+		// BIP-32 test vector 1: master (public material) and m/0H.
+		{"bip32 vector master", "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi", false, Info},
+		{"bip32 vector m/0H", "xprv9uHRZZhk6KAJC1avXpDAp4MDc3sQKNxDiPvvkX8Br5ngLNv1TxvUxt4cV1rGL5hj6KCesnDYUhd7oWgT11eZG7XnxHrnYeSvkzY7d2bhkJ7", false, SeverityUnset},
+		{"zprv", FakeExtendedKey("z", 0x04b2430c, true), false, SeverityUnset},
+		{"Yprv", FakeExtendedKey("Y", 0x0295b005, true), false, SeverityUnset},
+		{"vprv testnet", FakeExtendedKey("v", 0x045f18bc, true), false, High},
+		{"xpub", FakeExtendedKey("x", 0x0488b21e, false), true, 0},
+		{"corrupt", corrupt(FakeExtendedKey("x", 0x0488ade4, true)), true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := validateXprv(tc.secret, Candidate{})
+			if v.Reject != tc.reject || (!v.Reject && v.Severity != tc.sev) {
+				t.Errorf("verdict %+v; want reject=%v severity=%v", v, tc.reject, tc.sev)
+			}
+		})
+	}
+	// Every private version must produce the prefix the pattern expects.
+	for ver, x := range xprvVersions {
+		if s := FakeExtendedKey("p", ver, true); !strings.HasPrefix(s, x.prefix) || len(s) != 111 {
+			t.Errorf("version %08x encodes as %q, want prefix %s and 111 characters", ver, s[:4], x.prefix)
+		}
+	}
+}
+
+func TestValidateEVMKey(t *testing.T) {
+	k := FakeEVMKey("evm")
+	for _, tc := range []struct {
+		name, secret, line, window string
+		reject                     bool
+		sev                        Severity
+	}{
+		{"env", k, "PRIVATE_KEY=" + k, "", false, SeverityUnset},
+		{"no 0x", k[2:], "--private-key " + k[2:], "", false, SeverityUnset},
+		{"hardhat array line", k, `    "` + k + `",`, "accounts: [\n    \"" + k + "\",", false, SeverityUnset},
+		{"hardhat default", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "", false, Info},
+		{"web3 docs", "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", "privateKeyToAccount('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318')", "", false, Info},
+		{"tx hash", k, `"tx_hash": "` + k + `"`, "PRIVATE_KEY=x", true, 0},
+		{"block hash", k, "blockHash: " + k, "privateKey", true, 0},
+		{"sha256sum", k[2:], k[2:] + "  wallet.tar.gz", "private key", true, 0},
+		{"no context", k, `  "` + k + `",`, "accounts = load()", true, 0},
+		{"zero", "0x" + strings.Repeat("0", 64), "PRIVATE_KEY=0x" + strings.Repeat("0", 64), "", true, 0},
+		{"over n", "0x" + strings.Repeat("f", 64), "PRIVATE_KEY=0x" + strings.Repeat("f", 64), "", true, 0},
+		{"low entropy", "0x" + strings.Repeat("deadbeef", 8), "PRIVATE_KEY=0x" + strings.Repeat("deadbeef", 8), "", true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := tc.window
+			if w == "" {
+				w = tc.line
+			}
+			v := validateEVMKey(tc.secret, Candidate{Line: tc.line, Window: w})
+			if v.Reject != tc.reject || (!v.Reject && v.Severity != tc.sev) {
+				t.Errorf("verdict %+v; want reject=%v severity=%v", v, tc.reject, tc.sev)
+			}
+			if !v.Reject && !strings.Contains(v.Note, "0x") {
+				t.Errorf("note lacks the address: %q", v.Note)
+			}
+		})
+	}
+	// Random keys must clear the entropy floor.
+	for i := range 2000 {
+		h := hex.EncodeToString(fakeScalar(fmt.Sprint("e", i)))
+		if r := EntropyRatio(h); r < 0.8 {
+			t.Fatalf("random key %s has entropy ratio %.3f", h, r)
+		}
+	}
+}
+
+func TestValidateSolana(t *testing.T) {
+	kp := FakeSolanaKeypair("sol")
+	bad := append([]byte(nil), kp...)
+	bad[40] ^= 1
+	if v := validateSolanaJSON(strings.Trim(solanaJSON(kp, ", "), "[]"), Candidate{}); v.Reject || !strings.Contains(v.Note, Base58Encode(kp[32:])) {
+		t.Errorf("keypair: %+v", v)
+	}
+	if v := validateSolanaJSON(strings.Trim(solanaJSON(bad, ","), "[]"), Candidate{}); !v.Reject {
+		t.Errorf("mismatched keypair accepted: %+v", v)
+	}
+	if v := validateSolanaJSON(strings.Repeat("300,", 63)+"1", Candidate{}); !v.Reject {
+		t.Errorf("values over 255 accepted: %+v", v)
+	}
+	if v := validateSolanaBase58(Base58Encode(kp), Candidate{}); v.Reject {
+		t.Errorf("base58 keypair rejected: %+v", v)
+	}
+	for _, s := range []string{Base58Encode(bad), Base58Encode(kp[32:]), Base58Encode(fakeBytes("sig", 64))} {
+		if v := validateSolanaBase58(s, Candidate{}); !v.Reject {
+			t.Errorf("%s accepted: %+v", s, v)
+		}
+	}
+}
+
+func TestValidateKeystore(t *testing.T) {
+	ex := walletExamples()
+	ct := regexp.MustCompile(`"ciphertext" ?: ?"([0-9a-f]+)"`)
+	for _, tc := range []struct {
+		name, window string
+		reject       bool
+		sev          Severity
+	}{
+		{"utc file", ex.keystore[0], false, Medium},
+		{"password nearby", ex.keystore[1], false, High},
+		{"spec vector", ex.keystore[2], false, Info},
+		{"no kdf", ex.keystoreNeg[0], true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			secret := ct.FindStringSubmatch(tc.window)[1]
+			v := validateKeystore(secret, Candidate{Window: tc.window})
+			if v.Reject != tc.reject || (!v.Reject && v.Severity != tc.sev) {
+				t.Errorf("verdict %+v; want reject=%v severity=%v", v, tc.reject, tc.sev)
+			}
+		})
+	}
+}
+
+// simulate applies the engine's documented semantics to one snippet, so
+// that Examples and Negatives can be checked before the engine exists.
+func simulate(t *testing.T, r Rule, path, text string) []Verdict {
+	t.Helper()
+	re := regexp.MustCompile(r.Pattern)
+	lines := strings.SplitAfter(text, "\n")
+	var windows []string
+	lpath := strings.ToLower(path)
+	for _, pk := range r.PathKeywords {
+		if strings.Contains(lpath, pk) {
+			windows = append(windows, text)
+			break
+		}
+	}
+	if windows == nil {
+		for i, l := range lines {
+			if _, ok := containsAnyFold(l, r.Keywords); ok {
+				lo, hi := max(0, i-r.WindowBefore), min(len(lines), i+r.WindowAfter+1)
+				windows = append(windows, strings.Join(lines[lo:hi], ""))
+			}
+		}
+	}
+	var out []Verdict
+	for _, w := range windows {
+		for _, m := range re.FindAllStringSubmatchIndex(w, -1) {
+			g := re.SubexpIndex("secret")
+			secret := w[m[2*g]:m[2*g+1]]
+			start := strings.LastIndex(w[:m[2*g]], "\n") + 1
+			end := strings.IndexByte(w[start:], '\n')
+			if end < 0 {
+				end = len(w) - start
+			}
+			if r.Entropy > 0 && EntropyRatio(secret) < r.Entropy {
+				continue
+			}
+			v := r.Validate(secret, Candidate{Path: path, Line: w[start : start+end], Window: w})
+			if !v.Reject {
+				if v.Severity == SeverityUnset {
+					v.Severity = r.Severity
+				}
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func TestWalletRuleExamples(t *testing.T) {
+	ids := map[string]bool{}
+	for _, r := range walletRules() {
+		if ids[r.ID] {
+			t.Errorf("duplicate id %s", r.ID)
+		}
+		ids[r.ID] = true
+		if r.Title == "" || r.Advice == "" || r.Service == "" || r.Validate == nil || len(r.Examples) == 0 || len(r.Negatives) == 0 {
+			t.Errorf("%s: incomplete rule", r.ID)
+		}
+		if r.Severity != Critical && r.ID != "ethereum-keystore" {
+			t.Errorf("%s: wallet secrets are critical", r.ID)
+		}
+		for i, ex := range r.Examples {
+			if len(simulate(t, r, "snippet.txt", ex)) == 0 {
+				t.Errorf("%s: example %d not found:\n%s", r.ID, i, ex)
+			}
+		}
+		for i, ex := range r.Negatives {
+			if vs := simulate(t, r, "snippet.txt", ex); len(vs) != 0 {
+				t.Errorf("%s: negative %d found (%+v):\n%s", r.ID, i, vs, ex)
+			}
+		}
+	}
+	for _, id := range []string{"bip39-mnemonic", "bitcoin-wif-private-key", "bitcoin-extended-private-key",
+		"ethereum-private-key", "solana-keypair", "solana-private-key", "ethereum-keystore"} {
+		if !ids[id] {
+			t.Errorf("missing rule %s", id)
+		}
+	}
+}
+
+// Known test material must come out as Info, not disappear.
+func TestWalletExamplesInfo(t *testing.T) {
+	rules := map[string]Rule{}
+	for _, r := range walletRules() {
+		rules[r.ID] = r
+	}
+	for _, tc := range []struct {
+		id, text string
+	}{
+		{"bip39-mnemonic", "seed: " + mnemonicAbandon},
+		{"bip39-mnemonic", "accounts: { mnemonic: \"" + mnemonicHardhat + "\" }"},
+		{"ethereum-private-key", "PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"},
+	} {
+		vs := simulate(t, rules[tc.id], "x.txt", tc.text)
+		if len(vs) != 1 || vs[0].Severity != Info {
+			t.Errorf("%s on %q: %+v, want one Info finding", tc.id, tc.text, vs)
+		}
+	}
+	// Path keywords stand in for context: a bare id.json and seed.txt.
+	kp := FakeSolanaKeypair("bare")
+	if vs := simulate(t, rules["solana-keypair"], "home/.config/solana/id.json", solanaJSON(kp, ",")); len(vs) != 1 {
+		t.Errorf("bare id.json: %+v", vs)
+	}
+	if vs := simulate(t, rules["bip39-mnemonic"], "notes/seed.txt", FakeMnemonic("bare", 12)); len(vs) != 1 {
+		t.Errorf("bare seed.txt: %+v", vs)
+	}
+	if vs := simulate(t, rules["bip39-mnemonic"], "notes/todo.txt", "wallet: "+FakeMnemonic("bare", 12)); len(vs) != 0 {
+		t.Errorf("12 words with only 'wallet' near: %+v", vs)
+	}
+}

@@ -1,0 +1,269 @@
+package detectors
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/ripemd160" //nolint:staticcheck // Bitcoin addresses are defined with RIPEMD-160.
+)
+
+// knownVerdict turns a match against public test material into an Info
+// finding that still says what was found.
+func knownVerdict(reason, note string) Verdict {
+	r := "well-known test material: " + reason
+	if note != "" {
+		r += "; " + note
+	}
+	return Verdict{Severity: Info, Reason: r, Note: r}
+}
+
+func p2pkhAddress(pub []byte, version byte) string {
+	s := sha256.Sum256(pub)
+	r := ripemd160.New()
+	r.Write(s[:])
+	return Base58CheckEncode(append([]byte{version}, r.Sum(nil)...))
+}
+
+// validateWIF is the bitcoin-wif-private-key validator.
+func validateWIF(secret string, _ Candidate) Verdict {
+	b, ok := Base58CheckDecode(secret)
+	if !ok {
+		return Verdict{Reject: true, Reason: "not base58check"}
+	}
+	var net string
+	var addrVersion byte
+	switch b[0] {
+	case 0x80:
+		net, addrVersion = "mainnet", 0x00
+	case 0xef:
+		net, addrVersion = "testnet", 0x6f
+	default:
+		return Verdict{Reject: true, Reason: fmt.Sprintf("version byte 0x%02x is not a Bitcoin WIF", b[0])}
+	}
+	compressed := false
+	switch {
+	case len(b) == 33:
+	case len(b) == 34 && b[33] == 0x01:
+		compressed = true
+	default:
+		return Verdict{Reject: true, Reason: "payload length is not a WIF key"}
+	}
+	priv, ok := secpScalar(b[1:33])
+	if !ok {
+		return Verdict{Reject: true, Reason: "not a valid secp256k1 scalar"}
+	}
+	pub := priv.PubKey().SerializeUncompressed()
+	kind := "uncompressed"
+	if compressed {
+		pub, kind = priv.PubKey().SerializeCompressed(), "compressed"
+	}
+	note := fmt.Sprintf("%s WIF private key (%s), legacy address %s", net, kind, p2pkhAddress(pub, addrVersion))
+	if reason, ok := knownTestKey(b[1:33]); ok {
+		return knownVerdict(reason, note)
+	}
+	v := Verdict{Note: note}
+	if net == "testnet" {
+		// A testnet encoding holds no mainnet coins by itself, but the same
+		// scalar controls mainnet funds when a developer reuses the key.
+		v.Severity = High
+		v.Note += "; testnet encoding — the same key controls mainnet coins if reused"
+	}
+	return v
+}
+
+type xprvVersion struct {
+	prefix, use string
+	testnet     bool
+}
+
+// SLIP-132 private versions. Public versions are absent on purpose: an
+// xpub exposes balances, not funds.
+var xprvVersions = map[uint32]xprvVersion{
+	0x0488ade4: {"xprv", "BIP-32/BIP-44 legacy", false},
+	0x049d7878: {"yprv", "BIP-49 P2WPKH-in-P2SH", false},
+	0x04b2430c: {"zprv", "BIP-84 native SegWit", false},
+	0x0295b005: {"Yprv", "multisig P2WSH-in-P2SH", false},
+	0x02aa7a99: {"Zprv", "multisig native P2WSH", false},
+	0x04358394: {"tprv", "testnet BIP-32/BIP-44", true},
+	0x044a4e28: {"uprv", "testnet BIP-49", true},
+	0x045f18bc: {"vprv", "testnet BIP-84", true},
+	0x024285b5: {"Uprv", "testnet multisig P2WSH-in-P2SH", true},
+	0x02575048: {"Vprv", "testnet multisig P2WSH", true},
+}
+
+// validateXprv is the bitcoin-extended-private-key validator.
+func validateXprv(secret string, _ Candidate) Verdict {
+	b, ok := Base58CheckDecode(secret)
+	if !ok {
+		return Verdict{Reject: true, Reason: "not base58check"}
+	}
+	if len(b) != 78 {
+		return Verdict{Reject: true, Reason: "payload is not 78 bytes"}
+	}
+	ver, ok := xprvVersions[binary.BigEndian.Uint32(b[:4])]
+	if !ok {
+		return Verdict{Reject: true, Reason: "unknown extended private key version"}
+	}
+	if ver.prefix != secret[:4] {
+		return Verdict{Reject: true, Reason: "prefix does not match version bytes"}
+	}
+	depth, fingerprint, child := b[4], binary.BigEndian.Uint32(b[5:9]), binary.BigEndian.Uint32(b[9:13])
+	if depth == 0 && (fingerprint != 0 || child != 0) {
+		return Verdict{Reject: true, Reason: "master key with a parent fingerprint or child number"}
+	}
+	if b[45] != 0 {
+		return Verdict{Reject: true, Reason: "key data does not start with 0x00"}
+	}
+	if _, ok := secpScalar(b[46:78]); !ok {
+		return Verdict{Reject: true, Reason: "not a valid secp256k1 scalar"}
+	}
+	scope := fmt.Sprintf("depth %d", depth)
+	if depth == 0 {
+		scope = "master key: every address of the wallet"
+	}
+	note := fmt.Sprintf("%s extended private key (%s), %s", ver.prefix, ver.use, scope)
+	if reason, ok := knownTestKey(b[46:78]); ok {
+		return knownVerdict(reason, note)
+	}
+	v := Verdict{Note: note}
+	if ver.testnet {
+		v.Severity = High
+		v.Note += "; testnet encoding — the same tree controls mainnet coins if the seed is reused"
+	}
+	return v
+}
+
+var (
+	// hashWords mark lines whose 64-hex values are digests or identifiers.
+	hashWords = regexp.MustCompile(`(?i)hash|txid|tx_id|transaction|block|sha-?256|sha3|keccak|checksum|digest|merkle|commit|topic|bytecode|salt|nonce|signature|root|integrity|pubkey|public|ciphertext|\bmac\b|\biv\b|slot|etag`)
+	// keyWords mark lines that name a private key outright.
+	keyWords      = []string{"priv", "secret", "signer", "wallet(", "from_key", "fromkey", "deployer", "pk="}
+	sha256sumLine = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
+	// evmContext is what the window must hold when the key's own line
+	// names nothing (hardhat accounts arrays span lines).
+	evmContext = regexp.MustCompile(`(?i)private[_\- ]?key|priv_?key|secret[_-]?key|accounts\s*:\s*\[|--private-key`)
+)
+
+// validateEVMKey is the ethereum-private-key validator.
+func validateEVMKey(secret string, c Candidate) Verdict {
+	h := strings.TrimPrefix(strings.TrimPrefix(secret, "0x"), "0X")
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != 32 {
+		return Verdict{Reject: true, Reason: "not 32 bytes of hex"}
+	}
+	line := strings.ToLower(c.Line)
+	if sha256sumLine.MatchString(line) {
+		return Verdict{Reject: true, Reason: "sha256sum output (digest and file name)"}
+	}
+	_, keyish := containsAnyFold(line, keyWords)
+	if w := hashWords.FindString(line); w != "" && !keyish {
+		return Verdict{Reject: true, Reason: fmt.Sprintf("line names a hash or public value (%q)", w)}
+	}
+	if !keyish && !evmContext.MatchString(c.Window) {
+		return Verdict{Reject: true, Reason: "no private-key context near the value"}
+	}
+	priv, ok := secpScalar(b)
+	if !ok {
+		return Verdict{Reject: true, Reason: "not a valid secp256k1 scalar"}
+	}
+	note := "EVM private key for address " + EthereumAddress(priv)
+	if reason, ok := knownTestKey(b); ok {
+		return knownVerdict(reason, note)
+	}
+	// Random hex scores about 1; this only drops patterned fillers that
+	// the placeholder filter misses (deadbeef…, repeated blocks).
+	if r := EntropyRatio(strings.ToLower(h)); r < 0.8 {
+		return Verdict{Reject: true, Reason: fmt.Sprintf("entropy ratio %.2f is too low for a random key", r)}
+	}
+	return Verdict{Note: note}
+}
+
+func solanaKeypair(b []byte) (string, bool) {
+	if len(b) != 64 {
+		return "", false
+	}
+	priv := ed25519.NewKeyFromSeed(b[:32])
+	pub := priv[32:]
+	for i := range pub {
+		if pub[i] != b[32+i] {
+			return "", false
+		}
+	}
+	return Base58Encode(pub), true
+}
+
+// validateSolanaJSON is the solana-keypair validator (id.json arrays).
+func validateSolanaJSON(secret string, _ Candidate) Verdict {
+	fields := strings.FieldsFunc(secret, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+	if len(fields) != 64 {
+		return Verdict{Reject: true, Reason: "not 64 numbers"}
+	}
+	b := make([]byte, 64)
+	for i, f := range fields {
+		v, err := strconv.Atoi(f)
+		if err != nil || v < 0 || v > 255 {
+			return Verdict{Reject: true, Reason: "not a byte array"}
+		}
+		b[i] = byte(v)
+	}
+	pub, ok := solanaKeypair(b)
+	if !ok {
+		return Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
+	}
+	return Verdict{Note: "Solana keypair for public key " + pub}
+}
+
+// validateSolanaBase58 is the solana-private-key validator.
+func validateSolanaBase58(secret string, _ Candidate) Verdict {
+	b, ok := Base58Decode(secret)
+	if !ok || len(b) != 64 {
+		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
+	}
+	pub, ok := solanaKeypair(b)
+	if !ok {
+		return Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
+	}
+	return Verdict{Note: "Solana secret key for public key " + pub}
+}
+
+var (
+	keystoreKDF      = regexp.MustCompile(`(?i)"?kdf"?\s*:\s*["']?(scrypt|pbkdf2)`)
+	keystoreMAC      = regexp.MustCompile(`(?i)"?mac"?\s*:\s*["']?[0-9a-f]{64}`)
+	keystoreAddress  = regexp.MustCompile(`(?i)"?address"?\s*:\s*["']?(?:0x)?([0-9a-f]{40})\b`)
+	keystorePassword = regexp.MustCompile(`(?i)pass(word|phrase|wd)?\b|keystore_pass|\.pass\b`)
+)
+
+// knownKeystores are ciphertexts of the Web3 Secret Storage test vectors
+// (password "testpassword"), copied into many libraries' tests.
+var knownKeystores = map[string]string{
+	"d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c": "Web3 Secret Storage scrypt test vector",
+	"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46": "Web3 Secret Storage pbkdf2 test vector",
+}
+
+// validateKeystore is the ethereum-keystore validator. The key is
+// encrypted, so the risk is an offline password search; a password in the
+// same window removes that barrier.
+func validateKeystore(secret string, c Candidate) Verdict {
+	if !keystoreKDF.MatchString(c.Window) || !keystoreMAC.MatchString(c.Window) {
+		return Verdict{Reject: true, Reason: "no scrypt/pbkdf2 kdf and mac beside the ciphertext"}
+	}
+	note := "Ethereum keystore v3 (encrypted with a password)"
+	if m := keystoreAddress.FindStringSubmatch(c.Window); m != nil {
+		if a, err := hex.DecodeString(m[1]); err == nil {
+			note += " for address " + eip55(a)
+		}
+	}
+	if reason, ok := knownKeystores[strings.ToLower(secret)]; ok {
+		return knownVerdict(reason, note)
+	}
+	if keystorePassword.MatchString(c.Window) {
+		return Verdict{Severity: High, Note: note + "; a password appears nearby, so the key may be decryptable"}
+	}
+	return Verdict{Severity: Medium, Note: note + "; it can be attacked offline by password guessing"}
+}
