@@ -95,7 +95,7 @@ func walletRules() []Rule {
 			// Pretty-printed id.json puts one byte per line.
 			WindowAfter:  70,
 			PathKeywords: []string{"solana", "keypair", "id.json", "wallet"},
-			Pattern:      `\[(?P<secret>\s*[0-9]{1,3}(?:\s*,\s*[0-9]{1,3}){63}\s*)\]`,
+			Pattern:      `\[\s*(?P<secret>[0-9]{1,3}(?:\s*,\s*[0-9]{1,3}){63})\s*\]`,
 			Validate:     validateSolanaJSON,
 			Advice:       walletAdvice,
 			Examples:     ex.solJSON,
