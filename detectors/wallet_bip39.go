@@ -101,21 +101,23 @@ func FindMnemonic(text string) (Mnemonic, bool) {
 }
 
 func checksumWindow(run []string, index map[string]int) ([]string, bool) {
+	off, n, ok := checksumWindowAt(run, index)
+	return run[off : off+n], ok
+}
+
+func checksumWindowAt(run []string, index map[string]int) (off, n int, ok bool) {
 	for n := 24; n >= 12; n -= 3 {
-		if n > len(run) {
-			continue
-		}
-		if len(run)-n > maxLabelWords {
+		if n > len(run) || len(run)-n > maxLabelWords {
 			continue
 		}
 		for _, off := range []int{0, len(run) - n} {
 			w := run[off : off+n]
 			if bip39Checksum(w, index) && !ascending(w, index) {
-				return w, true
+				return off, n, true
 			}
 		}
 	}
-	return nil, false
+	return 0, 0, false
 }
 
 // bip39Checksum checks that the last n/3 bits of the 11-bit word indices
@@ -228,4 +230,72 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 		}
 	}
 	return Verdict{Note: note}
+}
+
+// FindLongMnemonics is a keyword-free path for 24-word English phrases,
+// meant to run over whole chunks: a plain byte loop (no regexp) that only
+// looks up lowercase words in the list and tries the checksum when 24 or
+// more list words stand in a row, so it costs little more than reading
+// the bytes. A 24-word checksum passes at random once in 256 tries, and
+// runs of 24 list words are rare outside phrases, so no context word is
+// needed. It returns byte spans [start, end) of the phrases found; the
+// engine does not call it yet (Rule has no hook for a non-regexp matcher).
+func FindLongMnemonics(data []byte) [][2]int {
+	index := bip39Lists()[0].index
+	var out [][2]int
+	type tok struct{ s, e int }
+	var run []tok
+	flush := func() {
+		if len(run) >= 24 && len(run) <= maxListRun {
+			words := make([]string, len(run))
+			for i, t := range run {
+				words[i] = string(data[t.s:t.e])
+			}
+			if off, n, ok := checksumWindowAt(words, index); ok && n == 24 {
+				out = append(out, [2]int{run[off].s, run[off+n-1].e})
+			}
+		}
+		run = run[:0]
+	}
+	isLetter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	for i := 0; i < len(data); {
+		c := data[i]
+		if !isLetter(c) {
+			// Separators are what lists and arrays use; anything else (a
+			// closing bracket, an assignment) or a long gap ends the run
+			// (24 bytes covers ",\n        " and "\n12. ").
+			if len(run) > 0 && (!phraseSep[c] || i-run[len(run)-1].e > 24) {
+				flush()
+			}
+			i++
+			continue
+		}
+		s := i
+		lower := true
+		for i < len(data) && isLetter(data[i]) {
+			if data[i] < 'a' {
+				lower = false
+			}
+			i++
+		}
+		if lower && i-s >= 3 && i-s <= 8 && inList(index, data[s:i]) {
+			run = append(run, tok{s, i})
+		} else if len(run) > 0 {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+var phraseSep = func() (t [256]bool) {
+	for _, c := range []byte(" \t\r\n,\"'`[|.)-0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
+func inList(index map[string]int, w []byte) bool {
+	_, ok := index[string(w)]
+	return ok
 }
