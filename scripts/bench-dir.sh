@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# bench-dir.sh: compare keyward/scan with gitleaks v8.30.0 on one directory tree.
+#
+# Usage: scripts/bench-dir.sh [PATH]        (default: $(go env GOROOT)/src)
+#
+# Both tools scan the same absolute PATH, RUNS times each, interleaved
+# (scan, gitleaks, scan, gitleaks, ...) after one untimed read of the tree to
+# warm the page cache. Each run is timed with /usr/bin/time -f '%e %M'; the
+# table shows the median wall time, the max peak RSS over all runs and the
+# number of findings in each tool's JSON report.
+#
+# Environment:
+#   RUNS=3             timed runs per tool
+#   TOOLS="scan gitleaks"
+#                      which tools to run (e.g. TOOLS=gitleaks while cmd/scan
+#                      does not build yet); the ratio needs both
+#   SCAN_BIN=path      use this scan binary instead of building ./cmd/scan
+#   GITLEAKS=path      use this gitleaks binary instead of GOPATH/bin/gitleaks
+#   KEEP=1             keep the temp dir (reports, logs, timings) and print it
+#
+# gitleaks is installed the way its releases are built, if it is missing:
+#   go install -tags gore2regex github.com/zricethezav/gitleaks/v8@v8.30.0
+# It runs with its built-in rules (no config), default --max-decode-depth.
+#
+# Exit codes of the tools: scan exits 0 (clean) or 1 (findings), gitleaks runs
+# with --exit-code 0; anything else (scan 2 = error) fails this script.
+set -euo pipefail
+
+GITLEAKS_MODULE=github.com/zricethezav/gitleaks/v8
+GITLEAKS_VERSION=v8.30.0
+RUNS=${RUNS:-3}
+TOOLS=${TOOLS:-scan gitleaks}
+read -r -a tools <<<"$TOOLS"
+
+die() { echo "bench-dir: $*" >&2; exit 2; }
+note() { echo "bench-dir: $*" >&2; }
+
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$RUNS'"
+for t in "${tools[@]}"; do
+	[[ $t == scan || $t == gitleaks ]] || die "unknown tool '$t' in TOOLS (want scan and/or gitleaks)"
+done
+((${#tools[@]} > 0)) || die "TOOLS is empty"
+wants() { [[ " ${tools[*]} " == *" $1 "* ]]; }
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+command -v go >/dev/null || die "go is not on PATH"
+command -v python3 >/dev/null || die "python3 is not on PATH"
+
+target=${1:-$(go env GOROOT)/src}
+[[ -d $target ]] || die "not a directory: $target"
+target=$(cd "$target" && pwd -P)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-dir.XXXXXX")
+cleanup() {
+	if [[ ${KEEP:-0} == 1 ]]; then note "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+# --- tools ------------------------------------------------------------------
+
+ensure_time() {
+	[[ -x /usr/bin/time ]] && return
+	note "/usr/bin/time is missing; installing Debian package 'time'"
+	[[ $(id -u) == 0 ]] || die "need root to apt-get install time"
+	apt-get update && apt-get install -y time
+}
+
+# gitleaks_ok BIN: true if BIN is gitleaks $GITLEAKS_VERSION built with -tags gore2regex.
+gitleaks_ok() {
+	local info
+	info=$(go version -m "$1" 2>/dev/null) || return 1
+	grep -Eq "^[[:space:]]+mod[[:space:]]+${GITLEAKS_MODULE}[[:space:]]+${GITLEAKS_VERSION}([[:space:]]|$)" <<<"$info" &&
+		grep -Eq -- '-tags=([^[:space:]]*,)?gore2regex(,|$)' <<<"$info"
+}
+
+ensure_gitleaks() {
+	if [[ -n ${GITLEAKS:-} ]]; then
+		[[ -x $GITLEAKS ]] || die "GITLEAKS=$GITLEAKS is not executable"
+		gitleaks_ok "$GITLEAKS" || note "warning: $GITLEAKS is not gitleaks $GITLEAKS_VERSION built with -tags gore2regex"
+		return
+	fi
+	local gobin
+	gobin="$(go env GOPATH | cut -d: -f1)/bin"
+	GITLEAKS=$gobin/gitleaks
+	if [[ -x $GITLEAKS ]] && gitleaks_ok "$GITLEAKS"; then return; fi
+	note "installing gitleaks $GITLEAKS_VERSION (-tags gore2regex, as its releases) into $gobin"
+	GOBIN=$gobin go install -tags gore2regex "$GITLEAKS_MODULE@$GITLEAKS_VERSION"
+	gitleaks_ok "$GITLEAKS" || die "installed $GITLEAKS but it does not look like gitleaks $GITLEAKS_VERSION"
+}
+
+ensure_scan() {
+	if [[ -n ${SCAN_BIN:-} ]]; then
+		[[ -x $SCAN_BIN ]] || die "SCAN_BIN=$SCAN_BIN is not executable"
+		return
+	fi
+	note "building ./cmd/scan"
+	(cd "$root" && go build -o "$tmp/scan" ./cmd/scan) || die "go build ./cmd/scan failed"
+	SCAN_BIN=$tmp/scan
+}
+
+ensure_time
+if wants gitleaks; then ensure_gitleaks; fi
+if wants scan; then ensure_scan; fi
+
+# --- measuring ---------------------------------------------------------------
+
+# timed TOOL RUN CMD...: run CMD under /usr/bin/time; leave "WALL_S RSS_KB"
+# in $tmp/TOOL.RUN.time, stdout+stderr in $tmp/TOOL.RUN.log; return CMD's status.
+timed() {
+	local tool=$1 run=$2 rc=0
+	shift 2
+	/usr/bin/time -f '%e %M' -o "$tmp/$tool.$run.time" "$@" >"$tmp/$tool.$run.log" 2>&1 || rc=$?
+	# time prepends "Command exited with non-zero status N" when rc != 0: keep the last line.
+	tail -n 1 "$tmp/$tool.$run.time" >"$tmp/$tool.$run.time.tmp"
+	mv "$tmp/$tool.$run.time.tmp" "$tmp/$tool.$run.time"
+	return "$rc"
+}
+
+fail_run() { # TOOL RUN RC
+	echo "bench-dir: $1 run $2 failed with exit status $3; last lines of its output:" >&2
+	tail -n 20 "$tmp/$1.$2.log" >&2 || true
+	exit 2
+}
+
+run_scan() { # RUN
+	local rc=0
+	timed scan "$1" "$SCAN_BIN" dir "$target" --format json --output "$tmp/scan.$1.json" || rc=$?
+	# 0 = clean, 1 = findings; 2 (or anything else) = error.
+	[[ $rc == 0 || $rc == 1 ]] || fail_run scan "$1" "$rc"
+	[[ -s $tmp/scan.$1.json ]] || fail_run scan "$1" "$rc (no JSON report written)"
+}
+
+run_gitleaks() { # RUN
+	local rc=0
+	# Run from the temp dir so no stray .gitleaksignore in the caller's cwd is
+	# picked up, and without config overrides from the environment.
+	(cd "$tmp" && timed gitleaks "$1" env -u GITLEAKS_CONFIG -u GITLEAKS_CONFIG_TOML \
+		"$GITLEAKS" dir --no-banner --report-format json --report-path "$tmp/gitleaks.$1.json" \
+		--exit-code 0 "$target") || rc=$?
+	[[ $rc == 0 ]] || fail_run gitleaks "$1" "$rc"
+	[[ -s $tmp/gitleaks.$1.json ]] || fail_run gitleaks "$1" "$rc (no JSON report written)"
+}
+
+for f in .gitleaks.toml .gitleaksignore; do
+	if [[ -e $target/$f ]]; then
+		note "warning: $target/$f exists; gitleaks will use it, so its rules or ignores differ from the defaults"
+	fi
+done
+
+nfiles=$(find "$target" -type f | wc -l)
+nbytes=$(du -sb "$target" | cut -f1)
+note "warming the page cache: reading $nfiles files under $target"
+# Pipe through cat: GNU tar does not read file data when the archive is /dev/null.
+tar -cf - -C "$target" . 2>/dev/null | cat >/dev/null || true
+
+for ((i = 1; i <= RUNS; i++)); do
+	for t in "${tools[@]}"; do
+		note "run $i/$RUNS: $t"
+		"run_$t" "$i"
+	done
+done
+
+# --- report ------------------------------------------------------------------
+
+echo
+echo "target:   $target ($nfiles files, $((nbytes / 1048576)) MiB)"
+echo "machine:  $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3-)"
+if wants scan; then
+	echo "scan:     $SCAN_BIN (keyward/scan at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+fi
+if wants gitleaks; then
+	echo "gitleaks: $GITLEAKS ($GITLEAKS_VERSION, -tags gore2regex, built-in rules)"
+fi
+echo "runs:     $RUNS per tool, page cache warm"
+echo
+
+python3 - "$tmp" "$RUNS" "${tools[@]}" <<'EOF'
+import json, re, statistics, sys
+
+tmp, runs, tools = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+
+def count(tool, path):
+    with open(path) as f:
+        doc = json.load(f)
+    if tool == "gitleaks":
+        return len(doc)           # gitleaks: a JSON array of findings
+    return len(doc["findings"])   # scan: {"findings": [...], ...}
+
+res = {}
+for t in tools:
+    walls, rss, counts = [], [], []
+    for i in range(1, runs + 1):
+        wall, kb = open(f"{tmp}/{t}.{i}.time").read().split()
+        walls.append(float(wall))
+        rss.append(int(kb))
+        counts.append(count(t, f"{tmp}/{t}.{i}.json"))
+    res[t] = dict(wall=statistics.median(walls), lo=min(walls), hi=max(walls),
+                  rss=max(rss) / 1024, findings=counts[-1], counts=counts)
+
+print(f"{'tool':<10} {'wall median s':>13} {'min s':>8} {'max s':>8} {'peak RSS MB':>12} {'findings':>9}")
+for t, r in res.items():
+    print(f"{t:<10} {r['wall']:>13.2f} {r['lo']:>8.2f} {r['hi']:>8.2f} {r['rss']:>12.0f} {r['findings']:>9}")
+for t, r in res.items():
+    if len(set(r["counts"])) > 1:
+        print(f"warning: {t} finding counts differ between runs: {r['counts']}")
+
+if "gitleaks" in res:
+    log = re.sub(r"\x1b\[[0-9;]*m", "", open(f"{tmp}/gitleaks.{runs}.log").read())
+    m = re.search(r"scanned ~(\d+) bytes", log)
+    if m:
+        print(f"gitleaks says it scanned {int(m.group(1)) / 1e6:.1f} MB")
+
+if "scan" in res and "gitleaks" in res:
+    s, g = res["scan"], res["gitleaks"]
+    ratio = g["wall"] / s["wall"] if s["wall"] > 0 else float("inf")
+    print(f"ratio (gitleaks / scan wall time): {ratio:.1f}x")
+    print(f"peak RSS: scan {s['rss']:.0f} MB, gitleaks {g['rss']:.0f} MB")
+else:
+    only = tools[0]
+    print(f"ratio (gitleaks / scan wall time): n/a (only {only} ran)")
+    print(f"peak RSS: {only} {res[only]['rss']:.0f} MB")
+EOF
