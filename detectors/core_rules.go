@@ -1,0 +1,264 @@
+package detectors
+
+import (
+	"encoding/base64"
+	"regexp"
+	"strings"
+)
+
+// assign is the shared shape of "label = value" as people write it in .env
+// files, shell exports, YAML, JSON, Python, JS and Go: an optional quote
+// around the label, one of : = := => and an optional quote around the value.
+const assign = `["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?["'\x60]?`
+
+// end is what may follow a value: a quote, a separator, or the line's end.
+const end = `(?:["'\x60\s,;)}\]&\\]|$)`
+
+const cloudAdvice = "Revoke the key at the provider now and create a new one; check the provider's audit log for use of the old key; keep the new key in a secrets manager or environment, never in git."
+
+func coreRules() []Rule {
+	return []Rule{
+		{
+			ID:       "aws-access-key-id",
+			Title:    "AWS access key ID",
+			Severity: Medium,
+			Service:  "aws",
+			Part:     PartKey,
+			Keywords: []string{"akia", "asia", "abia", "acca"},
+			Pattern:  `\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
+			Entropy:  0.6,
+			Advice:   cloudAdvice,
+			Examples: []string{
+				"[default]\naws_access_key_id = AKIAOK5AIJWPAZJPJIS7\n",
+				`export AWS_ACCESS_KEY_ID="ASIAY34FZKBOKMUTVV7A"`,
+			},
+			Negatives: []string{
+				"aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+				"aws_access_key_id = AKIAXXXXXXXXXXXXXXXX",
+			},
+		},
+		{
+			ID:       "aws-secret-access-key",
+			Title:    "AWS secret access key",
+			Severity: High,
+			Service:  "aws",
+			Part:     PartSecret,
+			Keywords: []string{"secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "awssecret"},
+			Pattern:  `(?i)(?:aws)?_?secret_?(?:access)?_?key["']?` + assign + `(?P<secret>[A-Za-z0-9/+]{40})` + end,
+			Entropy:  0.8,
+			Advice:   cloudAdvice,
+			Examples: []string{
+				"aws_access_key_id = AKIAOK5AIJWPAZJPJIS7\naws_secret_access_key = GRj3juJ6yIedHqdNud7W7JJeYAd9D5TTtGPNmDcl\n",
+				`AWS_SECRET_ACCESS_KEY: "qD0cVs8mZ4LBCz/3ZtP9rX1eHNwY7KdGfA2uJoiT"`,
+			},
+			Negatives: []string{
+				"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+				"aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}",
+				"aws_secret_access_key = os.environ['AWS_SECRET_ACCESS_KEY']",
+			},
+		},
+		{
+			ID:       "github-token",
+			Title:    "GitHub token",
+			Severity: High,
+			Service:  "github",
+			Keywords: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
+			Pattern:  `\b(?P<secret>(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))\b`,
+			Entropy:  0.75,
+			Advice:   "Revoke the token in GitHub (Settings → Developer settings, or the organisation's token list) now, and review the audit log for its use.",
+			Examples: []string{
+				`GITHUB_TOKEN=ghp_R8bmXJ1yPq0Tz4WcV6nKdE2sLhA9uF3oGi7N`,
+				`git clone https://x-access-token:ghs_2Ld9QwXbZ7mK4cRt1VnE8yHpJ6sAu3FoGk5T@github.com/o/r.git`,
+			},
+			Negatives: []string{
+				`token = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"`,
+				`prefix := "ghp_"`,
+			},
+		},
+		{
+			ID:               "private-key",
+			Title:            "Private key (PEM)",
+			Severity:         High,
+			Service:          "pem",
+			Keywords:         []string{"private key-----", "private key block-----"},
+			WindowAfter:      120,
+			Pattern:          `(?P<secret>-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----)`,
+			Validate:         validatePEM,
+			KeepPlaceholders: true,
+			Advice:           "Treat the key as compromised: replace it (new key pair, new certificate or deploy key), remove the old public key from every server, service and exchange that trusts it, and keep private keys out of repositories.",
+			Examples: []string{
+				"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtWeXgqhjyW3++xpLS2nyGBhvcjO0Ezr1X7d//TdBoMUcpNwa\ng/Lo/WWq6zFH6a/hGyEIO3rH3XlxiKQLfBF4v/SwPbJgZ6GJ8pQ6u4E5vPo3Bv45\n-----END RSA PRIVATE KEY-----\n",
+				`{"privateKey": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIGp4aLgYqk2Z7x2bqQy0Y6jN1Kc1oXK3Qy6mNQn4XyZLoAoGCCqGSM49\nAwEHoUQDQgAE8l6mVvXoYk1v0x1pQ==\n-----END EC PRIVATE KEY-----\n"}`,
+			},
+			Negatives: []string{
+				"-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8l6mVvXoYk1v0x1pQ0b3c4d5e6f7g8h9\n-----END PUBLIC KEY-----\n",
+				"-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ4e0aW1nZ2F0ZXdheS1leGFtcGxlLWNlcnQwCgYIKoZI\n-----END CERTIFICATE-----\n",
+				"const header = \"-----BEGIN RSA PRIVATE KEY-----\"\nconst footer = \"-----END RSA PRIVATE KEY-----\"\n",
+			},
+		},
+		{
+			ID:       "generic-secret",
+			Title:    "Secret assigned to a secret-looking name",
+			Severity: Medium,
+			Service:  "generic",
+			Generic:  true,
+			Keywords: []string{"secret", "token", "passwd", "password", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "credential"},
+			Pattern: `(?i)(?P<label>[a-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?)[a-z0-9_\-]*)` +
+				assign + `(?P<secret>[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200})` + end,
+			Entropy:  0.8,
+			Validate: validateGeneric,
+			Advice:   "Rotate this secret where it was issued, then move it out of the file into an environment variable or a secrets manager.",
+			Examples: []string{
+				`SENTRY_AUTH_TOKEN=8f3a9c1e5b7d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a`,
+				`db_password: "V9q!mT2#rLx7pK"`,
+				`client_secret = "q8ZfXW1cVb5nM3kJ7hGd2sAp9oLe4iUy"`,
+			},
+			Negatives: []string{
+				`password = getpass.getpass()`,
+				`"key": "ctrl+shift+down"`,
+				`secret_key = settings.SECRET_KEY_FROM_ENV`,
+				`token: ${{ secrets.GITHUB_TOKEN }}`,
+				`password: "changeme"`,
+				`api_key = os.getenv("API_KEY")`,
+				`tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")`,
+				`"integrity": "sha512-9a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c=="`,
+				`password_hash = "$2b$12$KIXQJ4a1r0h8e6T2y5Wn4uG9ZcH7LkM3pQ1sV8xB0nD2fJ6gE4aC"`,
+			},
+		},
+	}
+}
+
+var (
+	pemOpenSSHHeader = regexp.MustCompile(`-----BEGIN OPENSSH PRIVATE KEY-----`)
+	pemBody          = regexp.MustCompile(`-----BEGIN[^\n]*?-----((?:.|\n)*?)-----END`)
+)
+
+// validatePEM rejects bodies too short or not base64 to be a key and lowers
+// the severity of keys that are encrypted with a passphrase.
+func validatePEM(secret string, _ Candidate) Verdict {
+	body := ""
+	if m := pemBody.FindStringSubmatch(secret); m != nil {
+		body = m[1]
+	}
+	body = strings.NewReplacer(`\n`, "", `\r`, "", "\\", "").Replace(body)
+	var header []string
+	var b64 strings.Builder
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.Contains(line, ":") {
+			header = append(header, line)
+			continue
+		}
+		b64.WriteString(line)
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64.String())
+	if err != nil || len(raw) < 32 {
+		// Redacted or truncated samples ("MIIE...") and test fixtures with
+		// a broken body are not usable keys.
+		if len(b64.String()) < 64 {
+			return Verdict{Reject: true, Reason: "PEM body too short or not base64 to be a key"}
+		}
+		return Verdict{Note: "the body does not decode as base64; it may be truncated"}
+	}
+	switch {
+	case strings.Contains(secret, "ENCRYPTED PRIVATE KEY") || strings.Contains(strings.Join(header, " "), "ENCRYPTED"):
+		return Verdict{Severity: Medium, Note: "encrypted with a passphrase: exposed to offline guessing"}
+	case pemOpenSSHHeader.MatchString(secret):
+		if openSSHEncrypted(raw) {
+			return Verdict{Severity: Medium, Note: "OpenSSH key encrypted with a passphrase: exposed to offline guessing"}
+		}
+		return Verdict{Note: "unencrypted OpenSSH private key"}
+	case strings.HasPrefix(b64.String(), "MC4CAQAwBQYDK2Vw"):
+		return Verdict{Note: "unencrypted Ed25519 private key (the kind Binance and Coinbase use for API keys)"}
+	}
+	return Verdict{Note: "unencrypted private key"}
+}
+
+// openSSHEncrypted reads the cipher name of an openssh-key-v1 blob.
+func openSSHEncrypted(raw []byte) bool {
+	const magic = "openssh-key-v1\x00"
+	if len(raw) < len(magic)+4 || string(raw[:len(magic)]) != magic {
+		return false
+	}
+	rest := raw[len(magic):]
+	n := int(rest[0])<<24 | int(rest[1])<<16 | int(rest[2])<<8 | int(rest[3])
+	if n < 0 || 4+n > len(rest) {
+		return false
+	}
+	return string(rest[4:4+n]) != "none"
+}
+
+var (
+	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
+	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
+	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
+)
+
+// validateGeneric is where the generic rule earns its keep: most "secret =
+// value" matches in real code are identifiers, hashes, file names and
+// options, and each is dropped here with a reason.
+func validateGeneric(secret string, c Candidate) Verdict {
+	label := labelBefore(c.Line, secret)
+	if tokenizerLabel.MatchString(label) {
+		return Verdict{Reject: true, Reason: "the name says this is not a secret value (" + label + ")"}
+	}
+	switch {
+	case identifierLike.MatchString(secret):
+		return Verdict{Reject: true, Reason: "identifier, not a secret"}
+	case dottedName.MatchString(secret):
+		return Verdict{Reject: true, Reason: "dotted name, not a secret"}
+	case strings.HasPrefix(secret, "sha") && strings.Contains(secret, "-"):
+		return Verdict{Reject: true, Reason: "integrity hash"}
+	case strings.HasPrefix(secret, "$2") || strings.HasPrefix(secret, "$argon") || strings.HasPrefix(secret, "$6$"):
+		return Verdict{Reject: true, Reason: "password hash, not a password"}
+	case strings.Count(secret, "/") >= 2 || strings.HasPrefix(secret, "./") || strings.HasPrefix(secret, "http"):
+		return Verdict{Reject: true, Reason: "path or URL"}
+	}
+	var letters, digits, others int
+	for i := 0; i < len(secret); i++ {
+		ch := secret[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z':
+			letters++
+		case '0' <= ch && ch <= '9':
+			digits++
+		default:
+			others++
+		}
+	}
+	if passwordLabel.MatchString(label) {
+		if len(secret) < 8 || letters == 0 || (digits == 0 && others == 0) {
+			return Verdict{Reject: true, Reason: "too simple to be a real password"}
+		}
+		return Verdict{}
+	}
+	if len(secret) < 16 {
+		return Verdict{Reject: true, Reason: "too short for a generated key or token"}
+	}
+	if letters == 0 || digits == 0 {
+		return Verdict{Reject: true, Reason: "generated keys mix letters and digits"}
+	}
+	return Verdict{}
+}
+
+// labelBefore returns the word that names the value: the identifier-ish text
+// immediately before the assignment that precedes secret on its line.
+func labelBefore(line, secret string) string {
+	i := strings.Index(line, secret)
+	if i < 0 {
+		return ""
+	}
+	s := line[:i]
+	s = strings.TrimRight(s, " \t\"'`=:>(")
+	j := len(s)
+	for j > 0 {
+		ch := s[j-1]
+		if ch == '_' || ch == '-' || ch == '.' || ('a' <= ch && ch <= 'z') || ('A' <= ch && ch <= 'Z') || ('0' <= ch && ch <= '9') {
+			j--
+			continue
+		}
+		break
+	}
+	return s[j:]
+}

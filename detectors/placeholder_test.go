@@ -1,0 +1,32 @@
+package detectors
+
+import "testing"
+
+func TestPlaceholder(t *testing.T) {
+	tests := []struct {
+		value string
+		want  bool
+	}{
+		{"your_api_key_here", true},
+		{"<API_KEY>", true},
+		{"${BINANCE_API_KEY}", true},
+		{"{{ .Values.apiKey }}", true},
+		{"****************", true},
+		{"xxxxxxxxxxxxxxxxxx", true},
+		{"changeme", true},
+		{"REPLACE_WITH_SECRET", true},
+		{"sk_live_EXAMPLEKEY123", true},
+		{"0000000000000000000000000000000000000000", true},
+		{"os.getenv('KEY')", true},
+		// Real-looking random values stay.
+		{"3F7C5A5BBA35E2A5B724F9E93C263278", false},
+		{"LIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQXekW9LctXb03rEMU64yTY6BzU", false},
+		{"027af2fc-0c09-44c7-ad32-23707aae1d72", false},
+		{"bot6PmlkO!", false},
+	}
+	for _, tt := range tests {
+		if got, why := Placeholder(tt.value); got != tt.want {
+			t.Errorf("Placeholder(%q) = %v (%s), want %v", tt.value, got, why, tt.want)
+		}
+	}
+}

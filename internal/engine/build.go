@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// build turns candidates (sorted by offset) into findings with lines and
+// columns, then links the parts of multi-part credentials.
+func (e *Engine) build(c Chunk, cands []candidate) []finding.Finding {
+	if len(cands) == 0 {
+		return nil
+	}
+	data := c.Data
+	out := make([]finding.Finding, 0, len(cands))
+	// A cursor walks forward through the chunk so that counting newlines
+	// costs one pass in total, not one pass per finding.
+	cur := lineCursor{data: data, line: c.Line}
+	for _, cd := range cands {
+		r := &e.rules[cd.rule].Rule
+		secret := string(data[cd.start:cd.end])
+		sl, sc := cur.position(cd.start, c.Column)
+		endLine, endCol := sl, sc
+		if nl := bytes.LastIndexByte(data[cd.start:cd.end], '\n'); nl >= 0 {
+			endLine = sl + bytes.Count(data[cd.start:cd.end], []byte{'\n'})
+			endCol = utf8.RuneCount(data[cd.start+nl+1:cd.end]) + 1
+		} else {
+			endCol = sc + utf8.RuneCount(data[cd.start:cd.end])
+		}
+		out = append(out, finding.Finding{
+			RuleID:   r.ID,
+			Title:    r.Title,
+			Severity: cd.severity,
+			Service:  r.Service,
+			Exchange: r.Exchange,
+			Part:     r.Part,
+			Location: finding.Location{
+				Path:        c.Path,
+				StartLine:   sl,
+				StartColumn: sc,
+				EndLine:     endLine,
+				EndColumn:   endCol,
+			},
+			Secret:      secret,
+			Line:        string(lineAt(data, cd.start)),
+			Fingerprint: finding.Fingerprint(r.ID, secret),
+			Notes:       cd.notes,
+			Advice:      r.Advice,
+			Offset:      c.Offset + int64(cd.start),
+		})
+	}
+	return linkParts(out, e.opt.LinkLines)
+}
+
+type lineCursor struct {
+	data []byte
+	pos  int // bytes before pos have been counted
+	line int // line number at pos
+	col  int // 1-based column of pos, in characters
+}
+
+// position returns the 1-based line and character column of offset at,
+// which must not be smaller than in the previous call. firstColumn is the
+// column of the chunk's first byte. The cursor only moves forward, so many
+// findings in one huge line cost one pass over it, not one pass each.
+func (lc *lineCursor) position(at, firstColumn int) (int, int) {
+	if lc.col == 0 {
+		lc.col = firstColumn
+	}
+	seg := lc.data[lc.pos:at]
+	if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
+		lc.line += bytes.Count(seg, []byte{'\n'})
+		lc.col = 1 + utf8.RuneCount(seg[nl+1:])
+	} else {
+		lc.col += utf8.RuneCount(seg)
+	}
+	lc.pos = at
+	return lc.line, lc.col
+}
+
+// linkParts attaches each credential's key and passphrase to its secret:
+// one finding per secret, with the other parts as its Parts. A secret with
+// its key can be used at once and becomes critical; parts that found no
+// secret stay findings of their own.
+func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
+	used := make([]bool, len(fs))
+	linked := false
+	for i := range fs {
+		if fs[i].Part != detectors.PartSecret {
+			continue
+		}
+		var gotKey bool
+		for _, want := range []string{detectors.PartKey, detectors.PartPassphrase} {
+			best, bestDist := -1, maxLines+1
+			for j := range fs {
+				if used[j] || fs[j].Part != want || fs[j].Service != fs[i].Service {
+					continue
+				}
+				d := fs[j].StartLine - fs[i].StartLine
+				if d < 0 {
+					d = -d
+				}
+				if d < bestDist {
+					best, bestDist = j, d
+				}
+			}
+			if best < 0 {
+				continue
+			}
+			used[best] = true
+			linked = true
+			p := fs[best]
+			fs[i].Parts = append(fs[i].Parts, finding.Part{RuleID: p.RuleID, Part: p.Part, Secret: p.Secret, Location: p.Location})
+			if want == detectors.PartKey {
+				gotKey = true
+			}
+		}
+		if gotKey && fs[i].Severity < detectors.Critical && fs[i].Severity >= detectors.High {
+			fs[i].Severity = detectors.Critical
+			fs[i].Notes = append(fs[i].Notes, "the API key was found beside this secret: together they can trade, and withdraw if the key allows it")
+		}
+	}
+	if !linked {
+		return fs
+	}
+	out := fs[:0]
+	for i := range fs {
+		if !used[i] {
+			out = append(out, fs[i])
+		}
+	}
+	return out
+}

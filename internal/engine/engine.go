@@ -1,0 +1,418 @@
+// Package engine turns chunks of text into findings. It is a pure function
+// of (rules, chunk): sources feed it, filters and reports consume what it
+// returns, and it keeps no state between calls, so one Engine serves every
+// worker goroutine at once.
+//
+// The cost model: one pass of a keyword automaton over every byte, then
+// regular expressions only inside small windows around keyword hits. Rules
+// without keywords run over the whole chunk and must be few and cheap.
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// Chunk is a piece of one file (or one blob) to scan.
+type Chunk struct {
+	// Path is relative to the scanned root and '/'-separated.
+	Path string
+	Data []byte
+	// Line and Column (1-based, Column in characters) locate Data[0] in the
+	// file; a chunk that starts mid-line (inside a huge minified line) has
+	// Column > 1.
+	Line, Column int
+	// Offset is the byte offset of Data[0] in the file.
+	Offset int64
+}
+
+// Suppression records a candidate that a filter dropped, for --verbose.
+type Suppression struct {
+	Path   string
+	Line   int
+	RuleID string
+	Reason string
+	// Redacted is the candidate as it may be logged.
+	Redacted string
+}
+
+// Options tune an Engine.
+type Options struct {
+	// OnSuppress, if set, is called for every dropped candidate. It is
+	// called from the scanning goroutines and must be safe for concurrent
+	// use.
+	OnSuppress func(Suppression)
+	// LinkLines is how far apart (in lines) the parts of one credential may
+	// stand and still be linked. Zero means 12.
+	LinkLines int
+}
+
+// Engine matches a fixed rule set. It is safe for concurrent use.
+type Engine struct {
+	rules     []compiledRule
+	keywords  *keywordMatcher
+	byKeyword [][]int // keyword id -> indexes into rules
+	pathRules []int   // rules with path keywords
+	always    []int   // rules with neither keywords nor path keywords
+	opt       Options
+}
+
+type compiledRule struct {
+	detectors.Rule
+	re        *regexp.Regexp
+	secretIdx int
+}
+
+// maxWindowSide bounds how far a window reaches into a very long line on
+// each side of a keyword hit, so a 50 MB minified line costs windows of a
+// few KiB, not the whole line per hit.
+const maxWindowSide = 2048
+
+// New compiles rules. Rule ids must be unique and every pattern must have a
+// "secret" group.
+func New(rules []detectors.Rule, opt Options) (*Engine, error) {
+	if opt.LinkLines == 0 {
+		opt.LinkLines = 12
+	}
+	e := &Engine{opt: opt}
+	seen := map[string]bool{}
+	kwIndex := map[string]int{}
+	var kws []string
+	for _, r := range rules {
+		if r.ID == "" {
+			return nil, fmt.Errorf("rule %q: empty id", r.Title)
+		}
+		if seen[r.ID] {
+			return nil, fmt.Errorf("rule %s: duplicate id", r.ID)
+		}
+		seen[r.ID] = true
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		idx := re.SubexpIndex("secret")
+		if idx < 0 {
+			return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
+		}
+		ri := len(e.rules)
+		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx})
+		for _, kw := range r.Keywords {
+			kw = strings.ToLower(kw)
+			id, ok := kwIndex[kw]
+			if !ok {
+				id = len(kws)
+				kwIndex[kw] = id
+				kws = append(kws, kw)
+				e.byKeyword = append(e.byKeyword, nil)
+			}
+			e.byKeyword[id] = append(e.byKeyword[id], ri)
+		}
+		if len(r.PathKeywords) > 0 {
+			e.pathRules = append(e.pathRules, ri)
+		}
+		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 {
+			e.always = append(e.always, ri)
+		}
+	}
+	e.keywords = newKeywordMatcher(kws)
+	return e, nil
+}
+
+// Rules returns the rules the engine was built with, in order.
+func (e *Engine) Rules() []detectors.Rule {
+	out := make([]detectors.Rule, len(e.rules))
+	for i, r := range e.rules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+type span struct{ start, end int }
+
+// ruleWork collects, per rule, the windows to search and the keyword hits
+// that opened them (used to choose between rules that claim one value).
+type ruleWork struct {
+	windows []span
+	hits    []int
+}
+
+// candidate is one regex match before it becomes a Finding.
+type candidate struct {
+	rule     int
+	start    int // byte offsets of the secret in the chunk
+	end      int
+	severity detectors.Severity
+	notes    []string
+	keyDist  int // distance to the nearest keyword hit of its rule
+}
+
+// Scan returns the findings in one chunk, ordered by position.
+func (e *Engine) Scan(c Chunk) []finding.Finding {
+	data := c.Data
+	if len(data) == 0 {
+		return nil
+	}
+	work := make(map[int]*ruleWork)
+	get := func(ri int) *ruleWork {
+		w := work[ri]
+		if w == nil {
+			w = &ruleWork{}
+			work[ri] = w
+		}
+		return w
+	}
+	e.keywords.scan(data, func(kw int32, end int) {
+		for _, ri := range e.byKeyword[kw] {
+			r := &e.rules[ri]
+			w := get(ri)
+			w.hits = append(w.hits, end)
+			if n := len(w.windows); n > 0 {
+				last := &w.windows[n-1]
+				// Most hits land in a window already opened by an
+				// earlier hit on the same lines.
+				if end <= last.end && r.WindowAfter == 0 {
+					continue
+				}
+			}
+			s, t := window(data, end-1, r.WindowBefore, r.WindowAfter)
+			addWindow(&w.windows, s, t)
+		}
+	})
+	if len(e.pathRules) > 0 {
+		lp := strings.ToLower(c.Path)
+		for _, ri := range e.pathRules {
+			for _, pk := range e.rules[ri].PathKeywords {
+				if strings.Contains(lp, pk) {
+					w := get(ri)
+					w.windows = []span{{0, len(data)}}
+					break
+				}
+			}
+		}
+	}
+	for _, ri := range e.always {
+		get(ri).windows = []span{{0, len(data)}}
+	}
+
+	var cands []candidate
+	ruleIdx := make([]int, 0, len(work))
+	for ri := range work {
+		ruleIdx = append(ruleIdx, ri)
+	}
+	sort.Ints(ruleIdx)
+	for _, ri := range ruleIdx {
+		cands = e.matchRule(c, ri, work[ri], cands)
+	}
+	cands = resolveOverlaps(e.rules, cands)
+	return e.build(c, cands)
+}
+
+// window returns the byte span of the lines around data[at], before lines
+// above and after lines below, clipped on very long lines.
+func window(data []byte, at, before, after int) (int, int) {
+	// Searches are bounded so that a hit inside a huge line costs the same
+	// as a hit in a short one.
+	limit := at - maxWindowSide*(before+1)
+	if limit < 0 {
+		limit = 0
+	}
+	s := lastLineStart(data, limit, at)
+	for i := 0; i < before && s > limit; i++ {
+		s = lastLineStart(data, limit, s-1)
+	}
+	stop := at + maxWindowSide*(after+1)
+	if stop > len(data) {
+		stop = len(data)
+	}
+	t := at
+	for i := 0; i <= after; i++ {
+		n := bytes.IndexByte(data[t:stop], '\n')
+		if n < 0 {
+			t = stop
+			break
+		}
+		t += n
+		if i < after {
+			t++
+		}
+	}
+	return s, t
+}
+
+// lastLineStart returns the start of the line containing data[at], or limit
+// if the line starts before limit.
+func lastLineStart(data []byte, limit, at int) int {
+	return limit + bytes.LastIndexByte(data[limit:at], '\n') + 1
+}
+
+func addWindow(ws *[]span, s, t int) {
+	if n := len(*ws); n > 0 {
+		last := &(*ws)[n-1]
+		if s <= last.end+1 {
+			if t > last.end {
+				last.end = t
+			}
+			if s < last.start {
+				last.start = s
+			}
+			return
+		}
+	}
+	*ws = append(*ws, span{s, t})
+}
+
+func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []candidate {
+	r := &e.rules[ri]
+	data := c.Data
+	for _, win := range w.windows {
+		text := data[win.start:win.end]
+		for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
+			gs, ge := m[2*r.secretIdx], m[2*r.secretIdx+1]
+			if gs < 0 || ge <= gs {
+				continue
+			}
+			start, end := win.start+gs, win.start+ge
+			secret := string(data[start:end])
+			if reason, drop := e.filter(r, secret); drop {
+				e.suppress(c, start, r.ID, reason, secret)
+				continue
+			}
+			cd := candidate{rule: ri, start: start, end: end, severity: r.Severity, keyDist: nearest(w.hits, start)}
+			if r.Validate != nil {
+				v := r.Validate(secret, detectors.Candidate{
+					Path:   c.Path,
+					Line:   string(lineAt(data, start)),
+					Window: string(text),
+				})
+				if v.Reject {
+					e.suppress(c, start, r.ID, v.Reason, secret)
+					continue
+				}
+				if v.Severity != detectors.SeverityUnset {
+					cd.severity = v.Severity
+				}
+				if v.Note != "" {
+					cd.notes = append(cd.notes, v.Note)
+				}
+			}
+			out = append(out, cd)
+		}
+	}
+	return out
+}
+
+func (e *Engine) filter(r *compiledRule, secret string) (string, bool) {
+	if !r.KeepPlaceholders {
+		if ok, why := detectors.Placeholder(secret); ok {
+			return why, true
+		}
+	}
+	if r.Entropy > 0 {
+		if ratio := detectors.EntropyRatio(secret); ratio < r.Entropy {
+			return fmt.Sprintf("entropy %.2f of random below %.2f", ratio, r.Entropy), true
+		}
+	}
+	return "", false
+}
+
+func (e *Engine) suppress(c Chunk, at int, rule, reason, secret string) {
+	if e.opt.OnSuppress == nil {
+		return
+	}
+	e.opt.OnSuppress(Suppression{
+		Path:     c.Path,
+		Line:     c.Line + bytes.Count(c.Data[:at], []byte{'\n'}),
+		RuleID:   rule,
+		Reason:   reason,
+		Redacted: finding.Redact(secret),
+	})
+}
+
+func nearest(hits []int, at int) int {
+	best := int(^uint(0) >> 1)
+	for _, h := range hits {
+		d := at - h
+		if d < 0 {
+			d = -d * 2 // a keyword after the value is weaker evidence than one before it
+		}
+		if d < best {
+			best = d
+		}
+	}
+	return best
+}
+
+func lineAt(data []byte, at int) []byte {
+	// The line is context for a person, not data: a very long line is cut
+	// around the secret, and the search for its ends is bounded likewise.
+	const before, after = 200, 400
+	lo := at - before
+	if lo < 0 {
+		lo = 0
+	}
+	s := lastLineStart(data, lo, at)
+	for s < at && !utf8.RuneStart(data[s]) {
+		s++
+	}
+	hi := at + after
+	if hi > len(data) {
+		hi = len(data)
+	}
+	t := hi
+	if n := bytes.IndexByte(data[at:hi], '\n'); n >= 0 {
+		t = at + n
+	}
+	for t > at && t < len(data) && !utf8.RuneStart(data[t]) {
+		t--
+	}
+	if t > s && data[t-1] == '\r' {
+		t--
+	}
+	return data[s:t]
+}
+
+// resolveOverlaps keeps one candidate per value: a specific rule beats a
+// generic one, and between specific rules the one whose keyword stands
+// nearest (before the value, preferably) wins.
+func resolveOverlaps(rules []compiledRule, cands []candidate) []candidate {
+	if len(cands) < 2 {
+		return cands
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].start != cands[j].start {
+			return cands[i].start < cands[j].start
+		}
+		return cands[i].rule < cands[j].rule
+	})
+	better := func(a, b candidate) bool {
+		ga, gb := rules[a.rule].Generic, rules[b.rule].Generic
+		if ga != gb {
+			return !ga
+		}
+		if (a.end - a.start) != (b.end - b.start) {
+			return a.end-a.start > b.end-b.start
+		}
+		if a.keyDist != b.keyDist {
+			return a.keyDist < b.keyDist
+		}
+		return a.rule < b.rule
+	}
+	out := cands[:0:0]
+	for _, cd := range cands {
+		if n := len(out); n > 0 && cd.start < out[n-1].end {
+			if better(cd, out[n-1]) {
+				out[n-1] = cd
+			}
+			continue
+		}
+		out = append(out, cd)
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+)
+
+func testRules() []detectors.Rule {
+	return []detectors.Rule{
+		{
+			ID: "demo-key", Title: "demo key", Severity: detectors.Medium, Service: "demo", Part: detectors.PartKey,
+			Keywords: []string{"demo"}, WindowAfter: 2,
+			Pattern: `(?i)key\s*[:=]\s*"?(?P<secret>[A-Za-z0-9]{16})\b`,
+		},
+		{
+			ID: "demo-secret", Title: "demo secret", Severity: detectors.High, Service: "demo", Part: detectors.PartSecret,
+			Keywords: []string{"demo"}, WindowAfter: 2,
+			Pattern: `(?i)secret\s*[:=]\s*"?(?P<secret>[A-Za-z0-9]{24})\b`,
+		},
+		{
+			ID: "tok", Title: "token", Severity: detectors.High, Service: "tok",
+			Keywords: []string{"tok_"},
+			Pattern:  `\b(?P<secret>tok_[a-z0-9]{10})\b`,
+		},
+		{
+			ID: "generic", Title: "generic", Severity: detectors.Low, Service: "generic", Generic: true,
+			Keywords: []string{"token"},
+			Pattern:  `token\s*=\s*"(?P<secret>[^"]+)"`,
+		},
+	}
+}
+
+func mustEngine(t *testing.T, opt Options) *Engine {
+	t.Helper()
+	e, err := New(testRules(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestScanPositions(t *testing.T) {
+	e := mustEngine(t, Options{})
+	tests := []struct {
+		name, text                 string
+		line, col, endLine, endCol int
+	}{
+		{"first line", `x tok_a1b2c3d4e5`, 1, 3, 1, 17},
+		{"after lines", "a\nb\n  tok_a1b2c3d4e5\n", 3, 3, 3, 17},
+		{"crlf", "a\r\nb\r\n\ttok_a1b2c3d4e5\r\n", 3, 2, 3, 16},
+		// Columns count characters, not bytes.
+		{"unicode before", "café ünïcødé = tok_a1b2c3d4e5", 1, 16, 1, 30},
+	}
+	for _, tt := range tests {
+		fs := e.Scan(Chunk{Path: "f", Data: []byte(tt.text), Line: 1, Column: 1})
+		if len(fs) != 1 {
+			t.Fatalf("%s: got %d findings, want 1", tt.name, len(fs))
+		}
+		f := fs[0]
+		if f.StartLine != tt.line || f.StartColumn != tt.col || f.EndLine != tt.endLine || f.EndColumn != tt.endCol {
+			t.Errorf("%s: got %d:%d-%d:%d, want %d:%d-%d:%d", tt.name, f.StartLine, f.StartColumn, f.EndLine, f.EndColumn, tt.line, tt.col, tt.endLine, tt.endCol)
+		}
+	}
+}
+
+func TestScanChunkOffsetShiftsFirstLineOnly(t *testing.T) {
+	e := mustEngine(t, Options{})
+	fs := e.Scan(Chunk{Path: "f", Data: []byte("ab tok_a1b2c3d4e5\ntok_zzzzzzzzz9"), Line: 40, Column: 101})
+	if len(fs) != 2 {
+		t.Fatalf("got %d findings", len(fs))
+	}
+	if fs[0].StartLine != 40 || fs[0].StartColumn != 104 {
+		t.Errorf("first: %d:%d, want 40:104", fs[0].StartLine, fs[0].StartColumn)
+	}
+	if fs[1].StartLine != 41 || fs[1].StartColumn != 1 {
+		t.Errorf("second: %d:%d, want 41:1", fs[1].StartLine, fs[1].StartColumn)
+	}
+}
+
+func TestSpecificRuleBeatsGeneric(t *testing.T) {
+	e := mustEngine(t, Options{})
+	fs := e.Scan(Chunk{Path: "f", Data: []byte(`token = "tok_a1b2c3d4e5"`), Line: 1, Column: 1})
+	if len(fs) != 1 || fs[0].RuleID != "tok" {
+		t.Fatalf("got %+v, want one tok finding", fs)
+	}
+}
+
+func TestPartsAreLinked(t *testing.T) {
+	e := mustEngine(t, Options{})
+	text := "# demo exchange\nkey = \"AbCdEf0193456782\"\nsecret = \"ZyXwVuTsRqPoNmLkJiHgFeDc\"\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n# demo again\nsecret: ZyXwVuTsRqPoNmLkJiHgFe99\n"
+	fs := e.Scan(Chunk{Path: "f", Data: []byte(text), Line: 1, Column: 1})
+	if len(fs) != 2 {
+		t.Fatalf("got %d findings, want 2: %+v", len(fs), fs)
+	}
+	if fs[0].RuleID != "demo-secret" || len(fs[0].Parts) != 1 || fs[0].Parts[0].Location.StartLine != 2 {
+		t.Errorf("first secret should carry the key from line 2: %+v", fs[0])
+	}
+	if fs[0].Severity != detectors.Critical {
+		t.Errorf("secret with key: severity %v, want critical", fs[0].Severity)
+	}
+	if len(fs[1].Parts) != 0 || fs[1].Severity != detectors.High {
+		t.Errorf("lone secret: %+v", fs[1])
+	}
+}
+
+func TestSuppressionsAreReported(t *testing.T) {
+	var got []Suppression
+	rules := []detectors.Rule{{
+		ID: "r", Title: "r", Severity: detectors.High, Keywords: []string{"pw"},
+		Pattern: `pw=(?P<secret>\S+)`, Entropy: 0.8,
+	}}
+	e, err := New(rules, Options{OnSuppress: func(s Suppression) { got = append(got, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := e.Scan(Chunk{Path: "f", Data: []byte("pw=your_password_here\npw=aaaaaaaaaaaaaaaaaaaa\n"), Line: 1, Column: 1})
+	if len(fs) != 0 || len(got) != 2 {
+		t.Fatalf("findings %d, suppressions %+v", len(fs), got)
+	}
+	if got[1].Line != 2 || strings.Contains(got[1].Redacted, "aaaaaaaa") {
+		t.Errorf("suppression must carry the line and a redacted value: %+v", got[1])
+	}
+}
+
+func TestHugeLineStaysBounded(t *testing.T) {
+	e := mustEngine(t, Options{})
+	var b strings.Builder
+	for b.Len() < 5<<20 {
+		b.WriteString(`var token=1;function demo(){return "x"};`)
+	}
+	b.WriteString(" tok_a1b2c3d4e5 ")
+	fs := e.Scan(Chunk{Path: "min.js", Data: []byte(b.String()), Line: 1, Column: 1})
+	if len(fs) != 1 || fs[0].RuleID != "tok" {
+		t.Fatalf("got %d findings", len(fs))
+	}
+	if len(fs[0].Line) > 1000 {
+		t.Errorf("context line is %d bytes; it must be cut around the secret", len(fs[0].Line))
+	}
+}
+
+func TestNewRejectsBadRules(t *testing.T) {
+	bad := [][]detectors.Rule{
+		{{ID: "", Pattern: `(?P<secret>x)`}},
+		{{ID: "a", Pattern: `x`}},
+		{{ID: "a", Pattern: `(?P<secret>x`}},
+		{{ID: "a", Pattern: `(?P<secret>x)`}, {ID: "a", Pattern: `(?P<secret>y)`}},
+	}
+	for i, rs := range bad {
+		if _, err := New(rs, Options{}); err == nil {
+			t.Errorf("case %d: New accepted a bad rule set", i)
+		}
+	}
+}
