@@ -10,9 +10,13 @@ import (
 	"github.com/keyward/scan/internal/finding"
 )
 
-func walletEngine(t *testing.T, extra ...detectors.Rule) *engine.Engine {
+func walletEngine(t *testing.T, all bool) *engine.Engine {
 	t.Helper()
-	eng, err := engine.New(append(detectors.WalletRules(), extra...), engine.Options{})
+	rules := detectors.WalletRules()
+	if all {
+		rules = detectors.Default()
+	}
+	eng, err := engine.New(rules, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,11 +31,7 @@ func scanText(eng *engine.Engine, path, text string) []finding.Finding {
 // windows, overlap resolution), also next to every other built-in rule.
 func TestWalletExamplesThroughEngine(t *testing.T) {
 	for _, withCore := range []bool{false, true} {
-		var extra []detectors.Rule
-		if withCore {
-			extra = detectors.Default()
-		}
-		eng := walletEngine(t, extra...)
+		eng := walletEngine(t, withCore)
 		for _, r := range detectors.WalletRules() {
 			for i, ex := range r.Examples {
 				if !hasRule(scanText(eng, "example.txt", ex), r.ID) {
@@ -64,7 +64,7 @@ type want struct {
 }
 
 func TestWalletFindings(t *testing.T) {
-	eng := walletEngine(t)
+	eng := walletEngine(t, false)
 	m12 := detectors.FakeMnemonic("engine-12", 12)
 	m24 := detectors.FakeMnemonic("engine-24", 24)
 	w24 := strings.Fields(m24)
