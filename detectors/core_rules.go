@@ -9,7 +9,9 @@ import (
 // assign is the shared shape of "label = value" as people write it in .env
 // files, shell exports, YAML, JSON, Python, JS and Go: an optional quote
 // around the label, one of : = := => and an optional quote around the value.
-const assign = `["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?["'\x60]?`
+// A backslash may precede the quotes: notebooks and other JSON-embedded
+// code escape them.
+const assign = `\\?["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?\\?["'\x60]?`
 
 // end is what may follow a value: a quote, a separator, or the line's end.
 const end = `(?:["'\x60\s,;)}\]&\\]|$)`

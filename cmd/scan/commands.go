@@ -1,0 +1,10 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// extraCommands lists the subcommands that live in their own files (git
+// history, staged changes, hooks), so each can be added without touching
+// the root command.
+func extraCommands() []*cobra.Command {
+	return nil
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/internal/walk"
+)
+
+func newDirCmd() *cobra.Command {
+	var f scanFlags
+	var follow, gitignore bool
+	cmd := &cobra.Command{
+		Use:   "dir [PATH...]",
+		Short: "Scan files and directories (the working tree, a home directory)",
+		Long: `Scan one or more files or directories (default: the current directory).
+
+.git directories are skipped (use "scan git" for history). Binary files, FIFOs
+and devices are skipped and counted; symlinks are not followed unless
+--follow-symlinks. Paths matched by a .keywardignore file (gitignore syntax) at
+a scan root are skipped; .gitignore is honoured only with --respect-gitignore,
+because an ignored .env full of keys is exactly what an audit must find.`,
+		Example: `  scan dir .
+  scan dir ~ --format sarif --output home.sarif
+  scan dir src config --exclude '**/testdata/**'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.run(cmd, "dir", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
+				fs, st, err := walk.Scan(ctx, eng, walk.Options{
+					Roots:            args,
+					Keep:             keep,
+					MaxFileSize:      maxSize,
+					Threads:          threads,
+					FollowSymlinks:   follow,
+					RespectGitignore: gitignore,
+				})
+				if errors.Is(err, walk.ErrNoSuchRoot) {
+					return nil, st, fmt.Errorf("cannot scan %w", err)
+				}
+				return fs, st, err
+			})
+		},
+	}
+	addScanFlags(cmd, &f)
+	cmd.Flags().BoolVar(&follow, "follow-symlinks", false, "follow symbolic links (each directory is entered once, so loops end)")
+	cmd.Flags().BoolVar(&gitignore, "respect-gitignore", false, "also skip what .gitignore files ignore")
+	return cmd
+}

@@ -1,0 +1,81 @@
+// Command scan finds leaked credentials — crypto-exchange API keys, wallet
+// secrets, cloud and SaaS tokens — in directories and git history, and says
+// how dangerous each one is and what to do about it.
+//
+// Exit codes: 0 nothing found, 1 findings, 2 error (including a scan that
+// could not read everything it was asked to read and found nothing).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitCode carries a non-error exit status (1: findings) through cobra.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "scan",
+		Short: "Find leaked exchange keys, wallet secrets and cloud credentials",
+		Long: `scan finds leaked credentials in files and git history: crypto-exchange API
+keys (Binance, Bybit, OKX, Kraken, Coinbase, ...), wallet secrets (seed phrases,
+private keys) and the usual cloud and SaaS tokens. Every finding says how
+dangerous it is and what to do. Secrets are redacted unless --show-secrets.
+
+Exit codes: 0 nothing found, 1 findings, 2 error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newDirCmd(), newRulesCmd(), newVersionCmd())
+	root.AddCommand(extraCommands()...)
+	return root
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	var code exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	default:
+		fmt.Fprintf(stderr, "scan: error: %v\n", err)
+		return 2
+	}
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "scan %s\n", version)
+		},
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+)
+
+func newRulesCmd() *cobra.Command {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List every detector with its severity and an example of what it matches",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rules := detectors.Default()
+			eng, err := engine.New(rules, engine.Options{})
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tFINDS\tEXAMPLE (REDACTED)")
+			for _, r := range rules {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, exampleOf(eng, r))
+				if verbose {
+					for _, n := range r.Negatives {
+						fmt.Fprintf(tw, "\t\tnot: %s\t\n", oneLine(n))
+					}
+				}
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also show each rule's negative examples")
+	return cmd
+}
+
+// exampleOf shows the line of the rule's first example on which the rule
+// fires, with the secret redacted: the shape, never a usable value.
+func exampleOf(eng *engine.Engine, r detectors.Rule) string {
+	for _, ex := range r.Examples {
+		for _, f := range eng.Scan(engine.Chunk{Path: "example", Data: []byte(ex), Line: 1, Column: 1}) {
+			if f.RuleID == r.ID {
+				return f.RedactedLine()
+			}
+		}
+	}
+	if len(r.Examples) > 0 {
+		return finding.Redact(oneLine(r.Examples[0]))
+	}
+	return ""
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i] + " …"
+	}
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return s
+}

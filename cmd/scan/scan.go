@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/report"
+)
+
+// scanFlags are shared by every command that scans.
+type scanFlags struct {
+	format      string
+	output      string
+	showSecrets bool
+	include     []string
+	exclude     []string
+	maxFileSize string
+	threads     int
+	quiet       bool
+	noColor     bool
+	verbose     bool
+	minSeverity string
+}
+
+func addScanFlags(cmd *cobra.Command, f *scanFlags) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "report format: text, json or sarif")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (created with mode 0600) instead of standard output")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (by default they are redacted in every format)")
+	fl.StringArrayVar(&f.include, "include", nil, "scan only paths matching this doublestar `GLOB` (repeatable)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this doublestar `GLOB` (repeatable)")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "10MiB", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB)")
+	fl.IntVar(&f.threads, "threads", runtime.NumCPU(), "number of files scanned in parallel")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but findings and errors")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every suppressed candidate with its reason, and list all warnings")
+	fl.StringVar(&f.minSeverity, "min-severity", "info", "report only findings of at least this `LEVEL`: info, low, medium, high, critical")
+}
+
+// sourceFunc produces findings from one kind of input. keep filters paths by
+// --include and --exclude.
+type sourceFunc func(ctx context.Context, eng *engine.Engine, keep func(path string) bool, threads int, maxFileSize int64) ([]finding.Finding, finding.Stats, error)
+
+// run is the pipeline every scan command shares: rules → engine → source →
+// filters → report → exit code.
+func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) error {
+	format := strings.ToLower(f.format)
+	switch format {
+	case "text", "json", "sarif":
+	default:
+		return fmt.Errorf("--format %q: want text, json or sarif", f.format)
+	}
+	maxSize, err := parseSize(f.maxFileSize)
+	if err != nil {
+		return fmt.Errorf("--max-file-size: %w", err)
+	}
+	minSev, err := detectors.ParseSeverity(f.minSeverity)
+	if err != nil {
+		return fmt.Errorf("--min-severity: %w", err)
+	}
+	keep, err := pathFilter(f.include, f.exclude)
+	if err != nil {
+		return err
+	}
+	if f.threads < 1 {
+		return fmt.Errorf("--threads must be at least 1")
+	}
+
+	stderr := cmd.ErrOrStderr()
+	var logMu sync.Mutex
+	opt := engine.Options{}
+	if f.verbose {
+		opt.OnSuppress = func(s engine.Suppression) {
+			logMu.Lock()
+			defer logMu.Unlock()
+			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", s.Path, s.Line, s.RuleID, s.Redacted, s.Reason)
+		}
+	}
+	rules := detectors.Default()
+	eng, err := engine.New(rules, opt)
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+
+	start := time.Now()
+	findings, stats, err := source(cmd.Context(), eng, keep, f.threads, maxSize)
+	if err != nil {
+		return err
+	}
+	stats.Duration = time.Since(start)
+	findings = filterSeverity(findings, minSev)
+
+	var out io.Writer = cmd.OutOrStdout()
+	color := false
+	if f.output != "" {
+		file, err := report.Create(f.output)
+		if err != nil {
+			return fmt.Errorf("create report: %w", err)
+		}
+		defer file.Close()
+		out = file
+	} else if format == "text" && !f.noColor && os.Getenv("NO_COLOR") == "" {
+		if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+			color = true
+		}
+	}
+	if f.quiet && format == "text" && len(findings) == 0 && !stats.Incomplete && f.output == "" {
+		// Quiet and clean: the exit code says it all.
+	} else {
+		err = report.Write(out, format, findings, stats, report.Options{
+			ShowSecrets: f.showSecrets,
+			Color:       color,
+			Version:     version,
+			Command:     command,
+			Rules:       rules,
+			Verbose:     f.verbose,
+		})
+		if err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if f.output != "" || format != "text" {
+		if !f.quiet {
+			fmt.Fprintln(stderr, summaryLine(findings, stats, f.output))
+		}
+	}
+
+	switch {
+	case len(findings) > 0:
+		return exitCode(1)
+	case stats.Incomplete:
+		return fmt.Errorf("scan incomplete: %d warning(s); nothing found in what could be read", len(stats.Warnings))
+	}
+	return nil
+}
+
+func summaryLine(findings []finding.Finding, stats finding.Stats, output string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scan: %d finding(s) in %d file(s)", len(findings), stats.Files)
+	if stats.Commits > 0 {
+		fmt.Fprintf(&b, ", %d commit(s)", stats.Commits)
+	}
+	if len(stats.Warnings) > 0 {
+		fmt.Fprintf(&b, ", %d warning(s)", len(stats.Warnings))
+	}
+	if output != "" {
+		fmt.Fprintf(&b, "; report written to %s", output)
+	}
+	return b.String()
+}
+
+func filterSeverity(fs []finding.Finding, min detectors.Severity) []finding.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// pathFilter builds the --include/--exclude test. A pattern without a slash
+// also matches a file's base name, as .gitignore patterns do.
+func pathFilter(include, exclude []string) (func(string) bool, error) {
+	for _, p := range append(append([]string(nil), include...), exclude...) {
+		if !doublestar.ValidatePattern(p) {
+			return nil, fmt.Errorf("bad glob pattern %q", p)
+		}
+	}
+	if len(include) == 0 && len(exclude) == 0 {
+		return nil, nil
+	}
+	match := func(pat, p string) bool {
+		if ok, _ := doublestar.Match(pat, p); ok {
+			return true
+		}
+		if !strings.Contains(pat, "/") {
+			ok, _ := doublestar.Match(pat, path.Base(p))
+			return ok
+		}
+		return false
+	}
+	return func(p string) bool {
+		for _, pat := range exclude {
+			if match(pat, p) {
+				return false
+			}
+		}
+		if len(include) == 0 {
+			return true
+		}
+		for _, pat := range include {
+			if match(pat, p) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
+// parseSize reads sizes such as 10MiB, 10MB, 10M, 512k or a plain byte count.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToLower(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+		{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+	} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 {
+		return 0, errors.New("want a positive size such as 512KiB or 10MiB, got " + strconv.Quote(s))
+	}
+	return int64(n * float64(mult)), nil
+}

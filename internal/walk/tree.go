@@ -1,0 +1,210 @@
+package walk
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	ignore "github.com/sabhiram/go-gitignore"
+
+	"github.com/keyward/scan/internal/finding"
+)
+
+// IgnoreFile names the file, at a scan root, whose gitignore-syntax patterns
+// exclude paths from every scan.
+const IgnoreFile = ".keywardignore"
+
+type fileID struct{ dev, ino uint64 }
+
+// walker walks one root and sends regular files to the workers.
+type walker struct {
+	ctx     context.Context
+	opt     *Options
+	root    root
+	jobs    chan<- job
+	stats   *finding.Stats
+	visited map[fileID]bool // directories entered, for symlink loops
+	ignores []scopedIgnore
+}
+
+// scopedIgnore is an ignore file and the directory (relative to the root)
+// whose paths it governs.
+type scopedIgnore struct {
+	dir     string
+	matcher *ignore.GitIgnore
+}
+
+func (w *walker) rel(p string) string {
+	r, err := filepath.Rel(w.root.abs, p)
+	if err != nil || r == "." {
+		r = ""
+	}
+	r = filepath.ToSlash(r)
+	switch {
+	case w.root.display == "":
+		return r
+	case r == "":
+		return w.root.display
+	default:
+		return w.root.display + "/" + r
+	}
+}
+
+func (w *walker) run() {
+	if !w.root.isDir {
+		info, err := os.Stat(w.root.abs)
+		if err != nil {
+			w.warn(w.root.display, err)
+			return
+		}
+		w.send(w.root.abs, w.rel(w.root.abs), info)
+		return
+	}
+	if m, err := ignore.CompileIgnoreFile(filepath.Join(w.root.abs, IgnoreFile)); err == nil {
+		w.ignores = append(w.ignores, scopedIgnore{"", m})
+	}
+	w.dir(w.root.abs, "")
+}
+
+func (w *walker) warn(rel string, err error) {
+	w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: %v", rel, unwrapPath(err)))
+	w.stats.Incomplete = true
+}
+
+// dir walks one directory. relDir is relative to the root ("" at the top).
+func (w *walker) dir(abs, relDir string) {
+	if w.ctx.Err() != nil {
+		return
+	}
+	if id, ok := identify(abs); ok {
+		if w.visited[id] {
+			w.stats.Skip("symlink loop")
+			w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: symlink loop; not entered again", w.rel(abs)))
+			return
+		}
+		w.visited[id] = true
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		w.stats.Skip("unreadable")
+		w.warn(w.rel(abs), err)
+		return
+	}
+	pushed := 0
+	if w.opt.RespectGitignore {
+		if m, err := ignore.CompileIgnoreFile(filepath.Join(abs, ".gitignore")); err == nil {
+			w.ignores = append(w.ignores, scopedIgnore{relDir, m})
+			pushed = 1
+		}
+	}
+	defer func() { w.ignores = w.ignores[:len(w.ignores)-pushed] }()
+
+	for _, e := range entries {
+		name := e.Name()
+		childAbs := filepath.Join(abs, name)
+		childRel := path.Join(relDir, name)
+		if e.IsDir() && name == ".git" {
+			// History belongs to `scan git`; the object store is
+			// compressed and would only cost time here.
+			continue
+		}
+		if w.ignored(childRel, e.IsDir()) {
+			w.stats.Skip("ignored")
+			continue
+		}
+		typ := e.Type()
+		if typ&fs.ModeSymlink != 0 {
+			if !w.opt.FollowSymlinks {
+				w.stats.Skip("symlink")
+				continue
+			}
+			info, err := os.Stat(childAbs)
+			if err != nil {
+				w.stats.Skip("broken symlink")
+				continue
+			}
+			if info.IsDir() {
+				w.dir(childAbs, childRel)
+				continue
+			}
+			typ = info.Mode().Type()
+		}
+		switch {
+		case typ.IsDir():
+			w.dir(childAbs, childRel)
+		case typ.IsRegular():
+			if w.opt.Keep != nil && !w.opt.Keep(w.rel(childAbs)) {
+				w.stats.Skip("excluded")
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				w.stats.Skip("unreadable")
+				w.warn(w.rel(childAbs), err)
+				continue
+			}
+			if typ&fs.ModeSymlink == 0 && info.Mode()&fs.ModeSymlink != 0 {
+				continue
+			}
+			w.send(childAbs, w.rel(childAbs), info)
+		default:
+			// FIFOs, sockets and devices: reading them can block
+			// forever or never end.
+			w.stats.Skip("not a regular file")
+		}
+	}
+}
+
+func (w *walker) send(abs, rel string, info fs.FileInfo) {
+	if !info.Mode().IsRegular() {
+		w.stats.Skip("not a regular file")
+		return
+	}
+	if w.opt.MaxFileSize > 0 && info.Size() > w.opt.MaxFileSize {
+		w.stats.Skip("too large")
+		w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: %d bytes, larger than --max-file-size; skipped", rel, info.Size()))
+		return
+	}
+	select {
+	case w.jobs <- job{abs: abs, rel: rel, info: info}:
+	case <-w.ctx.Done():
+	}
+}
+
+// ignored applies .keywardignore and, when asked, .gitignore files, each
+// to paths relative to its own directory.
+func (w *walker) ignored(rel string, isDir bool) bool {
+	for _, s := range w.ignores {
+		p := rel
+		if s.dir != "" {
+			if !strings.HasPrefix(rel, s.dir+"/") {
+				continue
+			}
+			p = rel[len(s.dir)+1:]
+		}
+		if isDir {
+			p += "/"
+		}
+		if s.matcher.MatchesPath(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func identify(p string) (fileID, bool) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return fileID{}, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+}
