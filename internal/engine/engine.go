@@ -211,7 +211,8 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 		cands = e.matchRule(c, ri, work[ri], cands)
 	}
 	cands = resolveOverlaps(e.rules, cands)
-	return e.build(c, cands)
+	findings := e.build(c, cands)
+	return e.scanDecoded(c, findings)
 }
 
 // window returns the byte span of the lines around data[at], before lines
