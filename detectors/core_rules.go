@@ -11,7 +11,7 @@ import (
 // around the label, one of : = := => and an optional quote around the value.
 // A backslash may precede the quotes: notebooks and other JSON-embedded
 // code escape them.
-const assign = `\\?["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?\\?["'\x60]?`
+const assign = `\\?["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?\\?["'\x60]{0,3}`
 
 // end is what may follow a value: a quote, a separator, or the line's end.
 const end = `(?:["'\x60\s,;)}\]&\\]|$)`
@@ -78,8 +78,11 @@ func coreRules() []Rule {
 			},
 		},
 		{
-			ID:               "private-key",
-			Title:            "Private key (PEM)",
+			ID:    "private-key",
+			Title: "Private key (PEM)",
+			// Exchange rules claim the PEM keys that stand beside an
+			// exchange's key id; this rule takes the rest.
+			Generic:          true,
 			Severity:         High,
 			Service:          "pem",
 			Keywords:         []string{"private key-----", "private key block-----"},
@@ -247,6 +250,9 @@ func validateGeneric(secret string, c Candidate) Verdict {
 // labelBefore returns the word that names the value: the identifier-ish text
 // immediately before the assignment that precedes secret on its line.
 func labelBefore(line, secret string) string {
+	if first, _, ok := strings.Cut(secret, "\n"); ok {
+		secret = first
+	}
 	i := strings.Index(line, secret)
 	if i < 0 {
 		return ""

@@ -79,6 +79,10 @@ type Verdict struct {
 	// Note is shown to the user beside the finding: a derived address, the
 	// key type, why the severity changed.
 	Note string
+	// Named says the value's own name names this rule's service
+	// (BITGET_SECRET_KEY for a Bitget rule): when two rules claim one
+	// value, a named claim wins.
+	Named bool
 }
 
 // Rule describes one kind of secret.

@@ -92,6 +92,7 @@ type sarifResult struct {
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
+	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          sarifResultProps  `json:"properties"`
 }
@@ -262,14 +263,20 @@ func sarifResultOf(f *finding.Finding, ruleIndex int, opt Options) sarifResult {
 		c.Subject = scrub(c.Subject, f, opt)
 		res.Properties.Commit = &c
 	}
-	// Removing a leaked credential means deleting every part of it, which
-	// is when SARIF asks for more than one location.
+	// Removing a leaked credential means deleting its key and its secret,
+	// which is when SARIF asks for more than one location. A passphrase is
+	// chosen by the user, not issued, so it is related context rather
+	// than a second place where the credential leaked.
 	for _, p := range f.Parts {
 		where := p.Location
 		if where.Path == "" {
 			where.Path = f.Path
 		}
-		res.Locations = append(res.Locations, sarifLocation{
+		dst := &res.Locations
+		if p.Part == detectors.PartPassphrase {
+			dst = &res.RelatedLocations
+		}
+		*dst = append(*dst, sarifLocation{
 			PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path)},
 				Region:           region(where, p.Secret),

@@ -50,7 +50,7 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but findings and errors")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every suppressed candidate with its reason, and list all warnings")
-	fl.StringVar(&f.minSeverity, "min-severity", "info", "report only findings of at least this `LEVEL`: info, low, medium, high, critical")
+	fl.StringVar(&f.minSeverity, "min-severity", "low", "report only findings of at least this `LEVEL`: info, low, medium, high, critical (info is known test material such as documentation keys)")
 }
 
 // sourceFunc produces findings from one kind of input. keep filters paths by

@@ -87,7 +87,6 @@ func (lc *lineCursor) position(at, firstColumn int) (int, int) {
 // secret stay findings of their own.
 func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
 	used := make([]bool, len(fs))
-	linked := false
 	for i := range fs {
 		if fs[i].Part != detectors.PartSecret {
 			continue
@@ -111,7 +110,6 @@ func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
 				continue
 			}
 			used[best] = true
-			linked = true
 			p := fs[best]
 			fs[i].Parts = append(fs[i].Parts, finding.Part{RuleID: p.RuleID, Part: p.Part, Secret: p.Secret, Location: p.Location})
 			if want == detectors.PartKey {
@@ -123,12 +121,11 @@ func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
 			fs[i].Notes = append(fs[i].Notes, "the API key was found beside this secret: together they can trade, and withdraw if the key allows it")
 		}
 	}
-	if !linked {
-		return fs
-	}
+	// A passphrase is chosen by its owner and opens nothing without the key
+	// and secret: alone it is context, not a leak worth an alert.
 	out := fs[:0]
 	for i := range fs {
-		if !used[i] {
+		if !used[i] && fs[i].Part != detectors.PartPassphrase {
 			out = append(out, fs[i])
 		}
 	}

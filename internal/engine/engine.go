@@ -62,12 +62,18 @@ type Engine struct {
 	pathRules []int   // rules with path keywords
 	always    []int   // rules with neither keywords nor path keywords
 	opt       Options
+	// decodeDepth is how many decodings deep this copy of the engine scans
+	// (see decode.go); it bounds the recursion.
+	decodeDepth int
 }
 
 type compiledRule struct {
 	detectors.Rule
-	re        *regexp.Regexp
-	secretIdx int
+	re *regexp.Regexp
+	// secretIdx lists every group named "secret": a pattern may offer
+	// alternatives (labelled value | self-identifying value), each with
+	// its own group.
+	secretIdx []int
 }
 
 // maxWindowSide bounds how far a window reaches into a very long line on
@@ -97,8 +103,13 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
-		idx := re.SubexpIndex("secret")
-		if idx < 0 {
+		var idx []int
+		for i, name := range re.SubexpNames() {
+			if name == "secret" {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) == 0 {
 			return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
 		}
 		ri := len(e.rules)
@@ -151,6 +162,7 @@ type candidate struct {
 	severity detectors.Severity
 	notes    []string
 	keyDist  int // distance to the nearest keyword hit of its rule
+	named    bool
 }
 
 // Scan returns the findings in one chunk, ordered by position.
@@ -275,8 +287,14 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 	for _, win := range w.windows {
 		text := data[win.start:win.end]
 		for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
-			gs, ge := m[2*r.secretIdx], m[2*r.secretIdx+1]
-			if gs < 0 || ge <= gs {
+			gs, ge := -1, -1
+			for _, i := range r.secretIdx {
+				if m[2*i] >= 0 && m[2*i+1] > m[2*i] {
+					gs, ge = m[2*i], m[2*i+1]
+					break
+				}
+			}
+			if gs < 0 {
 				continue
 			}
 			start, end := win.start+gs, win.start+ge
@@ -302,6 +320,7 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 				if v.Note != "" {
 					cd.notes = append(cd.notes, v.Note)
 				}
+				cd.named = v.Named
 			}
 			out = append(out, cd)
 		}
@@ -310,6 +329,9 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 }
 
 func (e *Engine) filter(r *compiledRule, secret string) (string, bool) {
+	if why, ok := detectors.KnownExample(secret); ok {
+		return why, true
+	}
 	if !r.KeepPlaceholders {
 		if ok, why := detectors.Placeholder(secret); ok {
 			return why, true
@@ -396,6 +418,9 @@ func resolveOverlaps(rules []compiledRule, cands []candidate) []candidate {
 		ga, gb := rules[a.rule].Generic, rules[b.rule].Generic
 		if ga != gb {
 			return !ga
+		}
+		if a.named != b.named {
+			return a.named
 		}
 		if (a.end - a.start) != (b.end - b.start) {
 			return a.end-a.start > b.end-b.start
