@@ -8,6 +8,7 @@ func Default() []Rule {
 	var rs []Rule
 	rs = append(rs, coreRules()...)
 	rs = append(rs, walletRules()...)
+	rs = append(rs, saasRules()...)
 	rs = append(rs, exchangeRules()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	return rs
