@@ -140,7 +140,16 @@ var (
 
 // validatePEM rejects bodies too short or not base64 to be a key and lowers
 // the severity of keys that are encrypted with a passphrase.
-func validatePEM(secret string, _ Candidate) Verdict {
+func validatePEM(secret string, c Candidate) Verdict {
+	v := classifyPEM(secret)
+	if !v.Reject && v.Severity == SeverityUnset && TestPath(c.Path) {
+		v.Severity = Low
+		v.Note += "; in a test file or fixture: probably a test key"
+	}
+	return v
+}
+
+func classifyPEM(secret string) Verdict {
 	body := ""
 	if m := pemBody.FindStringSubmatch(secret); m != nil {
 		body = m[1]
@@ -197,7 +206,7 @@ var (
 	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
 )
 
 // validateGeneric is where the generic rule earns its keep: most "secret =
@@ -207,6 +216,9 @@ func validateGeneric(secret string, c Candidate) Verdict {
 	label := labelBefore(c.Line, secret)
 	if tokenizerLabel.MatchString(label) {
 		return Verdict{Reject: true, Reason: "the name says this is not a secret value (" + label + ")"}
+	}
+	if codeFile(c.Path) && !quoted(c.Line, secret) {
+		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 	}
 	switch {
 	case identifierLike.MatchString(secret):
@@ -236,7 +248,7 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		if len(secret) < 8 || letters == 0 || (digits == 0 && others == 0) {
 			return Verdict{Reject: true, Reason: "too simple to be a real password"}
 		}
-		return Verdict{}
+		return testMaterial(c.Path, Verdict{})
 	}
 	if len(secret) < 16 {
 		return Verdict{Reject: true, Reason: "too short for a generated key or token"}
@@ -244,7 +256,47 @@ func validateGeneric(secret string, c Candidate) Verdict {
 	if letters == 0 || digits == 0 {
 		return Verdict{Reject: true, Reason: "generated keys mix letters and digits"}
 	}
-	return Verdict{}
+	return testMaterial(c.Path, Verdict{})
+}
+
+// testMaterial marks what the generic rule finds in tests and fixtures as
+// info: such values are overwhelmingly test vectors and dummy passwords,
+// and a reviewer who wants them asks with --min-severity info.
+func testMaterial(p string, v Verdict) Verdict {
+	if TestPath(p) {
+		v.Severity = Info
+		v.Note = "in a test file or fixture: probably test material"
+	}
+	return v
+}
+
+var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:testdata|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$`)
+
+// TestPath reports whether a path is a test, fixture or test-data file.
+func TestPath(p string) bool { return testPathRE.MatchString(p) }
+
+var codeExt = map[string]bool{
+	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,
+	".rb": true, ".php": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".cs": true, ".rs": true,
+	".swift": true, ".scala": true, ".m": true, ".dart": true, ".lua": true, ".pl": true,
+}
+
+func codeFile(p string) bool {
+	i := strings.LastIndexByte(p, '.')
+	return i >= 0 && codeExt[strings.ToLower(p[i:])]
+}
+
+// quoted reports whether secret stands right after a quote on line.
+func quoted(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i <= 0 {
+		return false
+	}
+	switch line[i-1] {
+	case '"', '\'', '`':
+		return true
+	}
+	return false
 }
 
 // labelBefore returns the word that names the value: the identifier-ish text

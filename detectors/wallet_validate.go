@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -147,8 +148,26 @@ var (
 	sha256sumLine = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
 	// evmContext is what the window must hold when the key's own line
 	// names nothing (hardhat accounts arrays span lines).
-	evmContext = regexp.MustCompile(`(?i)private[_\- ]?key|priv_?key|secret[_-]?key|accounts\s*:\s*\[|--private-key`)
+	evmContext = regexp.MustCompile(`(?i)accounts\s*:\s*\[|--private-key`)
+	// evmWords say a window is about EVM chains. 64 hex digits labelled
+	// "PrivateKey" in a crypto library's test vectors are an X25519 or
+	// ECDSA test key; the same label next to any of these is a wallet.
+	evmWords = regexp.MustCompile(`(?i)--private-key|cast |eth|evm|web3|wallet|hardhat|foundry|anvil|forge|solidity|metamask|hyperliquid|deploy|mnemonic|infura|alchemy|rpc|chain|polygon|arbitrum|optimism|bsc|base_|avax|signer|account|address|0x[0-9a-f]{40}`)
 )
+
+// configLike reports whether a path is where people keep settings rather
+// than code: a bare 64-hex key there needs no further context.
+func configLike(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if strings.HasPrefix(base, ".env") || strings.HasSuffix(base, "history") {
+		return true
+	}
+	switch path.Ext(base) {
+	case ".env", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".json", ".ini", ".cfg", ".conf", ".properties", ".txt":
+		return true
+	}
+	return false
+}
 
 // validateEVMKey is the ethereum-private-key validator.
 func validateEVMKey(secret string, c Candidate) Verdict {
@@ -167,6 +186,9 @@ func validateEVMKey(secret string, c Candidate) Verdict {
 	}
 	if !keyish && !evmContext.MatchString(c.Window) {
 		return Verdict{Reject: true, Reason: "no private-key context near the value"}
+	}
+	if !strings.HasPrefix(strings.ToLower(secret), "0x") && !configLike(c.Path) && !evmWords.MatchString(c.Window) && !evmWords.MatchString(c.Line) {
+		return Verdict{Reject: true, Reason: "64 hex digits named as a key with nothing about EVM chains nearby (a test vector of another algorithm?)"}
 	}
 	priv, ok := secpScalar(b)
 	if !ok {

@@ -5,11 +5,14 @@ package engine
 // automaton compiled into a dense DFA over byte classes: each input byte costs
 // one table lookup, whatever the number of keywords.
 type keywordMatcher struct {
-	class    [256]uint8 // byte -> class; 0 is "no keyword has this byte"
-	nclass   int
-	delta    []int32   // state*nclass + class -> next state
-	outputs  [][]int32 // state -> keyword ids ending here (after failure merge)
-	hasOut   []bool
+	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
+	nclass int
+	// delta maps (state row + class) to the next state's row. Rows are
+	// premultiplied by nclass, and states that end a keyword come last,
+	// so the hot loop is one load, one add and one compare per byte.
+	delta    []int32
+	firstOut int32     // row of the first state with outputs
+	outputs  [][]int32 // state row / nclass -> keyword ids ending there
 	keywords []string
 }
 
@@ -87,11 +90,37 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 			}
 		}
 	}
-	m.hasOut = make([]bool, n)
-	for s := range m.outputs {
-		m.hasOut[s] = len(m.outputs[s]) > 0
-	}
+	m.renumber(n)
 	return m
+}
+
+// renumber moves the states that end a keyword to the end and premultiplies
+// every transition by the row width.
+func (m *keywordMatcher) renumber(n int) {
+	newID := make([]int32, n)
+	next := int32(0)
+	for pass := 0; pass < 2; pass++ {
+		for s := 0; s < n; s++ {
+			if (len(m.outputs[s]) > 0) == (pass == 1) {
+				newID[s] = next
+				next++
+			}
+		}
+		if pass == 0 {
+			m.firstOut = next * int32(m.nclass)
+		}
+	}
+	nc := m.nclass
+	delta := make([]int32, n*nc)
+	outputs := make([][]int32, n)
+	for s := 0; s < n; s++ {
+		ns := int(newID[s])
+		outputs[ns] = m.outputs[s]
+		for c := 0; c < nc; c++ {
+			delta[ns*nc+c] = newID[m.delta[s*nc+c]] * int32(nc)
+		}
+	}
+	m.delta, m.outputs = delta, outputs
 }
 
 // scan calls hit for every keyword occurrence, with the offset just past its
@@ -100,12 +129,15 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	if len(m.keywords) == 0 {
 		return
 	}
-	delta, class, nc, hasOut := m.delta, &m.class, m.nclass, m.hasOut
+	delta, class, firstOut := m.delta, &m.class, m.firstOut
+	nc := int32(m.nclass)
+	// The root state keeps row 0 after renumbering: it never ends a
+	// keyword (keywords are not empty).
 	s := int32(0)
-	for i := 0; i < len(data); i++ {
-		s = delta[int(s)*nc+int(class[data[i]])]
-		if hasOut[s] {
-			for _, id := range m.outputs[s] {
+	for i, b := range data {
+		s = delta[s+int32(class[b])]
+		if s >= firstOut {
+			for _, id := range m.outputs[s/nc] {
 				hit(id, i+1)
 			}
 		}

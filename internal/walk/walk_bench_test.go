@@ -1,0 +1,34 @@
+package walk
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+)
+
+// BenchmarkScanGoRoot scans the Go source tree with the default rules, the
+// tree the README's speed comparison with gitleaks uses.
+func BenchmarkScanGoRoot(b *testing.B) {
+	root := filepath.Join(runtime.GOROOT(), "src")
+	if _, err := os.Stat(root); err != nil {
+		b.Skip("no Go source tree")
+	}
+	eng, err := engine.New(detectors.Default(), engine.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bytes int64
+	for i := 0; i < b.N; i++ {
+		_, st, err := Scan(context.Background(), eng, Options{Roots: []string{root}, MaxFileSize: 10 << 20})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes = st.Bytes
+	}
+	b.SetBytes(bytes)
+}
