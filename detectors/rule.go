@@ -112,6 +112,10 @@ type Rule struct {
 
 	// Pattern is an RE2 expression with a named group "secret".
 	Pattern string
+	// Finder replaces Pattern where a regular expression would be slow or
+	// cannot say it (runs of word-list words): it returns the [start, end)
+	// byte spans of candidates in a window.
+	Finder func(window []byte) [][2]int
 	// Entropy is the lowest acceptable ratio between the candidate's Shannon
 	// entropy and what a random string of the same alphabet and length is
 	// expected to score. Zero disables the check.

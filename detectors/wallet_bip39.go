@@ -3,6 +3,7 @@ package detectors
 import (
 	"crypto/sha256"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -232,28 +233,64 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 	return Verdict{Note: note}
 }
 
-// FindLongMnemonics is a keyword-free path for 24-word English phrases,
-// meant to run over whole chunks: a plain byte loop (no regexp) that only
-// looks up lowercase words in the list and tries the checksum when 24 or
-// more list words stand in a row, so it costs little more than reading
-// the bytes. A 24-word checksum passes at random once in 256 tries, and
-// runs of 24 list words are rare outside phrases, so no context word is
-// needed. It returns byte spans [start, end) of the phrases found; the
-// engine does not call it yet (Rule has no hook for a non-regexp matcher).
+// FindLongMnemonics finds checksum-valid 24-word English phrases anywhere
+// in data, with no context word: a 24-word checksum passes at random once in
+// 256 tries, and runs of 24 list words are rare outside phrases. It returns
+// byte spans [start, end).
 func FindLongMnemonics(data []byte) [][2]int {
 	index := bip39Lists()[0].index
 	var out [][2]int
-	type tok struct{ s, e int }
-	var run []tok
+	for _, r := range listWordRuns(data, 24, index) {
+		words := make([]string, len(r))
+		for i, t := range r {
+			words[i] = string(data[t[0]:t[1]])
+		}
+		if off, n, ok := checksumWindowAt(words, index); ok && n == 24 {
+			out = append(out, [2]int{r[off][0], r[off+n-1][1]})
+		}
+	}
+	return out
+}
+
+// mnemonicRuns is the bip39-mnemonic rule's finder: the spans of runs of at
+// least twelve list words, in any of the word lists, in a window. The
+// validator then looks for a checksum-valid phrase inside each run. A plain
+// byte loop, because a regular expression for "twelve or more words" over
+// windows of prose and code costs more than all other rules together.
+func mnemonicRuns(data []byte) [][2]int {
+	var out [][2]int
+	for _, l := range bip39Lists() {
+		for _, r := range listWordRuns(data, 12, l.index) {
+			out = append(out, [2]int{r[0][0], r[len(r)-1][1]})
+		}
+	}
+	if len(out) > 1 {
+		sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+		merged := out[:1]
+		for _, sp := range out[1:] {
+			last := &merged[len(merged)-1]
+			if sp[0] < last[1] {
+				if sp[1] > last[1] {
+					last[1] = sp[1]
+				}
+				continue
+			}
+			merged = append(merged, sp)
+		}
+		out = merged
+	}
+	return out
+}
+
+// listWordRuns returns the runs of at least min consecutive list words
+// (lowercase, 3 to 8 letters) joined only by the separators that phrases
+// use in lists, arrays and prose; each run as its words' spans.
+func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
+	var out [][][2]int
+	var run [][2]int
 	flush := func() {
-		if len(run) >= 24 && len(run) <= maxListRun {
-			words := make([]string, len(run))
-			for i, t := range run {
-				words[i] = string(data[t.s:t.e])
-			}
-			if off, n, ok := checksumWindowAt(words, index); ok && n == 24 {
-				out = append(out, [2]int{run[off].s, run[off+n-1].e})
-			}
+		if len(run) >= min && len(run) <= maxListRun {
+			out = append(out, append([][2]int(nil), run...))
 		}
 		run = run[:0]
 	}
@@ -264,7 +301,7 @@ func FindLongMnemonics(data []byte) [][2]int {
 			// Separators are what lists and arrays use; anything else (a
 			// closing bracket, an assignment) or a long gap ends the run
 			// (24 bytes covers ",\n        " and "\n12. ").
-			if len(run) > 0 && (!phraseSep[c] || i-run[len(run)-1].e > 24) {
+			if len(run) > 0 && (!phraseSep[c] || i-run[len(run)-1][1] > 24) {
 				flush()
 			}
 			i++
@@ -279,7 +316,7 @@ func FindLongMnemonics(data []byte) [][2]int {
 			i++
 		}
 		if lower && i-s >= 3 && i-s <= 8 && inList(index, data[s:i]) {
-			run = append(run, tok{s, i})
+			run = append(run, [2]int{s, i})
 		} else if len(run) > 0 {
 			flush()
 		}

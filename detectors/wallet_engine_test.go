@@ -131,3 +131,36 @@ func describe(fs []finding.Finding) string {
 	}
 	return b.String()
 }
+
+// Known test material is reported as info, and path keywords stand in for
+// context words.
+func TestWalletSeverityAndPathContext(t *testing.T) {
+	eng := walletEngine(t, true)
+	kp := detectors.FakeSolanaKeypair("bare")
+	nums := make([]string, len(kp))
+	for i, b := range kp {
+		nums[i] = fmt.Sprint(b)
+	}
+	tests := []struct {
+		name, path, text, rule string
+		want                   detectors.Severity // SeverityUnset: not found
+	}{
+		{"bip39 vector", "x.txt", "seed: abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", "bip39-mnemonic", detectors.Info},
+		{"hardhat mnemonic", "hardhat.config.js", "accounts: { mnemonic: \"test test test test test test test test test test test junk\" }", "bip39-mnemonic", detectors.Info},
+		{"hardhat key", ".env", "PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "ethereum-private-key", detectors.Info},
+		{"bare id.json", "home/.config/solana/id.json", "[" + strings.Join(nums, ",") + "]", "solana-keypair", detectors.Critical},
+		{"bare seed.txt", "notes/seed.txt", detectors.FakeMnemonic("bare", 12), "bip39-mnemonic", detectors.Critical},
+		{"12 words near wallet only", "notes/todo.txt", "wallet: " + detectors.FakeMnemonic("bare", 12), "bip39-mnemonic", detectors.SeverityUnset},
+	}
+	for _, tt := range tests {
+		got := detectors.SeverityUnset
+		for _, f := range scanText(eng, tt.path, tt.text) {
+			if f.RuleID == tt.rule {
+				got = f.Severity
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: severity %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func walletRules() []Rule {
 			// Lowercase words of 3–9 letters (the ASCII lists) separated by
 			// whitespace, commas, quotes, brackets or list numbers. The
 			// validator finds the phrase inside the run.
-			Pattern:          `\b(?P<secret>[a-z]{3,9}(?:(?:[\s,;"'\x60|\[\]]|\b[0-9]{1,2}[.):-]?)+[a-z]{3,9}\b){11,})`,
+			Finder:           mnemonicRuns,
 			KeepPlaceholders: true,
 			Validate:         validateMnemonic,
 			Advice:           walletAdvice + " Every account and chain derived from the phrase (and any passphrase variant) is exposed.",
@@ -44,11 +44,13 @@ func walletRules() []Rule {
 			Negatives:        ex.mnemonicNeg,
 		},
 		{
-			ID:           "bitcoin-wif-private-key",
-			Title:        "Bitcoin private key (WIF)",
-			Severity:     Critical,
-			Service:      "bitcoin",
-			Keywords:     []string{"key", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
+			ID:       "bitcoin-wif-private-key",
+			Title:    "Bitcoin private key (WIF)",
+			Severity: Critical,
+			Service:  "bitcoin",
+			// "key" alone is everywhere in code; these forms are how WIF
+			// keys are handed to libraries and written in configs.
+			Keywords:     []string{"key(", "key =", "key=", "key:", "key\"", "key'", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
 			WindowBefore: 2,
 			WindowAfter:  2,
 			Pattern:      `\b(?P<secret>[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51})\b`,

@@ -99,18 +99,21 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			return nil, fmt.Errorf("rule %s: duplicate id", r.ID)
 		}
 		seen[r.ID] = true
-		re, err := regexp.Compile(r.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
-		}
+		var re *regexp.Regexp
 		var idx []int
-		for i, name := range re.SubexpNames() {
-			if name == "secret" {
-				idx = append(idx, i)
+		if r.Finder == nil || r.Pattern != "" {
+			var err error
+			if re, err = regexp.Compile(r.Pattern); err != nil {
+				return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 			}
-		}
-		if len(idx) == 0 {
-			return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
+			for i, name := range re.SubexpNames() {
+				if name == "secret" {
+					idx = append(idx, i)
+				}
+			}
+			if len(idx) == 0 {
+				return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
+			}
 		}
 		ri := len(e.rules)
 		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx})
@@ -286,17 +289,8 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 	data := c.Data
 	for _, win := range w.windows {
 		text := data[win.start:win.end]
-		for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
-			gs, ge := -1, -1
-			for _, i := range r.secretIdx {
-				if m[2*i] >= 0 && m[2*i+1] > m[2*i] {
-					gs, ge = m[2*i], m[2*i+1]
-					break
-				}
-			}
-			if gs < 0 {
-				continue
-			}
+		for _, m := range r.spans(text) {
+			gs, ge := m[0], m[1]
 			start, end := win.start+gs, win.start+ge
 			secret := string(data[start:end])
 			if reason, drop := e.filter(r, secret); drop {
@@ -323,6 +317,23 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 				cd.named = v.Named
 			}
 			out = append(out, cd)
+		}
+	}
+	return out
+}
+
+// spans returns the [start, end) offsets of the secrets in text.
+func (r *compiledRule) spans(text []byte) [][2]int {
+	if r.Finder != nil {
+		return r.Finder(text)
+	}
+	var out [][2]int
+	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
+		for _, i := range r.secretIdx {
+			if m[2*i] >= 0 && m[2*i+1] > m[2*i] {
+				out = append(out, [2]int{m[2*i], m[2*i+1]})
+				break
+			}
 		}
 	}
 	return out
