@@ -183,7 +183,7 @@ func (s *scanner) file(j job, st *finding.Stats) []finding.Finding {
 	// bounded by the limit either way.
 	limit := s.opt.MaxFileSize
 	if limit <= 0 {
-		limit = 1<<63 - 1
+		limit = 1 << 62
 	}
 	r := io.LimitReader(f, limit+1)
 

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Fake credentials built at run time, so this file holds no literal secret.
+var (
+	awsKeyID  = "AKIA" + "OK5AIJWPAZJPJIS7"
+	awsSecret = "GRj3juJ6yIedHqdNud7W7" + "JJeYAd9D5TTtGPNmDcl"
+)
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func leakyDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	content := "[default]\naws_access_key_id = " + awsKeyID + "\naws_secret_access_key = " + awsSecret + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "credentials"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestExitCodes(t *testing.T) {
+	clean := t.TempDir()
+	os.WriteFile(filepath.Join(clean, "main.go"), []byte("package main\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean", []string{"dir", clean}, 0},
+		{"findings", []string{"dir", leakyDir(t)}, 1},
+		{"missing path", []string{"dir", filepath.Join(clean, "nope")}, 2},
+		{"bad flag", []string{"dir", "--no-such-flag", clean}, 2},
+		{"bad format", []string{"dir", "--format", "xml", clean}, 2},
+		{"bad size", []string{"dir", "--max-file-size", "big", clean}, 2},
+		{"bad glob", []string{"dir", "--include", "[", clean}, 2},
+		{"version", []string{"version"}, 0},
+		{"rules", []string{"rules"}, 0},
+	}
+	for _, tt := range tests {
+		if code, _, errOut := runCLI(t, tt.args...); code != tt.want {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", tt.name, code, tt.want, errOut)
+		}
+	}
+}
+
+func TestSecretsRedactedInEveryFormat(t *testing.T) {
+	dir := leakyDir(t)
+	for _, format := range []string{"text", "json", "sarif"} {
+		code, out, errOut := runCLI(t, "dir", dir, "--format", format)
+		if code != 1 {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		if strings.Contains(out+errOut, awsSecret) || strings.Contains(out+errOut, awsKeyID) {
+			t.Errorf("%s: output contains a full secret", format)
+		}
+		if !strings.Contains(out, "aws-secret-access-key") {
+			t.Errorf("%s: output does not name the rule", format)
+		}
+		_, shown, _ := runCLI(t, "dir", dir, "--format", format, "--show-secrets")
+		if !strings.Contains(shown, awsSecret) {
+			t.Errorf("%s: --show-secrets does not show the secret", format)
+		}
+	}
+}
+
+func TestJSONReportLocations(t *testing.T) {
+	_, out, _ := runCLI(t, "dir", leakyDir(t), "--format", "json")
+	var doc struct {
+		Findings []struct {
+			RuleID    string `json:"rule_id"`
+			Path      string `json:"path"`
+			StartLine int    `json:"start_line"`
+			StartCol  int    `json:"start_column"`
+			EndCol    int    `json:"end_column"`
+			Severity  string `json:"severity"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 {
+		t.Fatalf("got %d findings, want the secret with its key id linked: %+v", len(doc.Findings), doc.Findings)
+	}
+	f := doc.Findings[0]
+	if f.RuleID != "aws-secret-access-key" || f.Path != "credentials" || f.StartLine != 3 || f.StartCol != 25 || f.EndCol != 65 || f.Severity != "critical" {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+func TestOutputFileIsPrivate(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	if code, _, errOut := runCLI(t, "dir", leakyDir(t), "--format", "sarif", "--output", out); code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	info, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		t.Errorf("report mode %o, want 600", perm)
+	}
+}
+
+func TestSeveralPathsAreAllScanned(t *testing.T) {
+	a, b := leakyDir(t), leakyDir(t)
+	_, out, _ := runCLI(t, "dir", a, b, "--format", "json")
+	if n := strings.Count(out, `"rule_id": "aws-secret-access-key"`); n != 2 {
+		t.Errorf("found %d secrets across two roots, want 2", n)
+	}
+}
+
+func TestMinSeverityAndExclude(t *testing.T) {
+	dir := leakyDir(t)
+	if code, _, _ := runCLI(t, "dir", dir, "--exclude", "credentials"); code != 0 {
+		t.Errorf("--exclude: exit %d, want 0", code)
+	}
+	if code, _, _ := runCLI(t, "dir", dir, "--min-severity", "critical"); code != 1 {
+		t.Errorf("--min-severity critical: exit %d, want 1", code)
+	}
+	if code, _, _ := runCLI(t, "dir", dir, "--min-severity", "bogus"); code != 2 {
+		t.Errorf("bad --min-severity: exit %d, want 2", code)
+	}
+}
+
+func TestRulesListsRedactedExamples(t *testing.T) {
+	_, out, _ := runCLI(t, "rules")
+	for _, id := range []string{"binance-api-secret", "okx-passphrase", "bip39-mnemonic", "aws-access-key-id", "private-key"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("scan rules does not list %s", id)
+		}
+	}
+	if strings.Contains(out, "-----BEGIN RSA PRIVATE KEY-----\nMII") {
+		t.Error("scan rules prints a full example key")
+	}
+}

@@ -1,0 +1,243 @@
+package walk
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// A GitHub token shape the default rules find; built at run time so this
+// file holds no literal secret.
+var token = "ghp_" + "R8bmXJ1yPq0Tz4WcV6nKdE2sLhA9uF3oGi7N"
+
+func newEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(detectors.Default(), engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func write(t *testing.T, dir, rel, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fs, st, err := Scan(ctx, newEngine(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs, st
+}
+
+func paths(fs []finding.Finding) string {
+	var p []string
+	for _, f := range fs {
+		p = append(p, f.Path)
+	}
+	return strings.Join(p, ",")
+}
+
+func TestScanFindsAndSkips(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".env", "GITHUB_TOKEN="+token+"\n")
+	write(t, dir, "crlf.env", "A=1\r\nGITHUB_TOKEN="+token+"\r\n")
+	write(t, dir, "sub/empty.txt", "")
+	write(t, dir, "bin/blob.bin", "GITHUB_TOKEN="+token+"\x00\x01")
+	write(t, dir, "img/logo.png", "GITHUB_TOKEN="+token)
+	write(t, dir, "latin1.txt", "caf\xe9 GITHUB_TOKEN="+token+"\n")
+	write(t, dir, ".git/config", "GITHUB_TOKEN="+token+"\n")
+	fs, st := scan(t, Options{Roots: []string{dir}, MaxFileSize: 1 << 20})
+	if got, want := paths(fs), ".env,crlf.env,latin1.txt"; got != want {
+		t.Errorf("findings in %s, want %s", got, want)
+	}
+	for _, f := range fs {
+		if f.Path == "crlf.env" && (f.StartLine != 2 || f.StartColumn != 14) {
+			t.Errorf("crlf: at %d:%d, want 2:14", f.StartLine, f.StartColumn)
+		}
+	}
+	if st.Skipped["binary"] != 2 || st.Skipped["empty"] != 1 {
+		t.Errorf("skipped %v", st.Skipped)
+	}
+	if st.Incomplete {
+		t.Errorf("scan marked incomplete: %v", st.Warnings)
+	}
+	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "latin1.txt: not valid UTF-8") {
+		t.Errorf("warnings %v", st.Warnings)
+	}
+}
+
+func TestScanMissingRoot(t *testing.T) {
+	_, _, err := Scan(context.Background(), newEngine(t), Options{Roots: []string{filepath.Join(t.TempDir(), "nope")}})
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("err = %v, want no such file", err)
+	}
+}
+
+func TestScanSeveralRootsAndFiles(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	write(t, a, "x.env", "GITHUB_TOKEN="+token+"\n")
+	f := write(t, b, "y.env", "GITHUB_TOKEN="+token+"\n")
+	fs, _ := scan(t, Options{Roots: []string{a, f}})
+	if len(fs) != 2 {
+		t.Fatalf("got %d findings (%s), want one per root", len(fs), paths(fs))
+	}
+	// Several roots: each path keeps its root so the user can tell them apart.
+	for _, f := range fs {
+		if !strings.HasPrefix(f.Path, filepath.ToSlash(a)) && !strings.HasSuffix(f.Path, "y.env") {
+			t.Errorf("path %s does not name its root", f.Path)
+		}
+	}
+}
+
+func TestScanUnreadableFileMakesScanIncomplete(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file")
+	}
+	dir := t.TempDir()
+	p := write(t, dir, "locked.env", "GITHUB_TOKEN="+token+"\n")
+	write(t, dir, "open.env", "GITHUB_TOKEN="+token+"\n")
+	if err := os.Chmod(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	fs, st := scan(t, Options{Roots: []string{dir}})
+	if len(fs) != 1 || !st.Incomplete || st.Skipped["unreadable"] != 1 {
+		t.Errorf("findings %s, stats %+v", paths(fs), st)
+	}
+}
+
+func TestScanSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "real/k.env", "GITHUB_TOKEN="+token+"\n")
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "link")); err != nil {
+		t.Skip(err)
+	}
+	// A loop: real/loop -> real.
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "real", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	fs, st := scan(t, Options{Roots: []string{dir}})
+	if len(fs) != 1 || st.Skipped["symlink"] != 2 {
+		t.Errorf("not following: findings %s, skipped %v", paths(fs), st.Skipped)
+	}
+	fs, st = scan(t, Options{Roots: []string{dir}, FollowSymlinks: true})
+	if len(fs) != 1 || st.Skipped["symlink loop"] == 0 {
+		t.Errorf("following: findings %s, skipped %v", paths(fs), st.Skipped)
+	}
+}
+
+func TestScanFIFOIsSkippedNotRead(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	write(t, dir, "k.env", "GITHUB_TOKEN="+token+"\n")
+	fs, st := scan(t, Options{Roots: []string{dir}})
+	if len(fs) != 1 || st.Skipped["not a regular file"] != 1 {
+		t.Errorf("findings %s, skipped %v", paths(fs), st.Skipped)
+	}
+}
+
+func TestScanTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "big.env", strings.Repeat("x", 2048)+"\nGITHUB_TOKEN="+token+"\n")
+	fs, st := scan(t, Options{Roots: []string{dir}, MaxFileSize: 1024})
+	if len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 {
+		t.Errorf("findings %s, stats %+v", paths(fs), st)
+	}
+}
+
+// A secret on a chunk boundary is found once, with its true position.
+func TestScanChunkBoundaries(t *testing.T) {
+	dir := t.TempDir()
+	const chunk = 4 * overlap
+	var b strings.Builder
+	lines := 0
+	for b.Len() < chunk-20 {
+		b.WriteString("filler line of text\n")
+		lines++
+	}
+	b.WriteString("GITHUB_TOKEN=" + token + "\n")
+	for b.Len() < 3*chunk {
+		b.WriteString("filler line of text\n")
+	}
+	b.WriteString("tail GITHUB_TOKEN=" + token + "\n")
+	write(t, dir, "long.env", b.String())
+	fs, _ := scan(t, Options{Roots: []string{dir}, ChunkSize: chunk, MaxFileSize: 1 << 30})
+	if len(fs) != 2 {
+		t.Fatalf("got %d findings, want 2", len(fs))
+	}
+	if fs[0].StartLine != lines+1 || fs[0].StartColumn != 14 {
+		t.Errorf("first at %d:%d, want %d:14", fs[0].StartLine, fs[0].StartColumn, lines+1)
+	}
+}
+
+// A huge single line (minified code) is scanned in bounded chunks, with
+// columns counted across chunks.
+func TestScanHugeSingleLine(t *testing.T) {
+	dir := t.TempDir()
+	filler := strings.Repeat("function(a){return a+1};", (3<<20)/24)
+	write(t, dir, "app.min.js", filler+"var t='"+token+"';")
+	fs, _ := scan(t, Options{Roots: []string{dir}, ChunkSize: 1 << 20, MaxFileSize: 1 << 30})
+	if len(fs) != 1 {
+		t.Fatalf("got %d findings, want 1", len(fs))
+	}
+	if want := len(filler) + len("var t='") + 1; fs[0].StartLine != 1 || fs[0].StartColumn != want {
+		t.Errorf("at %d:%d, want 1:%d", fs[0].StartLine, fs[0].StartColumn, want)
+	}
+}
+
+func TestScanIgnoreFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".keywardignore", "vendor/\n*.log\n")
+	write(t, dir, ".gitignore", ".env\n")
+	write(t, dir, "vendor/x.env", "GITHUB_TOKEN="+token+"\n")
+	write(t, dir, "app.log", "GITHUB_TOKEN="+token+"\n")
+	write(t, dir, ".env", "GITHUB_TOKEN="+token+"\n")
+	fs, _ := scan(t, Options{Roots: []string{dir}})
+	if got := paths(fs); got != ".env" {
+		t.Errorf("default: findings in %q, want .env (gitignored files are scanned by default)", got)
+	}
+	fs, _ = scan(t, Options{Roots: []string{dir}, RespectGitignore: true})
+	if got := paths(fs); got != "" {
+		t.Errorf("--respect-gitignore: findings in %q, want none", got)
+	}
+	fs, _ = scan(t, Options{Roots: []string{dir}, Keep: func(p string) bool { return !strings.HasSuffix(p, ".env") }})
+	if got := paths(fs); got != "" {
+		t.Errorf("keep filter: findings in %q", got)
+	}
+}
+
+func TestScanIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 40; i++ {
+		write(t, dir, filepath.Join("d", string(rune('a'+i%26))+string(rune('a'+i/26))+".env"), "GITHUB_TOKEN="+token+"\n")
+	}
+	first, _ := scan(t, Options{Roots: []string{dir}, Threads: 4})
+	for i := 0; i < 5; i++ {
+		again, _ := scan(t, Options{Roots: []string{dir}, Threads: 4})
+		if paths(again) != paths(first) {
+			t.Fatalf("order changed between runs")
+		}
+	}
+}
