@@ -36,9 +36,13 @@ type exchangeSpec struct {
 	// keys; Binance, Bybit and Bitget Ed25519/RSA keys beside an API key).
 	pemSecret                 bool
 	keyEntropy, secretEntropy float64
-	perms                     string // what a key can do, for the advice
-	examples                  []string
-	negatives                 []string
+	// secretCheck runs after the shared checks on the secret part: wallet
+	// keys used as exchange credentials (Hyperliquid) are validated as
+	// wallet keys.
+	secretCheck func(string, Candidate) Verdict
+	perms       string // what a key can do, for the advice
+	examples    []string
+	negatives   []string
 }
 
 const (
@@ -418,6 +422,34 @@ func exchangeSpecs() []exchangeSpec {
 			},
 			negatives: []string{"BITSO_API_KEY=\"\"\n"},
 		},
+		{
+			id: "hyperliquid", name: "Hyperliquid",
+			keywords:    []string{"hyperliquid"},
+			aliases:     []string{"hyperliquid", "hl"},
+			secret:      `(?:0x)?[0-9a-fA-F]{64}`,
+			secretCheck: validateEVMKey,
+			perms:       "A main wallet key can withdraw; an API (agent) wallet key can trade but not withdraw. The info endpoint's userRole tells which this address is",
+			examples: []string{
+				"# hyperliquid-python-sdk config.json\n{\n  \"secret_key\": \"0x" + fake("hl s1", hexChars, 64) + "\",\n  \"account_address\": \"0x" + fake("hl a1", hexChars, 40) + "\"\n}\n",
+				"HYPERLIQUID_PRIVATE_KEY=0x" + fake("hl s2", hexChars, 64) + "\n",
+			},
+			negatives: []string{
+				"# hyperliquid\n{\"account_address\": \"0x" + fake("hl a2", hexChars, 40) + "\", \"secret_key\": \"\"}\n",
+				"hyperliquid tx_hash = \"0x" + fake("hl tx", hexChars, 64) + "\"\n",
+			},
+		},
+		{
+			id: "dydx", name: "dYdX",
+			keywords:   []string{"dydx"},
+			key:        uuidShape,
+			secret:     `[A-Za-z0-9_-]{40}`,
+			passphrase: passphraseSpec,
+			perms:      "dYdX v3 keys are sunset; v4 accounts are controlled by the wallet's mnemonic, which can move every fund",
+			examples: []string{
+				"DYDX_API_KEY=" + fakeUUID("dydx k") + "\nDYDX_API_SECRET=" + fake("dydx s", b64urlChars, 40) + "\nDYDX_API_PASSPHRASE=" + fake("dydx p", b64urlChars, 20) + "\n",
+			},
+			negatives: []string{"DYDX_API_KEY=\nDYDX_API_SECRET=${DYDX_SECRET}\n"},
+		},
 	}
 }
 
@@ -577,6 +609,13 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 					break
 				}
 			}
+		}
+		if part == PartSecret && s.secretCheck != nil {
+			// The exchange's name opened this window: a wallet key beside
+			// it is that exchange's credential, not just a wallet.
+			v := s.secretCheck(secret, c)
+			v.Named = true
+			return v
 		}
 		if part == PartPassphrase {
 			if placeholderLabelValue.MatchString(secret) || identifierLike.MatchString(secret) && strings.ContainsAny(secret, "._") || dottedName.MatchString(secret) {

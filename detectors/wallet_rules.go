@@ -331,7 +331,7 @@ func walletExamples() walletExampleSet {
 		"module.exports = {\n  solidity: \"0.8.24\",\n  networks: {\n    sepolia: {\n      url: \"https://rpc.sepolia.org\",\n      accounts: [\n        \"" + hh1 + "\",\n        \"" + hh2 + "\",\n      ],\n    },\n  },\n};\n",
 		"forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key " + FakeEVMKey("forge")[2:] + "\n",
 		"{\n  \"secret_key\": \"" + FakeEVMKey("hyperliquid") + "\",\n  \"account_address\": \"0x0000000000000000000000000000000000000000\"\n}\n",
-		"exchange = ccxt.hyperliquid({'walletAddress': addr, 'privateKey': '" + FakeEVMKey("ccxt") + "'})\n",
+		"from eth_account import Account\nacct = Account.from_key('" + FakeEVMKey("ccxt") + "')\n",
 		"anvil: cast send $TO --value 1ether --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n",
 	}
 	e.ethNeg = []string{
