@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/internal/githistory"
+)
+
+func newGitCmd() *cobra.Command {
+	var f scanFlags
+	var opt githistory.Options
+	var since string
+	cmd := &cobra.Command{
+		Use:   "git [REPO]",
+		Short: "Scan the whole history of a git repository (every branch, tag, remote ref and stash)",
+		Long: `Scan every version of every file in a repository's history (default: the
+repository containing the current directory): all branches, tags,
+remote-tracking refs and stashes, content that merge commits introduced
+(conflict resolutions), and files that were later deleted or renamed.
+
+Each secret is reported once per file path, at the commit that introduced it,
+with its author and date; the report says whether it is still present at HEAD
+and whether that commit is already on a remote (pushed: revoke the key) or
+only local (it can still be removed from history before pushing).
+
+The repository is read directly: nothing in its .git/config (hooks, filters,
+textconv, fsmonitor) is executed, so untrusted repositories are safe to scan.
+A shallow clone is scanned as far as it goes, with a warning; missing objects
+are named and make the exit code 2 unless something was found.
+
+Ranges for CI: --since-commit BASE scans only commits not reachable from BASE
+(a pull request's commits, all of them); --branch, --since and --max-commits
+narrow further. A range with no commits is an error unless --allow-empty.`,
+		Example: `  scan git
+  scan git /path/to/repo.git --format sarif --output history.sarif
+  scan git --since-commit origin/main        # the commits of a pull request
+  scan git --branch feature/x --since 2024-01-01`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt.Path = "."
+			if len(args) == 1 {
+				opt.Path = args[0]
+			}
+			if since != "" {
+				t, err := parseDate(since)
+				if err != nil {
+					return fmt.Errorf("--since: %w", err)
+				}
+				opt.Since = t
+			}
+			if opt.MaxCommits < 0 {
+				return fmt.Errorf("--max-commits must not be negative")
+			}
+			return f.run(cmd, "git", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
+				o := opt
+				o.Keep, o.Threads, o.MaxFileSize = keep, threads, maxSize
+				return githistory.Scan(ctx, eng, o)
+			})
+		},
+	}
+	addScanFlags(cmd, &f)
+	fl := cmd.Flags()
+	fl.StringVar(&opt.SinceCommit, "since-commit", "", "scan only commits not reachable from `REV` (e.g. the pull request's base)")
+	fl.StringVar(&opt.Branch, "branch", "", "scan only the history of `REF` instead of every ref")
+	fl.StringVar(&since, "since", "", "scan only commits committed on or after `DATE` (2006-01-02 or RFC 3339)")
+	fl.IntVar(&opt.MaxCommits, "max-commits", 0, "scan only the newest `N` commits of the range (0: all)")
+	fl.BoolVar(&opt.AllowEmpty, "allow-empty", false, "treat a range with no commits as a clean scan instead of an error")
+	return cmd
+}
+
+// parseDate accepts a day or a full RFC 3339 time.
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot parse %q: want 2006-01-02 or 2006-01-02T15:04:05Z07:00", s)
+}

@@ -1,0 +1,154 @@
+package githistory
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+)
+
+// treeCache keeps decoded trees: a commit's trees are read again as its
+// children's parent trees, usually right after.
+type treeCache struct {
+	s       storer.EncodedObjectStorer
+	entries map[plumbing.Hash][]object.TreeEntry
+	// missing collects trees that could not be read.
+	missing []plumbing.Hash
+}
+
+const maxCachedTrees = 200_000
+
+func newTreeCache(s storer.EncodedObjectStorer) *treeCache {
+	return &treeCache{s: s, entries: map[plumbing.Hash][]object.TreeEntry{}}
+}
+
+func (c *treeCache) get(h plumbing.Hash) ([]object.TreeEntry, bool) {
+	if e, ok := c.entries[h]; ok {
+		return e, e != nil
+	}
+	t, err := object.GetTree(c.s, h)
+	if len(c.entries) >= maxCachedTrees {
+		clear(c.entries)
+	}
+	if err != nil {
+		c.missing = append(c.missing, h)
+		c.entries[h] = nil
+		return nil, false
+	}
+	c.entries[h] = t.Entries
+	return t.Entries, true
+}
+
+// lookup finds name in entries, which git sorts as if directory names
+// ended in '/'.
+func lookup(entries []object.TreeEntry, name string) *object.TreeEntry {
+	for _, key := range [2]string{name, name + "/"} {
+		i := sort.Search(len(entries), func(i int) bool { return sortName(&entries[i]) >= key })
+		if i < len(entries) && entries[i].Name == name {
+			return &entries[i]
+		}
+	}
+	return nil
+}
+
+func sortName(e *object.TreeEntry) string {
+	if e.Mode == filemode.Dir {
+		return e.Name + "/"
+	}
+	return e.Name
+}
+
+func isFile(m filemode.FileMode) bool {
+	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
+}
+
+// newBlob is a file whose content at path differs from the same path in
+// every parent: what a commit (a merge too) introduced. parents holds the
+// blobs the parents had at that path, if any.
+type newBlob struct {
+	path    string
+	blob    plumbing.Hash
+	parents []plumbing.Hash
+}
+
+// diffTrees reports the files of tree that no parent tree has with the same
+// content at the same path. Subtrees equal to one in some parent are
+// skipped whole, so a commit costs what it changed, not the size of its tree.
+func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefix string, emit func(newBlob)) {
+	entries, ok := c.get(tree)
+	if !ok {
+		return
+	}
+	pes := make([][]object.TreeEntry, 0, len(parents))
+	for _, p := range parents {
+		if e, ok := c.get(p); ok {
+			pes = append(pes, e)
+		}
+	}
+	for i := range entries {
+		e := &entries[i]
+		dir := e.Mode == filemode.Dir
+		if !dir && !isFile(e.Mode) {
+			continue // submodules (gitlinks) and symlinks hold no content of ours
+		}
+		var pTrees, pBlobs []plumbing.Hash
+		same := false
+		for _, pe := range pes {
+			x := lookup(pe, e.Name)
+			if x == nil {
+				continue
+			}
+			xdir := x.Mode == filemode.Dir
+			if x.Hash == e.Hash && xdir == dir {
+				same = true
+				break
+			}
+			switch {
+			case xdir && dir:
+				pTrees = append(pTrees, x.Hash)
+			case !xdir && !dir && isFile(x.Mode):
+				pBlobs = append(pBlobs, x.Hash)
+			}
+		}
+		if same {
+			continue
+		}
+		if dir {
+			c.diffTrees(e.Hash, pTrees, prefix+e.Name+"/", emit)
+			continue
+		}
+		emit(newBlob{path: prefix + e.Name, blob: e.Hash, parents: pBlobs})
+	}
+}
+
+// files lists every file of a tree, path -> blob.
+func (c *treeCache) files(tree plumbing.Hash, prefix string, out map[string]plumbing.Hash) {
+	entries, ok := c.get(tree)
+	if !ok {
+		return
+	}
+	for i := range entries {
+		e := &entries[i]
+		switch {
+		case e.Mode == filemode.Dir:
+			c.files(e.Hash, prefix+e.Name+"/", out)
+		case isFile(e.Mode):
+			out[prefix+e.Name] = e.Hash
+		}
+	}
+}
+
+// internPaths shares one string per path across all commits.
+type internPaths map[string]string
+
+func (m internPaths) get(s string) string {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	m[s] = s
+	return s
+}
