@@ -186,9 +186,10 @@ func diffIndex(idx *index.Index, head map[string]plumbing.Hash, keep func(string
 	}
 	var out []change
 	for _, e := range idx.Entries {
-		// Conflicted entries (stages 1-3) cannot be committed; intent-to-add
+		// Conflicted entries (stages 1-3) cannot be committed (go-git's
+		// index.Merged is 1, but a merged entry is stage 0 on disk); intent-to-add
 		// entries have no content yet; gitlinks and symlinks hold none of ours.
-		if e.Stage != index.Merged || e.IntentToAdd || !isFile(e.Mode) {
+		if e.Stage != 0 || e.IntentToAdd || !isFile(e.Mode) {
 			continue
 		}
 		base, inHead := head[e.Name]

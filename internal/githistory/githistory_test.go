@@ -1,0 +1,365 @@
+package githistory
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/finding"
+)
+
+// token builds a GitHub-token-shaped fake secret at run time, so this file
+// holds no secret-shaped literal for our own scans to flag.
+func token(seed string) string {
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	sum := sha256.Sum256([]byte(seed))
+	var b strings.Builder
+	b.WriteString("gh" + "p_")
+	for i := 0; i < 36; i++ {
+		b.WriteByte(alnum[int(sum[i%32]^byte(i*7))%len(alnum)])
+	}
+	return b.String()
+}
+
+func secretLine(seed string) string { return "github_token = " + token(seed) + "\n" }
+
+func newEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(detectors.Default(), engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// git runs the git binary to build fixtures: fixed identity and dates, no
+// hooks, no user or system config.
+func run(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "core.hooksPath=/dev/null", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=Ada", "GIT_AUTHOR_EMAIL=ada@example.com", "GIT_AUTHOR_DATE=2024-01-02T03:04:05Z",
+		"GIT_COMMITTER_NAME=Ada", "GIT_COMMITTER_EMAIL=ada@example.com", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func write(t testing.TB, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func commit(t testing.TB, dir, msg string) string {
+	t.Helper()
+	run(t, dir, "add", "-A")
+	run(t, dir, "commit", "-q", "--allow-empty", "-m", msg)
+	return run(t, dir, "rev-parse", "HEAD")
+}
+
+func newRepo(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, dir, "init", "-q")
+	return dir
+}
+
+func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
+	t.Helper()
+	fs, st, err := Scan(context.Background(), newEngine(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs, st
+}
+
+// byPath indexes findings by path; each test expects at most one per path.
+func byPath(t *testing.T, fs []finding.Finding) map[string]finding.Finding {
+	t.Helper()
+	m := map[string]finding.Finding{}
+	for _, f := range fs {
+		if _, dup := m[f.Path]; dup {
+			t.Errorf("two findings at %s: %+v", f.Path, fs)
+		}
+		m[f.Path] = f
+	}
+	return m
+}
+
+func TestAddThenDeleteIsReportedAtTheAddingCommit(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "README", "hello\n")
+	commit(t, dir, "init")
+	write(t, dir, "conf/app.cfg", "a = 1\n"+secretLine("del"))
+	added := commit(t, dir, "add config")
+	write(t, dir, "conf/app.cfg", "a = 2\n"+secretLine("del")) // edit elsewhere: not a new introduction
+	commit(t, dir, "tweak config")
+	os.Remove(filepath.Join(dir, "conf/app.cfg"))
+	commit(t, dir, "remove config")
+
+	fs, st := scan(t, Options{Path: dir})
+	m := byPath(t, fs)
+	f, ok := m["conf/app.cfg"]
+	if !ok || len(fs) != 1 {
+		t.Fatalf("want one finding in conf/app.cfg, got %+v", fs)
+	}
+	c := f.Commit
+	if c.SHA != added || c.Subject != "add config" || c.Author != "Ada" || c.Email != "ada@example.com" || c.Date != "2024-01-02T03:04:05Z" {
+		t.Errorf("commit = %+v, want %s 'add config' by Ada", c, added)
+	}
+	if c.AtHead || c.Pushed {
+		t.Errorf("deleted, never pushed secret: AtHead=%v Pushed=%v", c.AtHead, c.Pushed)
+	}
+	if f.StartLine != 2 {
+		t.Errorf("line = %d, want 2", f.StartLine)
+	}
+	if st.Commits != 4 || st.Incomplete {
+		t.Errorf("stats = %+v", st)
+	}
+}
+
+func TestRenameIsANewLocation(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "old.cfg", secretLine("ren"))
+	first := commit(t, dir, "add")
+	run(t, dir, "mv", "old.cfg", "new.cfg")
+	renamed := commit(t, dir, "rename")
+
+	m := byPath(t, mustScan(t, Options{Path: dir}))
+	if m["old.cfg"].Commit == nil || m["old.cfg"].Commit.SHA != first {
+		t.Errorf("old.cfg: %+v", m["old.cfg"])
+	}
+	if m["new.cfg"].Commit == nil || m["new.cfg"].Commit.SHA != renamed || !m["new.cfg"].Commit.AtHead {
+		t.Errorf("new.cfg: want at %s and at HEAD, got %+v", renamed, m["new.cfg"].Commit)
+	}
+}
+
+func mustScan(t *testing.T, opt Options) []finding.Finding {
+	fs, _ := scan(t, opt)
+	return fs
+}
+
+func TestMergeConflictResolutionIsScanned(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "settings.py", "mode = 'a'\n")
+	commit(t, dir, "base")
+	run(t, dir, "checkout", "-q", "-b", "side")
+	write(t, dir, "settings.py", "mode = 'side'\n")
+	commit(t, dir, "side change")
+	run(t, dir, "checkout", "-q", "main")
+	write(t, dir, "settings.py", "mode = 'main'\n")
+	commit(t, dir, "main change")
+	cmd := exec.Command("git", "-c", "core.hooksPath=/dev/null", "merge", "-q", "side")
+	cmd.Dir = dir
+	_ = cmd.Run() // conflicts, as intended
+	write(t, dir, "settings.py", "mode = 'both'\n"+secretLine("merge"))
+	merge := commit(t, dir, "merge side")
+
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Commit.SHA != merge || !fs[0].Commit.AtHead {
+		t.Fatalf("want the resolution's secret at merge %s, got %+v", merge, fs)
+	}
+}
+
+func TestMergeKeepingOneSideReportsNothingNew(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	commit(t, dir, "base")
+	run(t, dir, "checkout", "-q", "-b", "side")
+	write(t, dir, "side.cfg", secretLine("side"))
+	side := commit(t, dir, "side secret")
+	run(t, dir, "checkout", "-q", "main")
+	write(t, dir, "b.txt", "b\n")
+	commit(t, dir, "main work")
+	run(t, dir, "merge", "-q", "--no-edit", "side")
+
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Commit.SHA != side {
+		t.Fatalf("want one finding at the side commit %s, got %+v", side, fs)
+	}
+}
+
+func TestTagsUnmergedBranchesAndStash(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	commit(t, dir, "base")
+	// Only a tag keeps this commit alive.
+	run(t, dir, "checkout", "-q", "-b", "tmp")
+	write(t, dir, "tagged.cfg", secretLine("tag"))
+	commit(t, dir, "tagged")
+	run(t, dir, "tag", "-a", "-m", "release", "v1")
+	run(t, dir, "checkout", "-q", "main")
+	run(t, dir, "branch", "-D", "tmp")
+	// An unmerged branch.
+	run(t, dir, "checkout", "-q", "-b", "feature")
+	write(t, dir, "feature.cfg", secretLine("feature"))
+	commit(t, dir, "feature")
+	run(t, dir, "checkout", "-q", "main")
+	// A stash.
+	write(t, dir, "a.txt", "a\n"+secretLine("stash"))
+	run(t, dir, "stash", "-q")
+
+	m := byPath(t, mustScan(t, Options{Path: dir}))
+	for _, p := range []string{"tagged.cfg", "feature.cfg", "a.txt"} {
+		if _, ok := m[p]; !ok {
+			t.Errorf("nothing found in %s: %+v", p, m)
+		}
+	}
+	// One branch only.
+	m = byPath(t, mustScan(t, Options{Path: dir, Branch: "feature"}))
+	if _, ok := m["feature.cfg"]; !ok || len(m) != 1 {
+		t.Errorf("--branch feature: %+v", m)
+	}
+}
+
+func TestRanges(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "old.cfg", secretLine("old"))
+	base := commit(t, dir, "old secret")
+	write(t, dir, "old.cfg", "x = 1\n"+secretLine("old")) // edit beside an old secret
+	write(t, dir, "new.cfg", secretLine("new"))
+	commit(t, dir, "new secret")
+
+	m := byPath(t, mustScan(t, Options{Path: dir, SinceCommit: base}))
+	if _, ok := m["new.cfg"]; !ok || len(m) != 1 {
+		t.Errorf("--since-commit: want only new.cfg (old.cfg's secret predates the range), got %+v", m)
+	}
+	if fs := mustScan(t, Options{Path: dir, MaxCommits: 1}); len(fs) != 1 {
+		t.Errorf("--max-commits 1: %+v", fs)
+	}
+	_, _, err := Scan(context.Background(), newEngine(t), Options{Path: dir, SinceCommit: "HEAD"})
+	if !errors.Is(err, ErrEmptyRange) {
+		t.Errorf("empty range: err = %v, want ErrEmptyRange", err)
+	}
+	if _, _, err := Scan(context.Background(), newEngine(t), Options{Path: dir, SinceCommit: "HEAD", AllowEmpty: true}); err != nil {
+		t.Errorf("empty range with AllowEmpty: %v", err)
+	}
+}
+
+func TestPushedAndLocal(t *testing.T) {
+	remote := t.TempDir()
+	run(t, remote, "init", "-q", "--bare")
+	dir := newRepo(t)
+	run(t, dir, "remote", "add", "origin", remote)
+	write(t, dir, "pushed.cfg", secretLine("pushed"))
+	commit(t, dir, "pushed")
+	run(t, dir, "push", "-q", "origin", "main")
+	write(t, dir, "local.cfg", secretLine("local"))
+	commit(t, dir, "local")
+
+	m := byPath(t, mustScan(t, Options{Path: dir}))
+	if !m["pushed.cfg"].Commit.Pushed || m["local.cfg"].Commit.Pushed {
+		t.Errorf("pushed=%v local=%v", m["pushed.cfg"].Commit, m["local.cfg"].Commit)
+	}
+	// The bare remote scans too.
+	if fs := mustScan(t, Options{Path: remote}); len(fs) != 1 {
+		t.Errorf("bare repository: %+v", fs)
+	}
+	// Pre-push with no hook input: the local commit only.
+	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, nil)))
+	if _, ok := m["local.cfg"]; !ok || len(m) != 1 {
+		t.Errorf("pre-push fallback: %+v", m)
+	}
+	in := "refs/heads/main " + run(t, dir, "rev-parse", "HEAD") + " refs/heads/main " + run(t, dir, "rev-parse", "HEAD~1") + "\n"
+	ups, err := ParsePrePush(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, ups)))
+	if _, ok := m["local.cfg"]; !ok || len(m) != 1 {
+		t.Errorf("pre-push: %+v", m)
+	}
+}
+
+func TestShallowCloneWarns(t *testing.T) {
+	src := newRepo(t)
+	write(t, src, "a.cfg", secretLine("deep"))
+	commit(t, src, "one")
+	write(t, src, "b.cfg", secretLine("shallow"))
+	commit(t, src, "two")
+	dst := filepath.Join(t.TempDir(), "clone")
+	run(t, t.TempDir(), "clone", "-q", "--depth", "1", "file://"+src, dst)
+
+	fs, st := scan(t, Options{Path: dst})
+	if len(fs) != 2 {
+		t.Errorf("shallow clone: want both files of the one commit, got %+v", fs)
+	}
+	if !strings.Contains(strings.Join(st.Warnings, "\n"), "history is shallow") {
+		t.Errorf("warnings %q lack the shallow notice", st.Warnings)
+	}
+}
+
+func TestMissingObjectWarnsAndContinues(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "gone.txt", "this blob will vanish\n")
+	write(t, dir, "kept.cfg", secretLine("kept"))
+	commit(t, dir, "one")
+	blob := run(t, dir, "rev-parse", "HEAD:gone.txt")
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	fs, st := scan(t, Options{Path: dir})
+	if len(fs) != 1 {
+		t.Errorf("want the readable secret, got %+v", fs)
+	}
+	if !st.Incomplete || !strings.Contains(strings.Join(st.Warnings, "\n"), blob) {
+		t.Errorf("want Incomplete and a warning naming %s, got %+v", blob, st)
+	}
+}
+
+func TestRepositoryConfigNeverRuns(t *testing.T) {
+	dir := newRepo(t)
+	marker := filepath.Join(t.TempDir(), "marker")
+	write(t, dir, ".gitattributes", "*.cfg filter=evil diff=evil\n")
+	write(t, dir, "a.cfg", secretLine("evil"))
+	commit(t, dir, "one")
+	cmdline := "touch " + marker
+	run(t, dir, "config", "core.fsmonitor", cmdline)
+	run(t, dir, "config", "filter.evil.clean", cmdline)
+	run(t, dir, "config", "filter.evil.smudge", cmdline)
+	run(t, dir, "config", "diff.evil.textconv", cmdline)
+	write(t, dir, ".git/hooks/post-checkout", "#!/bin/sh\n"+cmdline+"\n")
+	os.Chmod(filepath.Join(dir, ".git/hooks/post-checkout"), 0o755)
+
+	if fs := mustScan(t, Options{Path: dir}); len(fs) != 1 {
+		t.Errorf("findings: %+v", fs)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("scanning ran a command from the repository's config")
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	_, _, err := Scan(context.Background(), newEngine(t), Options{Path: t.TempDir()})
+	if !errors.Is(err, ErrNotRepository) {
+		t.Errorf("err = %v, want ErrNotRepository", err)
+	}
+}
+
+func TestWorktree(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.cfg", secretLine("wt"))
+	commit(t, dir, "one")
+	wt := filepath.Join(t.TempDir(), "wt")
+	run(t, dir, "worktree", "add", "-q", "-b", "wt", wt)
+	if fs := mustScan(t, Options{Path: filepath.Join(wt)}); len(fs) != 1 {
+		t.Errorf("worktree: %+v", fs)
+	}
+}
