@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -67,7 +68,9 @@ func Open(path string) (*Repo, error) {
 // delta-base cache of cacheBytes.
 func (r *Repo) newStorage(cacheBytes int64) *filesystem.Storage {
 	return filesystem.NewStorageWithOptions(r.fs, cache.NewObjectLRU(cache.FileSize(cacheBytes)),
-		filesystem.Options{KeepDescriptors: true})
+		// Alternates (clone --shared, --reference) name absolute paths, which
+		// the chrooted .git filesystem cannot reach.
+		filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/", osfs.WithBoundOS())})
 }
 
 // Filesystem is the repository's .git directory.
