@@ -75,6 +75,15 @@ no remote-tracking ref.`,
 					return err
 				}
 			}
+			// The pre-commit framework passes the range in its environment
+			// instead of git's hook input.
+			if to := os.Getenv("PRE_COMMIT_TO_REF"); len(updates) == 0 && to != "" {
+				from := os.Getenv("PRE_COMMIT_FROM_REF")
+				if from == "" {
+					from = strings.Repeat("0", 40)
+				}
+				updates = []githistory.PushUpdate{{LocalSHA: to, RemoteSHA: from}}
+			}
 			opt = githistory.PushRange(opt, updates)
 			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
 				o := opt
