@@ -108,7 +108,9 @@ func coreRules() []Rule {
 			Service:  "generic",
 			Generic:  true,
 			Keywords: []string{"secret", "token", "passwd", "password", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "credential"},
-			Pattern: `(?i)(?P<label>[a-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?)[a-z0-9_\-]*)` +
+			// The label's start is found by the validator (labelBefore):
+			// a leading [a-z_]* here would make every position a start.
+			Pattern: `(?i)(?:secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?)[a-z0-9_\-]*` +
 				assign + `(?P<secret>[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200})` + end,
 			Entropy:  0.8,
 			Validate: validateGeneric,

@@ -116,6 +116,12 @@ type Rule struct {
 	// cannot say it (runs of word-list words): it returns the [start, end)
 	// byte spans of candidates in a window.
 	Finder func(window []byte) [][2]int
+	// ScanAll, if set, also runs over every whole chunk, with no window
+	// and no keyword: for shapes strong enough alone (a checksum-valid
+	// 24-word phrase) that must be found where no context word stands.
+	// It must cost little more than reading the bytes, and may decline a
+	// path (source code) where context words are always present.
+	ScanAll func(path string, data []byte) [][2]int
 	// Entropy is the lowest acceptable ratio between the candidate's Shannon
 	// entropy and what a random string of the same alphabet and length is
 	// expected to score. Zero disables the check.

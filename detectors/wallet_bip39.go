@@ -252,6 +252,17 @@ func FindLongMnemonics(data []byte) [][2]int {
 	return out
 }
 
+// longMnemonicsOutsideCode runs FindLongMnemonics on notes, configs,
+// histories and data files. A phrase in source code sits in a string named
+// mnemonic, seed, phrase or secret, which the keyword windows find; skipping
+// code keeps this whole-file pass off most of a repository's bytes.
+func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
+	if codeFile(path) {
+		return nil
+	}
+	return FindLongMnemonics(data)
+}
+
 // mnemonicRuns is the bip39-mnemonic rule's finder: the spans of runs of at
 // least twelve list words, in any of the word lists, in a window. The
 // validator then looks for a checksum-valid phrase inside each run. A plain
@@ -287,6 +298,29 @@ func mnemonicRuns(data []byte) [][2]int {
 // use in lists, arrays and prose; each run as its words' spans.
 func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
 	var out [][][2]int
+	// Phrases are made of lowercase letters and separators only, so only
+	// stretches of those long enough to hold min words are tokenised: in
+	// code, every line's punctuation ends a stretch within a few bytes.
+	minLen := min*3 + (min - 1)
+	for i := 0; i < len(data); {
+		if !phraseByte[data[i]] {
+			i++
+			continue
+		}
+		s := i
+		for i < len(data) && phraseByte[data[i]] {
+			i++
+		}
+		if i-s >= minLen {
+			out = appendWordRuns(out, data, s, i, min, index)
+		}
+	}
+	return out
+}
+
+// appendWordRuns tokenises data[s:e] (lowercase letters and separators) and
+// appends its runs of at least min list words.
+func appendWordRuns(out [][][2]int, data []byte, s, e, min int, index map[string]int) [][][2]int {
 	var run [][2]int
 	flush := func() {
 		if len(run) >= min && len(run) <= maxListRun {
@@ -294,29 +328,23 @@ func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
 		}
 		run = run[:0]
 	}
-	isLetter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-	for i := 0; i < len(data); {
+	for i := s; i < e; {
 		c := data[i]
-		if !isLetter(c) {
-			// Separators are what lists and arrays use; anything else (a
-			// closing bracket, an assignment) or a long gap ends the run
-			// (24 bytes covers ",\n        " and "\n12. ").
-			if len(run) > 0 && (!phraseSep[c] || i-run[len(run)-1][1] > 24) {
+		if c < 'a' || c > 'z' {
+			// A long gap between words ends the run (24 bytes covers
+			// ",\n        " and "\n12. ").
+			if len(run) > 0 && i-run[len(run)-1][1] > 24 {
 				flush()
 			}
 			i++
 			continue
 		}
-		s := i
-		lower := true
-		for i < len(data) && isLetter(data[i]) {
-			if data[i] < 'a' {
-				lower = false
-			}
+		w := i
+		for i < e && 'a' <= data[i] && data[i] <= 'z' {
 			i++
 		}
-		if lower && i-s >= 3 && i-s <= 8 && inList(index, data[s:i]) {
-			run = append(run, [2]int{s, i})
+		if i-w >= 3 && i-w <= 8 && inList(index, data[w:i]) {
+			run = append(run, [2]int{w, i})
 		} else if len(run) > 0 {
 			flush()
 		}
@@ -325,7 +353,12 @@ func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
 	return out
 }
 
-var phraseSep = func() (t [256]bool) {
+// phraseByte holds the bytes a written phrase consists of: lowercase
+// letters and the separators of lists, arrays and numbered lines.
+var phraseByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
 	for _, c := range []byte(" \t\r\n,\"'`[|.)-0123456789") {
 		t[c] = true
 	}

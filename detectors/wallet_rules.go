@@ -37,6 +37,7 @@ func walletRules() []Rule {
 			// whitespace, commas, quotes, brackets or list numbers. The
 			// validator finds the phrase inside the run.
 			Finder:           mnemonicRuns,
+			ScanAll:          longMnemonicsOutsideCode,
 			KeepPlaceholders: true,
 			Validate:         validateMnemonic,
 			Advice:           walletAdvice + " Every account and chain derived from the phrase (and any passphrase variant) is exposed.",

@@ -61,6 +61,7 @@ type Engine struct {
 	byKeyword [][]int // keyword id -> indexes into rules
 	pathRules []int   // rules with path keywords
 	always    []int   // rules with neither keywords nor path keywords
+	scanAll   []int   // rules with a whole-chunk finder
 	opt       Options
 	// decodeDepth is how many decodings deep this copy of the engine scans
 	// (see decode.go); it bounds the recursion.
@@ -131,7 +132,10 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		if len(r.PathKeywords) > 0 {
 			e.pathRules = append(e.pathRules, ri)
 		}
-		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 {
+		if r.ScanAll != nil {
+			e.scanAll = append(e.scanAll, ri)
+		}
+		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 && r.ScanAll == nil {
 			e.always = append(e.always, ri)
 		}
 	}
@@ -225,6 +229,11 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 	for _, ri := range ruleIdx {
 		cands = e.matchRule(c, ri, work[ri], cands)
 	}
+	for _, ri := range e.scanAll {
+		for _, m := range e.rules[ri].ScanAll(c.Path, data) {
+			cands = e.check(c, ri, m[0], m[1], nil, nil, cands)
+		}
+	}
 	cands = resolveOverlaps(e.rules, cands)
 	findings := e.build(c, cands)
 	return e.scanDecoded(c, findings)
@@ -290,36 +299,41 @@ func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []cand
 	for _, win := range w.windows {
 		text := data[win.start:win.end]
 		for _, m := range r.spans(text) {
-			gs, ge := m[0], m[1]
-			start, end := win.start+gs, win.start+ge
-			secret := string(data[start:end])
-			if reason, drop := e.filter(r, secret); drop {
-				e.suppress(c, start, r.ID, reason, secret)
-				continue
-			}
-			cd := candidate{rule: ri, start: start, end: end, severity: r.Severity, keyDist: nearest(w.hits, start)}
-			if r.Validate != nil {
-				v := r.Validate(secret, detectors.Candidate{
-					Path:   c.Path,
-					Line:   string(lineAt(data, start)),
-					Window: string(text),
-				})
-				if v.Reject {
-					e.suppress(c, start, r.ID, v.Reason, secret)
-					continue
-				}
-				if v.Severity != detectors.SeverityUnset {
-					cd.severity = v.Severity
-				}
-				if v.Note != "" {
-					cd.notes = append(cd.notes, v.Note)
-				}
-				cd.named = v.Named
-			}
-			out = append(out, cd)
+			out = e.check(c, ri, win.start+m[0], win.start+m[1], text, w.hits, out)
 		}
 	}
 	return out
+}
+
+// check runs the filters and the validator on one candidate span.
+func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, out []candidate) []candidate {
+	r := &e.rules[ri]
+	data := c.Data
+	secret := string(data[start:end])
+	if reason, drop := e.filter(r, secret); drop {
+		e.suppress(c, start, r.ID, reason, secret)
+		return out
+	}
+	cd := candidate{rule: ri, start: start, end: end, severity: r.Severity, keyDist: nearest(hits, start)}
+	if r.Validate != nil {
+		v := r.Validate(secret, detectors.Candidate{
+			Path:   c.Path,
+			Line:   string(lineAt(data, start)),
+			Window: string(window),
+		})
+		if v.Reject {
+			e.suppress(c, start, r.ID, v.Reason, secret)
+			return out
+		}
+		if v.Severity != detectors.SeverityUnset {
+			cd.severity = v.Severity
+		}
+		if v.Note != "" {
+			cd.notes = append(cd.notes, v.Note)
+		}
+		cd.named = v.Named
+	}
+	return append(out, cd)
 }
 
 // spans returns the [start, end) offsets of the secrets in text.
