@@ -223,6 +223,8 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 	}
 	switch {
+	case strings.HasPrefix(secret, hummingbotKeyfile):
+		return Verdict{Reject: true, Reason: "hummingbot's password-encrypted key file (hummingbot-encrypted-key reports it)"}
 	case identifierLike.MatchString(secret):
 		return Verdict{Reject: true, Reason: "identifier, not a secret"}
 	case dottedName.MatchString(secret):

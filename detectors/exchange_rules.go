@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"sort"
@@ -65,6 +66,7 @@ func exchangeSpecs() []exchangeSpec {
 				"BINANCE_API_KEY=" + fake("binance k1", alnumChars, 64) + "\nBINANCE_API_SECRET=" + fake("binance s1", alnumChars, 64) + "\n",
 				"{\n  \"exchange\": {\n    \"name\": \"binance\",\n    \"key\": \"" + fake("binance k2", alnumChars, 64) + "\",\n    \"secret\": \"" + fake("binance s2", alnumChars, 64) + "\"\n  }\n}\n",
 				"# history\ncurl -H \"X-MBX-APIKEY: " + fake("binance k3", alnumChars, 64) + "\" \"https://api.binance.com/api/v3/account?timestamp=1700000000000&signature=$SIG\"\nexport BINANCE_SECRET=" + fake("binance s3", alnumChars, 64) + "\n",
+				"client := binance.NewClient(\"" + fake("binance k5", alnumChars, 64) + "\", \"" + fake("binance s5", alnumChars, 64) + "\")\n",
 				"from binance.client import Client\n\nclient = Client(\n    api_key=\"" + fake("binance k4", alnumChars, 64) + "\",\n    api_secret=\"\"\"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI" + fake("binance ed", b64Chars, 43) + "\n-----END PRIVATE KEY-----\"\"\",\n)\n",
 			},
 			negatives: []string{
@@ -203,7 +205,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "gateio", name: "Gate",
-			keywords:      []string{"gateio", "gate.io", "gate_io", "gate-io", "gate_api", "gate-api", "gateapi", "\"gate\"", "'gate'", "ccxt.gate", "gate.com"},
+			keywords:      []string{"gateio", "gate.io", "gate_io", "gate-io", "gate_api", "gate-api", "gateapi", "\"gate\"", "'gate'", "ccxt.gate", "gate.com", ".gate]", "[gate]", "exchange.gate", "exchanges.gate", "\ngate:", " gate:"},
 			aliases:       []string{"gateio", "gate"},
 			key:           `[0-9a-f]{32}`,
 			secret:        `[0-9a-f]{64}`,
@@ -540,6 +542,17 @@ func exchangeRules() []Rule {
 				ent = 0.7
 			}
 			pattern := exchangeLabel + assign + `(?P<secret>` + shape + `)` + end
+			// SDK constructors take the pair positionally:
+			// binance.NewClient("key", "secret"), Client('key', 'secret').
+			if s.key != "" && s.secret != "" && p.part != PartPassphrase {
+				k, sec := `(?:`+s.key+`)`, `(?:`+s.secret+`)`
+				if p.part == PartKey {
+					k = `(?P<secret>` + s.key + `)`
+				} else {
+					sec = `(?P<secret>` + s.secret + `)`
+				}
+				pattern += `|\(\s*["'\x60]` + k + `["'\x60]\s*,\s*["'\x60]` + sec + `["'\x60]`
+			}
 			keywords := s.keywords
 			if p.part == PartKey && s.selfKey != "" {
 				// A self-identifying key needs neither label nor name.
@@ -575,7 +588,45 @@ func exchangeRules() []Rule {
 			rules = append(rules, r)
 		}
 	}
-	return rules
+	return append(rules, hummingbotRule())
+}
+
+// hummingbotKeyfile is hex of `{"crypto":`, how hummingbot stores each
+// connector's API key and secret: an eth-keyfile encrypted with the user's
+// password.
+const hummingbotKeyfile = "7b2263727970746f223a"
+
+func hummingbotRule() Rule {
+	return Rule{
+		ID:       "hummingbot-encrypted-key",
+		Title:    "Hummingbot password-encrypted exchange credential",
+		Severity: Low,
+		Service:  "hummingbot",
+		// When the decoded text is a whole keystore, the keystore rule
+		// describes it better.
+		Generic:  true,
+		Keywords: []string{hummingbotKeyfile},
+		Pattern:  `(?P<secret>` + hummingbotKeyfile + `[0-9a-f]{20,})`,
+		Validate: func(secret string, c Candidate) Verdict {
+			raw, err := hex.DecodeString(secret[:len(secret)&^1])
+			if err != nil || !strings.Contains(string(raw), `"cipher"`) && len(raw) > 64 {
+				return Verdict{Reject: true, Reason: "not an eth-keyfile"}
+			}
+			note := "encrypted with the hummingbot password: exposed to offline guessing of that password"
+			if l := labelBefore(c.Line, secret); l != "" {
+				note += " (" + l + ")"
+			}
+			return Verdict{Note: note}
+		},
+		Advice: "This API credential is encrypted with your hummingbot password, so it is only as safe as that password. Keep conf/ out of git; if the password is weak or was shared, revoke the exchange key, create a new one with withdrawals disabled and an IP whitelist, and choose a long password.",
+		Examples: []string{
+			"binance_api_key: " + hex.EncodeToString([]byte(`{"crypto": {"cipher": "aes-128-ctr", "cipherparams": {"iv": "`+fake("hb iv", hexChars, 32)+`"}, "ciphertext": "`+fake("hb ct", hexChars, 64)+`"}, "version": 3}`)) + "\n",
+		},
+		Negatives: []string{
+			"binance_api_key: \"\"\n",
+			"prefix = '" + hummingbotKeyfile + "'\n",
+		},
+	}
 }
 
 var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false|undefined|string|required|optional|testnet|sandbox|demo)$`)
@@ -593,6 +644,10 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 		}
 		selfIdentifying := s.selfKey != "" && part == PartKey && selfKeyRE(s).MatchString(secret)
 		named := selfIdentifying
+		if positionalArg(c.Line, secret, part) {
+			label = ""
+			selfIdentifying = true
+		}
 		if label != "" || !selfIdentifying {
 			got := labelPart(label)
 			if got == "" && !selfIdentifying {
@@ -646,6 +701,26 @@ func KnownExample(secret string) (string, bool) {
 	return "", false
 }
 
+// positionalArg reports whether secret is the first (key) or second
+// (secret) quoted argument of a call on line.
+func positionalArg(line, secret, part string) bool {
+	i := strings.Index(line, secret)
+	if i < 1 {
+		return false
+	}
+	before := strings.TrimRight(line[:i-1], " \t")
+	switch part {
+	case PartKey:
+		return strings.HasSuffix(before, "(")
+	case PartSecret:
+		if !strings.HasSuffix(before, ",") {
+			return false
+		}
+		return strings.Contains(before, "(")
+	}
+	return false
+}
+
 var selfKeyCache sync.Map // exchange id -> *regexp.Regexp
 
 func selfKeyRE(s exchangeSpec) *regexp.Regexp {
@@ -681,3 +756,10 @@ func fakeUUID(label string) string {
 	h := fake(label, hexChars, 32)
 	return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:]
 }
+
+// FakeValue returns a deterministic value of n characters from alphabet,
+// for tests and examples that need a credential's shape without a real one.
+func FakeValue(label, alphabet string, n int) string { return fake(label, alphabet, n) }
+
+// FakeUUID returns a deterministic UUID-shaped value for tests.
+func FakeUUID(label string) string { return fakeUUID(label) }

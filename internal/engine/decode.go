@@ -156,9 +156,14 @@ func (e *Engine) mergeDecoded(found []finding.Finding, decoded []decodedFinding,
 		}
 		// A plain key that the decoded secret took as its part is reported
 		// inside it, not again on its own.
+		// So is a generic finding on the encoded text of such a part: it
+		// saw only an opaque string where the part was decoded.
 		for _, part := range d.Parts {
 			for i := range found {
 				if found[i].RuleID == part.RuleID && found[i].Location == part.Location {
+					drop[i] = true
+				}
+				if generic(found[i].RuleID) && overlaps(found[i].Location, part.Location) {
 					drop[i] = true
 				}
 			}
@@ -344,4 +349,17 @@ func (p *chunkPositions) location(path string, s, t int) finding.Location {
 	sl, sc := p.position(s)
 	el, ec := p.position(t)
 	return finding.Location{Path: path, StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec}
+}
+
+// overlaps reports whether two spans in one file share a character.
+func overlaps(a, b finding.Location) bool {
+	if a.Path != b.Path {
+		return false
+	}
+	before := func(l1, c1, l2, c2 int) bool { return l1 < l2 || (l1 == l2 && c1 < c2) }
+	// a ends before b starts, or b ends before a starts.
+	if !before(b.StartLine, b.StartColumn, a.EndLine, a.EndColumn) || !before(a.StartLine, a.StartColumn, b.EndLine, b.EndColumn) {
+		return false
+	}
+	return true
 }
