@@ -267,11 +267,36 @@ func validateGeneric(secret string, c Candidate) Verdict {
 // info: such values are overwhelmingly test vectors and dummy passwords,
 // and a reviewer who wants them asks with --min-severity info.
 func testMaterial(p string, v Verdict) Verdict {
-	if TestPath(p) {
+	switch {
+	case TestPath(p):
 		v.Severity = Info
 		v.Note = "in a test file or fixture: probably test material"
+	case DocPath(p):
+		v.Severity = Info
+		v.Note = "in documentation or an example file: probably a sample value"
 	}
 	return v
+}
+
+var docPathRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+
+// DocPath reports whether a path is documentation or an example file.
+func DocPath(p string) bool { return docPathRE.MatchString(p) }
+
+var mockMarker = regexp.MustCompile(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:mock|dummy|fake|test(?:ing)? (?:key|only|value)|not a real)`)
+
+// TestMaterial lowers the severity of what any rule finds in tests and
+// fixtures, where keys are overwhelmingly made up, and marks values whose
+// own line calls them mock or dummy as info. It returns the new severity
+// and a note, or ok=false when nothing changes.
+func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
+	if mockMarker.MatchString(line) && sev > Info {
+		return Info, "the line marks this value as a mock or dummy", true
+	}
+	if TestPath(path) && sev > Low {
+		return Low, "in a test file or fixture: revoke it if it is real", true
+	}
+	return sev, "", false
 }
 
 var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:testdata|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$`)

@@ -333,6 +333,10 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		}
 		cd.named = v.Named
 	}
+	if sev, note, ok := detectors.TestMaterial(c.Path, string(lineAt(data, start)), cd.severity); ok {
+		cd.severity = sev
+		cd.notes = append(cd.notes, note)
+	}
 	return append(out, cd)
 }
 
