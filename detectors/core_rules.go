@@ -280,6 +280,8 @@ func testMaterial(p string, v Verdict) Verdict {
 
 var docPathRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
 
+var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+
 // DocPath reports whether a path is documentation or an example file.
 func DocPath(p string) bool { return docPathRE.MatchString(p) }
 
@@ -295,6 +297,11 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 	}
 	if TestPath(path) && sev > Low {
 		return Low, "in a test file or fixture: revoke it if it is real", true
+	}
+	// Documentation folders and example files hold sample keys; a notes.md
+	// on a laptop holds real ones, so a bare .md does not count here.
+	if docDirRE.MatchString(path) && sev > Low {
+		return Low, "in documentation or an example file: revoke it if it is real", true
 	}
 	return sev, "", false
 }

@@ -688,6 +688,7 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 var knownExamples = map[string]string{
 	"vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A":                         "Binance API documentation example key",
 	"NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j":                         "Binance API documentation example secret",
+	"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7":                         "FastAPI documentation example SECRET_KEY",
 	"kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==": "Kraken API documentation example private key",
 }
 

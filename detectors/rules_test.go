@@ -43,7 +43,7 @@ func TestRuleExamples(t *testing.T) {
 }
 
 func found(eng *engine.Engine, id, text string) bool {
-	for _, f := range eng.Scan(engine.Chunk{Path: "example.txt", Data: []byte(text), Line: 1, Column: 1}) {
+	for _, f := range eng.Scan(engine.Chunk{Path: "snippet.txt", Data: []byte(text), Line: 1, Column: 1}) {
 		if f.RuleID == id {
 			return true
 		}

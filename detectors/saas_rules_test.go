@@ -11,7 +11,7 @@ import (
 // whether there was one.
 func scanOne(t *testing.T, eng *engine.Engine, id, text string) (detectors.Severity, bool) {
 	t.Helper()
-	for _, f := range eng.Scan(engine.Chunk{Path: "example.txt", Data: []byte(text), Line: 1, Column: 1}) {
+	for _, f := range eng.Scan(engine.Chunk{Path: "snippet.txt", Data: []byte(text), Line: 1, Column: 1}) {
 		if f.RuleID == id {
 			return f.Severity, true
 		}

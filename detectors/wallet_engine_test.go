@@ -34,12 +34,12 @@ func TestWalletExamplesThroughEngine(t *testing.T) {
 		eng := walletEngine(t, withCore)
 		for _, r := range detectors.WalletRules() {
 			for i, ex := range r.Examples {
-				if !hasRule(scanText(eng, "example.txt", ex), r.ID) {
+				if !hasRule(scanText(eng, "snippet.txt", ex), r.ID) {
 					t.Errorf("core=%v %s: example %d not found:\n%s", withCore, r.ID, i, ex)
 				}
 			}
 			for i, ex := range r.Negatives {
-				if fs := scanText(eng, "example.txt", ex); hasRule(fs, r.ID) {
+				if fs := scanText(eng, "snippet.txt", ex); hasRule(fs, r.ID) {
 					t.Errorf("core=%v %s: negative %d reported:\n%s", withCore, r.ID, i, ex)
 				}
 			}

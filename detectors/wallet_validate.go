@@ -144,8 +144,12 @@ var (
 	// hashWords mark lines whose 64-hex values are digests or identifiers.
 	hashWords = regexp.MustCompile(`(?i)hash|txid|tx_id|transaction|block|sha-?256|sha3|keccak|checksum|digest|merkle|commit|topic|bytecode|salt|nonce|signature|root|integrity|pubkey|public|ciphertext|\bmac\b|\biv\b|slot|etag`)
 	// keyWords mark lines that name a private key outright.
-	keyWords      = []string{"priv", "secret", "signer", "wallet(", "from_key", "fromkey", "deployer", "pk="}
-	sha256sumLine = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
+	keyWords = []string{"priv", "secret", "signer", "wallet(", "from_key", "fromkey", "deployer", "pk="}
+	// otherSecretWords name 64-hex secrets that are not wallet keys: a
+	// freqtrade jwt_secret_key or a Flask SECRET_KEY is a secret, but the
+	// generic rule reports it, not as a wallet.
+	otherSecretWords = regexp.MustCompile(`(?i)jwt|hmac|session|cookie|csrf|encrypt|\baes|webhook|flask|django|rails|secret_key_base|signing_secret|app_secret|api_secret`)
+	sha256sumLine    = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
 	// evmContext is what the window must hold when the key's own line
 	// names nothing (hardhat accounts arrays span lines).
 	evmContext = regexp.MustCompile(`(?i)accounts\s*:\s*\[|--private-key`)
@@ -179,6 +183,9 @@ func validateEVMKey(secret string, c Candidate) Verdict {
 	line := strings.ToLower(c.Line)
 	if sha256sumLine.MatchString(line) {
 		return Verdict{Reject: true, Reason: "sha256sum output (digest and file name)"}
+	}
+	if w := otherSecretWords.FindString(line); w != "" {
+		return Verdict{Reject: true, Reason: fmt.Sprintf("the line names another kind of secret (%q), not a wallet key", w)}
 	}
 	_, keyish := containsAnyFold(line, keyWords)
 	if w := hashWords.FindString(line); w != "" && !keyish {
