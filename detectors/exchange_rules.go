@@ -74,6 +74,7 @@ func exchangeSpecs() []exchangeSpec {
 				"exchange = ccxt.binance({'apiKey': os.getenv('BINANCE_API_KEY'), 'secret': os.environ['BINANCE_API_SECRET']})\n",
 				"# binance docs example\napiKey: vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A\n",
 				"binance_checksum = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\n",
+				"# Binance signed request\ncurl -X POST 'https://api.binance.com/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71'\n",
 			},
 		},
 		{
@@ -499,7 +500,10 @@ func labelPart(label string) string {
 	switch {
 	case strings.Contains(l, "pass") || strings.Contains(l, "pwd"):
 		return PartPassphrase
-	case strings.Contains(l, "secret") || strings.Contains(l, "private") || strings.Contains(l, "sign"):
+	case strings.Contains(l, "signature"):
+		// A request's signature is derived from the secret, not the secret.
+		return ""
+	case strings.Contains(l, "secret") || strings.Contains(l, "private") || strings.Contains(l, "signing"):
 		return PartSecret
 	case strings.Contains(l, "key") || strings.Contains(l, "clientid") || strings.Contains(l, "access") || strings.Contains(l, "token"):
 		return PartKey
@@ -510,7 +514,7 @@ func labelPart(label string) string {
 // exchangeLabel matches "label <assign>" immediately before a value.
 // Only the label's last word is matched; the validator reads the whole
 // label from the line (a leading [a-z_]* would make every byte a start).
-const exchangeLabel = `(?i:(?:key|secret|pass(?:word|phrase)?|pwd|private|client_?id|token|access|sign)[a-z0-9_\-]*)`
+const exchangeLabel = `(?i:(?:key|secret|pass(?:word|phrase)?|pwd|private|client_?id|token|access|signing)[a-z0-9_\-]*)`
 
 const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. %s."
 
