@@ -516,7 +516,7 @@ func labelPart(label string) string {
 // label from the line (a leading [a-z_]* would make every byte a start).
 const exchangeLabel = `(?i:(?:key|secret|pass(?:word|phrase)?|pwd|private|client_?id|token|access|signing)[a-z0-9_\-]*)`
 
-const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. %s."
+const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. What the leaked key could do: %s."
 
 func exchangeRules() []Rule {
 	specs := exchangeSpecs()

@@ -77,6 +77,8 @@ cleanup() {
 	if [[ ${KEEP:-0} == 1 ]]; then note "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # --- tools ------------------------------------------------------------------
 
