@@ -206,6 +206,12 @@ for t, r in res.items():
     if len(set(r["counts"])) > 1:
         print(f"warning: {t} finding counts differ between runs: {r['counts']}")
 
+if "scan" in res:
+    # Optional extras of scan's report: say when it did not see everything.
+    stats = json.load(open(f"{tmp}/scan.{runs}.json")).get("stats") or {}
+    if stats.get("incomplete"):
+        print(f"scan reports an incomplete scan ({len(stats.get('warnings') or [])} warnings; KEEP=1 to read them)")
+
 if "gitleaks" in res:
     log = re.sub(r"\x1b\[[0-9;]*m", "", open(f"{tmp}/gitleaks.{runs}.log").read())
     m = re.search(r"scanned ~(\d+) bytes", log)
