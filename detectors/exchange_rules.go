@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"regexp"
@@ -511,10 +512,39 @@ func labelPart(label string) string {
 	return ""
 }
 
-// exchangeLabel matches "label <assign>" immediately before a value.
-// Only the label's last word is matched; the validator reads the whole
-// label from the line (a leading [a-z_]* would make every byte a start).
-const exchangeLabel = `(?i:(?:key|secret|pass(?:word|phrase)?|pwd|private|client_?id|token|access|signing)[a-z0-9_\-]*)`
+// withSelfKey extends a finder with a self-identifying key shape, looked for
+// only in windows that hold one of its literal prefixes.
+func withSelfKey(finder func([]byte) [][2]int, selfKey string, prefixes []string) func([]byte) [][2]int {
+	re := regexp.MustCompile(`(?:^|[^A-Za-z0-9_/-])(` + selfKey + `)` + end)
+	return func(w []byte) [][2]int {
+		out := finder(w)
+		for _, p := range prefixes {
+			if !bytes.Contains(w, []byte(p)) {
+				continue
+			}
+			for _, m := range re.FindAllSubmatchIndex(w, -1) {
+				sp := [2]int{m[2], m[3]}
+				dup := false
+				for _, o := range out {
+					if o == sp {
+						dup = true
+					}
+				}
+				if !dup {
+					out = append(out, sp)
+				}
+			}
+			break
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+		return out
+	}
+}
+
+// labelWords are what the name of a labelled value contains; a line
+// without one (or the exchange's name, or a client constructor) cannot
+// hold a value these rules accept.
+var labelWords = []string{"key", "secret", "pass", "pwd", "private", "client", "token", "access", "signing"}
 
 const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. What the leaked key could do: %s."
 
@@ -545,38 +575,29 @@ func exchangeRules() []Rule {
 			if ent == 0 && p.part != PartPassphrase {
 				ent = 0.7
 			}
-			pattern := exchangeLabel + assign + `(?P<secret>` + shape + `)` + end
-			// SDK constructors take the pair positionally:
-			// binance.NewClient("key", "secret"), Client('key', 'secret').
-			if s.key != "" && s.secret != "" && p.part != PartPassphrase {
-				k, sec := `(?:`+s.key+`)`, `(?:`+s.secret+`)`
-				if p.part == PartKey {
-					k = `(?P<secret>` + s.key + `)`
-				} else {
-					sec = `(?P<secret>` + s.secret + `)`
-				}
-				pattern += `|\(\s*["'\x60]` + k + `["'\x60]\s*,\s*["'\x60]` + sec + `["'\x60]`
-			}
+			finder := shapeFinder(shape)
 			keywords := s.keywords
 			if p.part == PartKey && s.selfKey != "" {
 				// A self-identifying key needs neither label nor name.
-				pattern = `(?:` + pattern + `)|(?:(?:^|[^A-Za-z0-9_/-])(?P<secret>` + s.selfKey + `)` + end + `)`
+				finder = withSelfKey(finder, s.selfKey, s.selfKeyKeywords)
 				keywords = append(append([]string(nil), s.keywords...), s.selfKeyKeywords...)
 			}
 			r := Rule{
-				ID:           s.id + "-" + p.suffix,
-				Title:        s.name + " " + p.title,
-				Severity:     p.sev,
-				Service:      s.id,
-				Exchange:     s.id,
-				Part:         p.part,
-				Keywords:     keywords,
-				WindowBefore: 8,
-				WindowAfter:  8,
-				Pattern:      pattern,
-				Entropy:      ent,
-				Validate:     exchangeValidator(s.id, p.part, s, aliases),
-				Advice:       advice,
+				LineKeywords:   append(append([]string(nil), labelWords...), keywords...),
+				MultilineValue: p.part == PartSecret && s.pemSecret,
+				ID:             s.id + "-" + p.suffix,
+				Title:          s.name + " " + p.title,
+				Severity:       p.sev,
+				Service:        s.id,
+				Exchange:       s.id,
+				Part:           p.part,
+				Keywords:       keywords,
+				WindowBefore:   8,
+				WindowAfter:    8,
+				Finder:         finder,
+				Entropy:        ent,
+				Validate:       exchangeValidator(s.id, p.part, s, aliases),
+				Advice:         advice,
 			}
 			if p.part == PartPassphrase {
 				r.Entropy = 0

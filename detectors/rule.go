@@ -105,6 +105,13 @@ type Rule struct {
 	Keywords     []string
 	WindowBefore int
 	WindowAfter  int
+	// LineKeywords, if set, narrow the windows to the lines holding one of
+	// them (the label words of "label = value" rules): a value must start
+	// on such a line. In code where the exchange's name is everywhere, this
+	// keeps the pattern off most of the window. Set MultilineValue when the
+	// value may continue below its line (PEM blocks).
+	LineKeywords   []string
+	MultilineValue bool
 	// PathKeywords are matched against the lowercased, slash-separated
 	// path; a hit makes the whole chunk the window (a file named seed.txt
 	// needs no "mnemonic" inside it).

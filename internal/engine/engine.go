@@ -61,8 +61,12 @@ type Engine struct {
 	byKeyword [][]int // keyword id -> indexes into rules
 	pathRules []int   // rules with path keywords
 	always    []int   // rules with neither keywords nor path keywords
-	scanAll   []int   // rules with a whole-chunk finder
-	opt       Options
+	// lineKeyword marks the keyword ids that are some rule's line keyword;
+	// their hits, shared by every line-keyed rule, say which lines may
+	// hold a labelled value.
+	lineKeyword []bool
+	scanAll     []int // rules with a whole-chunk finder
+	opt         Options
 	// decodeDepth is how many decodings deep this copy of the engine scans
 	// (see decode.go); it bounds the recursion.
 	decodeDepth int
@@ -129,6 +133,20 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			}
 			e.byKeyword[id] = append(e.byKeyword[id], ri)
 		}
+		for _, kw := range r.LineKeywords {
+			kw = strings.ToLower(kw)
+			id, ok := kwIndex[kw]
+			if !ok {
+				id = len(kws)
+				kwIndex[kw] = id
+				kws = append(kws, kw)
+				e.byKeyword = append(e.byKeyword, nil)
+			}
+			for len(e.lineKeyword) <= id {
+				e.lineKeyword = append(e.lineKeyword, false)
+			}
+			e.lineKeyword[id] = true
+		}
 		if len(r.PathKeywords) > 0 {
 			e.pathRules = append(e.pathRules, ri)
 		}
@@ -138,6 +156,9 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 && r.ScanAll == nil {
 			e.always = append(e.always, ri)
 		}
+	}
+	for len(e.lineKeyword) < len(kws) {
+		e.lineKeyword = append(e.lineKeyword, false)
 	}
 	e.keywords = newKeywordMatcher(kws)
 	return e, nil
@@ -187,7 +208,11 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 		}
 		return w
 	}
+	var lineHits []int
 	e.keywords.scan(data, func(kw int32, end int) {
+		if e.lineKeyword[kw] {
+			lineHits = append(lineHits, end)
+		}
 		for _, ri := range e.byKeyword[kw] {
 			r := &e.rules[ri]
 			w := get(ri)
@@ -227,7 +252,11 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 	}
 	sort.Ints(ruleIdx)
 	for _, ri := range ruleIdx {
-		cands = e.matchRule(c, ri, work[ri], cands)
+		w := work[ri]
+		if len(e.rules[ri].LineKeywords) > 0 {
+			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
+		}
+		cands = e.matchRule(c, ri, w, cands)
 	}
 	for _, ri := range e.scanAll {
 		for _, m := range e.rules[ri].ScanAll(c.Path, data) {
@@ -275,6 +304,31 @@ func window(data []byte, at, before, after int) (int, int) {
 // if the line starts before limit.
 func lastLineStart(data []byte, limit, at int) int {
 	return limit + bytes.LastIndexByte(data[limit:at], '\n') + 1
+}
+
+// labelLines narrows windows to the lines that hold a line-keyword hit
+// (sorted offsets). With multiline, each narrowed window runs from its line
+// to the end of the original window.
+func labelLines(data []byte, windows []span, hits []int, multiline bool) []span {
+	var out []span
+	h := 0
+	for _, w := range windows {
+		for h < len(hits) && hits[h] <= w.start {
+			h++
+		}
+		for ; h < len(hits) && hits[h] <= w.end; h++ {
+			at := hits[h] - 1
+			ls := lastLineStart(data, max(w.start, at-maxWindowSide), at)
+			le := w.end
+			if !multiline {
+				if n := bytes.IndexByte(data[at:w.end], '\n'); n >= 0 {
+					le = at + n
+				}
+			}
+			addWindow(&out, ls, le)
+		}
+	}
+	return out
 }
 
 func addWindow(ws *[]span, s, t int) {
