@@ -335,10 +335,14 @@ func saasRules() []Rule {
 			// Current tokens' hash part starts with "AA", which anchors a
 			// token even when nothing names Telegram; older or odd shapes
 			// need the name nearby (checked in the validator).
-			Keywords: []string{":aa", "telegram", "bot", "token", "tg_"},
-			Pattern:  `(?:^|[^0-9A-Za-z]|bot)(?P<secret>[0-9]{8,10}:[A-Za-z0-9_\-]{35})` + tokEnd,
-			Validate: validateTelegram,
-			Advice:   chatAdvice + " Telegram: message @BotFather, /revoke for the bot (or /token to issue a new one); the old token stops working at once.",
+			// Bot tokens' secret half starts with "AA"; the other words
+			// catch the rest without opening a window at every "token".
+			Keywords:     []string{":aa", "telegram", "tg_", "bot_token", "bot token", "/bot"},
+			WindowBefore: 3,
+			WindowAfter:  3,
+			Pattern:      `(?:^|[^0-9A-Za-z]|bot)(?P<secret>[0-9]{8,10}:[A-Za-z0-9_\-]{35})` + tokEnd,
+			Validate:     validateTelegram,
+			Advice:       chatAdvice + " Telegram: message @BotFather, /revoke for the bot (or /token to issue a new one); the old token stops working at once.",
 			Examples: []string{
 				"TELEGRAM_BOT_TOKEN=8720606271:AALdWLk6V25rC3hrotkJLcIkg3WGtbrcvje\n",
 				`curl "https://api.telegram.org/bot1229769389:AAhB70drs0elXGLaIWo_kbgHcENY_fNDe15/sendMessage?chat_id=-1001882261822&text=filled"`,
@@ -357,11 +361,13 @@ func saasRules() []Rule {
 			},
 		},
 		{
-			ID:           "discord-bot-token",
-			Title:        "Discord bot token",
-			Severity:     High,
-			Service:      "discord",
-			Keywords:     []string{"discord", "token", "bot"},
+			ID:       "discord-bot-token",
+			Title:    "Discord bot token",
+			Severity: High,
+			Service:  "discord",
+			// "token" and "bot" are on every line of a trading bot; a Discord
+			// token stands near its library's name or its run call.
+			Keywords:     []string{"discord", "bot.run(", "client.run(", "bot_token", "bot token"},
 			WindowBefore: 3,
 			WindowAfter:  3,
 			Pattern:      `(?:^|[^A-Za-z0-9_\-.])(?P<secret>[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38})(?:[^A-Za-z0-9_\-.]|$)`,

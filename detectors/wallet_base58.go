@@ -101,3 +101,43 @@ func Base58CheckEncode(payload []byte) string {
 	h := doubleSHA256(payload)
 	return Base58Encode(append(append([]byte(nil), payload...), h[:4]...))
 }
+
+var isBase58 = func() (t [256]bool) {
+	for _, c := range []byte("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") {
+		t[c] = true
+	}
+	return t
+}()
+
+// base58Runs returns a Finder for whole words of base58 characters whose
+// length is between min and max and whose first character is in first: a
+// byte loop, because these values need no label and a regex over every
+// window is the slowest way to find them.
+func base58Runs(min, max int, first string) func([]byte) [][2]int {
+	var firstOK [256]bool
+	for _, c := range []byte(first) {
+		firstOK[c] = true
+	}
+	return func(w []byte) [][2]int {
+		var out [][2]int
+		for i := 0; i < len(w); {
+			if !isBase58[w[i]] {
+				i++
+				continue
+			}
+			s := i
+			for i < len(w) && isBase58[w[i]] {
+				i++
+			}
+			// A word boundary on both sides: not part of a longer token.
+			if n := i - s; n >= min && n <= max && firstOK[w[s]] && (s == 0 || !isWordByte(w[s-1])) && (i == len(w) || !isWordByte(w[i])) {
+				out = append(out, [2]int{s, i})
+			}
+		}
+		return out
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}

@@ -28,9 +28,11 @@ func walletRules() []Rule {
 			Title:    "BIP-39 mnemonic (wallet seed phrase)",
 			Severity: Critical,
 			Service:  "bip39",
-			Keywords: []string{"mnemonic", "seed", "phrase", "recovery", "words", "secret", "wallet"},
-			// A vertical numbered list of 24 words plus a header fits.
-			WindowBefore: 26,
+			// The words a 12-word phrase needs nearby; longer phrases in
+			// notes and configs are found by ScanAll without any.
+			Keywords: []string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"},
+			// A vertical numbered list of 24 words below a header fits.
+			WindowBefore: 4,
 			WindowAfter:  26,
 			PathKeywords: mnemonicPathWords,
 			// Lowercase words of 3–9 letters (the ASCII lists) separated by
@@ -54,7 +56,7 @@ func walletRules() []Rule {
 			Keywords:     []string{"key(", "key =", "key=", "key:", "key\"", "key'", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
 			WindowBefore: 2,
 			WindowAfter:  2,
-			Pattern:      `\b(?P<secret>[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51})\b`,
+			Finder:       base58Runs(51, 52, "5KLc9"),
 			Validate:     validateWIF,
 			Advice:       walletAdvice,
 			Examples:     ex.wif,
@@ -124,7 +126,7 @@ func walletRules() []Rule {
 			Title:    "Ethereum keystore v3 (encrypted private key)",
 			Severity: Medium,
 			Service:  "ethereum",
-			Keywords: []string{"ciphertext", "kdf"},
+			Keywords: []string{"ciphertext"},
 			// Pretty-printed keystores spread crypto over ~20 lines.
 			WindowBefore: 20,
 			WindowAfter:  20,
