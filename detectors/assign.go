@@ -23,7 +23,7 @@ func assignedValues(text []byte) [][2]int {
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '=', ':':
-			if v, ok := valueAfterAssign(text, i); ok {
+			if v, _, ok := valueAfterAssign(text, i); ok {
 				out = appendNew(out, v)
 			}
 		case '(':
@@ -50,19 +50,37 @@ func isLabelByte(c byte) bool {
 
 func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
-// valueAfterAssign parses the value after the operator at text[op].
-func valueAfterAssign(text []byte, op int) ([2]int, bool) {
+// labelledValues returns the values assigned to a name whose text matches
+// label, with no positional arguments.
+func labelledValues(text []byte, label *regexp.Regexp) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(text); i++ {
+		if text[i] != '=' && text[i] != ':' {
+			continue
+		}
+		v, name, ok := valueAfterAssign(text, i)
+		if ok && label.Match(text[name[0]:name[1]]) {
+			out = appendNew(out, v)
+		}
+	}
+	return out
+}
+
+// valueAfterAssign parses the value after the operator at text[op]; name
+// is the span of the name before it.
+func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
+	var none [2]int
 	// The name before the operator: skip '=' of ':=' / '=>' / '==' forms,
 	// a closing quote and its escape, then require a name.
 	j := op
 	if op+1 < len(text) && text[op] == ':' && text[op+1] == ':' {
-		return [2]int{}, false // C++/Rust paths, IPv6
+		return none, none, false // C++/Rust paths, IPv6
 	}
 	if text[op] == ':' && op+2 < len(text) && text[op+1] == '/' && text[op+2] == '/' {
-		return [2]int{}, false // a URL's scheme
+		return none, none, false // a URL's scheme
 	}
 	if op > 0 && (text[op-1] == ':' || text[op-1] == '!' || text[op-1] == '<' || text[op-1] == '>' || text[op-1] == '=') {
-		return [2]int{}, false // handled at the first byte of the operator, or a comparison
+		return none, none, false // handled at the first byte of the operator, or a comparison
 	}
 	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
 		j--
@@ -74,13 +92,18 @@ func valueAfterAssign(text []byte, op int) ([2]int, bool) {
 		}
 	}
 	if j == 0 || !isLabelByte(text[j-1]) {
-		return [2]int{}, false
+		return none, none, false
 	}
+	nameEnd := j
+	for j > 0 && isLabelByte(text[j-1]) {
+		j--
+	}
+	name = [2]int{j, nameEnd}
 	// The value after the operator.
 	k := op + 1
 	if k < len(text) && (text[k] == '=' || text[k] == '>') {
 		if text[op] == '=' && text[k] == '=' {
-			return [2]int{}, false // ==
+			return none, none, false // ==
 		}
 		k++
 	}
@@ -90,7 +113,7 @@ func valueAfterAssign(text []byte, op int) ([2]int, bool) {
 	// A one-argument call wrapping the value: SecretStr("…"), Key('…').
 	switch n := callPrefix(text[k:]); {
 	case n < 0:
-		return [2]int{}, false
+		return none, none, false
 	case n > 0:
 		k += n
 	}
@@ -100,7 +123,8 @@ func valueAfterAssign(text []byte, op int) ([2]int, bool) {
 	for q := 0; q < 3 && k < len(text) && isQuote(text[k]); q++ {
 		k++
 	}
-	return valueAt(text, k)
+	value, ok = valueAt(text, k)
+	return value, name, ok
 }
 
 // callPrefix returns the length of "ident(" at the start of b, 0 if there

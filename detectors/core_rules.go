@@ -108,10 +108,7 @@ func coreRules() []Rule {
 			Service:  "generic",
 			Generic:  true,
 			Keywords: []string{"secret", "token", "passwd", "password", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "credential"},
-			// The label's start is found by the validator (labelBefore):
-			// a leading [a-z_]* here would make every position a start.
-			Pattern: `(?i)(?:secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?)[a-z0-9_\-]*` +
-				assign + `(?P<secret>[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200})` + end,
+			Finder:   genericFinder,
 			Entropy:  0.8,
 			Validate: validateGeneric,
 			Advice:   "Rotate this secret where it was issued, then move it out of the file into an environment variable or a secrets manager.",
@@ -210,6 +207,22 @@ var (
 	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
 	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
 )
+
+var (
+	genericLabel = regexp.MustCompile(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential`)
+	genericValue = regexp.MustCompile(`^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$`)
+)
+
+// genericFinder returns values assigned to secret-sounding names.
+func genericFinder(w []byte) [][2]int {
+	var out [][2]int
+	for _, v := range labelledValues(w, genericLabel) {
+		if genericValue.Match(w[v[0]:v[1]]) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
 
 // validateGeneric is where the generic rule earns its keep: most "secret =
 // value" matches in real code are identifiers, hashes, file names and

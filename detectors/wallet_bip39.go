@@ -257,7 +257,10 @@ func FindLongMnemonics(data []byte) [][2]int {
 // mnemonic, seed, phrase or secret, which the keyword windows find; skipping
 // code keeps this whole-file pass off most of a repository's bytes.
 func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
-	if codeFile(path) {
+	// Large files are data (candles, exports, logs): a phrase there sits
+	// under a name the keyword windows find, and a whole pass would cost
+	// more than the rest of the scan.
+	if codeFile(path) || len(data) > 512<<10 {
 		return nil
 	}
 	return FindLongMnemonics(data)
@@ -308,10 +311,16 @@ func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
 			continue
 		}
 		s := i
+		letters := 0
 		for i < len(data) && phraseByte[data[i]] {
+			if data[i] >= 'a' {
+				letters++
+			}
 			i++
 		}
-		if i-s >= minLen {
+		// JSON number arrays are made of separators too; a phrase needs
+		// at least three letters a word.
+		if i-s >= minLen && letters >= min*3 {
 			out = appendWordRuns(out, data, s, i, min, index)
 		}
 	}

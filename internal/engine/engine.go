@@ -271,22 +271,16 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 // window returns the byte span of the lines around data[at], before lines
 // above and after lines below, clipped on very long lines.
 func window(data []byte, at, before, after int) (int, int) {
-	// Searches are bounded so that a hit inside a huge line costs the same
-	// as a hit in a short one.
-	limit := at - maxWindowSide*(before+1)
-	if limit < 0 {
-		limit = 0
-	}
-	s := lastLineStart(data, limit, at)
-	for i := 0; i < before && s > limit; i++ {
-		s = lastLineStart(data, limit, s-1)
-	}
-	stop := at + maxWindowSide*(after+1)
-	if stop > len(data) {
-		stop = len(data)
+	// Every search for a line end is bounded by maxWindowSide, so a hit
+	// inside a huge line (minified JSON) costs the same as one in a short
+	// line; such a line is its own window and no lines around it are added.
+	s := lastLineStart(data, max(0, at-maxWindowSide), at)
+	for i := 0; i < before && s > 0 && data[s-1] == '\n'; i++ {
+		s = lastLineStart(data, max(0, s-1-maxWindowSide), s-1)
 	}
 	t := at
 	for i := 0; i <= after; i++ {
+		stop := min(len(data), t+maxWindowSide)
 		n := bytes.IndexByte(data[t:stop], '\n')
 		if n < 0 {
 			t = stop

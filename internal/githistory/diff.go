@@ -19,7 +19,7 @@ type treeCache struct {
 	missing []plumbing.Hash
 }
 
-const maxCachedTrees = 200_000
+const maxCachedTrees = 20_000
 
 func newTreeCache(s storer.EncodedObjectStorer) *treeCache {
 	return &treeCache{s: s, entries: map[plumbing.Hash][]object.TreeEntry{}}

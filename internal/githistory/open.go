@@ -49,7 +49,7 @@ func Open(path string) (*Repo, error) {
 	repo := &Repo{fs: st.Filesystem()}
 	// Reopen on a storage that keeps pack descriptors open: by default
 	// go-git opens and closes the packfile for every object it reads.
-	repo.Repository, err = git.Open(repo.newStorage(96<<20), nil)
+	repo.Repository, err = git.Open(repo.newStorage(32<<20), nil)
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", path, err)
 	}

@@ -411,7 +411,7 @@ func (s *scanner) run(order []*node) ([]event, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := s.repo.newStorage(32 << 20)
+			st := s.repo.newStorage(16 << 20)
 			defer st.Close()
 			w := worker{s: s, st: st}
 			for j := range s.jobs {
