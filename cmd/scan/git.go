@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,6 +13,10 @@ import (
 	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/internal/githistory"
 )
+
+// historyMemoryLimit is the soft memory limit of a history scan (GOMEMLIMIT
+// overrides it).
+const historyMemoryLimit = 300 << 20
 
 func newGitCmd() *cobra.Command {
 	var f scanFlags
@@ -56,6 +62,14 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 			}
 			if opt.MaxCommits < 0 {
 				return fmt.Errorf("--max-commits must not be negative")
+			}
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A history scan churns through gigabytes of object data
+				// while its live heap stays near 200 MB; without a limit the
+				// collector lets the heap grow to several times that.
+				// A soft limit keeps peak memory near gitleaks' or below,
+				// for a few percent of CPU.
+				debug.SetMemoryLimit(historyMemoryLimit)
 			}
 			return f.run(cmd, "git", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
 				o := opt
