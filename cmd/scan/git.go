@@ -35,8 +35,11 @@ with its author and date; the report says whether it is still present at HEAD
 and whether that commit is already on a remote (pushed: revoke the key) or
 only local (it can still be removed from history before pushing).
 
-The repository is read directly: nothing in its .git/config (hooks, filters,
-textconv, fsmonitor) is executed, so untrusted repositories are safe to scan.
+Nothing in the repository's .git/config (hooks, filters, textconv, fsmonitor)
+is executed, so untrusted repositories are safe to scan: objects are read with
+go-git, and blob contents with a hardened "git cat-file --batch" when git is
+installed (it runs no filters, hooks or fsmonitor, reads no system or global
+config and ignores GIT_* variables).
 A shallow clone is scanned as far as it goes, with a warning; missing objects
 are named and make the exit code 2 unless something was found.
 

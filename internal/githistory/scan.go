@@ -19,7 +19,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -68,6 +67,10 @@ type Options struct {
 	// LocalHeads starts from local branches and HEAD only (no tags,
 	// remote refs or stash).
 	LocalHeads bool
+
+	// goGitOnly reads blobs with go-git even where git is installed, so
+	// tests can compare the two readers.
+	goGitOnly bool
 }
 
 // ErrEmptyRange is returned when the selected range holds no commits.
@@ -411,9 +414,8 @@ func (s *scanner) run(order []*node) ([]event, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st := s.repo.newStorage(16 << 20)
-			defer st.Close()
-			w := worker{s: s, st: st}
+			w := worker{s: s, src: s.blobSource(ctx)}
+			defer w.src.Close()
 			for j := range s.jobs {
 				if ctx.Err() != nil {
 					continue // drain
@@ -463,8 +465,19 @@ func (s *scanner) node(h plumbing.Hash) *node { return s.g.node(h) }
 
 type worker struct {
 	s   *scanner
-	st  *filesystem.Storage
+	src blobSource
 	buf []byte
+}
+
+// blobSource prefers git's own object reader, hardened, and falls back to
+// go-git where git is missing or refuses the repository.
+func (s *scanner) blobSource(ctx context.Context) blobSource {
+	if root, ok := s.repo.fs.(interface{ Root() string }); ok && !s.opt.goGitOnly {
+		if c, err := startCatFile(ctx, root.Root()); err == nil {
+			return c
+		}
+	}
+	return goGitBlobs{s.repo.newStorage(16 << 20)}
 }
 
 func (w *worker) scan(j job) {
@@ -479,34 +492,6 @@ func (w *worker) scan(j job) {
 	}
 }
 
-// load reads a blob into buf (reused); ok is false when it is missing.
-func (w *worker) load(h plumbing.Hash, buf []byte) (data []byte, size int64, err error) {
-	size, err = w.st.EncodedObjectSize(h)
-	if err != nil {
-		return nil, 0, err
-	}
-	if size > w.s.opt.MaxFileSize {
-		return nil, size, nil
-	}
-	obj, err := w.st.EncodedObject(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, size, err
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, size, err
-	}
-	defer rd.Close()
-	if int64(cap(buf)) < size {
-		buf = make([]byte, size)
-	}
-	data = buf[:size]
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, size, err
-	}
-	return data, size, nil
-}
-
 func isBinary(data []byte) bool {
 	return bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0
 }
@@ -516,7 +501,7 @@ func isBinary(data []byte) bool {
 // cost more than the engine saved.)
 func (w *worker) read(j job) (*blobResult, finding.Stats) {
 	var st finding.Stats
-	data, size, err := w.load(j.blob, w.buf)
+	data, size, err := w.src.read(j.blob, w.s.opt.MaxFileSize, w.buf)
 	if err != nil {
 		return &blobResult{state: blobMissing}, st
 	}
@@ -545,7 +530,7 @@ func (s *scanner) scanLate(h plumbing.Hash, path string) *blobResult {
 	if r := s.blobs[h]; r != nil {
 		return r
 	}
-	w := worker{s: s, st: s.repo.Storer.(*filesystem.Storage)}
+	w := worker{s: s, src: goGitBlobs{s.repo.Storer.(*filesystem.Storage)}}
 	r, _ := w.read(job{blob: h, path: path})
 	s.blobs[h] = r
 	return r
