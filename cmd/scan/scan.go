@@ -66,37 +66,12 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 	default:
 		return fmt.Errorf("--format %q: want text, json or sarif", f.format)
 	}
-	maxSize, err := parseSize(f.maxFileSize)
-	if err != nil {
-		return fmt.Errorf("--max-file-size: %w", err)
-	}
-	minSev, err := detectors.ParseSeverity(f.minSeverity)
-	if err != nil {
-		return fmt.Errorf("--min-severity: %w", err)
-	}
-	keep, err := pathFilter(f.include, f.exclude)
+	st, err := f.setup(cmd)
 	if err != nil {
 		return err
 	}
-	if f.threads < 1 {
-		return fmt.Errorf("--threads must be at least 1")
-	}
-
+	rules, eng, keep, maxSize, minSev := st.rules, st.eng, st.keep, st.maxSize, st.minSev
 	stderr := cmd.ErrOrStderr()
-	var logMu sync.Mutex
-	opt := engine.Options{}
-	if f.verbose {
-		opt.OnSuppress = func(s engine.Suppression) {
-			logMu.Lock()
-			defer logMu.Unlock()
-			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", s.Path, s.Line, s.RuleID, s.Redacted, s.Reason)
-		}
-	}
-	rules := detectors.Default()
-	eng, err := engine.New(rules, opt)
-	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
-	}
 
 	start := time.Now()
 	findings, stats, err := source(cmd.Context(), eng, keep, f.threads, maxSize)
@@ -148,6 +123,49 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 		return fmt.Errorf("scan incomplete: %d warning(s); nothing found in what could be read", len(stats.Warnings))
 	}
 	return nil
+}
+
+// scanSetup is what every scan command derives from the shared flags.
+type scanSetup struct {
+	rules   []detectors.Rule
+	eng     *engine.Engine
+	keep    func(string) bool
+	maxSize int64
+	minSev  detectors.Severity
+}
+
+// setup checks the shared flags and builds the engine; with --verbose the
+// engine logs every suppressed candidate, redacted, to standard error.
+func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
+	var st scanSetup
+	var err error
+	if st.maxSize, err = parseSize(f.maxFileSize); err != nil {
+		return st, fmt.Errorf("--max-file-size: %w", err)
+	}
+	if st.minSev, err = detectors.ParseSeverity(f.minSeverity); err != nil {
+		return st, fmt.Errorf("--min-severity: %w", err)
+	}
+	if st.keep, err = pathFilter(f.include, f.exclude); err != nil {
+		return st, err
+	}
+	if f.threads < 1 {
+		return st, fmt.Errorf("--threads must be at least 1")
+	}
+	opt := engine.Options{}
+	if f.verbose {
+		stderr := cmd.ErrOrStderr()
+		var mu sync.Mutex
+		opt.OnSuppress = func(s engine.Suppression) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", s.Path, s.Line, s.RuleID, s.Redacted, s.Reason)
+		}
+	}
+	st.rules = detectors.Default()
+	if st.eng, err = engine.New(st.rules, opt); err != nil {
+		return st, fmt.Errorf("load rules: %w", err)
+	}
+	return st, nil
 }
 
 func summaryLine(findings []finding.Finding, stats finding.Stats, output string) string {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/internal/githistory"
@@ -109,25 +108,11 @@ func isCharDevice(f *os.File) bool {
 // runShort is the hooks' pipeline: the same scan as run, but a report short
 // enough to read in a commit that was just refused.
 func (f *scanFlags) runShort(cmd *cobra.Command, command string, source sourceFunc) error {
-	maxSize, err := parseSize(f.maxFileSize)
-	if err != nil {
-		return fmt.Errorf("--max-file-size: %w", err)
-	}
-	minSev, err := detectors.ParseSeverity(f.minSeverity)
-	if err != nil {
-		return fmt.Errorf("--min-severity: %w", err)
-	}
-	keep, err := pathFilter(f.include, f.exclude)
+	st, err := f.setup(cmd)
 	if err != nil {
 		return err
 	}
-	if f.threads < 1 {
-		return fmt.Errorf("--threads must be at least 1")
-	}
-	eng, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
-	}
+	eng, keep, maxSize, minSev := st.eng, st.keep, st.maxSize, st.minSev
 	findings, stats, err := source(cmd.Context(), eng, keep, f.threads, maxSize)
 	if err != nil {
 		return err

@@ -96,6 +96,19 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	seen := map[string]bool{}
 	kwIndex := map[string]int{}
 	var kws []string
+	// keywordID numbers each distinct keyword once, whichever rules and
+	// roles (window or line keyword) share it.
+	keywordID := func(kw string) int {
+		kw = strings.ToLower(kw)
+		id, ok := kwIndex[kw]
+		if !ok {
+			id = len(kws)
+			kwIndex[kw] = id
+			kws = append(kws, kw)
+			e.byKeyword = append(e.byKeyword, nil)
+		}
+		return id
+	}
 	for _, r := range rules {
 		if r.ID == "" {
 			return nil, fmt.Errorf("rule %q: empty id", r.Title)
@@ -123,25 +136,11 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		ri := len(e.rules)
 		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx})
 		for _, kw := range r.Keywords {
-			kw = strings.ToLower(kw)
-			id, ok := kwIndex[kw]
-			if !ok {
-				id = len(kws)
-				kwIndex[kw] = id
-				kws = append(kws, kw)
-				e.byKeyword = append(e.byKeyword, nil)
-			}
+			id := keywordID(kw)
 			e.byKeyword[id] = append(e.byKeyword[id], ri)
 		}
 		for _, kw := range r.LineKeywords {
-			kw = strings.ToLower(kw)
-			id, ok := kwIndex[kw]
-			if !ok {
-				id = len(kws)
-				kwIndex[kw] = id
-				kws = append(kws, kw)
-				e.byKeyword = append(e.byKeyword, nil)
-			}
+			id := keywordID(kw)
 			for len(e.lineKeyword) <= id {
 				e.lineKeyword = append(e.lineKeyword, false)
 			}
