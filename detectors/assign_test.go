@@ -38,3 +38,39 @@ func TestAssignedValues(t *testing.T) {
 		}
 	}
 }
+
+func TestByteLoopFinders(t *testing.T) {
+	k := strings.Repeat("a1b2c3d4", 8)
+	hexTests := []struct {
+		text string
+		want []string
+	}{
+		{"PRIVATE_KEY=0x" + k, []string{"0x" + k}},
+		{"key: " + k + "\n", []string{k}},
+		{`"` + k + `",`, []string{k}},
+		{"x" + k, nil},        // part of a longer word
+		{k + "ff", nil},       // 66 digits: a hash of another size
+		{"0x" + k + "g", nil}, // followed by a letter
+		{"ab0x" + k, nil},     // 0x inside a word
+	}
+	for _, tt := range hexTests {
+		var got []string
+		for _, sp := range hexKeys([]byte(tt.text)) {
+			got = append(got, tt.text[sp[0]:sp[1]])
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("hexKeys(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	wif := "5" + strings.Repeat("HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ", 1)
+	find := base58Runs(51, 52, "5KLc9")
+	if got := find([]byte("key = '" + wif + "'")); len(got) != 1 {
+		t.Errorf("base58Runs missed a WIF-shaped value: %v", got)
+	}
+	if got := find([]byte("x" + wif)); len(got) != 0 {
+		t.Errorf("base58Runs matched inside a word: %v", got)
+	}
+	if got := find([]byte("0" + wif[1:])); len(got) != 0 {
+		t.Errorf("base58Runs accepted a non-base58 first character: %v", got)
+	}
+}

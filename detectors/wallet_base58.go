@@ -141,3 +141,38 @@ func base58Runs(min, max int, first string) func([]byte) [][2]int {
 func isWordByte(c byte) bool {
 	return c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
+
+func isHexByte(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// hexKeys finds 64 hex digits (optionally after 0x) standing alone as a
+// word: EVM private keys' shape, by a byte loop.
+func hexKeys(w []byte) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(w); {
+		if !isHexByte(w[i]) {
+			i++
+			continue
+		}
+		s := i
+		for i < len(w) && isHexByte(w[i]) {
+			i++
+		}
+		start := s
+		// "0x" is hex-ish only in its 0; the x ends the run before it.
+		if s >= 2 && w[s-1] == 'x' && w[s-2] == '0' && (s == 2 || !isAlnum(w[s-3])) {
+			start = s - 2
+		} else if s > 0 && isAlnum(w[s-1]) {
+			continue
+		}
+		if i-s == 64 && (i == len(w) || !isAlnum(w[i])) {
+			out = append(out, [2]int{start, i})
+		}
+	}
+	return out
+}
+
+func isAlnum(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}

@@ -84,7 +84,7 @@ func walletRules() []Rule {
 			WindowBefore: 1,
 			// hardhat.config.js lists accounts one per line below "accounts: [".
 			WindowAfter: 4,
-			Pattern:     `(?:^|[^0-9A-Za-z])(?P<secret>(?:0x)?[0-9a-fA-F]{64})(?:$|[^0-9A-Za-z])`,
+			Finder:      hexKeys,
 			Validate:    validateEVMKey,
 			Advice:      walletAdvice + " The same key controls the address on every EVM chain (Ethereum, BSC, Arbitrum, Hyperliquid…); revoke token approvals from the new wallet's view of the old address if funds remain.",
 			Examples:    ex.eth,
@@ -115,7 +115,7 @@ func walletRules() []Rule {
 				"secret_key", "secretkey", "keypair"},
 			WindowBefore: 2,
 			WindowAfter:  2,
-			Pattern:      `\b(?P<secret>[1-9A-HJ-NP-Za-km-z]{86,88})\b`,
+			Finder:       base58Runs(86, 88, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"),
 			Validate:     validateSolanaBase58,
 			Advice:       walletAdvice,
 			Examples:     ex.solB58,

@@ -208,6 +208,22 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 		return w
 	}
 	var lineHits []int
+	// Rules that share a keyword usually share window sizes too: the
+	// window of one hit is computed once per size.
+	type cachedWindow struct{ at, before, after, s, t int }
+	var wcache [4]cachedWindow
+	nc := 0
+	windowAt := func(at, before, after int) (int, int) {
+		for i := 0; i < nc; i++ {
+			if c := wcache[i]; c.at == at && c.before == before && c.after == after {
+				return c.s, c.t
+			}
+		}
+		s, t := window(data, at, before, after)
+		wcache[nc%len(wcache)] = cachedWindow{at, before, after, s, t}
+		nc = min(nc+1, len(wcache))
+		return s, t
+	}
 	e.keywords.scan(data, func(kw int32, end int) {
 		if e.lineKeyword[kw] {
 			lineHits = append(lineHits, end)
@@ -224,7 +240,7 @@ func (e *Engine) Scan(c Chunk) []finding.Finding {
 					continue
 				}
 			}
-			s, t := window(data, end-1, r.WindowBefore, r.WindowAfter)
+			s, t := windowAt(end-1, r.WindowBefore, r.WindowAfter)
 			addWindow(&w.windows, s, t)
 		}
 	})

@@ -3,6 +3,7 @@ package githistory
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -136,7 +137,10 @@ func hardenedEnv() []string {
 }
 
 func (c *catFileBlobs) read(h plumbing.Hash, max int64, buf []byte) ([]byte, int64, error) {
-	if _, err := c.in.WriteString(h.String() + "\n"); err != nil {
+	var line [41]byte
+	hex.Encode(line[:40], h[:])
+	line[40] = '\n'
+	if _, err := c.in.Write(line[:]); err != nil {
 		return nil, 0, err
 	}
 	if err := c.in.Flush(); err != nil {
