@@ -14,6 +14,7 @@ type keywordMatcher struct {
 	firstOut int32     // row of the first state with outputs
 	outputs  [][]int32 // state row / nclass -> keyword ids ending there
 	keywords []string
+	maxLen   int // longest keyword
 }
 
 func lowerASCII(b byte) byte {
@@ -25,6 +26,9 @@ func lowerASCII(b byte) byte {
 
 func newKeywordMatcher(keywords []string) *keywordMatcher {
 	m := &keywordMatcher{keywords: keywords}
+	for _, kw := range keywords {
+		m.maxLen = max(m.maxLen, len(kw))
+	}
 	// Byte classes: one per distinct (lowercased) byte used by a keyword.
 	next := uint8(1)
 	for _, kw := range keywords {
@@ -123,22 +127,81 @@ func (m *keywordMatcher) renumber(n int) {
 	m.delta, m.outputs = delta, outputs
 }
 
-// scan calls hit for every keyword occurrence, with the offset just past its
-// last byte.
+// scan calls hit for every keyword occurrence, in order of position, with
+// the offset just past its last byte.
+//
+// Each step of the automaton waits on the previous one (the next state is
+// loaded from the current one), so one stream runs at memory latency, not
+// at the speed of the core. Large inputs are therefore split in two halves
+// walked in the same loop, which doubles the work in flight; the second
+// half starts a keyword's length early so that no occurrence across the
+// split is lost, and reports only what ends past the split.
 func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	if len(m.keywords) == 0 {
 		return
 	}
+	const minSplit = 16 << 10
+	if len(data) < minSplit {
+		m.scanOne(data, 0, 0, hit)
+		return
+	}
+	mid := len(data) / 2
+	lead := m.maxLen - 1
+	a, b := data[:mid], data[mid-lead:]
 	delta, class, firstOut := m.delta, &m.class, m.firstOut
 	nc := int32(m.nclass)
-	// The root state keeps row 0 after renumbering: it never ends a
-	// keyword (keywords are not empty).
-	s := int32(0)
+	type hitAt struct {
+		id  int32
+		end int
+	}
+	var second []hitAt
+	sa, sb := int32(0), int32(0)
+	n := len(a)
+	if len(b) < n {
+		n = len(b)
+	}
+	for i := 0; i < n; i++ {
+		sa = delta[sa+int32(class[a[i]])]
+		sb = delta[sb+int32(class[b[i]])]
+		if sa >= firstOut {
+			for _, id := range m.outputs[sa/nc] {
+				hit(id, i+1)
+			}
+		}
+		if sb >= firstOut && i >= lead {
+			for _, id := range m.outputs[sb/nc] {
+				second = append(second, hitAt{id, mid - lead + i + 1})
+			}
+		}
+	}
+	// Finish whichever half is longer (the second, by at most a few bytes
+	// plus the lead).
+	for i := n; i < len(a); i++ {
+		sa = delta[sa+int32(class[a[i]])]
+		if sa >= firstOut {
+			for _, id := range m.outputs[sa/nc] {
+				hit(id, i+1)
+			}
+		}
+	}
+	for _, h := range second {
+		hit(h.id, h.end)
+	}
+	if n < len(b) {
+		m.scanOne(b[n:], sb, mid-lead+n, hit)
+	}
+}
+
+// scanOne walks data from state s; offsets are reported relative to the
+// start of the whole input (data begins at base).
+func (m *keywordMatcher) scanOne(data []byte, s int32, base int, hit func(keyword int32, end int)) {
+	delta, class, firstOut := m.delta, &m.class, m.firstOut
+	nc := int32(m.nclass)
 	for i, b := range data {
 		s = delta[s+int32(class[b])]
 		if s >= firstOut {
 			for _, id := range m.outputs[s/nc] {
-				hit(id, i+1)
+				hit(id, base+i+1)
 			}
 		}
 	}

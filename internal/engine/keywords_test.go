@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -43,4 +44,32 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b)
+}
+
+// The two-stream walk of large inputs must report exactly what a single
+// walk reports, in the same order, including keywords that straddle the
+// split.
+func TestKeywordMatcherSplitAgreesWithOneStream(t *testing.T) {
+	kws := []string{"binance", "secret", "key", "-----begin", "x-mbx-apikey", "aa"}
+	m := newKeywordMatcher(kws)
+	r := rand.New(rand.NewPCG(7, 9))
+	alphabet := []byte("abcdefghijklmnopqrstuvwxyz-_ BINANCEKEY\n")
+	for round := 0; round < 50; round++ {
+		n := 16<<10 + r.IntN(64<<10)
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		// Plant keywords on and around the split.
+		for _, at := range []int{n/2 - 3, n/2 - 1, n / 2, n/2 + 1, r.IntN(n - 20)} {
+			kw := kws[r.IntN(len(kws))]
+			copy(data[max(0, at-len(kw)/2):], kw)
+		}
+		var split, one []string
+		m.scan(data, func(id int32, end int) { split = append(split, kws[id]+"@"+itoa(end)) })
+		m.scanOne(data, 0, 0, func(id int32, end int) { one = append(one, kws[id]+"@"+itoa(end)) })
+		if strings.Join(split, ",") != strings.Join(one, ",") {
+			t.Fatalf("round %d (n=%d): split walk differs from one stream:\n%v\n%v", round, n, split, one)
+		}
+	}
 }
