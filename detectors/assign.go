@@ -98,6 +98,9 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	for j > 0 && isLabelByte(text[j-1]) {
 		j--
 	}
+	if j >= 2 && text[j-1] == ':' && text[j-2] == ':' {
+		return none, none, false // a type path such as "AWS::IAM::AccessKey": a map key, not a variable
+	}
 	name = [2]int{j, nameEnd}
 	// The value after the operator.
 	k := op + 1

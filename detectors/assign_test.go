@@ -22,6 +22,7 @@ func TestAssignedValues(t *testing.T) {
 		{`key = SecretStr("wrapped")`, []string{"wrapped"}},
 		{`client = Client("first", "second")`, []string{"first", "second"}},
 		{`x = getenv('NAME')`, nil},
+		{`"AWS::IAM::AccessKey": "72c2a1"`, nil},
 		{`if a == b:`, nil},
 		{`std::string s;`, nil},
 		{`url: http://host:8080/x`, []string{"http://host:8080/x", "8080/x"}},
