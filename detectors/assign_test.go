@@ -75,3 +75,36 @@ func TestByteLoopFinders(t *testing.T) {
 		t.Errorf("base58Runs accepted a non-base58 first character: %v", got)
 	}
 }
+
+func TestTestPathAndDocPath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"crypto/tls/example_test.go":                 true,
+		"openpgp/keys_test_data.go":                  true,
+		"pkg/testdata/key.pem":                       true,
+		"tests/test_auth.py":                         true,
+		"src/app.spec.ts":                            true,
+		"gcsfs/gcs-fake-service-account.json":        true,
+		"src/main/java/AuthTest.java":                true,
+		"bots/binance_bot.py":                        false,
+		"config/prod.env":                            false,
+		"contest/notes.txt":                          false,
+		"latest/config.json":                         false,
+		"hummingbot/connector/exchange/binance/x.py": false,
+	} {
+		if got := TestPath(p); got != want {
+			t.Errorf("TestPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+	for p, want := range map[string]bool{
+		"docs/configuration.md":   true,
+		"config.example.json":     true,
+		"examples/okx.env":        true,
+		"notes.md":                true, // generic findings only
+		"deploy/production.yaml":  false,
+		"samplers/random_walk.py": false,
+	} {
+		if got := DocPath(p); got != want {
+			t.Errorf("DocPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

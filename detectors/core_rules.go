@@ -319,7 +319,7 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 	return sev, "", false
 }
 
-var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:testdata|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$`)
+var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
 
 // TestPath reports whether a path is a test, fixture or test-data file.
 func TestPath(p string) bool { return testPathRE.MatchString(p) }
