@@ -113,12 +113,33 @@ func checksumWindowAt(run []string, index map[string]int) (off, n int, ok bool) 
 		}
 		for _, off := range []int{0, len(run) - n} {
 			w := run[off : off+n]
-			if bip39Checksum(w, index) && !ascending(w, index) {
+			if bip39Checksum(w, index) && !ascending(w, index) && labelSlack(run[:off]) && labelSlack(run[off+n:]) {
 				return off, n, true
 			}
 		}
 	}
 	return 0, 0, false
+}
+
+// slackWords are the list words that label a phrase ("seed phrase",
+// "secret words"). Other list words beside a checksum-valid window mean the
+// window was cut out of a longer run (two phrases side by side), where a
+// shorter window passes the checksum by chance once in 16 to 256 tries.
+var slackWords = map[string]bool{
+	"seed": true, "phrase": true, "secret": true, "word": true, "key": true, "wallet": true,
+	"backup": true, "private": true, "recovery": true, "mnemonic": true, "code": true, "master": true,
+	"your": true, "new": true, "old": true, "main": true, "test": true,
+	// What follows a phrase in wallet configs: its derivation path.
+	"path": true, "account": true, "index": true, "address": true,
+}
+
+func labelSlack(words []string) bool {
+	for _, w := range words {
+		if !slackWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // bip39Checksum checks that the last n/3 bits of the 11-bit word indices
