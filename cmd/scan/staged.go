@@ -158,7 +158,8 @@ func writeShort(out, errw io.Writer, command string, fs []finding.Finding, st fi
 	}
 	fmt.Fprint(out, `
 Move the secret to an environment variable (and rotate it if it was ever
-shared), or, if it is a false positive, add the path to .keywardignore.
+shared). If it is a false positive, put a "keyward:allow" comment on its
+line, or add the path to .keywardignore.
 `)
 	if command == "staged" {
 		fmt.Fprintln(out, "Then stage the fix (git add) and commit again.")

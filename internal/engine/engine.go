@@ -81,6 +81,11 @@ type compiledRule struct {
 	secretIdx []int
 }
 
+// allowMarker on a secret's line (usually in a comment) accepts it, as
+// gitleaks:allow does for gitleaks: for fixtures and examples that must
+// stay.
+const allowMarker = "keyward:allow"
+
 // maxWindowSide bounds how far a window reaches into a very long line on
 // each side of a keyword hit, so a 50 MB minified line costs windows of a
 // few KiB, not the whole line per hit.
@@ -373,6 +378,11 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 	r := &e.rules[ri]
 	data := c.Data
 	secret := string(data[start:end])
+	line := lineAt(data, start)
+	if bytes.Contains(line, []byte(allowMarker)) {
+		e.suppress(c, start, r.ID, "allowed inline ("+allowMarker+")", secret)
+		return out
+	}
 	if reason, drop := e.filter(r, secret); drop {
 		e.suppress(c, start, r.ID, reason, secret)
 		return out
@@ -381,7 +391,7 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 	if r.Validate != nil {
 		v := r.Validate(secret, detectors.Candidate{
 			Path:   c.Path,
-			Line:   string(lineAt(data, start)),
+			Line:   string(line),
 			Window: string(window),
 		})
 		if v.Reject {
@@ -396,7 +406,7 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		}
 		cd.named = v.Named
 	}
-	if sev, note, ok := detectors.TestMaterial(c.Path, string(lineAt(data, start)), cd.severity); ok {
+	if sev, note, ok := detectors.TestMaterial(c.Path, string(line), cd.severity); ok {
 		cd.severity = sev
 		cd.notes = append(cd.notes, note)
 	}

@@ -153,3 +153,15 @@ func TestNewRejectsBadRules(t *testing.T) {
 		}
 	}
 }
+
+func TestInlineAllow(t *testing.T) {
+	var got []Suppression
+	e := mustEngine(t, Options{OnSuppress: func(s Suppression) { got = append(got, s) }})
+	fs := e.Scan(Chunk{Path: "f", Data: []byte("a tok_a1b2c3d4e5 # keyward:allow\nb tok_a1b2c3d4e6\n"), Line: 1, Column: 1})
+	if len(fs) != 1 || fs[0].StartLine != 2 {
+		t.Fatalf("want only the second line's token, got %+v", fs)
+	}
+	if len(got) != 1 || !strings.Contains(got[0].Reason, "allowed inline") {
+		t.Errorf("the allowed token must be logged as suppressed: %+v", got)
+	}
+}
