@@ -363,3 +363,16 @@ func TestWorktree(t *testing.T) {
 		t.Errorf("worktree: %+v", fs)
 	}
 }
+
+func TestIgnoreFileAtHeadAppliesToHistory(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "fixtures/a.cfg", secretLine("ignored"))
+	write(t, dir, "app.cfg", secretLine("kept"))
+	commit(t, dir, "one")
+	write(t, dir, ".keywardignore", "fixtures/\n")
+	commit(t, dir, "ignore fixtures")
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Path != "app.cfg" {
+		t.Errorf("want only app.cfg, got %+v", fs)
+	}
+}

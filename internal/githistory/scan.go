@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	ignore "github.com/sabhiram/go-gitignore"
 	"runtime"
 	"strings"
 	"sync"
@@ -123,6 +124,12 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 		stats.Incomplete = true
 	}
 
+	if keep, err := withHeadIgnoreFile(repo, refs.head, opt.Keep); err != nil {
+		stats.Warnings = append(stats.Warnings, err.Error())
+	} else {
+		opt.Keep = keep
+	}
+
 	tips := refs.all
 	var excl []plumbing.Hash
 	switch {
@@ -225,6 +232,30 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 	}
 	stats.Duration = time.Since(start)
 	return out, stats, nil
+}
+
+// IgnoreFile is read from HEAD's tree and applies to the whole history, as
+// .gitleaksignore does for gitleaks.
+const IgnoreFile = ".keywardignore"
+
+func withHeadIgnoreFile(repo *Repo, head plumbing.Hash, keep func(string) bool) (func(string) bool, error) {
+	if head.IsZero() {
+		return keep, nil
+	}
+	c, err := repo.CommitObject(head)
+	if err != nil {
+		return keep, nil
+	}
+	f, err := c.File(IgnoreFile)
+	if err != nil {
+		return keep, nil // no ignore file at HEAD
+	}
+	text, err := f.Contents()
+	if err != nil {
+		return keep, fmt.Errorf("read %s at HEAD: %w", IgnoreFile, err)
+	}
+	m := ignore.CompileIgnoreLines(strings.Split(text, "\n")...)
+	return func(p string) bool { return keep(p) && !m.MatchesPath(p) }, nil
 }
 
 func namedWarnings(what string, items []string) []string {
