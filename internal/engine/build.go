@@ -45,7 +45,7 @@ func (e *Engine) build(c Chunk, cands []candidate) []finding.Finding {
 				EndColumn:   endCol,
 			},
 			Secret:      secret,
-			Line:        string(lineAt(data, cd.start)),
+			Line:        string(lineAt(data, cd.start, displayBefore)),
 			Fingerprint: finding.Fingerprint(r.ID, secret),
 			Notes:       cd.notes,
 			Advice:      r.Advice,

@@ -378,7 +378,7 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 	r := &e.rules[ri]
 	data := c.Data
 	secret := string(data[start:end])
-	line := lineAt(data, start)
+	line := lineAt(data, start, contextBefore)
 	if bytes.Contains(line, []byte(allowMarker)) {
 		e.suppress(c, start, r.ID, "allowed inline ("+allowMarker+")", secret)
 		return out
@@ -474,10 +474,18 @@ func nearest(hits []int, at int) int {
 	return best
 }
 
-func lineAt(data []byte, at int) []byte {
+// Validators see up to 200 bytes before a secret on its line (labels,
+// an SDK call's opening parenthesis); reports show 60, so that the secret
+// stands within the 160 characters a report prints.
+const (
+	contextBefore = 200
+	displayBefore = 60
+)
+
+func lineAt(data []byte, at, before int) []byte {
 	// The line is context for a person, not data: a very long line is cut
 	// around the secret, and the search for its ends is bounded likewise.
-	const before, after = 200, 400
+	const after = 400
 	lo := at - before
 	if lo < 0 {
 		lo = 0
