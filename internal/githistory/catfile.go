@@ -60,6 +60,17 @@ func (g goGitBlobs) read(h plumbing.Hash, max int64, buf []byte) ([]byte, int64,
 
 func (g goGitBlobs) Close() error { return g.st.Close() }
 
+// ReadBlob reads one blob through go-git. A blob larger than max comes back
+// with ok false; a missing one is an error.
+func (r *Repo) ReadBlob(h plumbing.Hash, max int64) (data []byte, ok bool, err error) {
+	// A non-nil buffer keeps an empty blob distinct from one over max.
+	data, _, err = goGitBlobs{r.Storer.(*filesystem.Storage)}.read(h, max, []byte{})
+	if err != nil {
+		return nil, false, fmt.Errorf("blob %s: %w", h, err)
+	}
+	return data, data != nil, nil
+}
+
 // catFileBlobs reads blobs through "git cat-file --batch", whose C inflate
 // and delta resolution are about twice as fast as go-git's.
 //

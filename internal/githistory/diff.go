@@ -61,7 +61,9 @@ func sortName(e *object.TreeEntry) string {
 	return e.Name
 }
 
-func isFile(m filemode.FileMode) bool {
+// IsFile reports whether a tree or index entry's mode is a regular file
+// (not a directory, symlink or submodule).
+func IsFile(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
 }
 
@@ -91,7 +93,7 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 	for i := range entries {
 		e := &entries[i]
 		dir := e.Mode == filemode.Dir
-		if !dir && !isFile(e.Mode) {
+		if !dir && !IsFile(e.Mode) {
 			continue // submodules (gitlinks) and symlinks hold no content of ours
 		}
 		var pTrees, pBlobs []plumbing.Hash
@@ -109,7 +111,7 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 			switch {
 			case xdir && dir:
 				pTrees = append(pTrees, x.Hash)
-			case !xdir && !dir && isFile(x.Mode):
+			case !xdir && !dir && IsFile(x.Mode):
 				pBlobs = append(pBlobs, x.Hash)
 			}
 		}
@@ -135,7 +137,7 @@ func (c *treeCache) files(tree plumbing.Hash, prefix string, out map[string]plum
 		switch {
 		case e.Mode == filemode.Dir:
 			c.files(e.Hash, prefix+e.Name+"/", out)
-		case isFile(e.Mode):
+		case IsFile(e.Mode):
 			out[prefix+e.Name] = e.Hash
 		}
 	}

@@ -15,7 +15,6 @@ package githistory
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -523,10 +522,6 @@ func (w *worker) scan(j job) {
 	}
 }
 
-func isBinary(data []byte) bool {
-	return bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0
-}
-
 // read reads and scans one whole blob. (Scanning only the lines changed
 // against the parent version was measured on freqtrade: re-reading parents
 // cost more than the engine saved.)
@@ -541,7 +536,7 @@ func (w *worker) read(j job) (*blobResult, finding.Stats) {
 		return &blobResult{state: blobSkipped}, st
 	}
 	w.buf = data[:0]
-	if isBinary(data) {
+	if engine.IsBinary(data) {
 		st.Skip("binary")
 		return &blobResult{state: blobSkipped}, st
 	}

@@ -8,7 +8,6 @@
 package staged
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/diff"
@@ -137,7 +135,7 @@ func headFiles(repo *githistory.Repo) (map[string]plumbing.Hash, bool, error) {
 		if err != nil {
 			return nil, false, fmt.Errorf("read HEAD tree: %w", err)
 		}
-		if isFile(e.Mode) {
+		if githistory.IsFile(e.Mode) {
 			files[name] = e.Hash
 		}
 	}
@@ -156,16 +154,12 @@ func withIgnoreFile(repo *githistory.Repo, idx *index.Index, keep func(string) b
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	data, ok, err := readBlob(repo, e.Hash, 1<<20)
+	data, ok, err := repo.ReadBlob(e.Hash, 1<<20)
 	if err != nil || !ok {
 		return nil, fmt.Errorf("read staged %s: %v", IgnoreFile, err)
 	}
 	m := ignore.CompileIgnoreLines(strings.Split(string(data), "\n")...)
 	return func(p string) bool { return keep(p) && !m.MatchesPath(p) }, nil
-}
-
-func isFile(m filemode.FileMode) bool {
-	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
 }
 
 // diffIndex lists the staged files whose content differs from HEAD.
@@ -189,7 +183,7 @@ func diffIndex(idx *index.Index, head map[string]plumbing.Hash, keep func(string
 		// Conflicted entries (stages 1-3) cannot be committed (go-git's
 		// index.Merged is 1, but a merged entry is stage 0 on disk); intent-to-add
 		// entries have no content yet; gitlinks and symlinks hold none of ours.
-		if e.Stage != 0 || e.IntentToAdd || !isFile(e.Mode) {
+		if e.Stage != 0 || e.IntentToAdd || !githistory.IsFile(e.Mode) {
 			continue
 		}
 		base, inHead := head[e.Name]
@@ -212,40 +206,10 @@ func diffIndex(idx *index.Index, head map[string]plumbing.Hash, keep func(string
 	return out
 }
 
-func readBlob(repo *githistory.Repo, h plumbing.Hash, max int64) ([]byte, bool, error) {
-	size, err := repo.Storer.(interface {
-		EncodedObjectSize(plumbing.Hash) (int64, error)
-	}).EncodedObjectSize(h)
-	if err != nil {
-		return nil, false, fmt.Errorf("blob %s: %w", h, err)
-	}
-	if size > max {
-		return nil, false, nil
-	}
-	obj, err := repo.Storer.EncodedObject(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, false, fmt.Errorf("blob %s: %w", h, err)
-	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, false, fmt.Errorf("blob %s: %w", h, err)
-	}
-	defer rd.Close()
-	data := make([]byte, size)
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, false, fmt.Errorf("blob %s: %w", h, err)
-	}
-	return data, true, nil
-}
-
-func isBinary(data []byte) bool {
-	return bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0
-}
-
 // scanChange scans the new version whole, so that rules see each secret with
 // its context, and keeps the findings that touch an added line.
 func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, st *finding.Stats) ([]finding.Finding, error) {
-	data, ok, err := readBlob(repo, c.blob, max)
+	data, ok, err := repo.ReadBlob(c.blob, max)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +217,7 @@ func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, 
 		st.Skip("too large")
 		return nil, nil
 	}
-	if isBinary(data) {
+	if engine.IsBinary(data) {
 		st.Skip("binary")
 		return nil, nil
 	}
@@ -263,8 +227,8 @@ func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, 
 	if len(fs) == 0 || c.base.IsZero() {
 		return fs, nil
 	}
-	old, ok, err := readBlob(repo, c.base, max)
-	if err != nil || !ok || isBinary(old) {
+	old, ok, err := repo.ReadBlob(c.base, max)
+	if err != nil || !ok || engine.IsBinary(old) {
 		// Without a readable old version every line counts as added: the
 		// safe side for a hook.
 		return fs, nil

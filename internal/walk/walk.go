@@ -9,6 +9,7 @@
 package walk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -207,7 +208,7 @@ func (s *scanner) file(j job, st *finding.Stats) []finding.Finding {
 				st.Skip("empty")
 				return nil
 			}
-			if isBinary(data) {
+			if engine.IsBinary(data) {
 				if v, ok := walletDat(j.rel, data); ok {
 					st.Files++
 					st.Bytes += j.info.Size()
@@ -275,22 +276,12 @@ func readFull(r io.Reader, buf *[]byte, size int) (int, error) {
 }
 
 func advance(data []byte, line, col int) (int, int) {
-	nl := strings.Count(string(data), "\n")
+	nl := bytes.Count(data, []byte{'\n'})
 	if nl == 0 {
 		return line, col + utf8.RuneCount(data)
 	}
-	i := strings.LastIndexByte(string(data), '\n')
+	i := bytes.LastIndexByte(data, '\n')
 	return line + nl, 1 + utf8.RuneCount(data[i+1:])
-}
-
-func isBinary(data []byte) bool {
-	head := data[:min(len(data), 8<<10)]
-	for _, b := range head {
-		if b == 0 {
-			return true
-		}
-	}
-	return false
 }
 
 var binaryExt = map[string]bool{
