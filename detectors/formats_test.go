@@ -8,7 +8,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 const (
@@ -101,7 +100,7 @@ func TestCredentialFormats(t *testing.T) {
 	}
 }
 
-func describeFindings(fs []finding.Finding) string {
+func describeFindings(fs []detectors.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "[%s line %d %s]", f.RuleID, f.StartLine, f.Severity)

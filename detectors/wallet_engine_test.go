@@ -7,7 +7,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 func walletEngine(t *testing.T, all bool) *engine.Engine {
@@ -23,7 +22,7 @@ func walletEngine(t *testing.T, all bool) *engine.Engine {
 	return eng
 }
 
-func scanText(eng *engine.Engine, path, text string) []finding.Finding {
+func scanText(eng *engine.Engine, path, text string) []detectors.Finding {
 	return eng.Scan(engine.Chunk{Path: path, Data: []byte(text), Line: 1, Column: 1})
 }
 
@@ -47,7 +46,7 @@ func TestWalletExamplesThroughEngine(t *testing.T) {
 	}
 }
 
-func hasRule(fs []finding.Finding, id string) bool {
+func hasRule(fs []detectors.Finding, id string) bool {
 	for _, f := range fs {
 		if f.RuleID == id {
 			return true
@@ -124,7 +123,7 @@ func TestWalletFindings(t *testing.T) {
 	}
 }
 
-func describe(fs []finding.Finding) string {
+func describe(fs []detectors.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "[%s line %d %v notes=%q] ", f.RuleID, f.StartLine, f.Severity, f.Notes)

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/detectors"
 )
 
 // JSONSchemaVersion is the version of the JSON report's shape, described in
@@ -29,25 +29,25 @@ type jsonTool struct {
 // jsonFinding always carries every key, empty or not, so that consumers
 // need not tell a missing key from an empty value.
 type jsonFinding struct {
-	RuleID         string          `json:"rule_id"`
-	Title          string          `json:"title"`
-	Severity       string          `json:"severity"`
-	Service        string          `json:"service"`
-	Exchange       string          `json:"exchange"`
-	Part           string          `json:"part"`
-	Path           string          `json:"path"`
-	StartLine      int             `json:"start_line"`
-	StartColumn    int             `json:"start_column"`
-	EndLine        int             `json:"end_line"`
-	EndColumn      int             `json:"end_column"`
-	Secret         string          `json:"secret"`
-	SecretRedacted bool            `json:"secret_redacted"`
-	Line           string          `json:"line"`
-	Fingerprint    string          `json:"fingerprint"`
-	Parts          []jsonPart      `json:"parts"`
-	Notes          []string        `json:"notes"`
-	Advice         string          `json:"advice"`
-	Commit         *finding.Commit `json:"commit"`
+	RuleID         string            `json:"rule_id"`
+	Title          string            `json:"title"`
+	Severity       string            `json:"severity"`
+	Service        string            `json:"service"`
+	Exchange       string            `json:"exchange"`
+	Part           string            `json:"part"`
+	Path           string            `json:"path"`
+	StartLine      int               `json:"start_line"`
+	StartColumn    int               `json:"start_column"`
+	EndLine        int               `json:"end_line"`
+	EndColumn      int               `json:"end_column"`
+	Secret         string            `json:"secret"`
+	SecretRedacted bool              `json:"secret_redacted"`
+	Line           string            `json:"line"`
+	Fingerprint    string            `json:"fingerprint"`
+	Parts          []jsonPart        `json:"parts"`
+	Notes          []string          `json:"notes"`
+	Advice         string            `json:"advice"`
+	Commit         *detectors.Commit `json:"commit"`
 }
 
 type jsonPart struct {
@@ -72,7 +72,7 @@ type jsonStats struct {
 }
 
 // WriteJSON writes the versioned JSON report described in JSON.md.
-func WriteJSON(w io.Writer, findings []finding.Finding, stats finding.Stats, opt Options) error {
+func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	rules := ruleIndex(opt.Rules)
 	r := jsonReport{
 		SchemaVersion: JSONSchemaVersion,
@@ -155,9 +155,9 @@ func WriteJSON(w io.Writer, findings []finding.Finding, stats finding.Stats, opt
 
 // fingerprint returns the finding's fingerprint, computing it when the
 // producer left it empty: a result without one cannot be tracked.
-func fingerprint(f *finding.Finding) string {
+func fingerprint(f *detectors.Finding) string {
 	if f.Fingerprint != "" {
 		return f.Fingerprint
 	}
-	return finding.Fingerprint(f.RuleID, f.Secret)
+	return detectors.Fingerprint(f.RuleID, f.Secret)
 }

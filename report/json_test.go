@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/detectors"
 )
 
 func TestJSONEnvelope(t *testing.T) {
@@ -41,14 +41,14 @@ func TestJSONEmptyCollections(t *testing.T) {
 	fs[0].Notes = nil
 	for _, tt := range []struct {
 		name     string
-		findings []finding.Finding
+		findings []detectors.Finding
 		want     []string
 	}{
 		{"no findings", nil, []string{`"findings": []`, `"warnings": []`, `"skipped": {}`}},
 		{"finding without parts", fs, []string{`"parts": []`, `"notes": []`, `"commit": null`}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			out := write(t, "json", tt.findings, finding.Stats{}, Options{})
+			out := write(t, "json", tt.findings, detectors.Stats{}, Options{})
 			for _, w := range tt.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("output lacks %s:\n%s", w, out)

@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // ToolName is the name reported in JSON and SARIF output.
@@ -31,7 +30,7 @@ const InformationURI = "https://github.com/keyward/scan"
 // Options controls what a report shows.
 type Options struct {
 	// ShowSecrets writes raw secrets and lines. By default every secret is
-	// redacted with finding.Redact.
+	// redacted with detectors.Redact.
 	ShowSecrets bool
 	// Color enables ANSI colour in text output. The caller decides, from
 	// whether the output is a terminal and the user's wishes.
@@ -48,7 +47,7 @@ type Options struct {
 }
 
 // Write writes findings in format, which is "text", "json" or "sarif".
-func Write(w io.Writer, format string, findings []finding.Finding, stats finding.Stats, opt Options) error {
+func Write(w io.Writer, format string, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	switch strings.ToLower(format) {
 	case "text":
 		return WriteText(w, findings, stats, opt)
@@ -87,11 +86,11 @@ func shown(secret string, opt Options) string {
 	if opt.ShowSecrets {
 		return secret
 	}
-	return finding.Redact(secret)
+	return detectors.Redact(secret)
 }
 
 // shownLine returns what a report may print of the finding's line.
-func shownLine(f *finding.Finding, opt Options) string {
+func shownLine(f *detectors.Finding, opt Options) string {
 	if opt.ShowSecrets {
 		return clip(strings.TrimSpace(f.Line), 160)
 	}
@@ -100,7 +99,7 @@ func shownLine(f *finding.Finding, opt Options) string {
 
 // scrub redacts the finding's secrets inside free text that came from the
 // scanned content, such as a commit subject ("add key AKIA…") or a note.
-func scrub(s string, f *finding.Finding, opt Options) string {
+func scrub(s string, f *detectors.Finding, opt Options) string {
 	if opt.ShowSecrets || s == "" {
 		return s
 	}
@@ -118,7 +117,7 @@ func redactIn(s, secret string) string {
 	if secret == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, secret, finding.Redact(secret))
+	return strings.ReplaceAll(s, secret, detectors.Redact(secret))
 }
 
 func clip(s string, max int) string {
@@ -217,7 +216,7 @@ func defaultAdvice(k kind, service, exchange string) string {
 
 // advice returns the advice for a finding: its own, its rule's, or the
 // default for its kind.
-func advice(f *finding.Finding, rules map[string]*detectors.Rule) string {
+func advice(f *detectors.Finding, rules map[string]*detectors.Rule) string {
 	if f.Advice != "" {
 		return f.Advice
 	}
@@ -235,7 +234,7 @@ func ruleAdvice(r *detectors.Rule) string {
 }
 
 // commitAdvice says how urgent a leak in git history is.
-func commitAdvice(c *finding.Commit, k kind) string {
+func commitAdvice(c *detectors.Commit, k kind) string {
 	if c.Pushed {
 		if k == kindWallet {
 			return "pushed to a remote: move the funds now"

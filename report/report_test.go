@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // Documented example credentials: realistic shapes, revoked or never live.
@@ -43,32 +42,32 @@ func testRules() []detectors.Rule {
 }
 
 // testFindings returns findings in the order the engine sorts them.
-func testFindings() []finding.Finding {
-	fs := []finding.Finding{
+func testFindings() []detectors.Finding {
+	fs := []detectors.Finding{
 		{
 			RuleID: "aws-secret-access-key", Title: "AWS secret access key", Severity: detectors.Critical,
 			Service: "aws", Part: detectors.PartSecret,
-			Location: finding.Location{Path: ".env", StartLine: 2, StartColumn: 23, EndLine: 2, EndColumn: 63},
+			Location: detectors.Location{Path: ".env", StartLine: 2, StartColumn: 23, EndLine: 2, EndColumn: 63},
 			Secret:   awsSecret,
 			Line:     "AWS_SECRET_ACCESS_KEY=" + awsSecret,
-			Parts: []finding.Part{{RuleID: "aws-access-key-id", Part: detectors.PartKey, Secret: awsKeyID,
-				Location: finding.Location{Path: ".env", StartLine: 1, StartColumn: 19, EndLine: 1, EndColumn: 39}}},
-			Commit: &finding.Commit{SHA: "3f9a1c2e7b4d5f60718293a4b5c6d7e8f9012345", Author: "Dana Ruiz", Email: "dana@example.com",
+			Parts: []detectors.Part{{RuleID: "aws-access-key-id", Part: detectors.PartKey, Secret: awsKeyID,
+				Location: detectors.Location{Path: ".env", StartLine: 1, StartColumn: 19, EndLine: 1, EndColumn: 39}}},
+			Commit: &detectors.Commit{SHA: "3f9a1c2e7b4d5f60718293a4b5c6d7e8f9012345", Author: "Dana Ruiz", Email: "dana@example.com",
 				Date: "2025-03-14T09:26:53Z", Subject: "deploy: use " + awsKeyID + " for uploads", Pushed: true, AtHead: true},
 		},
 		{
 			RuleID: "binance-api-secret", Title: "Binance API secret", Severity: detectors.Critical,
 			Service: "binance", Exchange: "binance", Part: detectors.PartSecret,
-			Location: finding.Location{Path: "config/bot.json", StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79},
+			Location: detectors.Location{Path: "config/bot.json", StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79},
 			Secret:   binanceSecret,
 			Line:     `    "secret": "` + binanceSecret + `",`,
-			Parts: []finding.Part{{RuleID: "binance-api-key", Part: detectors.PartKey, Secret: binanceKey,
-				Location: finding.Location{Path: "config/bot.json", StartLine: 3, StartColumn: 12, EndLine: 3, EndColumn: 76}}},
+			Parts: []detectors.Part{{RuleID: "binance-api-key", Part: detectors.PartKey, Secret: binanceKey,
+				Location: detectors.Location{Path: "config/bot.json", StartLine: 3, StartColumn: 12, EndLine: 3, EndColumn: 76}}},
 			Notes: []string{"freqtrade exchange config"},
 		},
 		{
 			RuleID: "rsa-private-key", Title: "RSA private key", Severity: detectors.High,
-			Location: finding.Location{Path: "deploy/my keys/id_rsa", StartLine: 1, StartColumn: 1, EndLine: 4, EndColumn: 30},
+			Location: detectors.Location{Path: "deploy/my keys/id_rsa", StartLine: 1, StartColumn: 1, EndLine: 4, EndColumn: 30},
 			Secret:   pemKey,
 			Line:     "-----BEGIN RSA PRIVATE KEY-----",
 			Notes:    []string{"unencrypted"},
@@ -77,27 +76,27 @@ func testFindings() []finding.Finding {
 			RuleID: "bip39-mnemonic", Title: "BIP-39 mnemonic", Severity: detectors.Critical, Service: "bitcoin",
 			// The engine left the end unset: writers must still produce a
 			// region GitHub accepts.
-			Location: finding.Location{Path: "wallet/seed.txt", StartLine: 1, StartColumn: 10},
+			Location: detectors.Location{Path: "wallet/seed.txt", StartLine: 1, StartColumn: 10},
 			Secret:   mnemonic,
 			Line:     "MNEMONIC=" + mnemonic,
-			Commit: &finding.Commit{SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", Author: "Dana Ruiz", Email: "dana@example.com",
+			Commit: &detectors.Commit{SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", Author: "Dana Ruiz", Email: "dana@example.com",
 				Date: "2025-03-15T10:00:00Z", Subject: "wip", AtHead: true},
 		},
 	}
 	for i := range fs {
-		fs[i].Fingerprint = finding.Fingerprint(fs[i].RuleID, fs[i].Secret)
+		fs[i].Fingerprint = detectors.Fingerprint(fs[i].RuleID, fs[i].Secret)
 	}
 	return fs
 }
 
-func testStats() finding.Stats {
-	return finding.Stats{
+func testStats() detectors.Stats {
+	return detectors.Stats{
 		Files: 1204, Bytes: 18_874_368, Commits: 0, Duration: 2345 * time.Millisecond,
 		Skipped: map[string]int64{"binary": 31, "too large": 2, "symlink": 2, "ignored": 140},
 	}
 }
 
-func incompleteStats() finding.Stats {
+func incompleteStats() detectors.Stats {
 	s := testStats()
 	s.Warnings = []string{"vendor/blob.dat: permission denied", "missing object 9c1e2f in history"}
 	s.Incomplete = true
@@ -108,7 +107,7 @@ func testOptions() Options {
 	return Options{Version: "0.3.0", Command: "dir", Rules: testRules()}
 }
 
-func write(t *testing.T, format string, fs []finding.Finding, st finding.Stats, opt Options) string {
+func write(t *testing.T, format string, fs []detectors.Finding, st detectors.Stats, opt Options) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Write(&b, format, fs, st, opt); err != nil {
@@ -185,7 +184,7 @@ func TestIncompleteInEveryFormat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
-			for _, fs := range [][]finding.Finding{nil, testFindings()} {
+			for _, fs := range [][]detectors.Finding{nil, testFindings()} {
 				out := write(t, tt.format, fs, incompleteStats(), testOptions())
 				if !strings.Contains(out, tt.want) {
 					t.Errorf("incomplete scan with %d findings: output lacks %q:\n%s", len(fs), tt.want, out)

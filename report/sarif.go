@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 const (
@@ -33,7 +32,7 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool        sarifTool         `json:"tool"`
 	Invocations []sarifInvocation `json:"invocations"`
-	// Columns count characters, as finding.Location does; SARIF's default
+	// Columns count characters, as detectors.Location does; SARIF's default
 	// is UTF-16 code units, which would shift columns after any character
 	// outside the Basic Multilingual Plane.
 	ColumnKind string         `json:"columnKind"`
@@ -98,12 +97,12 @@ type sarifResult struct {
 }
 
 type sarifResultProps struct {
-	Severity string          `json:"severity"`
-	Service  string          `json:"service,omitempty"`
-	Exchange string          `json:"exchange,omitempty"`
-	Part     string          `json:"part,omitempty"`
-	Notes    []string        `json:"notes,omitempty"`
-	Commit   *finding.Commit `json:"commit,omitempty"`
+	Severity string            `json:"severity"`
+	Service  string            `json:"service,omitempty"`
+	Exchange string            `json:"exchange,omitempty"`
+	Part     string            `json:"part,omitempty"`
+	Notes    []string          `json:"notes,omitempty"`
+	Commit   *detectors.Commit `json:"commit,omitempty"`
 }
 
 type sarifLocation struct {
@@ -132,7 +131,7 @@ type sarifRegion struct {
 // scanning. Only rules that produced a result are listed; a scan that
 // could not read everything is marked executionSuccessful: false so that
 // it cannot pass for a clean one.
-func WriteSARIF(w io.Writer, findings []finding.Finding, stats finding.Stats, opt Options) error {
+func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	loaded := ruleIndex(opt.Rules)
 	rules, index := sarifRules(findings, loaded)
 
@@ -165,7 +164,7 @@ func WriteSARIF(w io.Writer, findings []finding.Finding, stats finding.Stats, op
 // sarifRules returns the rules that have at least one finding, sorted by id,
 // and each id's index in that list. A rule that was not loaded (a finding
 // from a baseline or another tool) is described from its findings.
-func sarifRules(findings []finding.Finding, loaded map[string]*detectors.Rule) ([]sarifRule, map[string]int) {
+func sarifRules(findings []detectors.Finding, loaded map[string]*detectors.Rule) ([]sarifRule, map[string]int) {
 	used := map[string]detectors.Rule{}
 	for i := range findings {
 		f := &findings[i]
@@ -225,7 +224,7 @@ func fullDescription(r *detectors.Rule, title string) string {
 	return fmt.Sprintf("%s: a credential committed to source where anyone with read access can use it.", title)
 }
 
-func sarifResultOf(f *finding.Finding, ruleIndex int, opt Options) sarifResult {
+func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult {
 	msg := fmt.Sprintf("%s: %s", titleOf(f), shown(f.Secret, opt))
 	if len(f.Parts) > 0 {
 		var with []string
@@ -287,14 +286,14 @@ func sarifResultOf(f *finding.Finding, ruleIndex int, opt Options) sarifResult {
 	return res
 }
 
-func titleOf(f *finding.Finding) string {
+func titleOf(f *detectors.Finding) string {
 	if f.Title != "" {
 		return f.Title
 	}
 	return f.RuleID
 }
 
-func partName(p finding.Part) string {
+func partName(p detectors.Part) string {
 	if p.Part != "" {
 		return p.Part
 	}
@@ -304,7 +303,7 @@ func partName(p finding.Part) string {
 // region makes a SARIF region that code-scanning services accept: lines and
 // columns start at 1, the end is never before the start, and a single-line
 // span is never empty (GitHub rejects endColumn 0).
-func region(l finding.Location, secret string) sarifRegion {
+func region(l detectors.Location, secret string) sarifRegion {
 	r := sarifRegion{
 		StartLine:   max(l.StartLine, 1),
 		StartColumn: max(l.StartColumn, 1),
@@ -440,7 +439,7 @@ func camelCase(id string) string {
 	return b.String()
 }
 
-func sarifInvocationOf(stats finding.Stats) sarifInvocation {
+func sarifInvocationOf(stats detectors.Stats) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: !stats.Incomplete}
 	for _, w := range stats.Warnings {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
@@ -455,7 +454,7 @@ func sarifInvocationOf(stats finding.Stats) sarifInvocation {
 
 // sarifRunProperties records what was scanned. The duration is left out so
 // that scanning the same content twice gives the same file.
-func sarifRunProperties(stats finding.Stats, opt Options) map[string]any {
+func sarifRunProperties(stats detectors.Stats, opt Options) map[string]any {
 	p := map[string]any{
 		"files":      stats.Files,
 		"bytes":      stats.Bytes,

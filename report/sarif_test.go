@@ -10,7 +10,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // sarifSchema compiles the official SARIF 2.1.0 schema from testdata, so the
@@ -58,15 +57,15 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	show.ShowSecrets = true
 	tests := []struct {
 		name     string
-		findings []finding.Finding
-		stats    finding.Stats
+		findings []detectors.Finding
+		stats    detectors.Stats
 		opt      Options
 	}{
 		{"findings", testFindings(), testStats(), testOptions()},
 		{"no findings", nil, testStats(), testOptions()},
 		{"incomplete", testFindings(), incompleteStats(), testOptions()},
 		{"show secrets", testFindings(), testStats(), show},
-		{"no version, no rules", testFindings(), finding.Stats{}, Options{}},
+		{"no version, no rules", testFindings(), detectors.Stats{}, Options{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,20 +84,20 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 func TestSARIFRegions(t *testing.T) {
 	tests := []struct {
 		name string
-		loc  finding.Location
+		loc  detectors.Location
 		want sarifRegion
 	}{
-		{"engine span kept", finding.Location{StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79},
+		{"engine span kept", detectors.Location{StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79},
 			sarifRegion{StartLine: 4, StartColumn: 15, EndLine: 4, EndColumn: 79}},
-		{"end unset", finding.Location{StartLine: 1, StartColumn: 10},
+		{"end unset", detectors.Location{StartLine: 1, StartColumn: 10},
 			sarifRegion{StartLine: 1, StartColumn: 10, EndLine: 1, EndColumn: 10 + 64}},
-		{"empty span", finding.Location{StartLine: 7, StartColumn: 3, EndLine: 7, EndColumn: 3},
+		{"empty span", detectors.Location{StartLine: 7, StartColumn: 3, EndLine: 7, EndColumn: 3},
 			sarifRegion{StartLine: 7, StartColumn: 3, EndLine: 7, EndColumn: 3 + 64}},
-		{"zero start", finding.Location{},
+		{"zero start", detectors.Location{},
 			sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1 + 64}},
-		{"multi-line span ending left of its start", finding.Location{StartLine: 2, StartColumn: 12, EndLine: 9, EndColumn: 30},
+		{"multi-line span ending left of its start", detectors.Location{StartLine: 2, StartColumn: 12, EndLine: 9, EndColumn: 30},
 			sarifRegion{StartLine: 2, StartColumn: 12, EndLine: 9, EndColumn: 30}},
-		{"multi-line span with end column 0", finding.Location{StartLine: 2, StartColumn: 12, EndLine: 9},
+		{"multi-line span with end column 0", detectors.Location{StartLine: 2, StartColumn: 12, EndLine: 9},
 			sarifRegion{StartLine: 2, StartColumn: 12, EndLine: 9, EndColumn: 1}},
 	}
 	for _, tt := range tests {
@@ -236,7 +235,7 @@ func TestSARIFLevels(t *testing.T) {
 
 func TestSARIFExecutionSuccessful(t *testing.T) {
 	for _, tt := range []struct {
-		stats finding.Stats
+		stats detectors.Stats
 		want  bool
 	}{
 		{testStats(), true},

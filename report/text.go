@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // maxWarnings is how many warnings the text summary lists without Verbose.
@@ -53,7 +52,7 @@ func severityColor(s detectors.Severity) string {
 
 // WriteText writes a report for people: findings grouped by file, what to do
 // about each, and a summary of what was and was not scanned.
-func WriteText(w io.Writer, findings []finding.Finding, stats finding.Stats, opt Options) error {
+func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	var b bytes.Buffer
 	p := painter(opt.Color)
 	rules := ruleIndex(opt.Rules)
@@ -76,7 +75,7 @@ func WriteText(w io.Writer, findings []finding.Finding, stats finding.Stats, opt
 	return flush(w, &b)
 }
 
-func writeTextFinding(b *bytes.Buffer, f *finding.Finding, rules map[string]*detectors.Rule, opt Options, p painter) {
+func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*detectors.Rule, opt Options, p painter) {
 	const indent = "    "
 	field := func(label, value string) {
 		fmt.Fprintf(b, "%s%s %s\n", indent, p.paint(ansiDim, fmt.Sprintf("%-7s", label)), value)
@@ -140,7 +139,7 @@ func writeTextFinding(b *bytes.Buffer, f *finding.Finding, rules map[string]*det
 	}
 }
 
-func writeTextSummary(b *bytes.Buffer, findings []finding.Finding, stats finding.Stats, opt Options, p painter) {
+func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detectors.Stats, opt Options, p painter) {
 	var scanned []string
 	if stats.Commits > 0 {
 		scanned = append(scanned, plural(stats.Commits, "commit"))

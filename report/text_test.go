@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyward/scan/internal/finding"
+	"github.com/keyward/scan/detectors"
 )
 
 func TestTextFinding(t *testing.T) {
@@ -60,12 +60,12 @@ func TestTextAdviceOverride(t *testing.T) {
 func TestTextNoFindings(t *testing.T) {
 	tests := []struct {
 		name  string
-		stats finding.Stats
+		stats detectors.Stats
 		want  []string
 		not   []string
 	}{
 		{"clean", testStats(), []string{"no secrets found"}, []string{"INCOMPLETE", "nothing was scanned"}},
-		{"nothing scanned", finding.Stats{}, []string{"no secrets found", "nothing was scanned"}, []string{"INCOMPLETE"}},
+		{"nothing scanned", detectors.Stats{}, []string{"no secrets found", "nothing was scanned"}, []string{"INCOMPLETE"}},
 		{"incomplete", incompleteStats(), []string{"no secrets found", "2 warnings:", "permission denied", "SCAN INCOMPLETE"}, nil},
 	}
 	for _, tt := range tests {

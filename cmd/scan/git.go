@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/internal/githistory"
 )
 
@@ -74,7 +74,7 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 				// for a few percent of CPU.
 				debug.SetMemoryLimit(historyMemoryLimit)
 			}
-			return f.run(cmd, "git", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
+			return f.run(cmd, "git", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
 				o := opt
 				o.Keep, o.Threads, o.MaxFileSize = keep, threads, maxSize
 				return githistory.Scan(ctx, eng, o)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -52,7 +51,7 @@ func exampleOf(eng *engine.Engine, r detectors.Rule) string {
 		}
 	}
 	if len(r.Examples) > 0 {
-		return finding.Redact(oneLine(r.Examples[0]))
+		return detectors.Redact(oneLine(r.Examples[0]))
 	}
 	return ""
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/report"
 )
 
@@ -55,7 +54,7 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 
 // sourceFunc produces findings from one kind of input. keep filters paths by
 // --include and --exclude.
-type sourceFunc func(ctx context.Context, eng *engine.Engine, keep func(path string) bool, threads int, maxFileSize int64) ([]finding.Finding, finding.Stats, error)
+type sourceFunc func(ctx context.Context, eng *engine.Engine, keep func(path string) bool, threads int, maxFileSize int64) ([]detectors.Finding, detectors.Stats, error)
 
 // run is the pipeline every scan command shares: rules → engine → source →
 // filters → report → exit code.
@@ -168,7 +167,7 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 	return st, nil
 }
 
-func summaryLine(findings []finding.Finding, stats finding.Stats, output string) string {
+func summaryLine(findings []detectors.Finding, stats detectors.Stats, output string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "scan: %d finding(s) in %d file(s)", len(findings), stats.Files)
 	if stats.Commits > 0 {
@@ -183,7 +182,7 @@ func summaryLine(findings []finding.Finding, stats finding.Stats, output string)
 	return b.String()
 }
 
-func filterSeverity(fs []finding.Finding, min detectors.Severity) []finding.Finding {
+func filterSeverity(fs []detectors.Finding, min detectors.Severity) []detectors.Finding {
 	out := fs[:0]
 	for _, f := range fs {
 		if f.Severity >= min {

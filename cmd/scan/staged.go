@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/internal/githistory"
 	"github.com/keyward/scan/internal/staged"
 )
@@ -37,7 +37,7 @@ could not be read (never a silent pass).`,
 			if len(args) == 1 {
 				repo = args[0]
 			}
-			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, _ int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
+			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, _ int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
 				return staged.Scan(ctx, eng, staged.Options{Path: repo, Keep: keep, MaxFileSize: maxSize})
 			}
 			if strings.ToLower(f.format) == "text" && f.output == "" {
@@ -84,7 +84,7 @@ no remote-tracking ref.`,
 				updates = []githistory.PushUpdate{{LocalSHA: to, RemoteSHA: from}}
 			}
 			opt = githistory.PushRange(opt, updates)
-			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]finding.Finding, finding.Stats, error) {
+			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
 				o := opt
 				o.Keep, o.Threads, o.MaxFileSize = keep, threads, maxSize
 				return githistory.Scan(ctx, eng, o)
@@ -118,7 +118,7 @@ func (f *scanFlags) runShort(cmd *cobra.Command, command string, source sourceFu
 		return err
 	}
 	findings = filterSeverity(findings, minSev)
-	sort.Slice(findings, func(i, j int) bool { return finding.Less(&findings[i], &findings[j]) })
+	sort.Slice(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
 	writeShort(cmd.OutOrStdout(), cmd.ErrOrStderr(), command, findings, stats, f.showSecrets, f.quiet)
 	switch {
 	case len(findings) > 0:
@@ -129,7 +129,7 @@ func (f *scanFlags) runShort(cmd *cobra.Command, command string, source sourceFu
 	return nil
 }
 
-func writeShort(out, errw io.Writer, command string, fs []finding.Finding, st finding.Stats, show, quiet bool) {
+func writeShort(out, errw io.Writer, command string, fs []detectors.Finding, st detectors.Stats, show, quiet bool) {
 	for _, w := range st.Warnings {
 		fmt.Fprintf(errw, "scan %s: warning: %s\n", command, w)
 	}
@@ -146,7 +146,7 @@ func writeShort(out, errw io.Writer, command string, fs []finding.Finding, st fi
 	fmt.Fprintf(out, "scan %s: %d secret(s) found\n\n", command, len(fs))
 	for i := range fs {
 		x := &fs[i]
-		secret := finding.Redact(x.Secret)
+		secret := detectors.Redact(x.Secret)
 		if show {
 			secret = x.Secret
 		}

@@ -5,17 +5,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // build turns candidates (sorted by offset) into findings with lines and
 // columns, then links the parts of multi-part credentials.
-func (e *Engine) build(c Chunk, cands []candidate) []finding.Finding {
+func (e *Engine) build(c Chunk, cands []candidate) []detectors.Finding {
 	if len(cands) == 0 {
 		return nil
 	}
 	data := c.Data
-	out := make([]finding.Finding, 0, len(cands))
+	out := make([]detectors.Finding, 0, len(cands))
 	// A cursor walks forward through the chunk so that counting newlines
 	// costs one pass in total, not one pass per finding.
 	cur := lineCursor{data: data, line: c.Line}
@@ -30,14 +29,14 @@ func (e *Engine) build(c Chunk, cands []candidate) []finding.Finding {
 		} else {
 			endCol = sc + utf8.RuneCount(data[cd.start:cd.end])
 		}
-		out = append(out, finding.Finding{
+		out = append(out, detectors.Finding{
 			RuleID:   r.ID,
 			Title:    r.Title,
 			Severity: cd.severity,
 			Service:  r.Service,
 			Exchange: r.Exchange,
 			Part:     r.Part,
-			Location: finding.Location{
+			Location: detectors.Location{
 				Path:        c.Path,
 				StartLine:   sl,
 				StartColumn: sc,
@@ -46,7 +45,7 @@ func (e *Engine) build(c Chunk, cands []candidate) []finding.Finding {
 			},
 			Secret:      secret,
 			Line:        string(lineAt(data, cd.start, displayBefore)),
-			Fingerprint: finding.Fingerprint(r.ID, secret),
+			Fingerprint: detectors.Fingerprint(r.ID, secret),
 			Notes:       cd.notes,
 			Advice:      r.Advice,
 			Offset:      c.Offset + int64(cd.start),
@@ -85,7 +84,7 @@ func (lc *lineCursor) position(at, firstColumn int) (int, int) {
 // one finding per secret, with the other parts as its Parts. A secret with
 // its key can be used at once and becomes critical; parts that found no
 // secret stay findings of their own.
-func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
+func linkParts(fs []detectors.Finding, maxLines int) []detectors.Finding {
 	used := make([]bool, len(fs))
 	for i := range fs {
 		if fs[i].Part != detectors.PartSecret {
@@ -111,7 +110,7 @@ func linkParts(fs []finding.Finding, maxLines int) []finding.Finding {
 			}
 			used[best] = true
 			p := fs[best]
-			fs[i].Parts = append(fs[i].Parts, finding.Part{RuleID: p.RuleID, Part: p.Part, Secret: p.Secret, Location: p.Location})
+			fs[i].Parts = append(fs[i].Parts, detectors.Part{RuleID: p.RuleID, Part: p.Part, Secret: p.Secret, Location: p.Location})
 			if want == detectors.PartKey {
 				gotKey = true
 			}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/decode"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // maxDecodeDepth bounds how many encodings are peeled off one another:
@@ -27,7 +27,7 @@ const decodeContext = 2
 // copy of the lines around it, and that copy is scanned by the engine itself
 // (which decodes again, up to maxDecodeDepth). Only findings that touch
 // decoded text are kept: the rest were found by the plain pass already.
-func (e *Engine) scanDecoded(c Chunk, found []finding.Finding) []finding.Finding {
+func (e *Engine) scanDecoded(c Chunk, found []detectors.Finding) []detectors.Finding {
 	if e.decodeDepth >= maxDecodeDepth {
 		return found
 	}
@@ -39,7 +39,7 @@ func (e *Engine) scanDecoded(c Chunk, found []finding.Finding) []finding.Finding
 	sub.decodeDepth++
 	pos := chunkPositions{c: c}
 	var decoded []decodedFinding
-	var relinked []finding.Finding
+	var relinked []detectors.Finding
 	for _, w := range decodeWindows(c.Data, spans) {
 		dt := newDecodedText(c.Data, w)
 		if e.opt.OnSuppress != nil {
@@ -101,13 +101,13 @@ func withEncodingNote(notes []string, k decode.Kind) []string {
 // decodedFinding is a finding in decoded text, moved to the chunk; end is
 // the file offset where its encoded text ends (Offset is where it starts).
 type decodedFinding struct {
-	finding.Finding
+	detectors.Finding
 	end int64
 }
 
 // mergeDecoded adds decoded findings to the plain ones without reporting a
 // secret twice.
-func (e *Engine) mergeDecoded(found []finding.Finding, decoded []decodedFinding, relinked []finding.Finding) []finding.Finding {
+func (e *Engine) mergeDecoded(found []detectors.Finding, decoded []decodedFinding, relinked []detectors.Finding) []detectors.Finding {
 	if len(decoded) == 0 && len(relinked) == 0 {
 		return found
 	}
@@ -127,7 +127,7 @@ func (e *Engine) mergeDecoded(found []finding.Finding, decoded []decodedFinding,
 			}
 		}
 	}
-	var keep []finding.Finding
+	var keep []detectors.Finding
 	for _, d := range decoded {
 		ds, de := d.Offset, d.end
 		dup := false
@@ -170,14 +170,14 @@ func (e *Engine) mergeDecoded(found []finding.Finding, decoded []decodedFinding,
 		}
 		keep = append(keep, d.Finding)
 	}
-	out := make([]finding.Finding, 0, len(found)+len(keep))
+	out := make([]detectors.Finding, 0, len(found)+len(keep))
 	for i := range found {
 		if !drop[i] {
 			out = append(out, found[i])
 		}
 	}
 	out = append(out, keep...)
-	sort.SliceStable(out, func(i, j int) bool { return finding.Less(&out[i], &out[j]) })
+	sort.SliceStable(out, func(i, j int) bool { return detectors.Less(&out[i], &out[j]) })
 	return out
 }
 
@@ -314,12 +314,12 @@ func (dt *decodedText) offsetOf(line, col int) int {
 }
 
 // remap moves a finding of the decoded text, data[a:b], to the chunk.
-func (dt *decodedText) remap(f finding.Finding, a, b int, pos *chunkPositions) finding.Finding {
+func (dt *decodedText) remap(f detectors.Finding, a, b int, pos *chunkPositions) detectors.Finding {
 	sa, sb := dt.srcStart(a), dt.srcEnd(b)
 	f.Location = pos.location(f.Path, sa, sb)
 	f.Offset = pos.c.Offset + int64(sa)
 	if len(f.Parts) > 0 {
-		parts := make([]finding.Part, len(f.Parts))
+		parts := make([]detectors.Part, len(f.Parts))
 		for i, p := range f.Parts {
 			pa := dt.offsetOf(p.Location.StartLine, p.Location.StartColumn)
 			pb := dt.offsetOf(p.Location.EndLine, p.Location.EndColumn)
@@ -345,14 +345,14 @@ func (p *chunkPositions) position(at int) (int, int) {
 	return p.cur.position(at, p.c.Column)
 }
 
-func (p *chunkPositions) location(path string, s, t int) finding.Location {
+func (p *chunkPositions) location(path string, s, t int) detectors.Location {
 	sl, sc := p.position(s)
 	el, ec := p.position(t)
-	return finding.Location{Path: path, StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec}
+	return detectors.Location{Path: path, StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec}
 }
 
 // overlaps reports whether two spans in one file share a character.
-func overlaps(a, b finding.Location) bool {
+func overlaps(a, b detectors.Location) bool {
 	if a.Path != b.Path {
 		return false
 	}

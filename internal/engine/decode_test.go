@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // Fake credentials in the shapes the rules expect; none was ever issued.
@@ -41,7 +40,7 @@ func defaultEngine(t testing.TB) *Engine {
 
 // spanOf returns the 1-based location of the first occurrence of sub in
 // text, as a finding reports it.
-func spanOf(t *testing.T, text, sub string) finding.Location {
+func spanOf(t *testing.T, text, sub string) detectors.Location {
 	t.Helper()
 	i := strings.Index(text, sub)
 	if i < 0 {
@@ -52,7 +51,7 @@ func spanOf(t *testing.T, text, sub string) finding.Location {
 		line := strings.Count(before, "\n") + 1
 		return line, utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:]) + 1
 	}
-	var l finding.Location
+	var l detectors.Location
 	l.StartLine, l.StartColumn = at(i)
 	l.EndLine, l.EndColumn = at(i + len(sub))
 	return l
@@ -179,7 +178,7 @@ func TestScanDecoded(t *testing.T) {
 				if w.part != "" && (len(f.Parts) != 1 || f.Parts[0].RuleID != w.part) {
 					t.Errorf("finding %d: parts %+v, want one %s", i, f.Parts, w.part)
 				}
-				if f.Fingerprint != finding.Fingerprint(f.RuleID, f.Secret) {
+				if f.Fingerprint != detectors.Fingerprint(f.RuleID, f.Secret) {
 					t.Errorf("finding %d: fingerprint is not of the decoded secret", i)
 				}
 				if !strings.Contains(f.RedactedLine(), "…") && w.note != "" {

@@ -17,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // Chunk is a piece of one file (or one blob) to scan.
@@ -204,7 +203,7 @@ type candidate struct {
 }
 
 // Scan returns the findings in one chunk, ordered by position.
-func (e *Engine) Scan(c Chunk) []finding.Finding {
+func (e *Engine) Scan(c Chunk) []detectors.Finding {
 	data := c.Data
 	if len(data) == 0 {
 		return nil
@@ -462,7 +461,7 @@ func (e *Engine) suppress(c Chunk, at int, rule, reason, secret string) {
 		Line:     c.Line + bytes.Count(c.Data[:at], []byte{'\n'}),
 		RuleID:   rule,
 		Reason:   reason,
-		Redacted: finding.Redact(secret),
+		Redacted: detectors.Redact(secret),
 	})
 }
 

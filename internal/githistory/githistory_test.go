@@ -12,7 +12,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // token builds a GitHub-token-shaped fake secret at run time, so this file
@@ -81,7 +80,7 @@ func newRepo(t testing.TB) string {
 	return dir
 }
 
-func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
+func scan(t *testing.T, opt Options) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()
 	fs, st, err := Scan(context.Background(), newEngine(t), opt)
 	if err != nil {
@@ -91,9 +90,9 @@ func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
 }
 
 // byPath indexes findings by path; each test expects at most one per path.
-func byPath(t *testing.T, fs []finding.Finding) map[string]finding.Finding {
+func byPath(t *testing.T, fs []detectors.Finding) map[string]detectors.Finding {
 	t.Helper()
-	m := map[string]finding.Finding{}
+	m := map[string]detectors.Finding{}
 	for _, f := range fs {
 		if _, dup := m[f.Path]; dup {
 			t.Errorf("two findings at %s: %+v", f.Path, fs)
@@ -151,7 +150,7 @@ func TestRenameIsANewLocation(t *testing.T) {
 	}
 }
 
-func mustScan(t *testing.T, opt Options) []finding.Finding {
+func mustScan(t *testing.T, opt Options) []detectors.Finding {
 	fs, _ := scan(t, opt)
 	return fs
 }

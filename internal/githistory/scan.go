@@ -18,18 +18,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	ignore "github.com/sabhiram/go-gitignore"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	ignore "github.com/sabhiram/go-gitignore"
+
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // Options select what history to scan.
@@ -81,8 +82,8 @@ var ErrEmptyRange = errEmptyRange
 const maxNamedWarnings = 20
 
 // Scan scans the history selected by opt.
-func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Finding, finding.Stats, error) {
-	var stats finding.Stats
+func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Finding, detectors.Stats, error) {
+	var stats detectors.Stats
 	repo, err := Open(opt.Path)
 	if err != nil {
 		return nil, stats, err
@@ -92,9 +93,9 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Findi
 }
 
 // ScanRepo is Scan on an opened repository.
-func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) ([]finding.Finding, finding.Stats, error) {
+func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
-	var stats finding.Stats
+	var stats detectors.Stats
 	if opt.Threads <= 0 {
 		opt.Threads = runtime.NumCPU()
 	}
@@ -394,7 +395,7 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 
 // blobResult is what scanning one blob gave.
 type blobResult struct {
-	findings []finding.Finding
+	findings []detectors.Finding
 	// state: scanned, skipped (binary, too large) or missing.
 	state blobState
 }
@@ -429,7 +430,7 @@ type scanner struct {
 
 	mu           sync.Mutex
 	blobs        map[plumbing.Hash]*blobResult
-	stats        finding.Stats
+	stats        detectors.Stats
 	missingBlobs []string
 }
 
@@ -525,8 +526,8 @@ func (w *worker) scan(j job) {
 // read reads and scans one whole blob. (Scanning only the lines changed
 // against the parent version was measured on freqtrade: re-reading parents
 // cost more than the engine saved.)
-func (w *worker) read(j job) (*blobResult, finding.Stats) {
-	var st finding.Stats
+func (w *worker) read(j job) (*blobResult, detectors.Stats) {
+	var st detectors.Stats
 	data, size, err := w.src.read(j.blob, w.s.opt.MaxFileSize, w.buf)
 	if err != nil {
 		return &blobResult{state: blobMissing}, st
@@ -567,10 +568,10 @@ type secretKey struct{ rule, secret string }
 // attribute turns per-blob findings into per-location findings at the
 // commit that introduced them.
 // The second result holds each finding's blob.
-func (s *scanner) attribute(order []*node, events []event) ([]finding.Finding, []plumbing.Hash) {
+func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding, []plumbing.Hash) {
 	type locKey struct{ path, rule, secret string }
 	reported := map[locKey]bool{}
-	var out []finding.Finding
+	var out []detectors.Finding
 	var blobs []plumbing.Hash
 	for _, ev := range events {
 		res := s.blobs[ev.blob]
@@ -593,11 +594,11 @@ func (s *scanner) attribute(order []*node, events []event) ([]finding.Finding, [
 			}
 			here = append(here, k)
 			f.Path = ev.path
-			f.Parts = append([]finding.Part(nil), f.Parts...)
+			f.Parts = append([]detectors.Part(nil), f.Parts...)
 			for i := range f.Parts {
 				f.Parts[i].Location.Path = ev.path
 			}
-			f.Commit = &finding.Commit{SHA: order[ev.commit].hash.String()}
+			f.Commit = &detectors.Commit{SHA: order[ev.commit].hash.String()}
 			out = append(out, f)
 			blobs = append(blobs, ev.blob)
 		}
@@ -610,8 +611,8 @@ func (s *scanner) attribute(order []*node, events []event) ([]finding.Finding, [
 
 // annotate fills in commit metadata, whether each secret is still at HEAD,
 // and whether its commit is already on a remote-tracking ref.
-func (s *scanner) annotate(ctx context.Context, refs refsInfo, out []finding.Finding, blobs []plumbing.Hash) error {
-	commits := map[plumbing.Hash]*finding.Commit{}
+func (s *scanner) annotate(ctx context.Context, refs refsInfo, out []detectors.Finding, blobs []plumbing.Hash) error {
+	commits := map[plumbing.Hash]*detectors.Commit{}
 	for i := range out {
 		h := plumbing.NewHash(out[i].Commit.SHA)
 		if c, ok := commits[h]; ok {

@@ -24,8 +24,8 @@ import (
 	ignore "github.com/sabhiram/go-gitignore"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
+	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 	"github.com/keyward/scan/internal/githistory"
 )
 
@@ -47,9 +47,9 @@ type change struct {
 }
 
 // Scan scans the staged changes of the repository at opt.Path.
-func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Finding, finding.Stats, error) {
+func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
-	var stats finding.Stats
+	var stats detectors.Stats
 	if opt.Keep == nil {
 		opt.Keep = func(string) bool { return true }
 	}
@@ -90,7 +90,7 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Findi
 		return nil, stats, err
 	}
 	changes := diffIndex(idx, head, keep)
-	var out []finding.Finding
+	var out []detectors.Finding
 	for _, c := range changes {
 		if err := ctx.Err(); err != nil {
 			return nil, stats, err
@@ -208,7 +208,7 @@ func diffIndex(idx *index.Index, head map[string]plumbing.Hash, keep func(string
 
 // scanChange scans the new version whole, so that rules see each secret with
 // its context, and keeps the findings that touch an added line.
-func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, st *finding.Stats) ([]finding.Finding, error) {
+func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	data, ok, err := repo.ReadBlob(c.blob, max)
 	if err != nil {
 		return nil, err

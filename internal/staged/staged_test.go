@@ -12,7 +12,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // token builds a GitHub-token-shaped fake secret at run time.
@@ -60,7 +59,7 @@ func newRepo(t testing.TB) string {
 	return dir
 }
 
-func scan(t testing.TB, dir string) ([]finding.Finding, finding.Stats) {
+func scan(t testing.TB, dir string) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()
 	eng, err := engine.New(detectors.Default(), engine.Options{})
 	if err != nil {

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/keyward/scan/detectors"
 	ignore "github.com/sabhiram/go-gitignore"
-
-	"github.com/keyward/scan/internal/finding"
 )
 
 // IgnoreFile names the file, at a scan root, whose gitignore-syntax patterns
@@ -27,7 +26,7 @@ type walker struct {
 	opt     *Options
 	root    root
 	jobs    chan<- job
-	stats   *finding.Stats
+	stats   *detectors.Stats
 	visited map[fileID]bool // directories entered, for symlink loops
 	ignores []scopedIgnore
 }

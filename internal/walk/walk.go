@@ -26,7 +26,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // Options configure a walk.
@@ -60,7 +59,7 @@ type job struct {
 // Scan walks the roots and returns every finding, sorted, with statistics.
 // The error is non-nil only when the scan could not start (a missing root)
 // or was cancelled.
-func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Finding, finding.Stats, error) {
+func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	if opt.Threads <= 0 {
 		opt.Threads = runtime.NumCPU()
 	}
@@ -72,13 +71,13 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Findi
 	}
 	roots, err := checkRoots(opt.Roots)
 	if err != nil {
-		return nil, finding.Stats{}, err
+		return nil, detectors.Stats{}, err
 	}
 
 	jobs := make(chan job, 256)
 	type result struct {
-		findings []finding.Finding
-		stats    finding.Stats
+		findings []detectors.Finding
+		stats    detectors.Stats
 	}
 	results := make([]result, opt.Threads)
 	var wg sync.WaitGroup
@@ -96,7 +95,7 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Findi
 		}(&results[w])
 	}
 
-	var walkStats finding.Stats
+	var walkStats detectors.Stats
 	for _, root := range roots {
 		if ctx.Err() != nil {
 			break
@@ -110,13 +109,13 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]finding.Findi
 		return nil, walkStats, err
 	}
 
-	var all []finding.Finding
+	var all []detectors.Finding
 	stats := walkStats
 	for i := range results {
 		all = append(all, results[i].findings...)
 		stats.Merge(results[i].stats)
 	}
-	sort.Slice(all, func(i, j int) bool { return finding.Less(&all[i], &all[j]) })
+	sort.Slice(all, func(i, j int) bool { return detectors.Less(&all[i], &all[j]) })
 	sort.Strings(stats.Warnings)
 	return all, stats, nil
 }
@@ -163,7 +162,7 @@ type scanner struct {
 	buf []byte
 }
 
-func (s *scanner) file(j job, st *finding.Stats) []finding.Finding {
+func (s *scanner) file(j job, st *detectors.Stats) []detectors.Finding {
 	if j.info.Size() > s.opt.MaxFileSize && s.opt.MaxFileSize > 0 {
 		st.Skip("too large")
 		return nil
@@ -188,7 +187,7 @@ func (s *scanner) file(j job, st *finding.Stats) []finding.Finding {
 	}
 	r := io.LimitReader(f, limit+1)
 
-	var out []finding.Finding
+	var out []detectors.Finding
 	var offset int64
 	line, col := 1, 1
 	first := true
@@ -212,7 +211,7 @@ func (s *scanner) file(j job, st *finding.Stats) []finding.Finding {
 				if v, ok := walletDat(j.rel, data); ok {
 					st.Files++
 					st.Bytes += j.info.Size()
-					return []finding.Finding{walletDatFinding(j.rel, v)}
+					return []detectors.Finding{walletDatFinding(j.rel, v)}
 				}
 				st.Skip("binary")
 				return nil
@@ -305,20 +304,20 @@ func walletDat(rel string, data []byte) (detectors.Verdict, bool) {
 	return detectors.ClassifyWalletDat(data[:min(len(data), 4096)], data)
 }
 
-func walletDatFinding(rel string, v detectors.Verdict) finding.Finding {
+func walletDatFinding(rel string, v detectors.Verdict) detectors.Finding {
 	r := detectors.WalletDatRule()
 	sev := r.Severity
 	if v.Severity != detectors.SeverityUnset {
 		sev = v.Severity
 	}
-	f := finding.Finding{
+	f := detectors.Finding{
 		RuleID:      r.ID,
 		Title:       r.Title,
 		Severity:    sev,
 		Service:     r.Service,
-		Location:    finding.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Location:    detectors.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
 		Secret:      rel,
-		Fingerprint: finding.Fingerprint(r.ID, rel),
+		Fingerprint: detectors.Fingerprint(r.ID, rel),
 		Advice:      r.Advice,
 	}
 	if v.Note != "" {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/finding"
 )
 
 // A GitHub token shape the default rules find; built at run time so this
@@ -39,7 +38,7 @@ func write(t *testing.T, dir, rel, content string) string {
 	return p
 }
 
-func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
+func scan(t *testing.T, opt Options) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -50,7 +49,7 @@ func scan(t *testing.T, opt Options) ([]finding.Finding, finding.Stats) {
 	return fs, st
 }
 
-func paths(fs []finding.Finding) string {
+func paths(fs []detectors.Finding) string {
 	var p []string
 	for _, f := range fs {
 		p = append(p, f.Path)

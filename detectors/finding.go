@@ -1,19 +1,18 @@
-// Package finding defines what the engine reports and what every later stage
-// (filters, baseline, verification, reports) consumes.
+// A Finding is what the engine reports and what every later stage (filters,
+// baseline, verification, reports) consumes.
 //
 // A Finding keeps the raw secret so that fingerprints, baselines and
 // verification work; it is redacted only when written. Writers must call
 // Redact (or honour an explicit --show-secrets) and never print Secret
 // directly.
-package finding
+
+package detectors
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/keyward/scan/detectors"
 )
 
 // Location is a span in one file version. Lines and columns are 1-based;
@@ -51,12 +50,12 @@ type Commit struct {
 
 // Finding is one secret at one place.
 type Finding struct {
-	RuleID   string             `json:"rule_id"`
-	Title    string             `json:"title"`
-	Severity detectors.Severity `json:"severity"`
-	Service  string             `json:"service,omitempty"`
-	Exchange string             `json:"exchange,omitempty"`
-	Part     string             `json:"part,omitempty"`
+	RuleID   string   `json:"rule_id"`
+	Title    string   `json:"title"`
+	Severity Severity `json:"severity"`
+	Service  string   `json:"service,omitempty"`
+	Exchange string   `json:"exchange,omitempty"`
+	Part     string   `json:"part,omitempty"`
 	Location
 	// Secret is the raw value. Never write it without the user's consent.
 	Secret string `json:"-"`
