@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -29,12 +29,12 @@ because an ignored .env full of keys is exactly what an audit must find.`,
   scan dir ~ --format sarif --output home.sarif
   scan dir src config --exclude '**/testdata/**'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd, "dir", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
-				fs, st, err := walk.Scan(ctx, eng, walk.Options{
+			return f.run(cmd, "dir", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+				fs, st, err := walk.Scan(ctx, sc, walk.Options{
 					Roots:            args,
-					Keep:             keep,
-					MaxFileSize:      maxSize,
-					Threads:          threads,
+					Keep:             o.Keep,
+					Threads:          o.Threads,
+					NoIgnoreFile:     o.NoIgnoreFile,
 					FollowSymlinks:   follow,
 					RespectGitignore: gitignore,
 				})

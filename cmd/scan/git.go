@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
 )
 
@@ -74,10 +74,10 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 				// for a few percent of CPU.
 				debug.SetMemoryLimit(historyMemoryLimit)
 			}
-			return f.run(cmd, "git", func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
+			return f.run(cmd, "git", func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
 				o := opt
-				o.Keep, o.Threads, o.MaxFileSize = keep, threads, maxSize
-				return githistory.Scan(ctx, eng, o)
+				o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
+				return githistory.Scan(ctx, sc, o)
 			})
 		},
 	}

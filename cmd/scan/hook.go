@@ -9,9 +9,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-billy/v5/util"
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/spf13/cobra"
-
-	"github.com/keyward/scan/internal/githistory"
 )
 
 // hookMarker identifies hooks this command wrote, so re-installing is not
@@ -81,7 +80,7 @@ For the pre-commit framework, see .pre-commit-hooks.yaml instead.`,
 }
 
 func installHook(out io.Writer, path, stage, sub string, force, chain bool) error {
-	repo, err := githistory.Open(path)
+	repo, err := gitrepo.Open(path)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,8 @@
 // how dangerous each one is and what to do about it.
 //
 // Exit codes: 0 nothing found, 1 findings, 2 error (including a scan that
-// could not read everything it was asked to read and found nothing).
+// could not read everything it was asked to read and found nothing), 130
+// interrupted.
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -44,7 +46,13 @@ Exit codes: 0 nothing found, 1 findings, 2 error.`,
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first Ctrl-C stops the scan and prints what was found; a
+		// second one, with the default handler back, ends the process.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

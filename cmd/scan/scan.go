@@ -6,35 +6,36 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/report"
 )
 
 // scanFlags are shared by every command that scans.
 type scanFlags struct {
-	format      string
-	output      string
-	showSecrets bool
-	include     []string
-	exclude     []string
-	maxFileSize string
-	threads     int
-	quiet       bool
-	noColor     bool
-	verbose     bool
-	minSeverity string
+	format       string
+	output       string
+	showSecrets  bool
+	include      []string
+	exclude      []string
+	maxFileSize  string
+	noIgnoreFile bool
+	threads      int
+	quiet        bool
+	noColor      bool
+	verbose      bool
+	minSeverity  string
 }
 
 func addScanFlags(cmd *cobra.Command, f *scanFlags) {
@@ -44,7 +45,8 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (by default they are redacted in every format)")
 	fl.StringArrayVar(&f.include, "include", nil, "scan only paths matching this doublestar `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this doublestar `GLOB` (repeatable)")
-	fl.StringVar(&f.maxFileSize, "max-file-size", "10MiB", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB)")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB), with a warning; by default none is skipped (files are streamed in bounded chunks)")
+	fl.BoolVar(&f.noIgnoreFile, "no-ignore-file", false, "do not apply .keywardignore files (for audits)")
 	fl.IntVar(&f.threads, "threads", runtime.NumCPU(), "number of files scanned in parallel")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but findings and errors")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report")
@@ -52,9 +54,17 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringVar(&f.minSeverity, "min-severity", "low", "report only findings of at least this `LEVEL`: info, low, medium, high, critical (info is known test material such as documentation keys)")
 }
 
-// sourceFunc produces findings from one kind of input. keep filters paths by
-// --include and --exclude.
-type sourceFunc func(ctx context.Context, eng *engine.Engine, keep func(path string) bool, threads int, maxFileSize int64) ([]detectors.Finding, detectors.Stats, error)
+// sourceOptions are what every source takes from the shared flags.
+type sourceOptions struct {
+	// Keep filters paths by --include and --exclude.
+	Keep         pathfilter.Keep
+	Threads      int
+	NoIgnoreFile bool
+}
+
+// sourceFunc produces findings from one kind of input, reading file
+// contents through sc.
+type sourceFunc func(ctx context.Context, sc *content.Scanner, opt sourceOptions) ([]detectors.Finding, detectors.Stats, error)
 
 // run is the pipeline every scan command shares: rules → engine → source →
 // filters → report → exit code.
@@ -69,11 +79,11 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 	if err != nil {
 		return err
 	}
-	rules, eng, keep, maxSize, minSev := st.rules, st.eng, st.keep, st.maxSize, st.minSev
+	rules, minSev := st.rules, st.minSev
 	stderr := cmd.ErrOrStderr()
 
 	start := time.Now()
-	findings, stats, err := source(cmd.Context(), eng, keep, f.threads, maxSize)
+	findings, stats, err := st.runSource(cmd.Context(), source)
 	if err != nil {
 		return err
 	}
@@ -115,7 +125,16 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 		}
 	}
 
+	return exitFor(stderr, findings, stats)
+}
+
+// exitFor decides the exit code of every scan: 130 interrupted, 1 findings,
+// 2 incomplete with nothing found, 0 clean and complete.
+func exitFor(stderr io.Writer, findings []detectors.Finding, stats detectors.Stats) error {
 	switch {
+	case stats.Interrupted:
+		fmt.Fprintf(stderr, "scan: SCAN INCOMPLETE: interrupted; %d finding(s) in what was read before the interrupt\n", len(findings))
+		return exitCode(130)
 	case len(findings) > 0:
 		return exitCode(1)
 	case stats.Incomplete:
@@ -128,7 +147,9 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 type scanSetup struct {
 	rules   []detectors.Rule
 	eng     *engine.Engine
-	keep    func(string) bool
+	keep    pathfilter.Keep
+	threads int
+	noIgn   bool
 	maxSize int64
 	minSev  detectors.Severity
 }
@@ -138,18 +159,22 @@ type scanSetup struct {
 func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 	var st scanSetup
 	var err error
-	if st.maxSize, err = parseSize(f.maxFileSize); err != nil {
-		return st, fmt.Errorf("--max-file-size: %w", err)
+	if f.maxFileSize != "" {
+		if st.maxSize, err = parseSize(f.maxFileSize); err != nil {
+			return st, fmt.Errorf("--max-file-size: %w", err)
+		}
 	}
+	st.noIgn = f.noIgnoreFile
 	if st.minSev, err = detectors.ParseSeverity(f.minSeverity); err != nil {
 		return st, fmt.Errorf("--min-severity: %w", err)
 	}
-	if st.keep, err = pathFilter(f.include, f.exclude); err != nil {
+	if st.keep, err = pathfilter.Globs(f.include, f.exclude); err != nil {
 		return st, err
 	}
 	if f.threads < 1 {
 		return st, fmt.Errorf("--threads must be at least 1")
 	}
+	st.threads = f.threads
 	opt := engine.Options{}
 	if f.verbose {
 		stderr := cmd.ErrOrStderr()
@@ -165,6 +190,12 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 		return st, fmt.Errorf("load rules: %w", err)
 	}
 	return st, nil
+}
+
+// runSource runs one source with the shared settings.
+func (st scanSetup) runSource(ctx context.Context, source sourceFunc) ([]detectors.Finding, detectors.Stats, error) {
+	sc := content.New(st.eng, content.Options{MaxFileSize: st.maxSize})
+	return source(ctx, sc, sourceOptions{Keep: st.keep, Threads: st.threads, NoIgnoreFile: st.noIgn})
 }
 
 func summaryLine(findings []detectors.Finding, stats detectors.Stats, output string) string {
@@ -190,45 +221,6 @@ func filterSeverity(fs []detectors.Finding, min detectors.Severity) []detectors.
 		}
 	}
 	return out
-}
-
-// pathFilter builds the --include/--exclude test. A pattern without a slash
-// also matches a file's base name, as .gitignore patterns do.
-func pathFilter(include, exclude []string) (func(string) bool, error) {
-	for _, p := range append(append([]string(nil), include...), exclude...) {
-		if !doublestar.ValidatePattern(p) {
-			return nil, fmt.Errorf("bad glob pattern %q", p)
-		}
-	}
-	if len(include) == 0 && len(exclude) == 0 {
-		return nil, nil
-	}
-	match := func(pat, p string) bool {
-		if ok, _ := doublestar.Match(pat, p); ok {
-			return true
-		}
-		if !strings.Contains(pat, "/") {
-			ok, _ := doublestar.Match(pat, path.Base(p))
-			return ok
-		}
-		return false
-	}
-	return func(p string) bool {
-		for _, pat := range exclude {
-			if match(pat, p) {
-				return false
-			}
-		}
-		if len(include) == 0 {
-			return true
-		}
-		for _, pat := range include {
-			if match(pat, p) {
-				return true
-			}
-		}
-		return false
-	}, nil
 }
 
 // parseSize reads sizes such as 10MiB, 10MB, 10M, 512k or a plain byte count.

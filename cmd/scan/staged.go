@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
 	"github.com/keyward/scan/internal/staged"
 )
@@ -37,8 +37,11 @@ could not be read (never a silent pass).`,
 			if len(args) == 1 {
 				repo = args[0]
 			}
-			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, _ int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
-				return staged.Scan(ctx, eng, staged.Options{Path: repo, Keep: keep, MaxFileSize: maxSize})
+			source := func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+				// git hands a hook the index being committed in
+				// GIT_INDEX_FILE (a temporary one under commit -a or
+				// commit <paths>).
+				return staged.Scan(ctx, sc, staged.Options{Path: repo, Keep: o.Keep, NoIgnoreFile: o.NoIgnoreFile, IndexFile: os.Getenv("GIT_INDEX_FILE")})
 			}
 			if strings.ToLower(f.format) == "text" && f.output == "" {
 				return f.runShort(cmd, "staged", source)
@@ -84,10 +87,10 @@ no remote-tracking ref.`,
 				updates = []githistory.PushUpdate{{LocalSHA: to, RemoteSHA: from}}
 			}
 			opt = githistory.PushRange(opt, updates)
-			source := func(ctx context.Context, eng *engine.Engine, keep func(string) bool, threads int, maxSize int64) ([]detectors.Finding, detectors.Stats, error) {
+			source := func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
 				o := opt
-				o.Keep, o.Threads, o.MaxFileSize = keep, threads, maxSize
-				return githistory.Scan(ctx, eng, o)
+				o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
+				return githistory.Scan(ctx, sc, o)
 			}
 			if strings.ToLower(f.format) == "text" && f.output == "" {
 				return f.runShort(cmd, "pre-push", source)
@@ -112,21 +115,15 @@ func (f *scanFlags) runShort(cmd *cobra.Command, command string, source sourceFu
 	if err != nil {
 		return err
 	}
-	eng, keep, maxSize, minSev := st.eng, st.keep, st.maxSize, st.minSev
-	findings, stats, err := source(cmd.Context(), eng, keep, f.threads, maxSize)
+	minSev := st.minSev
+	findings, stats, err := st.runSource(cmd.Context(), source)
 	if err != nil {
 		return err
 	}
 	findings = filterSeverity(findings, minSev)
 	sort.Slice(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
 	writeShort(cmd.OutOrStdout(), cmd.ErrOrStderr(), command, findings, stats, f.showSecrets, f.quiet)
-	switch {
-	case len(findings) > 0:
-		return exitCode(1)
-	case stats.Incomplete:
-		return fmt.Errorf("%s scan incomplete: %d warning(s); nothing found in what could be read", command, len(stats.Warnings))
-	}
-	return nil
+	return exitFor(cmd.ErrOrStderr(), findings, stats)
 }
 
 func writeShort(out, errw io.Writer, command string, fs []detectors.Finding, st detectors.Stats, show, quiet bool) {

@@ -32,12 +32,6 @@ type Chunk struct {
 	Offset int64
 }
 
-// IsBinary reports whether content looks binary (a NUL byte in its first
-// 8 KiB), the test every source applies before handing content over.
-func IsBinary(data []byte) bool {
-	return bytes.IndexByte(data[:min(len(data), 8<<10)], 0) >= 0
-}
-
 // Suppression records a candidate that a filter dropped, for --verbose.
 type Suppression struct {
 	Path   string

@@ -1,6 +1,8 @@
 package githistory
 
 import (
+	"github.com/keyward/scan/internal/gitrepo"
+
 	"sort"
 	"strings"
 
@@ -61,12 +63,6 @@ func sortName(e *object.TreeEntry) string {
 	return e.Name
 }
 
-// IsFile reports whether a tree or index entry's mode is a regular file
-// (not a directory, symlink or submodule).
-func IsFile(m filemode.FileMode) bool {
-	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
-}
-
 // newBlob is a file whose content at path differs from the same path in
 // every parent: what a commit (a merge too) introduced. parents holds the
 // blobs the parents had at that path, if any.
@@ -74,6 +70,8 @@ type newBlob struct {
 	path    string
 	blob    plumbing.Hash
 	parents []plumbing.Hash
+	// submodule marks a gitlink (no blob) rather than a file.
+	submodule bool
 }
 
 // diffTrees reports the files of tree that no parent tree has with the same
@@ -93,8 +91,14 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 	for i := range entries {
 		e := &entries[i]
 		dir := e.Mode == filemode.Dir
-		if !dir && !IsFile(e.Mode) {
-			continue // submodules (gitlinks) and symlinks hold no content of ours
+		if e.Mode == filemode.Submodule {
+			// A gitlink names a commit of another repository, whose
+			// history this scan cannot see: the caller says so.
+			emit(newBlob{path: prefix + e.Name, submodule: true})
+			continue
+		}
+		if !dir && !gitrepo.IsFile(e.Mode) {
+			continue // symlinks hold no content of ours
 		}
 		var pTrees, pBlobs []plumbing.Hash
 		same := false
@@ -111,7 +115,7 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 			switch {
 			case xdir && dir:
 				pTrees = append(pTrees, x.Hash)
-			case !xdir && !dir && IsFile(x.Mode):
+			case !xdir && !dir && gitrepo.IsFile(x.Mode):
 				pBlobs = append(pBlobs, x.Hash)
 			}
 		}
@@ -137,7 +141,7 @@ func (c *treeCache) files(tree plumbing.Hash, prefix string, out map[string]plum
 		switch {
 		case e.Mode == filemode.Dir:
 			c.files(e.Hash, prefix+e.Name+"/", out)
-		case IsFile(e.Mode):
+		case gitrepo.IsFile(e.Mode):
 			out[prefix+e.Name] = e.Hash
 		}
 	}

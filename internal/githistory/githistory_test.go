@@ -2,7 +2,6 @@ package githistory
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,78 +10,33 @@ import (
 	"testing"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/gittest"
 )
 
-// token builds a GitHub-token-shaped fake secret at run time, so this file
-// holds no secret-shaped literal for our own scans to flag.
-func token(seed string) string {
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	sum := sha256.Sum256([]byte(seed))
-	var b strings.Builder
-	b.WriteString("gh" + "p_")
-	for i := 0; i < 36; i++ {
-		b.WriteByte(alnum[int(sum[i%32]^byte(i*7))%len(alnum)])
-	}
-	return b.String()
-}
+var (
+	token      = gittest.FakeToken
+	secretLine = gittest.SecretLine
+	run        = gittest.Git
+	write      = gittest.Write
+	commit     = gittest.Commit
+	newRepo    = gittest.NewRepo
+)
 
-func secretLine(seed string) string { return "github_token = " + token(seed) + "\n" }
-
-func newEngine(t testing.TB) *engine.Engine {
+func newScanner(t testing.TB) *content.Scanner {
 	t.Helper()
 	e, err := engine.New(detectors.Default(), engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
-}
-
-// git runs the git binary to build fixtures: fixed identity and dates, no
-// hooks, no user or system config.
-func run(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "core.hooksPath=/dev/null", "-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Ada", "GIT_AUTHOR_EMAIL=ada@example.com", "GIT_AUTHOR_DATE=2024-01-02T03:04:05Z",
-		"GIT_COMMITTER_NAME=Ada", "GIT_COMMITTER_EMAIL=ada@example.com", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func write(t testing.TB, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func commit(t testing.TB, dir, msg string) string {
-	t.Helper()
-	run(t, dir, "add", "-A")
-	run(t, dir, "commit", "-q", "--allow-empty", "-m", msg)
-	return run(t, dir, "rev-parse", "HEAD")
-}
-
-func newRepo(t testing.TB) string {
-	t.Helper()
-	dir := t.TempDir()
-	run(t, dir, "init", "-q")
-	return dir
+	return content.New(e, content.Options{})
 }
 
 func scan(t *testing.T, opt Options) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()
-	fs, st, err := Scan(context.Background(), newEngine(t), opt)
+	fs, st, err := Scan(context.Background(), newScanner(t), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,11 +197,11 @@ func TestRanges(t *testing.T) {
 	if fs := mustScan(t, Options{Path: dir, MaxCommits: 1}); len(fs) != 1 {
 		t.Errorf("--max-commits 1: %+v", fs)
 	}
-	_, _, err := Scan(context.Background(), newEngine(t), Options{Path: dir, SinceCommit: "HEAD"})
+	_, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir, SinceCommit: "HEAD"})
 	if !errors.Is(err, ErrEmptyRange) {
 		t.Errorf("empty range: err = %v, want ErrEmptyRange", err)
 	}
-	if _, _, err := Scan(context.Background(), newEngine(t), Options{Path: dir, SinceCommit: "HEAD", AllowEmpty: true}); err != nil {
+	if _, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir, SinceCommit: "HEAD", AllowEmpty: true}); err != nil {
 		t.Errorf("empty range with AllowEmpty: %v", err)
 	}
 }
@@ -346,8 +300,8 @@ func TestRepositoryConfigNeverRuns(t *testing.T) {
 }
 
 func TestNotARepository(t *testing.T) {
-	_, _, err := Scan(context.Background(), newEngine(t), Options{Path: t.TempDir()})
-	if !errors.Is(err, ErrNotRepository) {
+	_, _, err := Scan(context.Background(), newScanner(t), Options{Path: t.TempDir()})
+	if !errors.Is(err, gitrepo.ErrNotRepository) {
 		t.Errorf("err = %v, want ErrNotRepository", err)
 	}
 }

@@ -14,7 +14,6 @@
 package githistory
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -23,25 +22,25 @@ import (
 	"sync"
 	"time"
 
-	ignore "github.com/sabhiram/go-gitignore"
-
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/pathfilter"
 )
 
 // Options select what history to scan.
 type Options struct {
 	// Path is the repository (a working tree, a directory inside one, a
 	// bare repository or a linked worktree).
-	Path        string
-	Threads     int
-	MaxFileSize int64
+	Path    string
+	Threads int
 	// Keep, if set, filters paths (true = scan).
-	Keep func(path string) bool
+	Keep pathfilter.Keep
+	// NoIgnoreFile turns off the repository's .keywardignore (audits).
+	NoIgnoreFile bool
 
 	// SinceCommit limits the scan to commits not reachable from this
 	// revision (a pull request's base).
@@ -82,28 +81,25 @@ var ErrEmptyRange = errEmptyRange
 const maxNamedWarnings = 20
 
 // Scan scans the history selected by opt.
-func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Finding, detectors.Stats, error) {
+func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	var stats detectors.Stats
-	repo, err := Open(opt.Path)
+	repo, err := gitrepo.Open(opt.Path)
 	if err != nil {
 		return nil, stats, err
 	}
 	defer repo.Close()
-	return ScanRepo(ctx, eng, repo, opt)
+	if repo.Settings.SHA256 {
+		return nil, stats, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which the history reader cannot read yet; scan the working tree with \"scan dir\" instead", opt.Path, gitrepo.ErrUnsupported)
+	}
+	return ScanRepo(ctx, sc, repo, opt)
 }
 
 // ScanRepo is Scan on an opened repository.
-func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) ([]detectors.Finding, detectors.Stats, error) {
+func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
 	var stats detectors.Stats
 	if opt.Threads <= 0 {
 		opt.Threads = runtime.NumCPU()
-	}
-	if opt.MaxFileSize <= 0 {
-		opt.MaxFileSize = 1 << 62
-	}
-	if opt.Keep == nil {
-		opt.Keep = func(string) bool { return true }
 	}
 	shallow, err := repo.Storer.Shallow()
 	if err != nil {
@@ -115,58 +111,52 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 	}
 	g := newGraph(repo.Storer, shallow)
 
-	refs, err := repo.refs()
+	refs, err := repo.ListRefs()
 	if err != nil {
 		return nil, stats, err
 	}
-	stats.Warnings = append(stats.Warnings, refs.warnings...)
-	if len(refs.warnings) > 0 {
+	stats.Warnings = append(stats.Warnings, refs.Warnings...)
+	if len(refs.Warnings) > 0 {
 		stats.Incomplete = true
 	}
 
-	if keep, err := withHeadIgnoreFile(repo, refs.head, opt.Keep); err != nil {
-		stats.Warnings = append(stats.Warnings, err.Error())
-	} else {
-		opt.Keep = keep
-	}
-
-	tips := refs.all
+	tips := refs.All
 	var excl []plumbing.Hash
 	switch {
 	case opt.LocalHeads:
-		tips = refs.heads
+		tips = refs.Heads
 	case opt.Revs != nil:
 		tips = nil
 		for _, r := range opt.Revs {
-			h, err := repo.resolve(r)
+			h, err := repo.Resolve(r)
 			if err != nil {
 				return nil, stats, err
 			}
 			tips = append(tips, h)
 		}
 	case opt.Branch != "":
-		h, err := repo.resolve(opt.Branch)
+		h, err := repo.Resolve(opt.Branch)
 		if err != nil {
 			return nil, stats, fmt.Errorf("--branch: %w", err)
 		}
 		tips = []plumbing.Hash{h}
 	}
 	if opt.SinceCommit != "" {
-		h, err := repo.resolve(opt.SinceCommit)
+		h, err := repo.Resolve(opt.SinceCommit)
 		if err != nil {
 			return nil, stats, fmt.Errorf("--since-commit: %w", err)
 		}
 		excl = append(excl, h)
 	}
 	for _, r := range opt.Exclude {
-		h, err := repo.resolve(r)
+		h, err := repo.Resolve(r)
 		if err != nil {
 			return nil, stats, err
 		}
 		excl = append(excl, h)
 	}
 	for _, r := range opt.ExcludeIfKnown {
-		h, err := repo.resolve(r)
+		h, err := repo.Resolve(r)
 		if err != nil {
 			opt.ExcludeRemotes = true
 			continue
@@ -174,11 +164,34 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 		excl = append(excl, h)
 	}
 	if opt.ExcludeRemotes {
-		excl = append(excl, refs.remotes...)
+		excl = append(excl, refs.Remotes...)
+	}
+
+	// The ignore file comes from what is already trusted: HEAD for a full
+	// audit, the range's base for a range under review — a pull request
+	// must not be able to silence itself by adding "*" to it.
+	ignoreFrom, ignoreWhere := refs.Head, "HEAD"
+	ranged := len(excl) > 0 || opt.SinceCommit != ""
+	if ranged {
+		ignoreFrom, ignoreWhere = plumbing.ZeroHash, "the range's base"
+		if len(excl) > 0 {
+			ignoreFrom = excl[0]
+		}
+	}
+	if !opt.NoIgnoreFile {
+		ign, err := ignoreFileAt(repo, ignoreFrom)
+		if err != nil {
+			stats.Warn(pathfilter.IgnoreFile, fmt.Sprintf("at %s not used: %v", ignoreWhere, err))
+		}
+		opt.Keep = opt.Keep.And(ign)
 	}
 
 	commits, err := g.walk(ctx, tips, excl)
 	if err != nil {
+		if ctx.Err() != nil {
+			stats.Interrupt()
+			return nil, stats, nil
+		}
 		return nil, stats, err
 	}
 	if !opt.Since.IsZero() {
@@ -194,6 +207,11 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 		newestFirst(commits)
 		commits = commits[:opt.MaxCommits]
 	}
+	if len(commits) == 0 && len(refs.Missing) > 0 {
+		// The range looks empty because its tips are missing, not
+		// because there is nothing to scan.
+		return nil, stats, fmt.Errorf("cannot read the history: %s", strings.Join(refs.Warnings, "; "))
+	}
 	if len(commits) == 0 && !opt.AllowEmpty {
 		return nil, stats, fmt.Errorf("%w (use --allow-empty to treat that as a clean scan)", errEmptyRange)
 	}
@@ -201,19 +219,28 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 	stats.Commits = int64(len(order))
 
 	s := &scanner{
-		ctx:   ctx,
-		eng:   eng,
-		g:     g,
-		repo:  repo,
-		opt:   opt,
-		jobs:  make(chan job, 256),
-		blobs: map[plumbing.Hash]*blobResult{},
+		ctx:     ctx,
+		content: sc,
+		g:       g,
+		repo:    repo,
+		opt:     opt,
+		ranged:  ranged,
+		jobs:    make(chan job, 256),
+		blobs:   map[plumbing.Hash]*blobResult{},
 	}
-	events, err := s.run(order)
-	if err != nil {
-		return nil, stats, err
-	}
+	events := s.run(order)
 	stats.Merge(s.stats)
+	if ctx.Err() != nil {
+		// Interrupted: report what was found in the blobs read so far,
+		// attributed as far as the diffs went, and say so.
+		stats.Interrupt()
+	}
+	if len(s.submodules) > 0 {
+		stats.Warn("", "submodule history is not scanned: "+strings.Join(s.submodules, ", ")+` (run "scan git" inside each)`)
+	}
+	for _, ch := range s.ignoreChanges {
+		stats.Warn(pathfilter.IgnoreFile, fmt.Sprintf("changed in commit %s; its new patterns were not applied to this scan — review the change", ch))
+	}
 	missing := append([]string(nil), g.missing...)
 	for _, h := range s.trees.missing {
 		missing = append(missing, "tree "+h.String())
@@ -225,7 +252,10 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 	}
 
 	out, blobs := s.attribute(order, events)
-	if len(out) > 0 {
+	if s.late != nil {
+		s.late.src.Close()
+	}
+	if len(out) > 0 && ctx.Err() == nil {
 		if err := s.annotate(ctx, refs, out, blobs); err != nil {
 			return nil, stats, err
 		}
@@ -234,28 +264,32 @@ func ScanRepo(ctx context.Context, eng *engine.Engine, repo *Repo, opt Options) 
 	return out, stats, nil
 }
 
-// IgnoreFile is read from HEAD's tree and applies to the whole history, as
-// .gitleaksignore does for gitleaks.
-const IgnoreFile = ".keywardignore"
-
-func withHeadIgnoreFile(repo *Repo, head plumbing.Hash, keep func(string) bool) (func(string) bool, error) {
-	if head.IsZero() {
-		return keep, nil
+// ignoreFileAt reads the ignore file in commit's tree; nil when the commit
+// is zero or has none.
+func ignoreFileAt(repo *gitrepo.Repo, commit plumbing.Hash) (*pathfilter.Ignore, error) {
+	if commit.IsZero() {
+		return nil, nil
 	}
-	c, err := repo.CommitObject(head)
+	c, err := repo.CommitObject(commit)
 	if err != nil {
-		return keep, nil
+		return nil, nil // a missing commit is reported by the walk
 	}
-	f, err := c.File(IgnoreFile)
+	t, err := c.Tree()
 	if err != nil {
-		return keep, nil // no ignore file at HEAD
+		return nil, fmt.Errorf("read tree of %s: %w", commit, err)
 	}
-	text, err := f.Contents()
+	e, err := t.FindEntry(pathfilter.IgnoreFile)
+	if err != nil || !gitrepo.IsFile(e.Mode) {
+		return nil, nil
+	}
+	data, ok, err := repo.ReadBlob(e.Hash, pathfilter.MaxIgnoreFile)
 	if err != nil {
-		return keep, fmt.Errorf("read %s at HEAD: %w", IgnoreFile, err)
+		return nil, err
 	}
-	m := ignore.CompileIgnoreLines(strings.Split(text, "\n")...)
-	return func(p string) bool { return keep(p) && !m.MatchesPath(p) }, nil
+	if !ok {
+		return nil, fmt.Errorf("larger than %d bytes", pathfilter.MaxIgnoreFile)
+	}
+	return pathfilter.ParseIgnore(data), nil
 }
 
 func namedWarnings(what string, items []string) []string {
@@ -268,129 +302,6 @@ func namedWarnings(what string, items []string) []string {
 		w = append(w, what+": "+it)
 	}
 	return w
-}
-
-// refsInfo lists the starting points of a full scan.
-type refsInfo struct {
-	all, remotes []plumbing.Hash
-	heads        []plumbing.Hash // local branches and HEAD
-	head         plumbing.Hash   // zero when HEAD is unborn
-	warnings     []string
-}
-
-// refs collects every ref (branches, tags, remote-tracking refs, the
-// stash and its reflog, HEAD), peeled to commits. Replace refs are skipped:
-// git honours them, but a scanner must see the objects that are really
-// there.
-func (r *Repo) refs() (refsInfo, error) {
-	var ri refsInfo
-	seen := map[plumbing.Hash]bool{}
-	add := func(h plumbing.Hash, remote bool) {
-		if remote {
-			ri.remotes = append(ri.remotes, h)
-		}
-		if !seen[h] {
-			seen[h] = true
-			ri.all = append(ri.all, h)
-		}
-	}
-	it, err := r.Storer.IterReferences()
-	if err != nil {
-		return ri, fmt.Errorf("list refs: %w", err)
-	}
-	err = it.ForEach(func(ref *plumbing.Reference) error {
-		name := ref.Name().String()
-		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/replace/") {
-			return nil
-		}
-		h, ok, err := r.peel(ref.Hash())
-		if err != nil {
-			ri.warnings = append(ri.warnings, fmt.Sprintf("ref %s: %v", name, err))
-			return nil
-		}
-		if ok {
-			add(h, strings.HasPrefix(name, "refs/remotes/"))
-			if strings.HasPrefix(name, "refs/heads/") {
-				ri.heads = append(ri.heads, h)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return ri, fmt.Errorf("list refs: %w", err)
-	}
-	if head, err := r.Head(); err == nil {
-		ri.head = head.Hash()
-		ri.heads = append(ri.heads, head.Hash())
-		add(head.Hash(), false)
-	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return ri, fmt.Errorf("read HEAD: %w", err)
-	}
-	// Older stash entries live only in the stash's reflog.
-	for _, h := range r.stashLog() {
-		if _, err := r.Storer.EncodedObject(plumbing.CommitObject, h); err == nil {
-			add(h, false)
-		}
-	}
-	return ri, nil
-}
-
-// peel follows annotated tags to a commit; ok is false for tags of trees
-// or blobs.
-func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
-	for range 16 {
-		o, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
-		if err != nil {
-			return h, false, fmt.Errorf("object %s: %w", h, err)
-		}
-		switch o.Type() {
-		case plumbing.CommitObject:
-			return h, true, nil
-		case plumbing.TagObject:
-			t, err := object.DecodeTag(r.Storer, o)
-			if err != nil {
-				return h, false, fmt.Errorf("tag %s: %w", h, err)
-			}
-			h = t.Target
-		default:
-			return h, false, nil
-		}
-	}
-	return h, false, fmt.Errorf("tag chain too deep at %s", h)
-}
-
-func (r *Repo) stashLog() []plumbing.Hash {
-	f, err := r.fs.Open("logs/refs/stash")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []plumbing.Hash
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 2 && plumbing.IsHash(fields[1]) {
-			out = append(out, plumbing.NewHash(fields[1]))
-		}
-	}
-	return out
-}
-
-// resolve turns a revision (branch, tag, remote ref, SHA, HEAD~2) into a
-// commit.
-func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
-	h, err := r.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("resolve revision %q: %w", rev, err)
-	}
-	c, ok, err := r.peel(*h)
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("resolve revision %q: %w", rev, err)
-	}
-	if !ok {
-		return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit", rev)
-	}
-	return c, nil
 }
 
 // blobResult is what scanning one blob gave.
@@ -420,32 +331,45 @@ type event struct {
 }
 
 type scanner struct {
-	ctx   context.Context
-	eng   *engine.Engine
-	g     *graph
-	repo  *Repo
-	opt   Options
-	trees *treeCache
-	jobs  chan job
+	ctx     context.Context
+	content *content.Scanner
+	g       *graph
+	repo    *gitrepo.Repo
+	opt     Options
+	trees   *treeCache
+	jobs    chan job
 
 	mu           sync.Mutex
 	blobs        map[plumbing.Hash]*blobResult
 	stats        detectors.Stats
 	missingBlobs []string
+
+	// ranged marks a scan of a range under review (see ignoreFileAt).
+	ranged bool
+	// late reads the blobs attribution needs after the workers are done.
+	late *worker
+	// submodules names the gitlinks met; ignoreChanges the commits in the
+	// range that change the ignore file.
+	submodules    []string
+	ignoreChanges []string
 }
+
+// maxGitProcesses bounds the git processes a scan starts, whatever
+// --threads says: each costs memory and a file descriptor per pack.
+var maxGitProcesses = runtime.NumCPU()
 
 // run diffs every commit against its parents on this goroutine and feeds the
 // new blobs to a bounded pool of readers, each with its own object store.
-func (s *scanner) run(order []*node) ([]event, error) {
+// A cancelled context stops it early; the events so far are returned.
+func (s *scanner) run(order []*node) []event {
 	s.trees = newTreeCache(s.repo.Storer)
-	ctx, cancel := context.WithCancel(s.ctx)
-	defer cancel()
+	ctx := s.ctx
 	var wg sync.WaitGroup
-	for range s.opt.Threads {
+	for i := range s.opt.Threads {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{s: s, src: s.blobSource(ctx)}
+			w := worker{s: s, rd: s.content.NewReader(), src: s.repo.NewBlobReader(ctx, s.opt.goGitOnly || i >= maxGitProcesses)}
 			defer w.src.Close()
 			for j := range s.jobs {
 				if ctx.Err() != nil {
@@ -458,9 +382,9 @@ func (s *scanner) run(order []*node) ([]event, error) {
 	var events []event
 	queued := map[plumbing.Hash]bool{}
 	paths := internPaths{}
-	var err error
+	submodules := map[string]bool{}
 	for i, n := range order {
-		if err = ctx.Err(); err != nil {
+		if ctx.Err() != nil {
 			break
 		}
 		parentTrees := make([]plumbing.Hash, 0, len(n.parents))
@@ -471,23 +395,34 @@ func (s *scanner) run(order []*node) ([]event, error) {
 			}
 		}
 		s.trees.diffTrees(n.tree, parentTrees, "", func(nb newBlob) {
-			if !s.opt.Keep(nb.path) {
+			if nb.submodule {
+				if !submodules[nb.path] {
+					submodules[nb.path] = true
+					s.submodules = append(s.submodules, nb.path)
+				}
+				return
+			}
+			if nb.path == pathfilter.IgnoreFile && s.ranged {
+				s.ignoreChanges = append(s.ignoreChanges, n.hash.String()[:12])
+			}
+			if !s.opt.Keep.Allows(nb.path) {
+				s.stats.Skip("ignored")
 				return
 			}
 			nb.path = paths.get(nb.path)
 			events = append(events, event{commit: int32(i), newBlob: nb})
 			if !queued[nb.blob] {
 				queued[nb.blob] = true
-				s.jobs <- job{blob: nb.blob, path: nb.path, commit: n.hash}
+				select {
+				case s.jobs <- job{blob: nb.blob, path: nb.path, commit: n.hash}:
+				case <-ctx.Done():
+				}
 			}
 		})
 	}
 	close(s.jobs)
 	wg.Wait()
-	if err != nil {
-		return nil, err
-	}
-	return events, nil
+	return events
 }
 
 // node finds a parent commit, loading it if the walk stopped short of it
@@ -496,19 +431,8 @@ func (s *scanner) node(h plumbing.Hash) *node { return s.g.node(h) }
 
 type worker struct {
 	s   *scanner
-	src blobSource
-	buf []byte
-}
-
-// blobSource prefers git's own object reader, hardened, and falls back to
-// go-git where git is missing or refuses the repository.
-func (s *scanner) blobSource(ctx context.Context) blobSource {
-	if root, ok := s.repo.fs.(interface{ Root() string }); ok && !s.opt.goGitOnly {
-		if c, err := startCatFile(ctx, root.Root()); err == nil {
-			return c
-		}
-	}
-	return goGitBlobs{s.repo.newStorage(16 << 20)}
+	rd  *content.Reader
+	src gitrepo.BlobReader
 }
 
 func (w *worker) scan(j job) {
@@ -523,30 +447,29 @@ func (w *worker) scan(j job) {
 	}
 }
 
-// read reads and scans one whole blob. (Scanning only the lines changed
-// against the parent version was measured on freqtrade: re-reading parents
-// cost more than the engine saved.)
+// read streams one blob through the content layer. (Scanning only the
+// lines changed against the parent version was measured on freqtrade:
+// re-reading parents cost more than the engine saved.)
 func (w *worker) read(j job) (*blobResult, detectors.Stats) {
 	var st detectors.Stats
-	data, size, err := w.src.read(j.blob, w.s.opt.MaxFileSize, w.buf)
+	src, size, err := w.src.Open(j.blob)
 	if err != nil {
+		if w.s.ctx.Err() != nil {
+			// A cancel kills the git process; that says nothing about
+			// the blob.
+			return &blobResult{state: blobSkipped}, st
+		}
 		return &blobResult{state: blobMissing}, st
 	}
-	if data == nil {
-		st.Skip("too large")
+	files := st.Files
+	fs, err := w.rd.Scan(w.s.ctx, j.path, src, size, &st)
+	switch {
+	case errors.Is(err, content.ErrInterrupted) || w.s.ctx.Err() != nil:
+		return &blobResult{state: blobSkipped, findings: fs}, st
+	case err != nil:
+		return &blobResult{state: blobMissing, findings: fs}, st
+	case st.Files == files:
 		return &blobResult{state: blobSkipped}, st
-	}
-	w.buf = data[:0]
-	if engine.IsBinary(data) {
-		st.Skip("binary")
-		return &blobResult{state: blobSkipped}, st
-	}
-	st.Files++
-	st.Bytes += size
-	fs := w.s.eng.Scan(engine.Chunk{Path: j.path, Data: data, Line: 1, Column: 1})
-	// Large buffers would pin memory for the rest of the scan.
-	if cap(w.buf) > 64<<20 {
-		w.buf = nil
 	}
 	return &blobResult{state: blobScanned, findings: fs}, st
 }
@@ -557,8 +480,10 @@ func (s *scanner) scanLate(h plumbing.Hash, path string) *blobResult {
 	if r := s.blobs[h]; r != nil {
 		return r
 	}
-	w := worker{s: s, src: goGitBlobs{s.repo.Storer.(*filesystem.Storage)}}
-	r, _ := w.read(job{blob: h, path: path})
+	if s.late == nil {
+		s.late = &worker{s: s, rd: s.content.NewReader(), src: s.repo.NewBlobReader(s.ctx, true)}
+	}
+	r, _ := s.late.read(job{blob: h, path: path})
 	s.blobs[h] = r
 	return r
 }
@@ -611,7 +536,7 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 
 // annotate fills in commit metadata, whether each secret is still at HEAD,
 // and whether its commit is already on a remote-tracking ref.
-func (s *scanner) annotate(ctx context.Context, refs refsInfo, out []detectors.Finding, blobs []plumbing.Hash) error {
+func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, out []detectors.Finding, blobs []plumbing.Hash) error {
 	commits := map[plumbing.Hash]*detectors.Commit{}
 	for i := range out {
 		h := plumbing.NewHash(out[i].Commit.SHA)
@@ -634,7 +559,7 @@ func (s *scanner) annotate(ctx context.Context, refs refsInfo, out []detectors.F
 	for h := range commits {
 		want[h] = true
 	}
-	pushed, err := s.g.reachable(ctx, refs.remotes, want)
+	pushed, err := s.g.reachable(ctx, refs.Remotes, want)
 	if err != nil {
 		return err
 	}
@@ -642,10 +567,10 @@ func (s *scanner) annotate(ctx context.Context, refs refsInfo, out []detectors.F
 		c.Pushed = pushed[h]
 	}
 
-	if refs.head.IsZero() {
+	if refs.Head.IsZero() {
 		return nil
 	}
-	headNode := s.g.node(refs.head)
+	headNode := s.g.node(refs.Head)
 	if headNode.missing {
 		return nil
 	}

@@ -1,62 +1,75 @@
 // Package staged scans what is about to be committed: the index against
 // HEAD (or against nothing, before the first commit), reading blobs from the
 // object store the way `git commit` will, never the working tree. Only lines
-// the commit adds are reported.
+// the commit adds are reported; a renamed file is compared with its source,
+// as `git diff -M` does.
 //
 // It is the pre-commit hook's scan, so it must be quick and must never pass
-// silently: an index it cannot read is an error, not a clean result.
+// silently: an index it cannot read is an error, not a clean result. Under
+// `git commit -a` or `git commit <paths>` git hands the hook a temporary
+// index (GIT_INDEX_FILE); Options.IndexFile carries it, and the scan reads
+// that index, not .git/index.
+//
+// Where git is installed the changes and blobs are read through hardened git
+// processes (gitrepo.HardenedCommand): fast in clones that borrow objects
+// (alternates), and correct for split indexes and SHA-256 repositories,
+// which go-git cannot read. Without git, go-git reads them.
 package staged
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/utils/diff"
-	ignore "github.com/sabhiram/go-gitignore"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/engine"
-	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/pathfilter"
 )
 
 // Options configure a staged scan.
 type Options struct {
 	// Path is the repository (or a directory inside its working tree).
-	Path        string
-	Keep        func(path string) bool
-	MaxFileSize int64
+	Path string
+	Keep pathfilter.Keep
+	// IndexFile is the index to read instead of the repository's own (git
+	// sets GIT_INDEX_FILE for hooks); a relative path is taken from the
+	// current directory, as git does.
+	IndexFile string
+	// NoIgnoreFile turns off the staged .keywardignore.
+	NoIgnoreFile bool
+
+	// goGitOnly reads with go-git even where git is installed (tests).
+	goGitOnly bool
 }
 
 // change is one staged file version and the version it replaces.
 type change struct {
 	path string
-	blob plumbing.Hash
+	blob string
 	// base is the HEAD blob it replaces (same path, or the source of a
-	// rename); zero for a new file.
-	base plumbing.Hash
+	// rename or copy); "" for a new file.
+	base string
 }
 
+// maxDiffSide bounds what is read whole to find a file's added lines;
+// past it every line of the new version counts as added (the safe side).
+const maxDiffSide = 32 << 20
+
 // Scan scans the staged changes of the repository at opt.Path.
-func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Finding, detectors.Stats, error) {
+func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
 	var stats detectors.Stats
-	if opt.Keep == nil {
-		opt.Keep = func(string) bool { return true }
-	}
-	if opt.MaxFileSize <= 0 {
-		opt.MaxFileSize = 1 << 62
-	}
-	repo, err := githistory.Open(opt.Path)
+	repo, err := gitrepo.Open(opt.Path)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -64,41 +77,65 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Fin
 	if repo.Bare {
 		return nil, stats, fmt.Errorf("%s is a bare repository: it has no index to scan", opt.Path)
 	}
-
-	head, hasHead, err := headFiles(repo)
-	if err != nil {
-		return nil, stats, err
+	indexFile := opt.IndexFile
+	if indexFile == "" {
+		indexFile = filepath.Join(repo.GitDir(), "index")
+	} else if !filepath.IsAbs(indexFile) {
+		if indexFile, err = filepath.Abs(indexFile); err != nil {
+			return nil, stats, fmt.Errorf("index file %s: %w", opt.IndexFile, err)
+		}
 	}
-	if _, err := repo.Filesystem().Stat("index"); err != nil {
+	if info, err := os.Lstat(indexFile); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			return nil, stats, fmt.Errorf("read index: %w", err)
 		}
-		if hasHead {
-			return nil, stats, fmt.Errorf("read index: the repository has commits but no index file")
+		if _, err := repo.Head(); err == nil {
+			return nil, stats, fmt.Errorf("read index: the repository has commits but no index file (%s)", indexFile)
 		}
 		// A new repository where nothing was added yet: nothing staged.
 		stats.Duration = time.Since(start)
 		return nil, stats, nil
-	}
-	idx, err := repo.Storer.Index()
-	if err != nil {
-		return nil, stats, fmt.Errorf("read index: %w", err)
+	} else if !info.Mode().IsRegular() {
+		return nil, stats, fmt.Errorf("read index: %s is not a regular file", indexFile)
 	}
 
-	keep, err := withIgnoreFile(repo, idx, opt.Keep)
+	idx, err := openIndex(ctx, repo, indexFile, opt.goGitOnly)
 	if err != nil {
 		return nil, stats, err
 	}
-	changes := diffIndex(idx, head, keep)
+	defer idx.Close()
+
+	keep := opt.Keep
+	if !opt.NoIgnoreFile {
+		ign, err := idx.ignoreFile()
+		if err != nil {
+			return nil, stats, err
+		}
+		keep = keep.And(ign)
+	}
+	changes, err := idx.changes()
+	if err != nil {
+		return nil, stats, err
+	}
+	rd := sc.NewReader()
 	var out []detectors.Finding
 	for _, c := range changes {
 		if err := ctx.Err(); err != nil {
-			return nil, stats, err
+			stats.Interrupt()
+			break
 		}
-		fs, err := scanChange(repo, eng, c, opt.MaxFileSize, &stats)
+		if !keep.Allows(c.path) {
+			stats.Skip("ignored")
+			continue
+		}
+		fs, err := scanChange(ctx, idx, rd, c, &stats)
 		if err != nil {
+			if ctx.Err() != nil {
+				stats.Interrupt()
+				break
+			}
 			stats.Incomplete = true
-			stats.Warnings = append(stats.Warnings, fmt.Sprintf("%s: %v", c.path, err))
+			stats.Warn(c.path, err.Error())
 			continue
 		}
 		out = append(out, fs...)
@@ -107,133 +144,28 @@ func Scan(ctx context.Context, eng *engine.Engine, opt Options) ([]detectors.Fin
 	return out, stats, nil
 }
 
-// headFiles maps HEAD's files to their blobs; empty before the first commit.
-func headFiles(repo *githistory.Repo) (map[string]plumbing.Hash, bool, error) {
-	files := map[string]plumbing.Hash{}
-	ref, err := repo.Head()
-	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return files, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read HEAD: %w", err)
-	}
-	c, err := object.GetCommit(repo.Storer, ref.Hash())
-	if err != nil {
-		return nil, false, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
-	}
-	t, err := object.GetTree(repo.Storer, c.TreeHash)
-	if err != nil {
-		return nil, false, fmt.Errorf("read HEAD tree %s: %w", c.TreeHash, err)
-	}
-	w := object.NewTreeWalker(t, true, nil)
-	defer w.Close()
-	for {
-		name, e, err := w.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("read HEAD tree: %w", err)
-		}
-		if githistory.IsFile(e.Mode) {
-			files[name] = e.Hash
-		}
-	}
-	return files, true, nil
-}
-
-// IgnoreFile is read from the index (the version being committed), so that
-// the hook's advice "add the path to .keywardignore" works at once.
-const IgnoreFile = ".keywardignore"
-
-func withIgnoreFile(repo *githistory.Repo, idx *index.Index, keep func(string) bool) (func(string) bool, error) {
-	e, err := idx.Entry(IgnoreFile)
-	if errors.Is(err, index.ErrEntryNotFound) {
-		return keep, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
-	}
-	data, ok, err := repo.ReadBlob(e.Hash, 1<<20)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("read staged %s: %v", IgnoreFile, err)
-	}
-	m := ignore.CompileIgnoreLines(strings.Split(string(data), "\n")...)
-	return func(p string) bool { return keep(p) && !m.MatchesPath(p) }, nil
-}
-
-// diffIndex lists the staged files whose content differs from HEAD.
-// Deleted files need nothing; a file that appears under a new name with
-// content HEAD had elsewhere is a pure rename and adds nothing either.
-func diffIndex(idx *index.Index, head map[string]plumbing.Hash, keep func(string) bool) []change {
-	inIndex := make(map[string]bool, len(idx.Entries))
-	for _, e := range idx.Entries {
-		inIndex[e.Name] = true
-	}
-	removed := map[plumbing.Hash]bool{}
-	removedByBase := map[string]plumbing.Hash{}
-	for p, h := range head {
-		if !inIndex[p] {
-			removed[h] = true
-			removedByBase[path.Base(p)] = h
-		}
-	}
-	var out []change
-	for _, e := range idx.Entries {
-		// Conflicted entries (stages 1-3) cannot be committed (go-git's
-		// index.Merged is 1, but a merged entry is stage 0 on disk); intent-to-add
-		// entries have no content yet; gitlinks and symlinks hold none of ours.
-		if e.Stage != 0 || e.IntentToAdd || !githistory.IsFile(e.Mode) {
-			continue
-		}
-		base, inHead := head[e.Name]
-		if inHead && base == e.Hash {
-			continue
-		}
-		if !keep(e.Name) {
-			continue
-		}
-		if !inHead {
-			if removed[e.Hash] {
-				continue
-			}
-			// A rename with edits: compare with the removed file of the same
-			// name, if there is one, so only the edits count as added.
-			base = removedByBase[path.Base(e.Name)]
-		}
-		out = append(out, change{path: e.Name, blob: e.Hash, base: base})
-	}
-	return out
-}
-
 // scanChange scans the new version whole, so that rules see each secret with
 // its context, and keeps the findings that touch an added line.
-func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, st *detectors.Stats) ([]detectors.Finding, error) {
-	data, ok, err := repo.ReadBlob(c.blob, max)
+func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c change, st *detectors.Stats) ([]detectors.Finding, error) {
+	src, size, err := idx.open(c.blob)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		st.Skip("too large")
-		return nil, nil
+	fs, err := rd.Scan(ctx, c.path, src, size, st)
+	if err != nil {
+		return fs, err
 	}
-	if engine.IsBinary(data) {
-		st.Skip("binary")
-		return nil, nil
-	}
-	st.Files++
-	st.Bytes += int64(len(data))
-	fs := eng.Scan(engine.Chunk{Path: c.path, Data: data, Line: 1, Column: 1})
-	if len(fs) == 0 || c.base.IsZero() {
+	if len(fs) == 0 || c.base == "" {
 		return fs, nil
 	}
-	old, ok, err := repo.ReadBlob(c.base, max)
-	if err != nil || !ok || engine.IsBinary(old) {
+	old, ok1, err1 := idx.readAll(c.base, maxDiffSide)
+	cur, ok2, err2 := idx.readAll(c.blob, maxDiffSide)
+	if err1 != nil || err2 != nil || !ok1 || !ok2 || looksBinary(old) {
 		// Without a readable old version every line counts as added: the
 		// safe side for a hook.
 		return fs, nil
 	}
-	added := addedLines(string(old), string(data))
+	added := addedLines(string(old), string(cur))
 	kept := fs[:0]
 	for _, f := range fs {
 		for l := f.StartLine; l <= f.EndLine; l++ {
@@ -245,6 +177,8 @@ func scanChange(repo *githistory.Repo, eng *engine.Engine, c change, max int64, 
 	}
 	return kept, nil
 }
+
+func looksBinary(b []byte) bool { return bytes.IndexByte(b[:min(len(b), 8<<10)], 0) >= 0 }
 
 // addedLines returns the 1-based numbers of the lines of dst that a line
 // diff from src inserts.
@@ -267,4 +201,45 @@ func addedLines(src, dst string) map[int]bool {
 		}
 	}
 	return added
+}
+
+// changeReader reads staged changes: through git where it is installed,
+// through go-git otherwise.
+type changeReader interface {
+	// changes lists the staged files whose content differs from HEAD.
+	changes() ([]change, error)
+	// ignoreFile returns the staged .keywardignore, nil if none.
+	ignoreFile() (*pathfilter.Ignore, error)
+	open(blob string) (io.Reader, int64, error)
+	readAll(blob string, max int64) ([]byte, bool, error)
+	Close() error
+}
+
+func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, goGitOnly bool) (changeReader, error) {
+	if !goGitOnly {
+		g, err := newGitIndex(ctx, repo, indexFile)
+		if err == nil {
+			return g, nil
+		}
+		if !errors.Is(err, errNoGit) {
+			return nil, err
+		}
+	}
+	return newGoGitIndex(repo, indexFile)
+}
+
+// readAllFrom reads a whole blob through open, up to max bytes.
+func readAllFrom(open func(string) (io.Reader, int64, error), blob string, max int64) ([]byte, bool, error) {
+	src, size, err := open(blob)
+	if err != nil {
+		return nil, false, err
+	}
+	if size > max {
+		return nil, false, nil
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(src, data); err != nil {
+		return nil, false, fmt.Errorf("blob %s: %w", blob, err)
+	}
+	return data, true, nil
 }

@@ -2,7 +2,6 @@ package staged
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,63 +10,48 @@ import (
 	"testing"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/gittest"
 )
 
-// token builds a GitHub-token-shaped fake secret at run time.
-func token(seed string) string {
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	sum := sha256.Sum256([]byte(seed))
-	var b strings.Builder
-	b.WriteString("gh" + "p_")
-	for i := 0; i < 36; i++ {
-		b.WriteByte(alnum[int(sum[i%32]^byte(i*7))%len(alnum)])
-	}
-	return b.String()
-}
+var (
+	token      = gittest.FakeToken
+	secretLine = gittest.SecretLine
+	run        = gittest.Git
+	write      = gittest.Write
+	newRepo    = gittest.NewRepo
+)
 
-func secretLine(seed string) string { return "github_token = " + token(seed) + "\n" }
-
-func run(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "core.hooksPath=/dev/null", "-c", "init.defaultBranch=main"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Ada", "GIT_AUTHOR_EMAIL=ada@example.com", "GIT_AUTHOR_DATE=2024-01-02T03:04:05Z",
-		"GIT_COMMITTER_NAME=Ada", "GIT_COMMITTER_EMAIL=ada@example.com", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func write(t testing.TB, dir, rel, content string) {
-	t.Helper()
-	p := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func newRepo(t testing.TB) string {
-	dir := t.TempDir()
-	run(t, dir, "init", "-q")
-	return dir
-}
-
-func scan(t testing.TB, dir string) ([]detectors.Finding, detectors.Stats) {
+func newScanner(t testing.TB) *content.Scanner {
 	t.Helper()
 	eng, err := engine.New(detectors.Default(), engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, st, err := Scan(context.Background(), eng, Options{Path: dir})
+	return content.New(eng, content.Options{})
+}
+
+// scan scans with both readers (git processes and go-git) and checks that
+// they agree.
+func scan(t testing.TB, dir string) ([]detectors.Finding, detectors.Stats) {
+	t.Helper()
+	return scanOpt(t, Options{Path: dir})
+}
+
+func scanOpt(t testing.TB, opt Options) ([]detectors.Finding, detectors.Stats) {
+	t.Helper()
+	fs, st, err := Scan(context.Background(), newScanner(t), opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	opt.goGitOnly = true
+	fs2, _, err := Scan(context.Background(), newScanner(t), opt)
+	if err != nil {
+		t.Fatalf("go-git reader: %v", err)
+	}
+	if len(fs2) != len(fs) {
+		t.Errorf("git reader found %d, go-git reader %d", len(fs), len(fs2))
 	}
 	return fs, st
 }
@@ -118,7 +102,7 @@ func TestRenamesDeletionsBinariesSubmodules(t *testing.T) {
 	run(t, dir, "commit", "-q", "-m", "init")
 	run(t, dir, "mv", "a.cfg", "renamed.cfg")
 	run(t, dir, "rm", "-q", "b.cfg")
-	write(t, dir, "blob.bin", "\x00\x01"+secretLine("bin"))
+	write(t, dir, "blob.bin", "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00\x01\x00\x00\x00"+secretLine("bin"))
 	run(t, dir, "add", ".")
 	// A gitlink entry: a submodule commit, not content.
 	run(t, dir, "update-index", "--add", "--cacheinfo", "160000,"+run(t, dir, "rev-parse", "HEAD")+",sub")
@@ -147,12 +131,13 @@ func TestUnreadableIndexIsAnError(t *testing.T) {
 	run(t, dir, "add", ".")
 	run(t, dir, "commit", "-q", "-m", "init")
 	write(t, dir, ".git/index", "garbage")
-	eng, _ := engine.New(detectors.Default(), engine.Options{})
-	if _, _, err := Scan(context.Background(), eng, Options{Path: dir}); err == nil {
-		t.Error("corrupt index: want an error")
+	for _, goGitOnly := range []bool{false, true} {
+		if _, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir, goGitOnly: goGitOnly}); err == nil {
+			t.Errorf("corrupt index (goGitOnly=%v): want an error", goGitOnly)
+		}
 	}
 	os.Remove(filepath.Join(dir, ".git/index"))
-	if _, _, err := Scan(context.Background(), eng, Options{Path: dir}); err == nil {
+	if _, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir}); err == nil {
 		t.Error("missing index with commits: want an error")
 	}
 }
@@ -185,15 +170,100 @@ func BenchmarkStagedSmallCommit(b *testing.B) {
 		write(b, dir, fmt.Sprintf("src/d%d/f%d.go", i, i), "package p\n\nvar x = 1\n")
 	}
 	run(b, dir, "add", ".")
-	eng, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	sc := newScanner(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_, st, err := Scan(context.Background(), eng, Options{Path: dir})
+		_, st, err := Scan(context.Background(), sc, Options{Path: dir})
 		if err != nil || st.Files != 3 {
 			b.Fatalf("err=%v files=%d", err, st.Files)
 		}
+	}
+}
+
+// git commit -a and git commit <paths> run the hook with a temporary index
+// in GIT_INDEX_FILE; that index, not .git/index, is what gets committed.
+func TestAlternateIndex(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "app.cfg", "a = 1\n")
+	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+	write(t, dir, "app.cfg", "a = 1\n"+secretLine("alt"))
+	alt := filepath.Join(t.TempDir(), "next-index.lock")
+	cmd := exec.Command("git", "add", "app.cfg")
+	cmd.Dir = dir
+	cmd.Env = append(gittest.Env(), "GIT_INDEX_FILE="+alt)
+	if err := copyFile(filepath.Join(dir, ".git/index"), alt); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git add with an alternate index: %v\n%s", err, out)
+	}
+	if fs, _ := scan(t, dir); len(fs) != 0 {
+		t.Fatalf(".git/index has nothing staged, got %+v", fs)
+	}
+	fs, _ := scanOpt(t, Options{Path: dir, IndexFile: alt})
+	if len(fs) != 1 || fs[0].Secret != token("alt") || fs[0].StartLine != 2 {
+		t.Fatalf("alternate index: %+v", fs)
+	}
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// git mv a.env b.env plus one appended line: only that line is new.
+func TestRenameWithEditReportsOnlyAddedLines(t *testing.T) {
+	dir := newRepo(t)
+	var body strings.Builder
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&body, "SETTING_%d=%d\n", i, i)
+	}
+	write(t, dir, "a.env", body.String()+secretLine("old"))
+	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+	if err := os.MkdirAll(filepath.Join(dir, "config"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, "mv", "a.env", "config/b.env")
+	write(t, dir, "config/b.env", body.String()+secretLine("old")+secretLine("new"))
+	run(t, dir, "add", ".")
+	fs, _ := scanOpt(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Secret != token("new") || fs[0].Path != "config/b.env" {
+		t.Fatalf("want only the added line's secret, got %+v", fs)
+	}
+}
+
+// A split index, which go-git cannot read, is read through git; a SHA-256
+// repository stops the hook with one sentence naming the setting.
+func TestSplitIndexAndSHA256(t *testing.T) {
+	split := newRepo(t)
+	write(t, split, "a.txt", "a\n")
+	run(t, split, "add", ".")
+	run(t, split, "commit", "-q", "-m", "init")
+	run(t, split, "config", "core.splitIndex", "true")
+	write(t, split, "k.cfg", secretLine("split"))
+	run(t, split, "update-index", "--split-index", "--add", "k.cfg")
+
+	sha := t.TempDir()
+	run(t, sha, "init", "-q", "--object-format=sha256")
+	write(t, sha, "k.cfg", secretLine("sha"))
+	run(t, sha, "add", ".")
+
+	fs, _, err := Scan(context.Background(), newScanner(t), Options{Path: split})
+	if err != nil || len(fs) != 1 || fs[0].Secret != token("split") {
+		t.Errorf("split index: findings %+v, err %v", fs, err)
+	}
+	// Without git: one clear sentence naming the setting.
+	_, _, err = Scan(context.Background(), newScanner(t), Options{Path: split, goGitOnly: true})
+	if err == nil || !strings.Contains(err.Error(), "core.splitIndex") {
+		t.Errorf("split index via go-git: err = %v", err)
+	}
+	_, _, err = Scan(context.Background(), newScanner(t), Options{Path: sha})
+	if err == nil || !strings.Contains(err.Error(), "extensions.objectFormat = sha256") {
+		t.Errorf("SHA-256: err = %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package walk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,12 +12,9 @@ import (
 	"syscall"
 
 	"github.com/keyward/scan/detectors"
-	ignore "github.com/sabhiram/go-gitignore"
+	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/regularfile"
 )
-
-// IgnoreFile names the file, at a scan root, whose gitignore-syntax patterns
-// exclude paths from every scan.
-const IgnoreFile = ".keywardignore"
 
 type fileID struct{ dev, ino uint64 }
 
@@ -35,7 +33,7 @@ type walker struct {
 // whose paths it governs.
 type scopedIgnore struct {
 	dir     string
-	matcher *ignore.GitIgnore
+	matcher *pathfilter.Ignore
 }
 
 func (w *walker) rel(p string) string {
@@ -64,15 +62,34 @@ func (w *walker) run() {
 		w.send(w.root.abs, w.rel(w.root.abs), info)
 		return
 	}
-	if m, err := ignore.CompileIgnoreFile(filepath.Join(w.root.abs, IgnoreFile)); err == nil {
-		w.ignores = append(w.ignores, scopedIgnore{"", m})
+	if !w.opt.NoIgnoreFile {
+		if m := w.readIgnore(filepath.Join(w.root.abs, pathfilter.IgnoreFile), pathfilter.IgnoreFile); m != nil {
+			w.ignores = append(w.ignores, scopedIgnore{"", m})
+		}
 	}
 	w.dir(w.root.abs, "")
 }
 
 func (w *walker) warn(rel string, err error) {
-	w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: %v", rel, unwrapPath(err)))
+	if rel == "" {
+		rel = w.root.abs
+	}
+	w.stats.Warn(rel, unwrapPath(err).Error())
 	w.stats.Incomplete = true
+}
+
+// readIgnore reads an ignore file if there is one. One that exists but
+// cannot be read (a FIFO, a directory, too large) is a warning: scanning on
+// without it reports more, never less.
+func (w *walker) readIgnore(abs, rel string) *pathfilter.Ignore {
+	data, err := regularfile.ReadFile(abs, pathfilter.MaxIgnoreFile)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			w.stats.Warn(w.rel(abs), fmt.Sprintf("ignore file not used: %v", unwrapPath(err)))
+		}
+		return nil
+	}
+	return pathfilter.ParseIgnore(data)
 }
 
 // dir walks one directory. relDir is relative to the root ("" at the top).
@@ -83,7 +100,7 @@ func (w *walker) dir(abs, relDir string) {
 	if id, ok := identify(abs); ok {
 		if w.visited[id] {
 			w.stats.Skip("symlink loop")
-			w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: symlink loop; not entered again", w.rel(abs)))
+			w.stats.Warn(w.rel(abs), "symlink loop; not entered again")
 			return
 		}
 		w.visited[id] = true
@@ -96,7 +113,7 @@ func (w *walker) dir(abs, relDir string) {
 	}
 	pushed := 0
 	if w.opt.RespectGitignore {
-		if m, err := ignore.CompileIgnoreFile(filepath.Join(abs, ".gitignore")); err == nil {
+		if m := w.readIgnore(filepath.Join(abs, ".gitignore"), ".gitignore"); m != nil {
 			w.ignores = append(w.ignores, scopedIgnore{relDir, m})
 			pushed = 1
 		}
@@ -109,7 +126,10 @@ func (w *walker) dir(abs, relDir string) {
 		childRel := path.Join(relDir, name)
 		if e.IsDir() && name == ".git" {
 			// History belongs to `scan git`; the object store is
-			// compressed and would only cost time here.
+			// compressed and would only cost time here. The config is
+			// read as a file (never run): remote URLs and extra headers
+			// carry tokens.
+			w.gitConfig(childAbs)
 			continue
 		}
 		if w.ignored(childRel, e.IsDir()) {
@@ -147,9 +167,6 @@ func (w *walker) dir(abs, relDir string) {
 				w.warn(w.rel(childAbs), err)
 				continue
 			}
-			if typ&fs.ModeSymlink == 0 && info.Mode()&fs.ModeSymlink != 0 {
-				continue
-			}
 			w.send(childAbs, w.rel(childAbs), info)
 		default:
 			// FIFOs, sockets and devices: reading them can block
@@ -164,15 +181,24 @@ func (w *walker) send(abs, rel string, info fs.FileInfo) {
 		w.stats.Skip("not a regular file")
 		return
 	}
-	if w.opt.MaxFileSize > 0 && info.Size() > w.opt.MaxFileSize {
-		w.stats.Skip("too large")
-		w.stats.Warnings = append(w.stats.Warnings, fmt.Sprintf("%s: %d bytes, larger than --max-file-size; skipped", rel, info.Size()))
-		return
-	}
 	select {
-	case w.jobs <- job{abs: abs, rel: rel, info: info}:
+	case w.jobs <- job{abs: abs, rel: rel, size: info.Size()}:
 	case <-w.ctx.Done():
 	}
+}
+
+// gitConfig queues a repository's config file, if it is a regular file.
+func (w *walker) gitConfig(gitDirAbs string) {
+	abs := filepath.Join(gitDirAbs, "config")
+	info, err := os.Lstat(abs)
+	if err != nil || !info.Mode().IsRegular() {
+		return
+	}
+	if w.opt.Keep != nil && !w.opt.Keep(w.rel(abs)) {
+		w.stats.Skip("excluded")
+		return
+	}
+	w.send(abs, w.rel(abs), info)
 }
 
 // ignored applies .keywardignore and, when asked, .gitignore files, each
@@ -186,10 +212,7 @@ func (w *walker) ignored(rel string, isDir bool) bool {
 			}
 			p = rel[len(s.dir)+1:]
 		}
-		if isDir {
-			p += "/"
-		}
-		if s.matcher.MatchesPath(p) {
+		if s.matcher.Matches(p, isDir) {
 			return true
 		}
 	}

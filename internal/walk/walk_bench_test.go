@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkScanGoRoot(b *testing.B) {
 	}
 	var bytes int64
 	for i := 0; i < b.N; i++ {
-		_, st, err := Scan(context.Background(), eng, Options{Roots: []string{root}, MaxFileSize: 10 << 20})
+		_, st, err := Scan(context.Background(), content.New(eng, content.Options{}), Options{Roots: []string{root}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
 )
 
@@ -40,9 +41,14 @@ func write(t *testing.T, dir, rel, content string) string {
 
 func scan(t *testing.T, opt Options) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()
+	return scanWith(t, opt, content.Options{})
+}
+
+func scanWith(t *testing.T, opt Options, copt content.Options) ([]detectors.Finding, detectors.Stats) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	fs, st, err := Scan(ctx, newEngine(t), opt)
+	fs, st, err := Scan(ctx, content.New(newEngine(t), copt), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,9 +71,12 @@ func TestScanFindsAndSkips(t *testing.T) {
 	write(t, dir, "bin/blob.bin", "GITHUB_TOKEN="+token+"\x00\x01")
 	write(t, dir, "img/logo.png", "GITHUB_TOKEN="+token)
 	write(t, dir, "latin1.txt", "caf\xe9 GITHUB_TOKEN="+token+"\n")
-	write(t, dir, ".git/config", "GITHUB_TOKEN="+token+"\n")
-	fs, st := scan(t, Options{Roots: []string{dir}, MaxFileSize: 1 << 20})
-	if got, want := paths(fs), ".env,crlf.env,latin1.txt"; got != want {
+	write(t, dir, ".git/config", "[remote \"origin\"]\n\turl = https://x-access-token:"+token+"@github.com/o/r.git\n")
+	write(t, dir, ".git/objects/ab/cdef", "GITHUB_TOKEN="+token+"\n")
+	fs, st := scanWith(t, Options{Roots: []string{dir}}, content.Options{MaxFileSize: 1 << 20})
+	// A file that is mostly text is scanned even with a NUL in it; the
+	// repository's config is read as a file, its object store is not.
+	if got, want := paths(fs), ".env,.git/config,bin/blob.bin,crlf.env,latin1.txt"; got != want {
 		t.Errorf("findings in %s, want %s", got, want)
 	}
 	for _, f := range fs {
@@ -75,19 +84,20 @@ func TestScanFindsAndSkips(t *testing.T) {
 			t.Errorf("crlf: at %d:%d, want 2:14", f.StartLine, f.StartColumn)
 		}
 	}
-	if st.Skipped["binary"] != 2 || st.Skipped["empty"] != 1 {
+	if st.Skipped["binary"] != 1 || st.Skipped["empty"] != 1 {
 		t.Errorf("skipped %v", st.Skipped)
 	}
-	if st.Incomplete {
-		t.Errorf("scan marked incomplete: %v", st.Warnings)
+	if st.Incomplete || len(st.Warnings) != 0 {
+		t.Errorf("scan marked incomplete or warned: %v", st.Warnings)
 	}
-	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "latin1.txt: not valid UTF-8") {
-		t.Errorf("warnings %v", st.Warnings)
+	// Latin-1 is normal: counted, named only at --verbose.
+	if st.Noted["not valid UTF-8"] != 1 || st.Noted["stray NUL bytes"] != 1 || len(st.Notes) != 2 || !strings.Contains(st.Notes[1], "latin1.txt") {
+		t.Errorf("notes %v %v", st.Noted, st.Notes)
 	}
 }
 
 func TestScanMissingRoot(t *testing.T) {
-	_, _, err := Scan(context.Background(), newEngine(t), Options{Roots: []string{filepath.Join(t.TempDir(), "nope")}})
+	_, _, err := Scan(context.Background(), content.New(newEngine(t), content.Options{}), Options{Roots: []string{filepath.Join(t.TempDir(), "nope")}})
 	if err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Fatalf("err = %v, want no such file", err)
 	}
@@ -160,8 +170,8 @@ func TestScanFIFOIsSkippedNotRead(t *testing.T) {
 func TestScanTooLarge(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "big.env", strings.Repeat("x", 2048)+"\nGITHUB_TOKEN="+token+"\n")
-	fs, st := scan(t, Options{Roots: []string{dir}, MaxFileSize: 1024})
-	if len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 {
+	fs, st := scanWith(t, Options{Roots: []string{dir}}, content.Options{MaxFileSize: 1024})
+	if len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "big.env") {
 		t.Errorf("findings %s, stats %+v", paths(fs), st)
 	}
 }
@@ -169,7 +179,7 @@ func TestScanTooLarge(t *testing.T) {
 // A secret on a chunk boundary is found once, with its true position.
 func TestScanChunkBoundaries(t *testing.T) {
 	dir := t.TempDir()
-	const chunk = 4 * overlap
+	const chunk = 4 * content.Overlap
 	var b strings.Builder
 	lines := 0
 	for b.Len() < chunk-20 {
@@ -182,7 +192,7 @@ func TestScanChunkBoundaries(t *testing.T) {
 	}
 	b.WriteString("tail GITHUB_TOKEN=" + token + "\n")
 	write(t, dir, "long.env", b.String())
-	fs, _ := scan(t, Options{Roots: []string{dir}, ChunkSize: chunk, MaxFileSize: 1 << 30})
+	fs, _ := scanWith(t, Options{Roots: []string{dir}}, content.Options{ChunkSize: chunk})
 	if len(fs) != 2 {
 		t.Fatalf("got %d findings, want 2", len(fs))
 	}
@@ -197,7 +207,7 @@ func TestScanHugeSingleLine(t *testing.T) {
 	dir := t.TempDir()
 	filler := strings.Repeat("function(a){return a+1};", (3<<20)/24)
 	write(t, dir, "app.min.js", filler+"var t='"+token+"';")
-	fs, _ := scan(t, Options{Roots: []string{dir}, ChunkSize: 1 << 20, MaxFileSize: 1 << 30})
+	fs, _ := scanWith(t, Options{Roots: []string{dir}}, content.Options{ChunkSize: 1 << 20})
 	if len(fs) != 1 {
 		t.Fatalf("got %d findings, want 1", len(fs))
 	}

@@ -1,0 +1,304 @@
+// Package content is the one path from "the bytes of a file at this path"
+// to the engine, for every source: a directory walk, a git blob, an index
+// entry. Sources hand it a reader, a size and a path; it decides what the
+// bytes are and how to read them:
+//
+//   - size limits (none by default: content is streamed in bounded chunks,
+//     so a 2 GB file costs a chunk of memory, not 2 GB);
+//   - binary or text, from magic numbers, the file name and the share of
+//     control bytes — not from a single NUL, which hides a .env behind one
+//     stray byte;
+//   - UTF-16 (with a byte-order mark, or recognised by its NUL pattern),
+//     decoded to UTF-8 so rules see text and lines keep their numbers;
+//   - whole-file judges for the binary files that are secrets themselves
+//     (Bitcoin Core wallet.dat);
+//   - chunking with overlap, so a secret on a chunk boundary is found whole
+//     and keeps its true line and column.
+//
+// Nothing here knows where the bytes came from.
+package content
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+)
+
+// Options are the content settings every source shares.
+type Options struct {
+	// MaxFileSize skips larger files with a warning; zero means no limit.
+	MaxFileSize int64
+	// ChunkSize bounds how much of one file is in memory at once; zero
+	// means 8 MiB.
+	ChunkSize int
+}
+
+// Overlap is how much of the end of one chunk is scanned again at the start
+// of the next, so a secret on a chunk boundary is found whole. It exceeds
+// the longest secret and multi-line window.
+const Overlap = 64 << 10
+
+// sniffSize is how much of a file decides whether it is text.
+const sniffSize = 8 << 10
+
+// maxWalletDat bounds what is read of a wallet.dat to judge it; Bitcoin Core
+// wallets are small, and the judge looks for record names, not keys.
+const maxWalletDat = 64 << 20
+
+// Scanner turns file contents into findings with one engine. It is safe for
+// concurrent use; each worker reads through its own Reader.
+type Scanner struct {
+	eng *engine.Engine
+	opt Options
+}
+
+// New returns a Scanner. ChunkSize is raised to at least four overlaps.
+func New(eng *engine.Engine, opt Options) *Scanner {
+	if opt.ChunkSize <= 0 {
+		opt.ChunkSize = 8 << 20
+	}
+	if opt.ChunkSize < 4*Overlap {
+		opt.ChunkSize = 4 * Overlap
+	}
+	return &Scanner{eng: eng, opt: opt}
+}
+
+// Engine returns the engine the scanner feeds.
+func (s *Scanner) Engine() *engine.Engine { return s.eng }
+
+// MaxFileSize is the configured limit (zero: none).
+func (s *Scanner) MaxFileSize() int64 { return s.opt.MaxFileSize }
+
+// Reader scans files one at a time for one worker, reusing its buffer. It
+// is not safe for concurrent use.
+type Reader struct {
+	s   *Scanner
+	buf []byte
+}
+
+// NewReader returns a Reader for one worker.
+func (s *Scanner) NewReader() *Reader { return &Reader{s: s} }
+
+// ErrInterrupted is returned when the context was cancelled mid-file.
+var ErrInterrupted = errors.New("interrupted")
+
+// Scan reads one file version of size bytes (-1 if unknown) from src and
+// returns its findings in file order. What it skips, decodes or cannot read
+// is counted in st. The error is non-nil only for a read failure or a
+// cancelled context; findings before the failure are still returned.
+func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+	opt := r.s.opt
+	if opt.MaxFileSize > 0 && size > opt.MaxFileSize {
+		skipTooLarge(st, path, size)
+		return nil, nil
+	}
+	if binaryExtension(path) {
+		st.Skip("binary")
+		return nil, nil
+	}
+	var limit io.Reader = src
+	if opt.MaxFileSize > 0 {
+		limit = io.LimitReader(src, opt.MaxFileSize+1)
+	}
+	r.buf = r.buf[:0]
+	n, err := fill(limit, &r.buf, opt.ChunkSize)
+	if err != nil {
+		return nil, r.readFailed(st, path, err)
+	}
+	head := r.buf[:n]
+	if n == 0 {
+		st.Skip("empty")
+		return nil, nil
+	}
+	switch kind := sniff(head); kind {
+	case kindBinary:
+		if strings.HasSuffix(strings.ToLower(path), ".dat") {
+			if f, ok := r.walletDat(path, head, limit, st); ok {
+				return []detectors.Finding{f}, nil
+			}
+		}
+		st.Skip("binary")
+		return nil, nil
+	case kindUTF16LE, kindUTF16BE:
+		st.Note(path, "UTF-16 text; decoded to UTF-8 for scanning")
+		st.Count("utf-16 decoded")
+		endian := unicode.LittleEndian
+		if kind == kindUTF16BE {
+			endian = unicode.BigEndian
+		}
+		// The decoder strips a byte-order mark and follows it if present;
+		// without one, the detected order holds.
+		dec := unicode.UTF16(endian, unicode.UseBOM).NewDecoder()
+		rest := io.MultiReader(bytes.NewReader(bytes.Clone(head)), limit)
+		r.buf = r.buf[:0]
+		return r.chunks(ctx, path, transform.NewReader(rest, dec), st)
+	case kindTextWithNUL:
+		st.Note(path, "mostly text with stray NUL bytes; scanned as text")
+		st.Count("stray NUL bytes")
+	}
+	if !utf8.Valid(trimPartialRune(head[:min(len(head), 64<<10)])) {
+		st.Note(path, "not valid UTF-8; scanned as bytes")
+		st.Count("not valid UTF-8")
+	}
+	return r.chunks(ctx, path, limit, st)
+}
+
+// chunks scans src in overlapping chunks. r.buf may already hold the start
+// of the content.
+func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, st *detectors.Stats) ([]detectors.Finding, error) {
+	opt := r.s.opt
+	var out []detectors.Finding
+	var offset int64
+	line, col := 1, 1
+	carried := 0 // bytes at the start of r.buf already counted
+	st.Files++
+	for {
+		if ctx.Err() != nil {
+			st.Interrupt()
+			return out, ErrInterrupted
+		}
+		n, err := fill(src, &r.buf, opt.ChunkSize)
+		if err != nil {
+			return out, r.readFailed(st, path, err)
+		}
+		data := r.buf[:n]
+		if opt.MaxFileSize > 0 && offset+int64(n) > opt.MaxFileSize {
+			st.Skip("too large")
+			st.Warn(path, "grew past --max-file-size while being read; only the first part was scanned")
+			st.Incomplete = true
+			data = data[:opt.MaxFileSize-offset]
+		}
+		st.Bytes += int64(len(data) - carried)
+		last := len(data) < opt.ChunkSize
+		found := r.s.eng.Scan(engine.Chunk{Path: path, Data: data, Line: line, Column: col, Offset: offset})
+		// Findings that start in the overlap belong to the next chunk,
+		// which sees them whole.
+		keepBelow := offset + int64(len(data)) - Overlap
+		for _, f := range found {
+			if last || f.Offset < keepBelow {
+				out = append(out, f)
+			}
+		}
+		if last {
+			return out, nil
+		}
+		adv := len(data) - Overlap
+		line, col = advance(data[:adv], line, col)
+		offset += int64(adv)
+		copy(r.buf, data[adv:])
+		r.buf = r.buf[:Overlap]
+		carried = Overlap
+	}
+}
+
+func (r *Reader) readFailed(st *detectors.Stats, path string, err error) error {
+	st.Skip("unreadable")
+	st.Warn(path, fmt.Sprintf("read failed: %v", err))
+	st.Incomplete = true
+	return fmt.Errorf("read %s: %w", path, err)
+}
+
+func skipTooLarge(st *detectors.Stats, path string, size int64) {
+	st.Skip("too large")
+	st.Warn(path, fmt.Sprintf("%d bytes, larger than --max-file-size; skipped", size))
+}
+
+// walletDat judges a binary *.dat file whole.
+func (r *Reader) walletDat(path string, head []byte, rest io.Reader, st *detectors.Stats) (detectors.Finding, bool) {
+	whole := head
+	if len(head) == r.s.opt.ChunkSize {
+		more, _ := io.ReadAll(io.LimitReader(rest, maxWalletDat))
+		whole = append(bytes.Clone(head), more...)
+	}
+	v, ok := detectors.ClassifyWalletDat(whole[:min(len(whole), 4096)], whole)
+	if !ok {
+		return detectors.Finding{}, false
+	}
+	st.Files++
+	st.Bytes += int64(len(whole))
+	return walletDatFinding(path, v), true
+}
+
+func walletDatFinding(path string, v detectors.Verdict) detectors.Finding {
+	rule := detectors.WalletDatRule()
+	sev := rule.Severity
+	if v.Severity != detectors.SeverityUnset {
+		sev = v.Severity
+	}
+	f := detectors.Finding{
+		RuleID:      rule.ID,
+		Title:       rule.Title,
+		Severity:    sev,
+		Service:     rule.Service,
+		Location:    detectors.Location{Path: path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:      path,
+		Fingerprint: detectors.Fingerprint(rule.ID, path),
+		Advice:      rule.Advice,
+	}
+	if v.Note != "" {
+		f.Notes = []string{v.Note}
+	}
+	return f
+}
+
+// fill reads into *buf until it holds size bytes or src ends, keeping what
+// *buf already holds, and returns the number of bytes held.
+func fill(src io.Reader, buf *[]byte, size int) (int, error) {
+	if cap(*buf) < size {
+		nb := make([]byte, len(*buf), size)
+		copy(nb, *buf)
+		*buf = nb
+	}
+	b := (*buf)[:size]
+	n := len(*buf)
+	for n < size {
+		m, err := src.Read(b[n:])
+		n += m
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			*buf = b[:n]
+			return n, err
+		}
+	}
+	*buf = b[:n]
+	return n, nil
+}
+
+func advance(data []byte, line, col int) (int, int) {
+	nl := bytes.Count(data, []byte{'\n'})
+	if nl == 0 {
+		return line, col + utf8.RuneCount(data)
+	}
+	i := bytes.LastIndexByte(data, '\n')
+	return line + nl, 1 + utf8.RuneCount(data[i+1:])
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence cut off at the end of
+// a sample, so the cut itself does not count as invalid.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			return b
+		}
+		if c >= 0xC0 {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
+	}
+	return b
+}

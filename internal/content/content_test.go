@@ -1,0 +1,150 @@
+package content
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"math/rand"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/gittest"
+)
+
+func newScanner(t testing.TB, opt Options) *Scanner {
+	t.Helper()
+	e, err := engine.New(detectors.Default(), engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(e, opt)
+}
+
+func scanBytes(t *testing.T, s *Scanner, path string, data []byte) ([]detectors.Finding, detectors.Stats) {
+	t.Helper()
+	var st detectors.Stats
+	fs, err := s.NewReader().Scan(context.Background(), path, bytes.NewReader(data), int64(len(data)), &st)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return fs, st
+}
+
+func utf16Bytes(s string, order binary.ByteOrder, bom bool) []byte {
+	var b bytes.Buffer
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xFEFF}, units...)
+	}
+	for _, u := range units {
+		var two [2]byte
+		order.PutUint16(two[:], u)
+		b.Write(two[:])
+	}
+	return b.Bytes()
+}
+
+// What a file is, decided from its bytes: the cases that once hid secrets.
+func TestFilesThatHideTheirText(t *testing.T) {
+	tok := gittest.FakeToken("content")
+	env := "# deploy settings\r\nREGION=eu-west-1\r\nGITHUB_TOKEN=" + tok + "\r\n"
+	random := make([]byte, 4096)
+	rand.New(rand.NewSource(1)).Read(random)
+	tests := []struct {
+		name, path string
+		data       []byte
+		wantLine   int // 0: no finding
+		skipped    string
+		noted      string
+	}{
+		{"plain .env", ".env", []byte(env), 3, "", ""},
+		{"a NUL byte before the .env", ".env", append([]byte("#\x00\n"), env...), 4, "", "stray NUL bytes"},
+		{"UTF-16LE with BOM (PowerShell 5 >)", "secrets.txt", utf16Bytes(env, binary.LittleEndian, true), 3, "", "utf-16 decoded"},
+		{"UTF-16LE without BOM", "secrets.txt", utf16Bytes(env, binary.LittleEndian, false), 3, "", "utf-16 decoded"},
+		{"UTF-16BE with BOM", "secrets.txt", utf16Bytes(env, binary.BigEndian, true), 3, "", "utf-16 decoded"},
+		{"UTF-16BE without BOM", "secrets.txt", utf16Bytes(env, binary.BigEndian, false), 3, "", "utf-16 decoded"},
+		{"PNG magic", "logo", append([]byte("\x89PNG\r\n\x1a\n"), env...), 0, "binary", ""},
+		{"ELF executable with the token in its strings", "tool", append(append([]byte("\x7fELF\x02\x01\x01"), random[:512]...), env...), 0, "binary", ""},
+		{"random bytes", "blob", append(random, env...), 0, "binary", ""},
+		{"empty", "e.txt", nil, 0, "empty", ""},
+		{"Latin-1", "notes.txt", []byte("caf\xe9\nGITHUB_TOKEN=" + tok + "\n"), 2, "", "not valid UTF-8"},
+	}
+	s := newScanner(t, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, st := scanBytes(t, s, tt.path, tt.data)
+			switch {
+			case tt.wantLine == 0 && len(fs) != 0:
+				t.Errorf("found %d, want none", len(fs))
+			case tt.wantLine != 0 && (len(fs) != 1 || fs[0].StartLine != tt.wantLine || fs[0].Secret != tok):
+				t.Errorf("findings %+v, want the token on line %d", fs, tt.wantLine)
+			}
+			if tt.skipped != "" && st.Skipped[tt.skipped] != 1 {
+				t.Errorf("skipped %v, want %s", st.Skipped, tt.skipped)
+			}
+			if tt.noted != "" && st.Noted[tt.noted] != 1 {
+				t.Errorf("noted %v, want %s", st.Noted, tt.noted)
+			}
+			if len(st.Warnings) != 0 {
+				t.Errorf("warnings %v", st.Warnings)
+			}
+		})
+	}
+}
+
+// A file far larger than a chunk is read in bounded chunks with no default
+// limit: memory stays at a chunk, bytes are counted once, and a secret at
+// the end keeps its true line.
+func TestLargeFileStreamsWithoutLimit(t *testing.T) {
+	tok := gittest.FakeToken("large")
+	s := newScanner(t, Options{ChunkSize: 4 * Overlap})
+	line := strings.Repeat("x", 99) + "\n"
+	var b bytes.Buffer
+	for b.Len() < 40*Overlap {
+		b.WriteString(line)
+	}
+	lines := b.Len() / len(line)
+	b.WriteString("GITHUB_TOKEN=" + tok + "\n")
+	fs, st := scanBytes(t, s, "big.log", b.Bytes())
+	if len(fs) != 1 || fs[0].StartLine != lines+1 {
+		t.Fatalf("findings %+v, want one on line %d", fs, lines+1)
+	}
+	if st.Bytes != int64(b.Len()) || st.Files != 1 {
+		t.Errorf("stats: %d bytes in %d files, want %d in 1", st.Bytes, st.Files, b.Len())
+	}
+}
+
+func TestMaxFileSizeWarnsWithPath(t *testing.T) {
+	s := newScanner(t, Options{MaxFileSize: 10})
+	var st detectors.Stats
+	fs, err := s.NewReader().Scan(context.Background(), "dir/big.env", strings.NewReader(strings.Repeat("a", 100)), 100, &st)
+	if err != nil || len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.HasPrefix(st.Warnings[0], "dir/big.env: ") {
+		t.Errorf("err %v, findings %d, stats %+v", err, len(fs), st)
+	}
+}
+
+// Cancelling mid-file stops at the next chunk and says so.
+func TestCancelMidFile(t *testing.T) {
+	s := newScanner(t, Options{ChunkSize: 4 * Overlap})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var st detectors.Stats
+	_, err := s.NewReader().Scan(ctx, "a.txt", strings.NewReader(strings.Repeat("y\n", 20*Overlap)), -1, &st)
+	if !errors.Is(err, ErrInterrupted) || !st.Interrupted || !st.Incomplete {
+		t.Errorf("err %v, stats %+v", err, st)
+	}
+}
+
+func TestWalletDatIsJudgedWhole(t *testing.T) {
+	// An SQLite header and a descriptor wallet's unencrypted key record.
+	data := append([]byte("SQLite format 3\x00"), make([]byte, 200)...)
+	data = append(data, []byte("\x00\x10walletdescriptor\x00walletdescriptorkey\x00")...)
+	fs, _ := scanBytes(t, newScanner(t, Options{}), "wallets/old/wallet.dat", data)
+	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID || fs[0].Severity != detectors.Critical {
+		t.Fatalf("findings %+v", fs)
+	}
+}

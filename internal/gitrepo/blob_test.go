@@ -1,0 +1,97 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/keyward/scan/internal/gittest"
+)
+
+func TestCatFileStreamsBlobs(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.cfg", gittest.SecretLine("cat"))
+	gittest.Write(t, dir, "b.cfg", strings.Repeat("x", 100000))
+	gittest.Commit(t, dir, "one")
+	a := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "HEAD:a.cfg"))
+	b := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "HEAD:b.cfg"))
+
+	c, err := StartCatFile(context.Background(), filepath.Join(dir, ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rd, size, err := c.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(rd)
+	if err != nil || string(data) != gittest.SecretLine("cat") || size != int64(len(data)) {
+		t.Fatalf("read: %q, %d, %v", data, size, err)
+	}
+	// A blob read only in part: the rest is skipped and the stream stays
+	// in step for the next request.
+	rd, size, err = c.Open(b)
+	if err != nil || size != 100000 {
+		t.Fatalf("open b: %d, %v", size, err)
+	}
+	if _, err := io.ReadFull(rd, make([]byte, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Open(plumbing.NewHash(strings.Repeat("ab", 20))); !errors.Is(err, ErrMissingBlob) {
+		t.Fatalf("missing blob: %v", err)
+	}
+	rd, _, err = c.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := io.ReadAll(rd); err != nil || string(data) != gittest.SecretLine("cat") {
+		t.Fatalf("read after partial read: %q, %v", data, err)
+	}
+}
+
+func TestBlobReadersAgree(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.cfg", gittest.SecretLine("one"))
+	gittest.Commit(t, dir, "one")
+	h := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "HEAD:a.cfg"))
+	repo, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	for _, goGitOnly := range []bool{false, true} {
+		br := repo.NewBlobReader(context.Background(), goGitOnly)
+		rd, size, err := br.Open(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rd)
+		if string(data) != gittest.SecretLine("one") || size != int64(len(data)) {
+			t.Errorf("goGitOnly=%v: %q (%d)", goGitOnly, data, size)
+		}
+		if _, _, err := br.Open(plumbing.NewHash(strings.Repeat("cd", 20))); !errors.Is(err, ErrMissingBlob) {
+			t.Errorf("goGitOnly=%v: missing blob: %v", goGitOnly, err)
+		}
+		br.Close()
+	}
+}
+
+func TestHardenedEnvDropsGitVariables(t *testing.T) {
+	t.Setenv("GIT_DIR", "/elsewhere")
+	t.Setenv("GIT_CONFIG_PARAMETERS", "'core.fsmonitor'='touch /tmp/x'")
+	env := strings.Join(hardenedEnv(), "\n")
+	if strings.Contains(env, "/elsewhere") || strings.Contains(env, "touch") {
+		t.Fatalf("hardened environment keeps redirections:\n%s", env)
+	}
+	for _, want := range []string{"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_NO_REPLACE_OBJECTS=1"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("missing %s", want)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package gitrepo
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Refs lists the starting points of a full scan.
+type Refs struct {
+	All, Remotes []plumbing.Hash
+	Heads        []plumbing.Hash // local branches and HEAD
+	Head         plumbing.Hash   // zero when HEAD is unborn
+	// Warnings name refs that could not be followed (a missing tip
+	// object); Missing lists those objects.
+	Warnings []string
+	Missing  []plumbing.Hash
+}
+
+// ListRefs collects every ref (branches, tags, remote-tracking refs, the
+// stash and its reflog, HEAD), peeled to commits. Replace refs are skipped:
+// git honours them, but a scanner must see the objects that are really
+// there.
+func (r *Repo) ListRefs() (Refs, error) {
+	var ri Refs
+	seen := map[plumbing.Hash]bool{}
+	add := func(h plumbing.Hash, remote bool) {
+		if remote {
+			ri.Remotes = append(ri.Remotes, h)
+		}
+		if !seen[h] {
+			seen[h] = true
+			ri.All = append(ri.All, h)
+		}
+	}
+	it, err := r.Storer.IterReferences()
+	if err != nil {
+		return ri, fmt.Errorf("list refs: %w", err)
+	}
+	err = it.ForEach(func(ref *plumbing.Reference) error {
+		name := ref.Name().String()
+		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/replace/") {
+			return nil
+		}
+		h, ok, err := r.Peel(ref.Hash())
+		if err != nil {
+			ri.Warnings = append(ri.Warnings, fmt.Sprintf("ref %s: %v", name, err))
+			ri.Missing = append(ri.Missing, ref.Hash())
+			return nil
+		}
+		if ok {
+			add(h, strings.HasPrefix(name, "refs/remotes/"))
+			if strings.HasPrefix(name, "refs/heads/") {
+				ri.Heads = append(ri.Heads, h)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ri, fmt.Errorf("list refs: %w", err)
+	}
+	if head, err := r.Head(); err == nil {
+		ri.Head = head.Hash()
+		ri.Heads = append(ri.Heads, head.Hash())
+		add(head.Hash(), false)
+	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return ri, fmt.Errorf("read HEAD: %w", err)
+	}
+	// Older stash entries live only in the stash's reflog.
+	for _, h := range r.stashLog() {
+		if _, err := r.Storer.EncodedObject(plumbing.CommitObject, h); err == nil {
+			add(h, false)
+		}
+	}
+	return ri, nil
+}
+
+// Peel follows annotated tags to a commit; ok is false for tags of trees
+// or blobs.
+func (r *Repo) Peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
+	for range 16 {
+		o, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return h, false, fmt.Errorf("object %s: %w", h, err)
+		}
+		switch o.Type() {
+		case plumbing.CommitObject:
+			return h, true, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(r.Storer, o)
+			if err != nil {
+				return h, false, fmt.Errorf("tag %s: %w", h, err)
+			}
+			h = t.Target
+		default:
+			return h, false, nil
+		}
+	}
+	return h, false, fmt.Errorf("tag chain too deep at %s", h)
+}
+
+func (r *Repo) stashLog() []plumbing.Hash {
+	f, err := r.fs.Open("logs/refs/stash")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []plumbing.Hash
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && plumbing.IsHash(fields[1]) {
+			out = append(out, plumbing.NewHash(fields[1]))
+		}
+	}
+	return out
+}
+
+// Resolve turns a revision (branch, tag, remote ref, SHA, HEAD~2) into a
+// commit.
+func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
+	h, err := r.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("resolve revision %q: %w", rev, err)
+	}
+	c, ok, err := r.Peel(*h)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("resolve revision %q: %w", rev, err)
+	}
+	if !ok {
+		return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit", rev)
+	}
+	return c, nil
+}

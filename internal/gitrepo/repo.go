@@ -1,0 +1,299 @@
+// Package gitrepo opens git repositories and reads their objects, refs and
+// index for every git source (history, staged changes, pre-push).
+//
+// Nothing in a repository's configuration is ever executed. Commits and
+// trees are read with go-git; blob contents preferably with a hardened
+// "git cat-file --batch" (see blob.go), which is about twice as fast. Where
+// go-git cannot read a repository (SHA-256 object names, a split index) the
+// sources either use the hardened git process or stop with one sentence
+// naming the setting.
+package gitrepo
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/keyward/scan/internal/regularfile"
+)
+
+// Repo is an opened repository.
+type Repo struct {
+	*git.Repository
+	// fs is the .git directory (with commondir routing for worktrees);
+	// workers open their own storage on it because go-git's packfile
+	// readers keep a file position and are not safe to share.
+	fs billy.Filesystem
+	// Bare is true for a repository without a working tree.
+	Bare bool
+	// WorkTree is the top of the working tree ("" when bare).
+	WorkTree string
+	// Settings lists configuration that go-git cannot honour (see
+	// Unsupported); sources decide whether they can work around it.
+	Settings Settings
+}
+
+// Settings are the repository-format settings that change how objects or
+// the index must be read.
+type Settings struct {
+	SHA256         bool // extensions.objectFormat = sha256
+	SplitIndex     bool // core.splitIndex, or a sharedindex file present
+	WorktreeConfig bool // extensions.worktreeConfig (sparse checkout, per-worktree config)
+}
+
+// ErrNotRepository is returned when a path holds no git repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// ErrUnsupported is wrapped by errors about repository formats this
+// scanner cannot read.
+var ErrUnsupported = errors.New("unsupported repository format")
+
+// Open opens the repository at path: a working tree (or any directory
+// inside one), a bare repository, or a linked worktree.
+func Open(path string) (*Repo, error) {
+	// Try the path itself first so that a bare repository nested inside
+	// another repository's working tree is not mistaken for its parent.
+	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		r, err = git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotRepository)
+	}
+	if err != nil {
+		if gitDir := findGitDir(path); gitDir != "" && readSettings(gitDir).SHA256 {
+			return nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
+		}
+		return nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
+	}
+	st, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil, fmt.Errorf("open repository %s: unexpected storage %T", path, r.Storer)
+	}
+	repo := &Repo{fs: st.Filesystem()}
+	if err := checkMetadata(repo.GitDir()); err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", path, err)
+	}
+	repo.Settings = readSettings(repo.GitDir())
+	// Reopen on a storage that keeps pack descriptors open: by default
+	// go-git opens and closes the packfile for every object it reads.
+	repo.Repository, err = git.Open(repo.NewStorage(32<<20), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
+	}
+	wt, err := r.Worktree()
+	repo.Bare = errors.Is(err, git.ErrIsBareRepository) || wt == nil
+	if !repo.Bare {
+		repo.WorkTree = wt.Filesystem.Root()
+		repo.Repository, err = git.Open(repo.Storer, wt.Filesystem)
+		if err != nil {
+			return nil, fmt.Errorf("open repository %s: %w", path, err)
+		}
+	}
+	return repo, nil
+}
+
+// findGitDir finds the .git directory of path or of the repository above
+// it, for reading settings when go-git refuses to open it.
+func findGitDir(path string) string {
+	dir, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	for {
+		for _, cand := range []string{filepath.Join(dir, ".git"), dir} {
+			if info, err := os.Stat(filepath.Join(cand, "config")); err == nil && info.Mode().IsRegular() {
+				if _, err := os.Stat(filepath.Join(cand, "HEAD")); err == nil {
+					return cand
+				}
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// describeOpenError turns go-git's terse format errors into a sentence that
+// names the setting and what to do.
+func describeOpenError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "objectformat") || strings.Contains(msg, "sha256") || strings.Contains(msg, "extension") {
+		return fmt.Errorf("%w: %v (the repository uses a git extension this scanner's reader does not support; scan the working tree with \"scan dir\" instead)", ErrUnsupported, err)
+	}
+	return err
+}
+
+// NewStorage opens an independent object store on the repository with a
+// delta-base cache of cacheBytes.
+func (r *Repo) NewStorage(cacheBytes int64) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(r.fs, cache.NewObjectLRU(cache.FileSize(cacheBytes)),
+		// Alternates (clone --shared, --reference) name absolute paths, which
+		// the chrooted .git filesystem cannot reach.
+		filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/", osfs.WithBoundOS())})
+}
+
+// Filesystem is the repository's .git directory.
+func (r *Repo) Filesystem() billy.Filesystem { return r.fs }
+
+// GitDir is the path of the repository's .git directory ("" if unknown).
+func (r *Repo) GitDir() string {
+	if root, ok := r.fs.(interface{ Root() string }); ok {
+		return root.Root()
+	}
+	return ""
+}
+
+// Close releases the pack descriptors.
+func (r *Repo) Close() error {
+	if st, ok := r.Storer.(*filesystem.Storage); ok {
+		return st.Close()
+	}
+	return nil
+}
+
+// maxMetadataEntries bounds the pre-flight check of a repository's
+// metadata; a repository with more loose refs is checked only that far.
+const maxMetadataEntries = 20000
+
+// checkMetadata refuses a repository whose metadata files are not regular
+// files: a FIFO named packed-refs, a pack index or a config include would
+// block go-git or git forever, and a device could be read without end.
+// It is cheap (a few directory listings) and runs before anything opens
+// those files.
+func checkMetadata(gitDir string) error {
+	if gitDir == "" {
+		return nil
+	}
+	seen := 0
+	check := func(p string) error {
+		info, err := os.Lstat(p)
+		if err != nil {
+			return nil // absent: nothing to block on
+		}
+		if t := info.Mode().Type(); t&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0 {
+			return fmt.Errorf("%s is a %s, not a file; refusing to read a repository whose metadata could block", p, typeName(t))
+		}
+		return nil
+	}
+	for _, name := range []string{"HEAD", "config", "packed-refs", "index", "shallow", "commondir", "gitdir", "objects/info/alternates", "logs/refs/stash", "info/grafts"} {
+		if err := check(filepath.Join(gitDir, name)); err != nil {
+			return err
+		}
+	}
+	for _, includePath := range configIncludes(filepath.Join(gitDir, "config")) {
+		if !filepath.IsAbs(includePath) {
+			includePath = filepath.Join(gitDir, includePath)
+		}
+		if err := check(includePath); err != nil {
+			return err
+		}
+	}
+	for _, dir := range []string{"objects/pack", "refs"} {
+		err := filepath.WalkDir(filepath.Join(gitDir, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if seen++; seen > maxMetadataEntries {
+				return filepath.SkipAll
+			}
+			if d.IsDir() {
+				return nil
+			}
+			return check(p)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func typeName(t fs.FileMode) string {
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case t&fs.ModeSocket != 0:
+		return "socket"
+	default:
+		return "device"
+	}
+}
+
+// configIncludes lists the include.path and includeIf.*.path values of a
+// config file, read only far enough to check what they point at.
+func configIncludes(configPath string) []string {
+	data, err := regularfile.ReadFile(configPath, 1<<20)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	section := ""
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			section = strings.ToLower(line)
+			continue
+		}
+		if !strings.HasPrefix(section, "[include") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "path") {
+			v = strings.Trim(strings.TrimSpace(v), `"`)
+			if strings.HasPrefix(v, "~/") {
+				if home, err := os.UserHomeDir(); err == nil {
+					v = filepath.Join(home, v[2:])
+				}
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// readSettings reads the format settings from the repository's config
+// without go-git (which rejects some of them before it says which).
+func readSettings(gitDir string) Settings {
+	var s Settings
+	data, err := regularfile.ReadFile(filepath.Join(gitDir, "config"), 1<<20)
+	if err != nil {
+		return s
+	}
+	section := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			section = strings.ToLower(strings.Trim(line, "[] "))
+			continue
+		}
+		k, v, _ := strings.Cut(line, "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		v = strings.ToLower(strings.TrimSpace(v))
+		switch {
+		case section == "extensions" && k == "objectformat" && v == "sha256":
+			s.SHA256 = true
+		case section == "extensions" && k == "worktreeconfig" && v == "true":
+			s.WorktreeConfig = true
+		case section == "core" && k == "splitindex" && v == "true":
+			s.SplitIndex = true
+		}
+	}
+	if matches, _ := filepath.Glob(filepath.Join(gitDir, "sharedindex.*")); len(matches) > 0 {
+		s.SplitIndex = true
+	}
+	return s
+}

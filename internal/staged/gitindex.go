@@ -1,0 +1,154 @@
+package staged
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+
+	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/pathfilter"
+)
+
+// errNoGit says git is not installed; the go-git reader takes over.
+var errNoGit = errors.New("git not installed")
+
+// Empty trees: what HEAD is compared with before the first commit.
+const (
+	emptyTreeSHA1   = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+	emptyTreeSHA256 = "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
+)
+
+// gitIndex reads staged changes with hardened git processes.
+type gitIndex struct {
+	ctx       context.Context
+	repo      *gitrepo.Repo
+	indexFile string
+	cat       *gitrepo.CatFile
+}
+
+func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string) (*gitIndex, error) {
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, errNoGit
+	}
+	cat, err := gitrepo.StartCatFile(ctx, repo.GitDir())
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: cat}, nil
+}
+
+func (g *gitIndex) git(args ...string) ([]byte, error) {
+	cmd, err := gitrepo.HardenedCommand(g.ctx, g.repo.GitDir(), g.indexFile, args...)
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return out, nil
+}
+
+// changes runs "git diff-index --cached -M": the index against HEAD with
+// git's own rename and copy detection, so a renamed file's unchanged lines
+// are not new.
+func (g *gitIndex) changes() ([]change, error) {
+	base := "HEAD"
+	if _, err := g.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
+		base = emptyTreeSHA1
+		if g.repo.Settings.SHA256 {
+			base = emptyTreeSHA256
+		}
+	}
+	out, err := g.git("diff-index", "--cached", "--raw", "-z", "-M", "--no-ext-diff", base)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	return parseRaw(out)
+}
+
+// parseRaw reads "git diff-index --raw -z" output:
+// ":<old mode> <new mode> <old id> <new id> <status>\0<path>\0[<new path>\0]".
+func parseRaw(out []byte) ([]change, error) {
+	var changes []change
+	fields := bytes.Split(out, []byte{0})
+	for i := 0; i < len(fields); i++ {
+		rec := string(fields[i])
+		if rec == "" {
+			continue
+		}
+		if !strings.HasPrefix(rec, ":") {
+			return nil, fmt.Errorf("read index: unexpected diff-index record %q", rec)
+		}
+		f := strings.Fields(rec[1:])
+		if len(f) != 5 || i+1 >= len(fields) {
+			return nil, fmt.Errorf("read index: unexpected diff-index record %q", rec)
+		}
+		newMode, oldID, newID, status := f[1], f[2], f[3], f[4]
+		path := string(fields[i+1])
+		i++
+		if status[0] == 'R' || status[0] == 'C' {
+			if i+1 >= len(fields) {
+				return nil, fmt.Errorf("read index: rename without a destination in %q", rec)
+			}
+			path = string(fields[i+1])
+			i++
+		}
+		// Deletions add nothing; unmerged paths cannot be committed;
+		// symlinks and submodules hold no content of ours.
+		if status[0] == 'D' || status[0] == 'U' || !regularMode(newMode) {
+			continue
+		}
+		c := change{path: path, blob: newID}
+		if status[0] != 'A' && strings.Trim(oldID, "0") != "" {
+			c.base = oldID
+		}
+		changes = append(changes, c)
+	}
+	return changes, nil
+}
+
+func regularMode(m string) bool { return m == "100644" || m == "100755" || m == "100664" }
+
+func (g *gitIndex) ignoreFile() (*pathfilter.Ignore, error) {
+	out, err := g.git("ls-files", "--stage", "-z", "--", pathfilter.IgnoreFile)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	rec, _, _ := bytes.Cut(out, []byte{0})
+	meta, _, ok := strings.Cut(string(rec), "\t")
+	f := strings.Fields(meta)
+	if !ok || len(f) != 3 || !regularMode(f[0]) {
+		return nil, nil
+	}
+	data, ok, err := g.readAll(f[1], pathfilter.MaxIgnoreFile)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("read staged %s: %v", pathfilter.IgnoreFile, errOr(err, "too large"))
+	}
+	return pathfilter.ParseIgnore(data), nil
+}
+
+func (g *gitIndex) open(blob string) (io.Reader, int64, error) { return g.cat.OpenID(blob) }
+
+func (g *gitIndex) readAll(blob string, max int64) ([]byte, bool, error) {
+	return readAllFrom(g.open, blob, max)
+}
+
+func (g *gitIndex) Close() error { return g.cat.Close() }
+
+func errOr(err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(msg)
+}
