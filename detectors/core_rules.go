@@ -67,6 +67,7 @@ func coreRules() []Rule {
 			Keywords: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
 			Pattern:  `\b(?P<secret>(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))\b`,
 			Entropy:  0.75,
+			Validate: validateGitHubToken,
 			Advice:   "Revoke the token in GitHub (Settings → Developer settings, or the organisation's token list) now, and review the audit log for its use.",
 			Examples: []string{
 				`GITHUB_TOKEN=ghp_R8bmXJ1yPq0Tz4WcV6nKdE2sLhA9uF3oGi7N`,
@@ -370,4 +371,19 @@ func labelBefore(line, secret string) string {
 		break
 	}
 	return s[j:]
+}
+
+// validateGitHubToken lowers the job token that actions/checkout writes into
+// .git/config (http.extraheader, base64 of "x-access-token:ghs_…"): it
+// expires when the job ends, so finding it in a runner's checkout is not a
+// leak to act on.
+func validateGitHubToken(secret string, c Candidate) Verdict {
+	if !strings.HasPrefix(secret, "ghs_") {
+		return Verdict{}
+	}
+	p := strings.ToLower(c.Path)
+	if strings.HasSuffix(p, ".git/config") || strings.Contains(strings.ToLower(c.Line), "extraheader") {
+		return Verdict{Severity: Info, Note: "GitHub Actions job token written by actions/checkout: it expires when the job ends"}
+	}
+	return Verdict{}
 }

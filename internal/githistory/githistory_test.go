@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
@@ -327,5 +329,100 @@ func TestIgnoreFileAtHeadAppliesToHistory(t *testing.T) {
 	fs := mustScan(t, Options{Path: dir})
 	if len(fs) != 1 || fs[0].Path != "app.cfg" {
 		t.Errorf("want only app.cfg, got %+v", fs)
+	}
+}
+
+// A pull request cannot silence itself: in a range scan the ignore file
+// comes from the base, and a change to it is named.
+func TestRangeTakesIgnoreFileFromBase(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "README", "hi\n")
+	base := commit(t, dir, "base")
+	write(t, dir, ".keywardignore", "*\n")
+	write(t, dir, "prod.env", secretLine("pr"))
+	commit(t, dir, "add prod.env")
+	fs, st := scan(t, Options{Path: dir, SinceCommit: base})
+	if len(fs) != 1 || fs[0].Path != "prod.env" {
+		t.Errorf("range scan: %+v", fs)
+	}
+	if !strings.Contains(strings.Join(st.Warnings, "\n"), ".keywardignore: changed in commit") {
+		t.Errorf("warnings %v: want the ignore file change named", st.Warnings)
+	}
+	// A full audit takes HEAD's ignore file, as before; --no-ignore-file
+	// turns it off.
+	if fs, _ := scan(t, Options{Path: dir}); len(fs) != 0 {
+		t.Errorf("full scan with HEAD's ignore file: %+v", fs)
+	}
+	if fs, st := scan(t, Options{Path: dir, NoIgnoreFile: true}); len(fs) != 1 || st.Skipped["ignored"] != 0 {
+		t.Errorf("--no-ignore-file: %+v %v", fs, st.Skipped)
+	}
+}
+
+// A branch whose tip object is gone is named, not hidden behind "the range
+// contains no commits".
+func TestMissingTipIsNamed(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	tip := commit(t, dir, "one")
+	obj := filepath.Join(dir, ".git", "objects", tip[:2], tip[2:])
+	if err := os.Remove(obj); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir})
+	if err == nil || !strings.Contains(err.Error(), tip) || errors.Is(err, ErrEmptyRange) {
+		t.Errorf("err = %v, want the missing tip %s named", err, tip)
+	}
+}
+
+// A FIFO among the repository's metadata is refused at once, not read.
+func TestFIFOMetadataIsRefused(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	commit(t, dir, "one")
+	if err := syscall.Mkfifo(filepath.Join(dir, ".git", "packed-refs"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := Scan(context.Background(), newScanner(t), Options{Path: dir})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "FIFO") {
+			t.Errorf("err = %v, want a FIFO refusal", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("scan blocked on a FIFO")
+	}
+}
+
+func TestSubmodulesAreNamed(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	head := commit(t, dir, "one")
+	run(t, dir, "update-index", "--add", "--cacheinfo", "160000,"+head+",vendor/lib")
+	run(t, dir, "commit", "-q", "-m", "add submodule")
+	_, st := scan(t, Options{Path: dir})
+	if !strings.Contains(strings.Join(st.Warnings, "\n"), "submodule history is not scanned: vendor/lib") {
+		t.Errorf("warnings %v", st.Warnings)
+	}
+}
+
+// Ctrl-C before the history is read: nothing claimed, interrupted said.
+func TestCancelledHistoryIsInterrupted(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.cfg", secretLine("c"))
+	commit(t, dir, "one")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, st, err := Scan(ctx, newScanner(t), Options{Path: dir})
+	if err != nil || !st.Interrupted {
+		t.Errorf("err %v, stats %+v", err, st)
+	}
+	for _, w := range st.Warnings {
+		if strings.Contains(w, "missing") {
+			t.Errorf("a cancel named an object missing: %s", w)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package walk
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -248,5 +249,51 @@ func TestScanIsDeterministic(t *testing.T) {
 		if paths(again) != paths(first) {
 			t.Fatalf("order changed between runs")
 		}
+	}
+}
+
+// The token actions/checkout leaves in .git/config expires with the job;
+// a personal token in a remote URL does not.
+func TestGitConfigTokens(t *testing.T) {
+	dir := t.TempDir()
+	job := "ghs_" + "Qm4xT9bLr2VcZ8nWp6JdK1sYh3FaE7uGo5Ni"
+	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + job))
+	write(t, dir, "ci/.git/config", "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic "+basic+"\n")
+	write(t, dir, "laptop/.git/config", "[remote \"origin\"]\n\turl = https://dev:"+token+"@github.com/o/r.git\n")
+	fs, _ := scan(t, Options{Roots: []string{dir}})
+	sev := map[string]detectors.Severity{}
+	for _, f := range fs {
+		sev[f.Path] = f.Severity
+	}
+	if sev["ci/.git/config"] != detectors.Info || sev["laptop/.git/config"] < detectors.High {
+		t.Errorf("severities %v: want the job token info and the personal token high", sev)
+	}
+}
+
+// A FIFO where an ignore file should be does not hang the walk.
+func TestFIFOIgnoreFileDoesNotHang(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, ".keywardignore"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, ".gitignore"), 0o644); err != nil {
+		t.Skip(err)
+	}
+	write(t, dir, "k.env", "GITHUB_TOKEN="+token+"\n")
+	fs, st := scan(t, Options{Roots: []string{dir}, RespectGitignore: true})
+	if len(fs) != 1 || len(st.Warnings) != 2 {
+		t.Errorf("findings %s, warnings %v", paths(fs), st.Warnings)
+	}
+}
+
+// Ctrl-C: what was found so far comes back, marked interrupted.
+func TestCancelledWalkIsInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "k.env", "GITHUB_TOKEN="+token+"\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, st, err := Scan(ctx, content.New(newEngine(t), content.Options{}), Options{Roots: []string{dir}})
+	if err != nil || !st.Interrupted || !st.Incomplete {
+		t.Errorf("err %v, stats %+v", err, st)
 	}
 }
