@@ -426,3 +426,18 @@ func TestCancelledHistoryIsInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// The content layer judges wallet.dat for every source: history too.
+func TestCommittedWalletDatIsFound(t *testing.T) {
+	dir := newRepo(t)
+	wallet := append([]byte("SQLite format 3\x00"), make([]byte, 300)...)
+	wallet = append(wallet, []byte("\x00\x10walletdescriptor\x00walletdescriptorkey\x00")...)
+	write(t, dir, "backup/wallet.dat", string(wallet))
+	commit(t, dir, "backup")
+	run(t, dir, "rm", "-q", "backup/wallet.dat")
+	commit(t, dir, "remove backup")
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID || fs[0].Path != "backup/wallet.dat" || fs[0].Commit == nil {
+		t.Fatalf("findings %+v", fs)
+	}
+}

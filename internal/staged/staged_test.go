@@ -267,3 +267,15 @@ func TestSplitIndexAndSHA256(t *testing.T) {
 		t.Errorf("SHA-256: err = %v", err)
 	}
 }
+
+func TestStagedWalletDatIsFound(t *testing.T) {
+	dir := newRepo(t)
+	wallet := append([]byte("SQLite format 3\x00"), make([]byte, 300)...)
+	wallet = append(wallet, []byte("\x00\x10walletdescriptor\x00walletdescriptorkey\x00")...)
+	write(t, dir, "wallet.dat", string(wallet))
+	run(t, dir, "add", ".")
+	fs, _ := scan(t, dir)
+	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID {
+		t.Fatalf("findings %+v", fs)
+	}
+}
