@@ -85,7 +85,7 @@ func (g *goGitBlobs) Close() error {
 // needs whole (an ignore file, the old side of a diff). A blob larger than
 // max comes back with ok false; a missing one is an error.
 func (r *Repo) ReadBlob(h plumbing.Hash, max int64) (data []byte, ok bool, err error) {
-	st := r.Storer.(*filesystem.Storage)
+	st := r.storage
 	size, err := st.EncodedObjectSize(h)
 	if err != nil {
 		return nil, false, fmt.Errorf("blob %s: %w", h, ErrMissingBlob)

@@ -12,25 +12,32 @@ import (
 // the command line, system and global config are not read, replace refs are
 // ignored, no lazy fetch or prompt can reach the network, and no GIT_*
 // variable from the environment can point it elsewhere. indexFile, if set,
-// is passed as GIT_INDEX_FILE (the one variable a hook must forward).
+// is passed as GIT_INDEX_FILE (the one variable a hook must forward). With
+// no gitDir, git discovers the repository from cmd.Dir, which the caller
+// sets.
 func HardenedCommand(ctx context.Context, gitDir, indexFile string, args ...string) (*exec.Cmd, error) {
 	git, err := exec.LookPath("git")
 	if err != nil {
 		return nil, err
 	}
-	full := append([]string{
+	full := []string{
 		"-c", "core.fsmonitor=false",
 		"-c", "core.hooksPath=/dev/null",
 		"-c", "core.untrackedCache=false",
 		"--no-replace-objects",
-		"--git-dir", gitDir,
-	}, args...)
+	}
+	if gitDir != "" {
+		full = append(full, "--git-dir", gitDir)
+	}
+	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, git, full...)
 	cmd.Env = hardenedEnv()
 	if indexFile != "" {
 		cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+indexFile)
 	}
-	cmd.Dir = gitDir
+	if gitDir != "" {
+		cmd.Dir = gitDir
+	}
 	return cmd, nil
 }
 

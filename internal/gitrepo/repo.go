@@ -11,6 +11,7 @@ package gitrepo
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,8 +22,10 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
 	"github.com/keyward/scan/internal/regularfile"
 )
@@ -38,9 +41,10 @@ type Repo struct {
 	Bare bool
 	// WorkTree is the top of the working tree ("" when bare).
 	WorkTree string
-	// Settings lists configuration that go-git cannot honour (see
-	// Unsupported); sources decide whether they can work around it.
+	// Settings lists configuration that go-git cannot honour; sources
+	// decide whether they can work around it.
 	Settings Settings
+	storage  *filesystem.Storage
 }
 
 // Settings are the repository-format settings that change how objects or
@@ -61,46 +65,121 @@ var ErrUnsupported = errors.New("unsupported repository format")
 // Open opens the repository at path: a working tree (or any directory
 // inside one), a bare repository, or a linked worktree.
 func Open(path string) (*Repo, error) {
+	repoFs, wtFs, err := locate(path)
+	if err != nil {
+		return nil, err
+	}
+	repo := &Repo{fs: repoFs, Bare: wtFs == nil}
+	if err := checkMetadata(repo.GitDir()); err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", path, err)
+	}
+	repo.Settings = readSettings(repo.GitDir())
+	if repo.Settings.SHA256 {
+		return nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
+	}
+	// A storage that keeps pack descriptors open: by default go-git opens
+	// and closes the packfile for every object it reads.
+	repo.storage = repo.NewStorage(32 << 20)
+	repo.Repository, err = git.Open(readOnlyExtensions{repo.storage}, wtFs)
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
+	}
+	if wtFs != nil {
+		repo.WorkTree = wtFs.Root()
+	}
+	return repo, nil
+}
+
+// locate finds the repository's .git filesystem (with commondir routing for
+// linked worktrees) and its working tree (nil when bare).
+func locate(path string) (billy.Filesystem, billy.Filesystem, error) {
 	// Try the path itself first so that a bare repository nested inside
 	// another repository's working tree is not mistaken for its parent.
 	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		r, err = git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	}
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, fmt.Errorf("%s: %w", path, ErrNotRepository)
-	}
-	if err != nil {
-		if gitDir := findGitDir(path); gitDir != "" && readSettings(gitDir).SHA256 {
-			return nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
-		}
-		return nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
+	switch {
+	case errors.Is(err, git.ErrRepositoryNotExists):
+		return nil, nil, fmt.Errorf("%s: %w", path, ErrNotRepository)
+	case errors.Is(err, git.ErrUnknownExtension), errors.Is(err, git.ErrUnsupportedExtensionRepositoryFormatVersion):
+		// go-git refuses extensions before it says where the repository
+		// is; git itself can tell, and the extensions we can read past
+		// are stripped from the config go-git sees (readOnlyExtensions).
+		return locateWithGit(path, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
 	}
 	st, ok := r.Storer.(*filesystem.Storage)
 	if !ok {
-		return nil, fmt.Errorf("open repository %s: unexpected storage %T", path, r.Storer)
-	}
-	repo := &Repo{fs: st.Filesystem()}
-	if err := checkMetadata(repo.GitDir()); err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", path, err)
-	}
-	repo.Settings = readSettings(repo.GitDir())
-	// Reopen on a storage that keeps pack descriptors open: by default
-	// go-git opens and closes the packfile for every object it reads.
-	repo.Repository, err = git.Open(repo.NewStorage(32<<20), nil)
-	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, err))
+		return nil, nil, fmt.Errorf("open repository %s: unexpected storage %T", path, r.Storer)
 	}
 	wt, err := r.Worktree()
-	repo.Bare = errors.Is(err, git.ErrIsBareRepository) || wt == nil
-	if !repo.Bare {
-		repo.WorkTree = wt.Filesystem.Root()
-		repo.Repository, err = git.Open(repo.Storer, wt.Filesystem)
-		if err != nil {
-			return nil, fmt.Errorf("open repository %s: %w", path, err)
+	if err != nil || wt == nil {
+		return st.Filesystem(), nil, nil
+	}
+	return st.Filesystem(), wt.Filesystem, nil
+}
+
+// locateWithGit asks a hardened git where the repository at path lives.
+func locateWithGit(path string, openErr error) (billy.Filesystem, billy.Filesystem, error) {
+	fail := func() (billy.Filesystem, billy.Filesystem, error) {
+		if gitDir := findGitDir(path); gitDir != "" && readSettings(gitDir).SHA256 {
+			return nil, nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
+		}
+		return nil, nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, openErr))
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fail()
+	}
+	cmd, err := HardenedCommand(context.Background(), "", "", "rev-parse", "--absolute-git-dir", "--git-common-dir", "--is-bare-repository", "--show-toplevel")
+	if err != nil {
+		return fail()
+	}
+	cmd.Dir = abs
+	out, err := cmd.Output()
+	if err != nil {
+		return fail()
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		return fail()
+	}
+	gitDir, common := lines[0], lines[1]
+	if !filepath.IsAbs(common) {
+		common = filepath.Join(abs, common)
+	}
+	repoFs := dotgit.NewRepositoryFilesystem(osfs.New(gitDir, osfs.WithBoundOS()), osfs.New(common, osfs.WithBoundOS()))
+	if lines[2] == "true" || len(lines) < 4 {
+		return repoFs, nil, nil
+	}
+	return repoFs, osfs.New(lines[3], osfs.WithBoundOS()), nil
+}
+
+// readOnlyExtensions hides from go-git the repository extensions that do
+// not change how objects and refs are read (per-worktree config, partial
+// clones, precious objects), which it otherwise refuses. A partial clone's
+// absent blobs are reported as missing objects like any other.
+type readOnlyExtensions struct{ *filesystem.Storage }
+
+var readableExtensions = []string{"worktreeConfig", "partialClone", "preciousObjects"}
+
+func (s readOnlyExtensions) Config() (*config.Config, error) {
+	c, err := s.Storage.Config()
+	if err != nil || c.Raw == nil || !c.Raw.HasSection("extensions") {
+		return c, err
+	}
+	sec := c.Raw.Section("extensions")
+	for _, name := range readableExtensions {
+		for _, o := range sec.Options {
+			if strings.EqualFold(o.Key, name) {
+				sec.RemoveOption(o.Key)
+				break
+			}
 		}
 	}
-	return repo, nil
+	return c, nil
 }
 
 // findGitDir finds the .git directory of path or of the repository above
@@ -157,12 +236,7 @@ func (r *Repo) GitDir() string {
 }
 
 // Close releases the pack descriptors.
-func (r *Repo) Close() error {
-	if st, ok := r.Storer.(*filesystem.Storage); ok {
-		return st.Close()
-	}
-	return nil
-}
+func (r *Repo) Close() error { return r.storage.Close() }
 
 // maxMetadataEntries bounds the pre-flight check of a repository's
 // metadata; a repository with more loose refs is checked only that far.

@@ -279,3 +279,21 @@ func TestStagedWalletDatIsFound(t *testing.T) {
 		t.Fatalf("findings %+v", fs)
 	}
 }
+
+// extensions.worktreeConfig (sparse checkout, per-worktree config) makes
+// go-git refuse the repository; it changes nothing about objects, so the
+// hook reads past it.
+func TestWorktreeConfigExtension(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "a.txt", "a\n")
+	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+	run(t, dir, "config", "core.repositoryformatversion", "1")
+	run(t, dir, "config", "extensions.worktreeConfig", "true")
+	write(t, dir, "k.cfg", secretLine("wtc"))
+	run(t, dir, "add", ".")
+	fs, _ := scanOpt(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Secret != token("wtc") {
+		t.Fatalf("findings %+v", fs)
+	}
+}
