@@ -69,6 +69,9 @@ type Finding struct {
 	Notes       []string `json:"notes,omitempty"`
 	Advice      string   `json:"advice,omitempty"`
 	Commit      *Commit  `json:"commit,omitempty"`
+	// Verification is set when --verify asked the credential's service
+	// about it; nil when verification did not run.
+	Verification *Verification `json:"verification,omitempty"`
 	// Offset is the byte offset of the secret in its file; sources use it
 	// to drop duplicates found in overlapping chunks.
 	Offset int64 `json:"-"`
