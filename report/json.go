@@ -48,6 +48,8 @@ type jsonFinding struct {
 	Notes          []string          `json:"notes"`
 	Advice         string            `json:"advice"`
 	Commit         *detectors.Commit `json:"commit"`
+	// Verification is always present; see verificationOf.
+	Verification *detectors.Verification `json:"verification"`
 }
 
 type jsonPart struct {
@@ -116,6 +118,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Parts:          make([]jsonPart, 0, len(f.Parts)),
 			Notes:          make([]string, 0, len(f.Notes)),
 			Advice:         scrub(advice(f, rules), f, opt),
+			Verification:   verificationOf(f, opt),
 		}
 		for _, p := range f.Parts {
 			path := p.Location.Path

@@ -103,6 +103,8 @@ type sarifResultProps struct {
 	Part     string            `json:"part,omitempty"`
 	Notes    []string          `json:"notes,omitempty"`
 	Commit   *detectors.Commit `json:"commit,omitempty"`
+	// Verification is the same object as in the JSON report.
+	Verification *detectors.Verification `json:"verification"`
 }
 
 type sarifLocation struct {
@@ -254,6 +256,7 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult
 			Part:     f.Part,
 		},
 	}
+	res.Properties.Verification = verificationOf(f, opt)
 	for _, n := range f.Notes {
 		res.Properties.Notes = append(res.Properties.Notes, scrub(n, f, opt))
 	}

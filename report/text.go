@@ -56,6 +56,7 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	var b bytes.Buffer
 	p := painter(opt.Color)
 	rules := ruleIndex(opt.Rules)
+	writeTextUrgent(&b, findings, opt, p)
 	lastPath, first := "", true
 	for i := range findings {
 		f := &findings[i]
@@ -104,6 +105,9 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*d
 	}
 	for _, n := range f.Notes {
 		field("note", printable(scrub(n, f, opt)))
+	}
+	if w := verifiedWords(f, opt); w != "" {
+		field("checked", printable(w))
 	}
 	if c := f.Commit; c != nil {
 		s := shortSHA(c.SHA)

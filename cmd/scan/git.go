@@ -82,6 +82,7 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 		},
 	}
 	addScanFlags(cmd, &f)
+	addVerifyFlags(cmd, &f.verify)
 	fl := cmd.Flags()
 	fl.StringVar(&opt.SinceCommit, "since-commit", "", "scan only commits not reachable from `REV` (e.g. the pull request's base)")
 	fl.StringVar(&opt.Branch, "branch", "", "scan only the history of `REF` instead of every ref")

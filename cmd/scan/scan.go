@@ -36,6 +36,7 @@ type scanFlags struct {
 	noColor      bool
 	verbose      bool
 	minSeverity  string
+	verify       verifyFlags
 }
 
 func addScanFlags(cmd *cobra.Command, f *scanFlags) {
@@ -81,6 +82,10 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 	}
 	rules, minSev := st.rules, st.minSev
 	stderr := cmd.ErrOrStderr()
+	verifier, err := f.verify.checker(stderr)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	findings, stats, err := st.runSource(cmd.Context(), source)
@@ -88,6 +93,7 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) e
 		return err
 	}
 	stats.Duration = time.Since(start)
+	verifyFindings(cmd.Context(), verifier, findings, stderr, f.quiet)
 	findings = filterSeverity(findings, minSev)
 
 	var out io.Writer = cmd.OutOrStdout()

@@ -39,7 +39,20 @@ func (c *Checker) Apply(ctx context.Context, findings []detectors.Finding) Summa
 		}
 		claims[f.Secret][f.Exchange] = true
 	}
+	// A fixed pool, not a goroutine per finding: a history scan can
+	// report thousands, most of them cache hits.
+	work := make(chan *detectors.Finding)
 	var wg sync.WaitGroup
+	for range c.opt.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				v := c.Verify(ctx, *f)
+				f.Verification = &v
+			}
+		}()
+	}
 	for i := range findings {
 		f := &findings[i]
 		if ids := claims[f.Secret]; len(ids) > 1 {
@@ -52,13 +65,9 @@ func (c *Checker) Apply(ctx context.Context, findings []detectors.Finding) Summa
 			f.Verification = &v
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v := c.Verify(ctx, *f)
-			f.Verification = &v
-		}()
+		work <- f
 	}
+	close(work)
 	wg.Wait()
 	sum := Summary{}
 	for i := range findings {
@@ -77,19 +86,20 @@ func rank(f *detectors.Finding) {
 	switch {
 	case v.Status == detectors.VerifyInvalid:
 		f.Severity = detectors.Low
-		f.Notes = append(f.Notes, "the service says this key is invalid: revoked, expired or fake")
+		f.Notes = append(f.Notes, "verified invalid: revoked, expired or fake")
 	case v.Status != detectors.VerifyLive:
 	case yes(p.Withdrawals) && !yes(p.IPRestricted):
 		f.Severity = detectors.Critical
 		v.Detail = WithdrawMessage + ": " + v.Detail
 		f.Notes = append(f.Notes, "verified live: "+WithdrawMessage)
-	case yes(p.Withdrawals), yes(p.Trading):
+	case yes(p.Withdrawals):
 		f.Severity = detectors.High
-		f.Notes = append(f.Notes, "verified live: "+v.Detail)
+		f.Notes = append(f.Notes, "verified live: withdrawals enabled, but only from the whitelisted IP addresses")
+	case yes(p.Trading):
+		f.Severity = detectors.High
+		f.Notes = append(f.Notes, "verified live: can trade, cannot withdraw")
 	case yes(p.ReadOnly) || no(p.Trading) && no(p.Withdrawals):
 		f.Severity = detectors.Medium
-		f.Notes = append(f.Notes, "verified live, read-only: "+v.Detail)
-	default:
-		f.Notes = append(f.Notes, "verified live: "+v.Detail)
+		f.Notes = append(f.Notes, "verified live and read-only")
 	}
 }
