@@ -249,3 +249,41 @@ func TestVerifyNotOfferedByHooks(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyGitHistory: a key committed and later deleted is still
+// verified once, from history, and an invalid one drops to low.
+func TestVerifyGitHistory(t *testing.T) {
+	dir := gitRepo(t)
+	ls := leaks(t)
+	live, revoked := ls[1], ls[4] // Bybit live, Kraken unknown to its fake
+	os.WriteFile(filepath.Join(dir, live.file), []byte(live.content), 0o644)
+	os.WriteFile(filepath.Join(dir, revoked.file), []byte(revoked.content), 0o644)
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "add bot config")
+	gitIn(t, dir, "rm", "-q", live.file)
+	gitIn(t, dir, "commit", "-q", "-m", "remove config")
+
+	bybit := exchangetest.New(t, "bybit", exchangetest.Account{Key: live.key, Secret: live.secret, Scenario: exchangetest.LiveWithdraw})
+	kraken := exchangetest.New(t, "kraken")
+	code, out, errOut := runCLI(t, "git", dir, "--format", "json", "--verify",
+		"--verify-endpoint", "bybit="+bybit.URL, "--verify-endpoint", "kraken="+kraken.URL)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep jsonReportOut
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		if strings.HasSuffix(f.RuleID, "-api-secret") {
+			got[f.Exchange] = f.Verification.Status + "/" + f.Severity
+		}
+	}
+	if got["bybit"] != "live/critical" || got["kraken"] != "invalid/low" {
+		t.Errorf("verifications %v, want bybit live/critical and kraken invalid/low", got)
+	}
+	if bybit.Hits() != 1 || kraken.Hits() != 1 {
+		t.Errorf("requests: bybit %d, kraken %d; want one each", bybit.Hits(), kraken.Hits())
+	}
+}

@@ -9,9 +9,8 @@ import (
 
 // services is the table: one row per service whose credentials can be
 // checked. The id is the finding's Exchange (or Service for data APIs).
-// Codes come from each service's documented error list (see
-// /work/shared/spec/exchanges.md in the project notes, and the README's
-// Verification section for what is sent where).
+// Codes come from each service's documented error list; the README's
+// Verification section says what is sent where.
 var services = []service{
 	{
 		id: "binance", name: "Binance",

@@ -56,7 +56,8 @@ type Options struct {
 	Concurrency int
 	// Timeout bounds each request; default 10s.
 	Timeout time.Duration
-	// Retries is how often a rate-limited request is retried; default 2.
+	// Retries is how often a rate-limited request is retried: 0 means the
+	// default, 2; a negative value means never.
 	Retries int
 	// RetryBase is the first back-off delay, doubled on each retry and
 	// capped at 8s; default 1s. A Retry-After header, when shorter, wins.
