@@ -24,6 +24,11 @@ type service struct {
 	// when a key the first host calls invalid is tried on the others.
 	hosts    []string
 	regional bool
+	// testnet is the exchange's test host, whose keys look like
+	// production keys: a key production calls invalid is asked there, and
+	// if it lives there it is reported as a testnet key (unknown), not as
+	// invalid.
+	testnet string
 	// rules, if set, are the only rule ids of the service that can be
 	// checked (an Alchemy auth token is not an RPC key).
 	rules map[string]bool

@@ -52,10 +52,11 @@ var services = []service{
 	},
 	{
 		id: "bybit", name: "Bybit",
-		hosts:  []string{"api.bybit.com", "api.bytick.com"},
-		accept: acceptPEM("Bybit", false),
-		calls:  []call{{method: "GET", path: "/v5/user/query-api"}},
-		sign:   signBybit,
+		hosts:   []string{"api.bybit.com", "api.bytick.com"},
+		testnet: "api-testnet.bybit.com",
+		accept:  acceptPEM("Bybit", false),
+		calls:   []call{{method: "GET", path: "/v5/user/query-api"}},
+		sign:    signBybit,
 		codes: codes{
 			fields: []string{"retCode"},
 			ok:     []string{"0"},
@@ -290,9 +291,10 @@ var services = []service{
 	},
 	{
 		id: "bitmex", name: "BitMEX",
-		hosts: []string{"www.bitmex.com"},
-		calls: []call{{method: "GET", path: "/api/v1/apiKey"}},
-		sign:  signBitMEX,
+		hosts:   []string{"www.bitmex.com"},
+		testnet: "testnet.bitmex.com",
+		calls:   []call{{method: "GET", path: "/api/v1/apiKey"}},
+		sign:    signBitMEX,
 		codes: codes{
 			codeOf: func(doc any, status int) string {
 				m, _ := lookup(doc, "error.message")
@@ -359,9 +361,10 @@ var services = []service{
 	},
 	{
 		id: "gemini", name: "Gemini",
-		hosts: []string{"api.gemini.com"},
-		calls: []call{{method: "POST", path: "/v1/roles"}},
-		sign:  signGemini,
+		hosts:   []string{"api.gemini.com"},
+		testnet: "api.sandbox.gemini.com",
+		calls:   []call{{method: "POST", path: "/v1/roles"}},
+		sign:    signGemini,
 		codes: codes{
 			fields: []string{"reason"},
 			ok:     []string{""},
@@ -385,9 +388,10 @@ var services = []service{
 	},
 	{
 		id: "deribit", name: "Deribit",
-		hosts: []string{"www.deribit.com"},
-		calls: []call{{method: "GET", path: "/api/v2/public/auth"}},
-		sign:  signDeribit,
+		hosts:   []string{"www.deribit.com"},
+		testnet: "test.deribit.com",
+		calls:   []call{{method: "GET", path: "/api/v2/public/auth"}},
+		sign:    signDeribit,
 		codes: codes{
 			fields: []string{"error.code"},
 			ok:     []string{""},

@@ -214,7 +214,7 @@ func (c *Checker) allowed(s *service, u *url.URL) bool {
 			return true
 		}
 	}
-	return false
+	return s.testnet != "" && strings.EqualFold(u.Hostname(), s.testnet)
 }
 
 // credential is what a finding offers to sign with.
@@ -358,7 +358,12 @@ func (c *Checker) check(ctx context.Context, s *service, cr credential) detector
 	for _, h := range hosts {
 		res = c.checkOn(ctx, s, h, cr)
 		if res.Status != detectors.VerifyInvalid {
-			break
+			return res
+		}
+	}
+	if s.testnet != "" && s.override == nil {
+		if t := c.checkOn(ctx, s, s.testnet, cr); t.Live() {
+			return unknown(fmt.Sprintf("a testnet key: %s calls it invalid, %s accepts it", hosts[0], s.testnet))
 		}
 	}
 	return res

@@ -622,3 +622,29 @@ func TestLookup(t *testing.T) {
 	}
 	_ = hex.EncodeToString
 }
+
+// TestTestnetKey: a Bybit key production does not know but the testnet
+// accepts is a testnet key — unknown, not invalid.
+func TestTestnetKey(t *testing.T) {
+	fx := fixtures(t)[1]
+	prod := exchangetest.New(t, "bybit")
+	testnet := exchangetest.New(t, "bybit", fx.account(exchangetest.LiveWithdraw))
+	var hosts []string
+	c, err := New(Options{Client: &http.Client{Transport: routeTransport{
+		hosts:  &hosts,
+		routes: map[string]string{"api.bybit.com": prod.URL, "api-testnet.bybit.com": testnet.URL},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Verify(context.Background(), fx.finding())
+	if got.Status != detectors.VerifyUnknown || !strings.Contains(got.Detail, "testnet key") {
+		t.Errorf("%+v via %v", got, hosts)
+	}
+	// A key neither knows stays invalid.
+	other := fx
+	other.key = shape("nobody", alnum, 18)
+	if got := c.Verify(context.Background(), other.finding()); got.Status != detectors.VerifyInvalid {
+		t.Errorf("unknown key: %+v", got)
+	}
+}
