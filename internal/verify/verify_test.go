@@ -114,7 +114,7 @@ func (fx fixture) account(s exchangetest.Scenario) exchangetest.Account {
 	return exchangetest.Account{Key: fx.key, Secret: strings.ReplaceAll(fx.secret, `\n`, "\n"), Passphrase: fx.pass, Scenario: s}
 }
 
-func newChecker(t *testing.T, id string, srv *exchangetest.Server, timeout time.Duration) *Checker {
+func newChecker(t testing.TB, id string, srv *exchangetest.Server, timeout time.Duration) *Checker {
 	t.Helper()
 	c, err := New(Options{
 		Client:    srv.Client(),
