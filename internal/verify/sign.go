@@ -366,3 +366,13 @@ func isEd25519(k crypto.Signer) bool {
 	_, ok := k.(ed25519.PrivateKey)
 	return ok
 }
+
+// signBitvavo: hex HMAC-SHA256 over timestamp ‖ METHOD ‖ /v2 path ‖ body.
+func signBitvavo(r *request, cr credential, e signEnv) error {
+	ts := ms(e)
+	r.header.Set("bitvavo-access-key", cr.key)
+	r.header.Set("bitvavo-access-timestamp", ts)
+	r.header.Set("bitvavo-access-window", "10000")
+	r.header.Set("bitvavo-access-signature", hex.EncodeToString(mac(sha256.New, []byte(cr.secret), ts+r.method+pathQuery(r)+string(r.body))))
+	return nil
+}

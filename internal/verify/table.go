@@ -18,19 +18,7 @@ var services = []service{
 		accept: acceptPEM("Binance", true),
 		calls:  []call{{method: "GET", path: "/sapi/v1/account/apiRestrictions"}},
 		sign:   signBinance("X-MBX-APIKEY"),
-		codes: codes{
-			fields: []string{"code"},
-			ok:     []string{""},
-			invalid: map[string]string{
-				"-2014": "the API key has an invalid format",
-				"-1022": "the signature was rejected: the secret does not belong to this key",
-			},
-			ambiguous: map[string]string{
-				"-2015": "\"invalid API key, IP, or permissions\": the key may be revoked, bound to other IP addresses, or lack the reading permission",
-				"-1021": "the request's timestamp was outside the window; check this machine's clock",
-			},
-			rateLimited: []string{"-1003"},
-		},
+		codes:  binanceCodes,
 		audit: func(doc any, _ credential) (detectors.Permissions, string, bool) {
 			if _, ok := flag(doc, "enableReading"); !ok {
 				return detectors.Permissions{}, "", false
@@ -49,6 +37,36 @@ var services = []service{
 			return p, describe(p), true
 		},
 		steps: "binance.com → Account → API Management → Edit restrictions: untick \"Enable Withdrawals\" and \"Enable Spot & Margin Trading\" unless the bot needs them, choose \"Restrict access to trusted IPs only\" — or delete the key.",
+	},
+	{
+		// Binance.US keys do not work on binance.com (nor the reverse);
+		// apiRestrictions is not known to exist there, so the account
+		// call proves validity and its canWithdraw is account-level only.
+		id: "binanceus", name: "Binance.US",
+		hosts:  []string{"api.binance.us"},
+		accept: acceptPEM("Binance.US", true),
+		calls:  []call{{method: "GET", path: "/api/v3/account", query: "omitZeroBalances=true"}},
+		sign:   signBinance("X-MBX-APIKEY"),
+		codes:  binanceCodes,
+		audit:  validity("Binance.US", "balances"),
+		steps:  "binance.us → Profile → API Management: delete the key or edit it to remove withdrawal and trading rights and restrict it to trusted IPs.",
+	},
+	{
+		id: "bitvavo", name: "Bitvavo",
+		hosts: []string{"api.bitvavo.com"},
+		calls: []call{{method: "GET", path: "/v2/account"}},
+		sign:  signBitvavo,
+		codes: codes{
+			fields: []string{"errorCode"},
+			ok:     []string{""},
+			invalid: map[string]string{
+				"305": "no active API key found",
+				"309": "the signature was rejected: the secret does not belong to this key",
+			},
+			rateLimited: []string{"105"},
+		},
+		audit: validity("Bitvavo", "fees"),
+		steps: "bitvavo.com → Settings → API: delete the key, or edit it to drop \"Withdraw\" and add an IP whitelist.",
 	},
 	{
 		id: "bybit", name: "Bybit",
@@ -630,11 +648,13 @@ func acceptPEM(name string, ed25519OK bool) func(credential) string {
 	}
 }
 
+var cdpKeyID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 // acceptCoinbase takes CDP keys (organizations/…/apiKeys/… or a key id,
 // with an EC or Ed25519 private key); Coinbase Exchange and legacy v2 keys
 // use other APIs that are not implemented.
 func acceptCoinbase(cr credential) string {
-	cdp := strings.HasPrefix(cr.key, "organizations/") || regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(cr.key)
+	cdp := strings.HasPrefix(cr.key, "organizations/") || cdpKeyID.MatchString(cr.key)
 	if !cdp {
 		return "Coinbase Exchange and legacy v2 keys are not verified (CDP keys are)"
 	}
@@ -642,4 +662,19 @@ func acceptCoinbase(cr credential) string {
 		return "the Coinbase private key cannot be read: " + err.Error()
 	}
 	return ""
+}
+
+// binanceCodes are the error codes of Binance and Binance.US.
+var binanceCodes = codes{
+	fields: []string{"code"},
+	ok:     []string{""},
+	invalid: map[string]string{
+		"-2014": "the API key has an invalid format",
+		"-1022": "the signature was rejected: the secret does not belong to this key",
+	},
+	ambiguous: map[string]string{
+		"-2015": "\"invalid API key, IP, or permissions\": the key may be revoked, bound to other IP addresses, or lack the reading permission",
+		"-1021": "the request's timestamp was outside the window; check this machine's clock",
+	},
+	rateLimited: []string{"-1003"},
 }

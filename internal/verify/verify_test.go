@@ -86,6 +86,8 @@ func fixtures(t testing.TB) []fixture {
 		{id: "huobi", key: shape("h1", lowerHex, 8) + "-ed2htwf5tf-" + shape("h2", lowerHex, 8) + "-" + shape("h3", lowerHex, 5), secret: shape("hs", lowerHex, 8) + "-" + shape("hs2", lowerHex, 8) + "-" + shape("hs3", lowerHex, 8) + "-" + shape("hs4", lowerHex, 5), audit: true},
 		{id: "gemini", key: "account-" + shape("gmk", alnum, 20), secret: shape("gms", alnum, 28), audit: true},
 		{id: "deribit", key: shape("dk", alnum, 10), secret: shape("ds", b64url, 43), audit: true},
+		{id: "binanceus", key: shape("buk", alnum, 64), secret: shape("bus", alnum, 64), unknownKeyGets: detectors.VerifyUnknown},
+		{id: "bitvavo", key: shape("bvk", lowerHex, 64), secret: shape("bvs", lowerHex, 128)},
 		{id: "mexc", key: "mx0vgl" + shape("mxk", alnum, 12), secret: shape("mxs", lowerHex, 32), ipCode: true},
 		{id: "cryptocom", key: shape("cck", alnum, 22), secret: shape("ccs", alnum, 22), ipCode: true},
 		{id: "etherscan", key: shape("ek", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 34), noBadSig: true},
@@ -424,8 +426,8 @@ func TestNotChecked(t *testing.T) {
 	rsa.Secret = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
 	cbx := detectors.Finding{RuleID: "coinbase-api-secret", Exchange: "coinbase", Part: detectors.PartSecret, Secret: shape("x", alnum, 86) + "==", Severity: detectors.Critical,
 		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("y", lowerHex, 32)}, {Part: detectors.PartPassphrase, Secret: "k3x9w2m7qp4"}}}
-	unsupported := detectors.Finding{RuleID: "bitvavo-api-secret", Exchange: "bitvavo", Part: detectors.PartSecret, Secret: shape("z", lowerHex, 128), Severity: detectors.Critical,
-		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("w", lowerHex, 64)}}}
+	unsupported := detectors.Finding{RuleID: "bitfinex-api-secret", Exchange: "bitfinex", Part: detectors.PartSecret, Secret: shape("z", b64url, 43), Severity: detectors.Critical,
+		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("w", b64url, 43)}}}
 	alchemyToken := detectors.Finding{RuleID: "alchemy-auth-token", Service: "alchemy", Secret: "alcht_" + shape("t", alnum, 30), Severity: detectors.High}
 	for name, f := range map[string]detectors.Finding{
 		"key without secret": keyOnly, "passphrase missing": noPass, "documentation example": docs,

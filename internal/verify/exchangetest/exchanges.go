@@ -61,6 +61,8 @@ func pathQuery(r *http.Request) string {
 
 var exchanges = map[string]*exchange{
 	"binance":   binance("X-MBX-APIKEY", "/sapi/v1/account/apiRestrictions"),
+	"binanceus": binanceUS(),
+	"bitvavo":   bitvavo(),
 	"mexc":      mexc(),
 	"bybit":     bybit(),
 	"okx":       okx(),
@@ -705,5 +707,44 @@ func coingecko() *exchange {
 		},
 		live:     `{"plan":"Analyst","rate_limit_request_per_minute":500,"monthly_call_credit":500000,"current_total_monthly_calls":1042,"current_remaining_monthly_calls":498958}`,
 		readOnly: `{"plan":"Analyst","rate_limit_request_per_minute":500,"monthly_call_credit":500000,"current_total_monthly_calls":1042,"current_remaining_monthly_calls":498958}`,
+	}
+}
+
+// binanceUS answers /api/v3/account, with Binance's errors.
+func binanceUS() *exchange {
+	e := binance("X-MBX-APIKEY", "/api/v3/account")
+	e.live = `{"makerCommission":10,"takerCommission":10,"buyerCommission":0,"sellerCommission":0,"canTrade":true,"canWithdraw":true,"canDeposit":true,"updateTime":1700000000000,"accountType":"SPOT","balances":[{"asset":"USD","free":"2210.50","locked":"0.00"}],"permissions":["SPOT"]}`
+	e.readOnly = `{"makerCommission":10,"takerCommission":10,"buyerCommission":0,"sellerCommission":0,"canTrade":false,"canWithdraw":false,"canDeposit":true,"updateTime":1700000000000,"accountType":"SPOT","balances":[],"permissions":["SPOT"]}`
+	return e
+}
+
+func bitvavo() *exchange {
+	return &exchange{
+		method: "GET", path: "/v2/account",
+		auth: func(s *Server, r *http.Request, body []byte) (*Account, failure) {
+			a := s.account(r.Header.Get("bitvavo-access-key"))
+			if a == nil {
+				return nil, unknownKey
+			}
+			raw := r.Header.Get("bitvavo-access-timestamp")
+			ts, good := millis(raw)
+			win, _ := strconv.Atoi(r.Header.Get("bitvavo-access-window"))
+			if !good || win < 100 || win > 60000 || !s.within(ts, time.Duration(win)*time.Millisecond) {
+				return a, stale
+			}
+			if !equal(r.Header.Get("bitvavo-access-signature"), hexOf(sha256.New, a.Secret, raw+r.Method+pathQuery(r)+string(body))) {
+				return a, badSignature
+			}
+			return a, ok
+		},
+		answers: map[failure]reply{
+			unknownKey:   {403, `{"errorCode":305,"error":"No active API key found."}`},
+			badSignature: {403, `{"errorCode":309,"error":"The signature is invalid."}`},
+			stale:        {400, `{"errorCode":302,"error":"Timestamp is invalid. This must be a timestamp in ms."}`},
+			rateLimited:  {429, `{"errorCode":105,"error":"Your account or IP has been temporarily banned due to exceeding the rate limit."}`},
+			serverError:  {500, `{"errorCode":101,"error":"Unknown server error."}`},
+		},
+		live:     `{"fees":{"tier":0,"volume":"12034.19","maker":"0.0015","taker":"0.0025"},"capabilities":["buy","sell","depositCrypto","depositFiat","withdrawCrypto","withdrawFiat"]}`,
+		readOnly: `{"fees":{"tier":0,"volume":"0.00","maker":"0.0015","taker":"0.0025"},"capabilities":["buy","sell","depositCrypto","depositFiat","withdrawCrypto","withdrawFiat"]}`,
 	}
 }
