@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -94,16 +93,6 @@ type Server struct {
 	mu     sync.Mutex
 	hits   int
 	nonces map[string]int64
-}
-
-// Names lists the exchanges this package can fake.
-func Names() []string {
-	var n []string
-	for k := range exchanges {
-		n = append(n, k)
-	}
-	sort.Strings(n)
-	return n
 }
 
 // New starts a fake of the named exchange (the verify service id) and
