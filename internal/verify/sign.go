@@ -376,3 +376,15 @@ func signBitvavo(r *request, cr credential, e signEnv) error {
 	r.header.Set("bitvavo-access-signature", hex.EncodeToString(mac(sha256.New, []byte(cr.secret), ts+r.method+pathQuery(r)+string(r.body))))
 	return nil
 }
+
+// signBitfinex is Bitfinex v2: hex HMAC-SHA384 over "/api" ‖ path ‖ nonce
+// ‖ body. The nonce is in milliseconds, below the microseconds most bots
+// use, so a verifier can be refused but never pushes a bot's nonce ahead.
+func signBitfinex(r *request, cr credential, e signEnv) error {
+	n := ms(e)
+	r.header.Set("bfx-apikey", cr.key)
+	r.header.Set("bfx-nonce", n)
+	r.header.Set("bfx-signature", hex.EncodeToString(mac(sha512.New384, []byte(cr.secret), "/api"+r.path+n+string(r.body))))
+	r.header.Set("Content-Type", "application/json")
+	return nil
+}

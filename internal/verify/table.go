@@ -282,6 +282,53 @@ var services = []service{
 		steps: "bitget.com → Profile → API Key Management → Edit: set read-only or untick \"Withdraw\", bind the key to IP addresses — or delete the key.",
 	},
 	{
+		id: "bitfinex", name: "Bitfinex",
+		hosts: []string{"api.bitfinex.com"},
+		calls: []call{{method: "POST", path: "/v2/auth/r/permissions", body: "{}"}},
+		sign:  signBitfinex,
+		codes: codes{
+			// Errors are arrays: ["error", code, "message"].
+			codeOf: func(doc any, _ int) string {
+				if tag, _ := lookup(doc, "0"); scalar(tag) == "error" {
+					code, _ := lookup(doc, "1")
+					msg, _ := lookup(doc, "2")
+					return scalar(code) + " " + scalar(msg)
+				}
+				return ""
+			},
+			ok: []string{""},
+			invalid: map[string]string{
+				"10100 apikey: invalid":        "the API key is invalid",
+				"10100 apikey: digest invalid": "the signature was rejected: the secret does not belong to this key",
+			},
+			rateLimited: []string{"11010 ratelimit: error"},
+			ambiguous:   map[string]string{"10114 nonce: small": "the nonce was refused (the key's last nonce is ahead of this clock)"},
+		},
+		audit: func(doc any, _ credential) (detectors.Permissions, string, bool) {
+			rows, ok := doc.([]any)
+			if !ok || len(rows) == 0 {
+				return detectors.Permissions{}, "", false
+			}
+			write := map[string]bool{}
+			for _, r := range rows {
+				scope, _ := lookup(r, "0")
+				w, ok := lookup(r, "2")
+				if !ok {
+					return detectors.Permissions{}, "", false
+				}
+				write[scalar(scope)] = scalar(w) == "1"
+			}
+			w, t := write["withdraw"], write["orders"] || write["positions"] || write["funding"]
+			canWrite := false
+			for _, v := range write {
+				canWrite = canWrite || v
+			}
+			p := detectors.Permissions{Withdrawals: ptr(w), Trading: ptr(t), ReadOnly: ptr(!canWrite)}
+			return p, describe(p), true
+		},
+		steps: "bitfinex.com → Account → API Keys: revoke the key, or create one without \"Withdraw\" write permission and with an IP access list.",
+	},
+	{
 		id: "gateio", name: "Gate",
 		hosts: []string{"api.gateio.ws"},
 		calls: []call{{method: "GET", path: "/api/v4/account/detail"}},

@@ -88,6 +88,7 @@ func fixtures(t testing.TB) []fixture {
 		{id: "deribit", key: shape("dk", alnum, 10), secret: shape("ds", b64url, 43), audit: true},
 		{id: "binanceus", key: shape("buk", alnum, 64), secret: shape("bus", alnum, 64), unknownKeyGets: detectors.VerifyUnknown},
 		{id: "bitvavo", key: shape("bvk", lowerHex, 64), secret: shape("bvs", lowerHex, 128)},
+		{id: "bitfinex", key: shape("bfk", b64url, 43), secret: shape("bfs", b64url, 43), audit: true},
 		{id: "mexc", key: "mx0vgl" + shape("mxk", alnum, 12), secret: shape("mxs", lowerHex, 32), ipCode: true},
 		{id: "cryptocom", key: shape("cck", alnum, 22), secret: shape("ccs", alnum, 22), ipCode: true},
 		{id: "etherscan", key: shape("ek", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 34), noBadSig: true},
@@ -199,7 +200,7 @@ func TestServices(t *testing.T) {
 					if !fx.audit && w.status == detectors.VerifyLive {
 						w.withdraw, w.ip, w.readOnly = nil, nil, nil
 					}
-					if fx.id == "coinbase" || fx.id == "gemini" || fx.id == "deribit" {
+					if fx.id == "coinbase" || fx.id == "gemini" || fx.id == "deribit" || fx.id == "bitfinex" {
 						w.ip = nil // not exposed
 					}
 					if fx.id == "gateio" && w.status == detectors.VerifyLive {
@@ -426,8 +427,8 @@ func TestNotChecked(t *testing.T) {
 	rsa.Secret = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
 	cbx := detectors.Finding{RuleID: "coinbase-api-secret", Exchange: "coinbase", Part: detectors.PartSecret, Secret: shape("x", alnum, 86) + "==", Severity: detectors.Critical,
 		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("y", lowerHex, 32)}, {Part: detectors.PartPassphrase, Secret: "k3x9w2m7qp4"}}}
-	unsupported := detectors.Finding{RuleID: "bitfinex-api-secret", Exchange: "bitfinex", Part: detectors.PartSecret, Secret: shape("z", b64url, 43), Severity: detectors.Critical,
-		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("w", b64url, 43)}}}
+	unsupported := detectors.Finding{RuleID: "bitstamp-api-secret", Exchange: "bitstamp", Part: detectors.PartSecret, Secret: shape("z", alnum, 32), Severity: detectors.Critical,
+		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("w", alnum, 32)}}}
 	alchemyToken := detectors.Finding{RuleID: "alchemy-auth-token", Service: "alchemy", Secret: "alcht_" + shape("t", alnum, 30), Severity: detectors.High}
 	for name, f := range map[string]detectors.Finding{
 		"key without secret": keyOnly, "passphrase missing": noPass, "documentation example": docs,

@@ -63,6 +63,7 @@ var exchanges = map[string]*exchange{
 	"binance":   binance("X-MBX-APIKEY", "/sapi/v1/account/apiRestrictions"),
 	"binanceus": binanceUS(),
 	"bitvavo":   bitvavo(),
+	"bitfinex":  bitfinex(),
 	"mexc":      mexc(),
 	"bybit":     bybit(),
 	"okx":       okx(),
@@ -746,5 +747,35 @@ func bitvavo() *exchange {
 		},
 		live:     `{"fees":{"tier":0,"volume":"12034.19","maker":"0.0015","taker":"0.0025"},"capabilities":["buy","sell","depositCrypto","depositFiat","withdrawCrypto","withdrawFiat"]}`,
 		readOnly: `{"fees":{"tier":0,"volume":"0.00","maker":"0.0015","taker":"0.0025"},"capabilities":["buy","sell","depositCrypto","depositFiat","withdrawCrypto","withdrawFiat"]}`,
+	}
+}
+
+func bitfinex() *exchange {
+	return &exchange{
+		method: "POST", path: "/v2/auth/r/permissions",
+		auth: func(s *Server, r *http.Request, body []byte) (*Account, failure) {
+			a := s.account(r.Header.Get("bfx-apikey"))
+			if a == nil {
+				return nil, unknownKey
+			}
+			nonce := r.Header.Get("bfx-nonce")
+			if !equal(r.Header.Get("bfx-signature"), hexOf(sha512.New384, a.Secret, "/api"+r.URL.Path+nonce+string(body))) {
+				return a, badSignature
+			}
+			n, err := strconv.ParseInt(nonce, 10, 64)
+			if err != nil || !s.nextNonce(a.Key, n) {
+				return a, stale
+			}
+			return a, ok
+		},
+		answers: map[failure]reply{
+			unknownKey:   {500, `["error",10100,"apikey: invalid"]`},
+			badSignature: {500, `["error",10100,"apikey: digest invalid"]`},
+			stale:        {500, `["error",10114,"nonce: small"]`},
+			rateLimited:  {429, `["error",11010,"ratelimit: error"]`},
+			serverError:  {500, `["error",10020,"internal error"]`},
+		},
+		live:     `[["account",1,0],["history",1,0],["orders",1,1],["positions",1,1],["funding",1,1],["settings",1,0],["wallets",1,1],["withdraw",0,1],["ui_withdraw",0,0],["bfxpay",0,0],["eaas_agreement",0,0],["eaas_withdraw",0,0],["eaas_deposit",0,0],["eaas_brokerage",0,0]]`,
+		readOnly: `[["account",1,0],["history",1,0],["orders",1,0],["positions",1,0],["funding",1,0],["settings",1,0],["wallets",1,0],["withdraw",0,0],["ui_withdraw",0,0],["bfxpay",0,0],["eaas_agreement",0,0],["eaas_withdraw",0,0],["eaas_deposit",0,0],["eaas_brokerage",0,0]]`,
 	}
 }
