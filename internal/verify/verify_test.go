@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -623,7 +622,6 @@ func TestLookup(t *testing.T) {
 	if l, _ := strs(doc, "data.0.perm"); !has(l, "trade") || has(l, "withdraw") {
 		t.Errorf("strs %v", l)
 	}
-	_ = hex.EncodeToString
 }
 
 // TestTestnetKey: a Bybit key production does not know but the testnet
