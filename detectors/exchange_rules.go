@@ -43,8 +43,11 @@ type exchangeSpec struct {
 	// wallet keys.
 	secretCheck func(string, Candidate) Verdict
 	perms       string // what a key can do, for the advice
-	examples    []string
-	negatives   []string
+	// apiURL is the exchange's API-key management page, where a leaked
+	// key is deleted; empty where we have not confirmed one.
+	apiURL    string
+	examples  []string
+	negatives []string
 }
 
 const (
@@ -57,6 +60,7 @@ func exchangeSpecs() []exchangeSpec {
 	return []exchangeSpec{
 		{
 			id: "binance", name: "Binance",
+			apiURL:    "https://www.binance.com/en/my/settings/api-management",
 			keywords:  []string{"binance", "x-mbx-apikey"},
 			aliases:   []string{"binance", "mbx"},
 			key:       `[A-Za-z0-9]{64}`,
@@ -91,6 +95,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "bybit", name: "Bybit",
+			apiURL:    "https://www.bybit.com/app/user/api-management",
 			keywords:  []string{"bybit", "x-bapi-", "pybit"},
 			key:       `[A-Za-z0-9]{18}`,
 			secret:    `[A-Za-z0-9]{36}`,
@@ -107,6 +112,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "okx", name: "OKX",
+			apiURL:     "https://www.okx.com/account/my-api",
 			keywords:   []string{"okx", "okex", "ok-access-"},
 			key:        uuidShape,
 			secret:     `[0-9A-F]{32}`,
@@ -123,6 +129,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "kraken", name: "Kraken",
+			apiURL:        "https://pro.kraken.com/app/settings/api",
 			keywords:      []string{"kraken"},
 			aliases:       []string{"kraken"},
 			key:           `[A-Za-z0-9+/]{56}`,
@@ -155,6 +162,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "coinbase", name: "Coinbase",
+			apiURL:          "https://portal.cdp.coinbase.com/projects/api-keys",
 			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "cb-access-", "organizations/", "/apikeys/"},
 			aliases:         []string{"coinbase", "cdp", "cb"},
 			key:             `organizations/` + uuidShape + `/apiKeys/` + uuidShape + `|` + uuidShape + `|[0-9a-f]{32}|[A-Za-z0-9]{16}`,
@@ -176,6 +184,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "kucoin", name: "KuCoin",
+			apiURL:     "https://www.kucoin.com/account/api",
 			keywords:   []string{"kucoin", "kc-api-"},
 			key:        `[0-9a-f]{24}`,
 			secret:     uuidShape,
@@ -207,6 +216,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "gateio", name: "Gate",
+			apiURL:        "https://www.gate.io/myaccount/apikeys",
 			keywords:      []string{"gateio", "gate.io", "gate_io", "gate-io", "gate_api", "gate-api", "gateapi", "\"gate\"", "'gate'", "ccxt.gate", "gate.com", ".gate]", "[gate]", "exchange.gate", "exchanges.gate", "\ngate:", " gate:"},
 			aliases:       []string{"gateio", "gate"},
 			key:           `[0-9a-f]{32}`,
@@ -239,6 +249,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "mexc", name: "MEXC",
+			apiURL:          "https://www.mexc.com/user/openapi",
 			keywords:        []string{"mexc", "x-mexc-apikey"},
 			key:             `mx0[A-Za-z0-9]{15}`,
 			secret:          `[0-9a-f]{32}`,
@@ -252,6 +263,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "bitfinex", name: "Bitfinex",
+			apiURL:        "https://setting.bitfinex.com/api",
 			keywords:      []string{"bitfinex", "bfx-apikey", "bfx_api", "bfxapi"},
 			aliases:       []string{"bitfinex", "bfx"},
 			key:           `[A-Za-z0-9_-]{43}`,
@@ -277,6 +289,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "gemini", name: "Gemini",
+			apiURL:          "https://exchange.gemini.com/settings/api",
 			keywords:        []string{"gemini", "x-gemini-"},
 			key:             `(?:account|master)-[A-Za-z0-9]{20}`,
 			secret:          `[A-Za-z0-9]{27,28}`,
@@ -293,6 +306,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "bitmex", name: "BitMEX",
+			apiURL:        "https://www.bitmex.com/app/apiKeys",
 			keywords:      []string{"bitmex"},
 			key:           `[A-Za-z0-9_-]{24}`,
 			secret:        `[A-Za-z0-9_-]{48}`,
@@ -428,6 +442,7 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "hyperliquid", name: "Hyperliquid",
+			apiURL:      "https://app.hyperliquid.xyz/API",
 			keywords:    []string{"hyperliquid"},
 			aliases:     []string{"hyperliquid", "hl"},
 			secret:      `(?:0x)?[0-9a-fA-F]{64}`,
@@ -590,6 +605,9 @@ func exchangeRules() []Rule {
 				Severity:       p.sev,
 				Service:        s.id,
 				Exchange:       s.id,
+				Name:           s.name,
+				Kind:           KindExchange,
+				AdviceURL:      s.apiURL,
 				Part:           p.part,
 				Keywords:       keywords,
 				WindowBefore:   8,
@@ -627,6 +645,8 @@ func hummingbotRule() Rule {
 		Title:    "Hummingbot password-encrypted exchange credential",
 		Severity: Low,
 		Service:  "hummingbot",
+		Name:     "Hummingbot",
+		Kind:     KindExchange,
 		// When the decoded text is a whole keystore, the keystore rule
 		// describes it better.
 		Generic:  true,

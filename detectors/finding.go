@@ -72,6 +72,12 @@ type Finding struct {
 	// Verification is set when --verify asked the credential's service
 	// about it; nil when verification did not run.
 	Verification *Verification `json:"verification,omitempty"`
+	// Conceal lists other values near the secret that reports must not
+	// print either: candidates a rule rejected only for want of context (a
+	// key-shaped value with no label). Reports redact them, and every
+	// finding's secrets, in every line, subject, note and warning they
+	// print.
+	Conceal []string `json:"-"`
 	// Offset is the byte offset of the secret in its file; sources use it
 	// to drop duplicates found in overlapping chunks.
 	Offset int64 `json:"-"`

@@ -85,18 +85,67 @@ type Verdict struct {
 	Named bool
 }
 
-// Rule describes one kind of secret.
+// Kind says what sort of credential a rule finds. It decides what a person
+// must do about a leak: an exchange key is revoked and the account's orders
+// and withdrawals checked; a wallet secret cannot be revoked, so the funds
+// must move; a cloud or SaaS credential is rotated at its provider.
+type Kind int
+
+const (
+	// KindUnset is the zero value; every rule in the registry sets a kind.
+	KindUnset Kind = iota
+	// KindExchange: an API credential of a trading venue.
+	KindExchange
+	// KindWallet: a secret that controls funds on a blockchain directly.
+	KindWallet
+	// KindCloud: a credential of a cloud platform (AWS, Google Cloud).
+	KindCloud
+	// KindSaaS: a hosted service's token (source hosting, chat, payments,
+	// AI, package registries, blockchain API providers).
+	KindSaaS
+	// KindGeneric: a secret whose issuer is not known (a PEM private key,
+	// a value assigned to a secret-looking name).
+	KindGeneric
+)
+
+var kindNames = [...]string{"unset", "exchange", "wallet", "cloud", "saas", "generic"}
+
+// String returns the kind's name as reports print it: "exchange", "wallet",
+// "cloud", "saas" or "generic".
+func (k Kind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return fmt.Sprintf("kind(%d)", int(k))
+	}
+	return kindNames[k]
+}
+
+// MarshalText lets kinds appear as words in JSON.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Rule describes one kind of secret. Besides how to find it, a rule carries
+// everything a report says about it (Name, Kind, Title, Advice, AdviceURL),
+// so reports need no lookup tables of their own.
 type Rule struct {
 	ID       string
 	Title    string
 	Severity Severity
-	// Service is the company or network the credential belongs to
-	// ("binance", "aws", "bitcoin"); Exchange is set only for exchanges.
+	// Service is the company or network the credential belongs to, as a
+	// lowercase id ("binance", "aws", "bitcoin"); Exchange is set only for
+	// exchanges, to the same id.
 	Service  string
 	Exchange string
+	// Name is the service as people write it: "Binance.US", "Kraken
+	// Futures", "HTX (Huobi)", "AWS". Reports use it in prose.
+	Name string
+	// Kind says what sort of credential this is (see Kind).
+	Kind Kind
 	// Part says which part of a multi-part credential this is (PartKey,
 	// PartSecret, PartPassphrase); empty for single-part secrets.
 	Part string
+	// WholeFile rules match no text: a source judges the whole file (a
+	// wallet.dat) and reports under the rule's id. The engine skips them;
+	// they are in the registry so that reports and `scan rules` know them.
+	WholeFile bool
 
 	// Keywords are matched case-insensitively; a hit opens a window of
 	// WindowBefore lines above and WindowAfter lines below the hit in which
@@ -141,8 +190,12 @@ type Rule struct {
 	// Validate runs last, on candidates that passed every other filter.
 	Validate func(secret string, c Candidate) Verdict
 
-	// Advice tells a person what to do about a leak of this credential.
+	// Advice tells a person what to do about a leak of this credential:
+	// revoke where, check what, how to keep the replacement safe.
 	Advice string
+	// AdviceURL, when set, is the provider's page where the credential is
+	// revoked or rotated.
+	AdviceURL string
 
 	// Examples must each produce at least one finding of this rule, and
 	// Negatives none; both are checked by a test and shown by `scan rules`.

@@ -2,12 +2,16 @@ package detectors
 
 import "sort"
 
-// Default returns the built-in rule table, sorted by id. Each call returns
-// fresh values, so callers may filter or modify the slice.
+// Default returns the built-in rule registry, sorted by id: every rule the
+// engine runs, plus the WholeFile rules that sources apply to whole files
+// (bitcoin-core-wallet). The engine, `scan rules` and every report read
+// this one list. Each call returns fresh values, so callers may filter or
+// modify the slice.
 func Default() []Rule {
 	var rs []Rule
 	rs = append(rs, coreRules()...)
 	rs = append(rs, walletRules()...)
+	rs = append(rs, WalletDatRule())
 	rs = append(rs, saasRules()...)
 	rs = append(rs, exchangeRules()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })

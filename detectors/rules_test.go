@@ -1,7 +1,9 @@
 package detectors_test
 
 import (
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/keyward/scan/detectors"
@@ -25,6 +27,10 @@ func TestRuleExamples(t *testing.T) {
 		}
 		if r.Title == "" || r.Severity == detectors.SeverityUnset || r.Advice == "" {
 			t.Errorf("%s: title, severity and advice are required", r.ID)
+		}
+		if r.WholeFile {
+			// Judged from file bytes, not text: wallet_dat_test.go.
+			continue
 		}
 		if len(r.Examples) == 0 || len(r.Negatives) == 0 {
 			t.Errorf("%s: needs examples and negative examples", r.ID)
@@ -54,4 +60,40 @@ func found(eng *engine.Engine, id, text string) bool {
 		}
 	}
 	return false
+}
+
+// Reports print what a rule says about itself, so every rule in the
+// registry must say it: a display name, a kind, a service, advice.
+func TestRulesDescribeThemselves(t *testing.T) {
+	rules := detectors.Default()
+	ids := map[string]bool{}
+	for _, r := range rules {
+		ids[r.ID] = true
+		if r.Name == "" || r.Service == "" || r.Kind == detectors.KindUnset {
+			t.Errorf("%s: name %q, service %q, kind %v: all are required", r.ID, r.Name, r.Service, r.Kind)
+		}
+		if strings.ToLower(r.Name) == r.Name && r.Name != "npm" {
+			t.Errorf("%s: name %q looks like an id, not a display name", r.ID, r.Name)
+		}
+		if (r.Exchange != "") != (r.Kind == detectors.KindExchange) && r.Service != "hummingbot" {
+			t.Errorf("%s: exchange %q but kind %v", r.ID, r.Exchange, r.Kind)
+		}
+		if r.AdviceURL != "" {
+			u, err := url.Parse(r.AdviceURL)
+			if err != nil || u.Scheme != "https" || u.Host == "" {
+				t.Errorf("%s: advice URL %q is not an https URL", r.ID, r.AdviceURL)
+			}
+		}
+	}
+	if !ids[detectors.WalletDatRuleID] {
+		t.Errorf("%s is not in the registry", detectors.WalletDatRuleID)
+	}
+	// The display names reports used to guess wrong.
+	want := map[string]string{"binanceus-api-key": "Binance.US", "kraken-futures-api-key": "Kraken Futures",
+		"huobi-api-key": "HTX (Huobi)", "aws-access-key-id": "AWS", "gateio-api-key": "Gate"}
+	for _, r := range rules {
+		if w, ok := want[r.ID]; ok && r.Name != w {
+			t.Errorf("%s: name %q, want %q", r.ID, r.Name, w)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -14,9 +15,9 @@ type Stats struct {
 	// Skipped counts files passed over, by reason ("binary", "too large",
 	// "unreadable", "not a regular file", "symlink", "ignored").
 	Skipped map[string]int64 `json:"skipped,omitempty"`
-	// Warnings are one-line messages for the user (a file that could not be
-	// read, a missing git object).
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings are problems the user should know about (a file that could
+	// not be read, a missing git object), each with the place it concerns.
+	Warnings []Warning `json:"warnings,omitempty"`
 	// Noted counts files read in a way worth knowing but normal (UTF-16
 	// decoded, not valid UTF-8, stray NUL bytes); Notes names them, for
 	// --verbose only, because on a home directory they run to hundreds.
@@ -30,6 +31,79 @@ type Stats struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 }
 
+// WarningKind says what went wrong, so that programs reading a report can
+// group warnings or act on some kinds only.
+type WarningKind string
+
+// The kinds of warning sources report. New kinds may be added; a consumer
+// must treat an unknown kind as WarnOther.
+const (
+	// WarnUnreadable: a file, directory or object could not be read.
+	WarnUnreadable WarningKind = "unreadable"
+	// WarnTooLarge: content was larger than --max-file-size and was
+	// skipped or only partly scanned.
+	WarnTooLarge WarningKind = "too-large"
+	// WarnSymlinkLoop: a symbolic link led back to a directory already
+	// being scanned.
+	WarnSymlinkLoop WarningKind = "symlink-loop"
+	// WarnMissingObject: a git object the history refers to is absent.
+	WarnMissingObject WarningKind = "missing-object"
+	// WarnShallow: the repository's history is cut short.
+	WarnShallow WarningKind = "shallow"
+	// WarnRef: a git reference could not be resolved.
+	WarnRef WarningKind = "ref"
+	// WarnIgnoreFile: an ignore file could not be read, or changed inside
+	// the range under review and was not applied.
+	WarnIgnoreFile WarningKind = "ignore-file"
+	// WarnNotScanned: a part of the input is knowingly left out (the
+	// history of submodules).
+	WarnNotScanned WarningKind = "not-scanned"
+	// WarnOther is anything else.
+	WarnOther WarningKind = "other"
+)
+
+// Warning is one problem a scan met. Path and Commit locate it when it
+// concerns one file or one commit; both may be empty. Message is a
+// sentence for people that does not repeat the path.
+type Warning struct {
+	Kind    WarningKind `json:"kind"`
+	Path    string      `json:"path"`
+	Commit  string      `json:"commit"`
+	Message string      `json:"message"`
+}
+
+// String formats the warning on one line, "path: message" (with the commit
+// when there is one), as the text report and the hooks print it.
+func (w Warning) String() string {
+	s := w.Message
+	if w.Commit != "" {
+		c := w.Commit
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		s = "commit " + c + ": " + s
+	}
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
+}
+
+// SortWarnings orders warnings by path, commit and message, so that
+// reports do not depend on the order parallel workers finished in.
+func SortWarnings(ws []Warning) {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Commit != b.Commit {
+			return a.Commit < b.Commit
+		}
+		return a.Message < b.Message
+	})
+}
+
 // Skip counts one file skipped for reason.
 func (s *Stats) Skip(reason string) {
 	if s.Skipped == nil {
@@ -38,13 +112,10 @@ func (s *Stats) Skip(reason string) {
 	s.Skipped[reason]++
 }
 
-// Warn records a warning about path.
-func (s *Stats) Warn(path, msg string) {
-	if path == "" {
-		s.Warnings = append(s.Warnings, msg)
-		return
-	}
-	s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %s", path, msg))
+// Warn records a warning of kind about path ("" when it concerns no one
+// file).
+func (s *Stats) Warn(kind WarningKind, path, msg string) {
+	s.Warnings = append(s.Warnings, Warning{Kind: kind, Path: path, Message: msg})
 }
 
 // Note records a normal but noteworthy way path was read: counted under

@@ -7,14 +7,17 @@ import "bytes"
 const WalletDatRuleID = "bitcoin-core-wallet"
 
 // WalletDatRule describes wallet.dat findings for reports and `scan rules`.
-// It has no pattern: the file is binary and is judged by ClassifyWalletDat,
-// so it must not be passed to the text engine.
+// It is a WholeFile rule: the file is binary and is judged by
+// ClassifyWalletDat, so the engine does not run it.
 func WalletDatRule() Rule {
 	return Rule{
-		ID:       WalletDatRuleID,
-		Title:    "Bitcoin Core wallet file (wallet.dat)",
-		Severity: Critical,
-		Service:  "bitcoin",
+		ID:        WalletDatRuleID,
+		WholeFile: true,
+		Title:     "Bitcoin Core wallet file (wallet.dat)",
+		Severity:  Critical,
+		Service:   "bitcoin",
+		Name:      "Bitcoin",
+		Kind:      KindWallet,
 		Advice: walletAdvice + " An encrypted wallet.dat is protected only by its passphrase, which can be " +
 			"guessed offline without limit; move the funds even if the passphrase is strong.",
 	}

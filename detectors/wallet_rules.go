@@ -28,6 +28,8 @@ func walletRules() []Rule {
 			Title:    "BIP-39 mnemonic (wallet seed phrase)",
 			Severity: Critical,
 			Service:  "bip39",
+			Name:     "BIP-39 wallet",
+			Kind:     KindWallet,
 			// The words a 12-word phrase needs nearby; longer phrases in
 			// notes and configs are found by ScanAll without any.
 			Keywords: []string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"},
@@ -51,6 +53,8 @@ func walletRules() []Rule {
 			Title:    "Bitcoin private key (WIF)",
 			Severity: Critical,
 			Service:  "bitcoin",
+			Name:     "Bitcoin",
+			Kind:     KindWallet,
 			// "key" alone is everywhere in code; these forms are how WIF
 			// keys are handed to libraries and written in configs.
 			Keywords:     []string{"key(", "key =", "key=", "key:", "key\"", "key'", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
@@ -67,6 +71,8 @@ func walletRules() []Rule {
 			Title:     "Bitcoin extended private key (xprv/yprv/zprv/tprv…)",
 			Severity:  Critical,
 			Service:   "bitcoin",
+			Name:      "Bitcoin",
+			Kind:      KindWallet,
 			Keywords:  []string{"xprv", "yprv", "zprv", "tprv", "uprv", "vprv"},
 			Pattern:   `\b(?P<secret>(?:[xyztuv]prv|[YZUV]prv)[1-9A-HJ-NP-Za-km-z]{107})\b`,
 			Validate:  validateXprv,
@@ -79,6 +85,8 @@ func walletRules() []Rule {
 			Title:    "Ethereum/EVM private key",
 			Severity: Critical,
 			Service:  "ethereum",
+			Name:     "Ethereum",
+			Kind:     KindWallet,
 			Keywords: []string{"private_key", "private-key", "privatekey", "private key", "priv_key", "privkey",
 				"secret_key", "secretkey", "accounts", "wallet(", "from_key", "deployer", "signer"},
 			WindowBefore: 1,
@@ -95,6 +103,8 @@ func walletRules() []Rule {
 			Title:        "Solana keypair (JSON byte array)",
 			Severity:     Critical,
 			Service:      "solana",
+			Name:         "Solana",
+			Kind:         KindWallet,
 			Keywords:     []string{"keypair", "secretkey", "secret_key", "solana", "uint8array"},
 			WindowBefore: 2,
 			// Pretty-printed id.json puts one byte per line.
@@ -111,6 +121,8 @@ func walletRules() []Rule {
 			Title:    "Solana private key (base58)",
 			Severity: Critical,
 			Service:  "solana",
+			Name:     "Solana",
+			Kind:     KindWallet,
 			Keywords: []string{"solana", "sol_", "phantom", "solflare", "private_key", "privatekey", "private key",
 				"secret_key", "secretkey", "keypair"},
 			WindowBefore: 2,
@@ -126,6 +138,8 @@ func walletRules() []Rule {
 			Title:    "Ethereum keystore v3 (encrypted private key)",
 			Severity: Medium,
 			Service:  "ethereum",
+			Name:     "Ethereum",
+			Kind:     KindWallet,
 			Keywords: []string{"ciphertext"},
 			// Pretty-printed keystores spread crypto over ~20 lines.
 			WindowBefore: 20,

@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -11,7 +13,7 @@ import (
 // JSONSchemaVersion is the version of the JSON report's shape, described in
 // JSON.md. It changes only when a field is removed or changes meaning;
 // added fields keep the version.
-const JSONSchemaVersion = "1"
+const JSONSchemaVersion = "2"
 
 type jsonReport struct {
 	SchemaVersion string        `json:"schema_version"`
@@ -27,15 +29,19 @@ type jsonTool struct {
 }
 
 // jsonFinding always carries every key, empty or not, so that consumers
-// need not tell a missing key from an empty value.
+// need not tell a missing key from an empty value. PathBytes is the one
+// exception: it appears only when Path could not be written losslessly.
 type jsonFinding struct {
 	RuleID         string            `json:"rule_id"`
 	Title          string            `json:"title"`
 	Severity       string            `json:"severity"`
+	Kind           string            `json:"kind"`
 	Service        string            `json:"service"`
+	ServiceName    string            `json:"service_name"`
 	Exchange       string            `json:"exchange"`
 	Part           string            `json:"part"`
 	Path           string            `json:"path"`
+	PathBytes      string            `json:"path_bytes,omitempty"`
 	StartLine      int               `json:"start_line"`
 	StartColumn    int               `json:"start_column"`
 	EndLine        int               `json:"end_line"`
@@ -47,6 +53,7 @@ type jsonFinding struct {
 	Parts          []jsonPart        `json:"parts"`
 	Notes          []string          `json:"notes"`
 	Advice         string            `json:"advice"`
+	AdviceURL      string            `json:"advice_url"`
 	Commit         *detectors.Commit `json:"commit"`
 	// Verification is always present; see verificationOf.
 	Verification *detectors.Verification `json:"verification"`
@@ -57,6 +64,7 @@ type jsonPart struct {
 	Part        string `json:"part"`
 	Secret      string `json:"secret"`
 	Path        string `json:"path"`
+	PathBytes   string `json:"path_bytes,omitempty"`
 	StartLine   int    `json:"start_line"`
 	StartColumn int    `json:"start_column"`
 	EndLine     int    `json:"end_line"`
@@ -69,13 +77,30 @@ type jsonStats struct {
 	Commits    int64            `json:"commits"`
 	DurationMS int64            `json:"duration_ms"`
 	Skipped    map[string]int64 `json:"skipped"`
-	Warnings   []string         `json:"warnings"`
+	Warnings   []jsonWarning    `json:"warnings"`
 	Incomplete bool             `json:"incomplete"`
+}
+
+type jsonWarning struct {
+	Kind      string `json:"kind"`
+	Path      string `json:"path"`
+	PathBytes string `json:"path_bytes,omitempty"`
+	Commit    string `json:"commit"`
+	Message   string `json:"message"`
+}
+
+// pathBytes is the base64 of a path that is not valid UTF-8, which JSON
+// strings cannot carry byte for byte; "" for a valid path.
+func pathBytes(p string) string {
+	if utf8.ValidString(p) {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(p))
 }
 
 // WriteJSON writes the versioned JSON report described in JSON.md.
 func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
-	rules := ruleIndex(opt.Rules)
+	v := newView(findings, opt)
 	r := jsonReport{
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          jsonTool{Name: ToolName, Version: opt.Version},
@@ -87,38 +112,53 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Commits:    stats.Commits,
 			DurationMS: stats.Duration.Milliseconds(),
 			Skipped:    stats.Skipped,
-			Warnings:   stats.Warnings,
+			Warnings:   make([]jsonWarning, 0, len(stats.Warnings)),
 			Incomplete: stats.Incomplete,
 		},
 	}
 	if r.Stats.Skipped == nil {
 		r.Stats.Skipped = map[string]int64{}
 	}
-	if r.Stats.Warnings == nil {
-		r.Stats.Warnings = []string{}
+	for _, wn := range stats.Warnings {
+		kind := wn.Kind
+		if kind == "" {
+			kind = detectors.WarnOther
+		}
+		r.Stats.Warnings = append(r.Stats.Warnings, jsonWarning{
+			Kind: string(kind), Path: wn.Path, PathBytes: pathBytes(wn.Path),
+			Commit: wn.Commit, Message: v.text(wn.Message),
+		})
 	}
 	for i := range findings {
 		f := &findings[i]
+		rule := v.rule(f)
 		jf := jsonFinding{
 			RuleID:         f.RuleID,
 			Title:          f.Title,
 			Severity:       f.Severity.String(),
+			Kind:           rule.Kind.String(),
 			Service:        f.Service,
+			ServiceName:    rule.Name,
 			Exchange:       f.Exchange,
 			Part:           f.Part,
 			Path:           f.Path,
+			PathBytes:      pathBytes(f.Path),
 			StartLine:      f.StartLine,
 			StartColumn:    f.StartColumn,
 			EndLine:        f.EndLine,
 			EndColumn:      f.EndColumn,
-			Secret:         shown(f.Secret, opt),
+			Secret:         v.secret(f.Secret),
 			SecretRedacted: !opt.ShowSecrets,
-			Line:           shownLine(f, opt),
+			Line:           v.line(f),
 			Fingerprint:    fingerprint(f),
 			Parts:          make([]jsonPart, 0, len(f.Parts)),
 			Notes:          make([]string, 0, len(f.Notes)),
-			Advice:         scrub(advice(f, rules), f, opt),
-			Verification:   verificationOf(f, opt),
+			Advice:         v.advice(f),
+			Commit:         v.commit(f.Commit),
+			Verification:   verificationOf(f, v),
+		}
+		if f.Advice == "" {
+			jf.AdviceURL = rule.AdviceURL
 		}
 		for _, p := range f.Parts {
 			path := p.Location.Path
@@ -128,8 +168,9 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			jf.Parts = append(jf.Parts, jsonPart{
 				RuleID:      p.RuleID,
 				Part:        p.Part,
-				Secret:      shown(p.Secret, opt),
+				Secret:      v.secret(p.Secret),
 				Path:        path,
+				PathBytes:   pathBytes(path),
 				StartLine:   p.Location.StartLine,
 				StartColumn: p.Location.StartColumn,
 				EndLine:     p.Location.EndLine,
@@ -137,12 +178,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			})
 		}
 		for _, n := range f.Notes {
-			jf.Notes = append(jf.Notes, scrub(n, f, opt))
-		}
-		if f.Commit != nil {
-			c := *f.Commit
-			c.Subject = scrub(c.Subject, f, opt)
-			jf.Commit = &c
+			jf.Notes = append(jf.Notes, v.text(n))
 		}
 		r.Findings = append(r.Findings, jf)
 	}

@@ -1,22 +1,31 @@
-// Package report writes scan findings for people (text), for programs (JSON)
-// and for code-scanning services (SARIF 2.1.0).
+// Package report writes scan findings for people (text, and the short form
+// git hooks print), for programs (JSON) and for code-scanning services
+// (SARIF 2.1.0).
 //
 // Every writer redacts secrets unless Options.ShowSecrets is set: a report
 // is copied into CI logs, tickets and artifacts, and must not become a
-// second leak. Writers keep the order of the findings they are given, and
-// the same input always produces byte-identical output, so reports can be
-// diffed and cached.
+// second leak. Redaction covers every secret of every finding wherever it
+// appears in printed context — a line, a commit subject, a note, a warning
+// — so a line holding two keys shows neither. Writers keep the order of
+// the findings they are given, and the same input always produces
+// byte-identical output, so reports can be diffed and cached.
 //
-// Write picks a writer by format name; Create opens a report file that only
-// its owner can read. The JSON format is versioned and described in JSON.md.
+// Formats are listed in one table (Formats, Lookup); Write picks one by
+// name. What a report says about a finding — the service's display name,
+// the kind of credential, the advice — comes from the rule that found it
+// (detectors.Rule), never from tables here. Create writes a report file
+// that only its owner can read, without following links or truncating
+// anything but the file it created. The JSON format is versioned and
+// described in JSON.md.
 package report
 
 import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -32,46 +41,204 @@ type Options struct {
 	// ShowSecrets writes raw secrets and lines. By default every secret is
 	// redacted with detectors.Redact.
 	ShowSecrets bool
-	// Color enables ANSI colour in text output. The caller decides, from
-	// whether the output is a terminal and the user's wishes.
+	// Color enables ANSI colour in formats for people. The caller decides,
+	// from whether the output is a terminal and the user's wishes.
 	Color bool
 	// Version is the tool version written to JSON and SARIF.
 	Version string
-	// Command names the scan that ran ("dir", "git", "staged").
+	// Command names the scan that ran ("dir", "git", "staged", "pre-push").
 	Command string
-	// Rules are the rules that were loaded. They supply descriptions and
-	// advice; SARIF lists only those that produced a result.
+	// Rules are the rules that were loaded; nil means detectors.Default().
+	// They supply names, kinds, descriptions and advice; SARIF lists only
+	// those that produced a result. A finding whose rule is not among them
+	// (from a baseline or another tool) is described from its own fields.
 	Rules []detectors.Rule
 	// Verbose lists every warning and shows fingerprints in text output.
 	Verbose bool
 }
 
-// Write writes findings in format, which is "text", "json" or "sarif".
-func Write(w io.Writer, format string, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
-	switch strings.ToLower(format) {
-	case "text":
-		return WriteText(w, findings, stats, opt)
-	case "json":
-		return WriteJSON(w, findings, stats, opt)
-	case "sarif":
-		return WriteSARIF(w, findings, stats, opt)
-	}
-	return fmt.Errorf("unknown report format %q (want text, json or sarif)", format)
+// view is what every writer derives from its input before writing: the
+// rules by id and the redaction of every known secret.
+type view struct {
+	opt   Options
+	rules map[string]*detectors.Rule
+	// conceal replaces every secret of every finding with its redacted
+	// form; nil when secrets are shown.
+	conceal *strings.Replacer
 }
 
-// Create opens path for a report, truncating it, with mode 0600: reports
-// name where secrets are, and may hold them when secrets are shown. An
-// existing file keeps its inode but loses any wider permissions it had.
-func Create(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, err
+// minConcealed is the shortest value redacted inside free text: shorter
+// ones would garble ordinary words and carry little of a secret.
+const minConcealed = 6
+
+func newView(findings []detectors.Finding, opt Options) *view {
+	v := &view{opt: opt, rules: map[string]*detectors.Rule{}}
+	rules := opt.Rules
+	if rules == nil {
+		rules = detectors.Default()
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("restricting permissions of %s: %w", path, err)
+	for i := range rules {
+		if _, dup := v.rules[rules[i].ID]; !dup {
+			v.rules[rules[i].ID] = &rules[i]
+		}
 	}
-	return f, nil
+	if opt.ShowSecrets {
+		return v
+	}
+	seen := map[string]bool{}
+	var secrets []string
+	add := func(s string) {
+		// A multi-line secret (a PEM block) is also hidden line by line:
+		// its first line stands alone on the finding's line.
+		for _, part := range append([]string{s}, strings.Split(s, "\n")...) {
+			part = strings.TrimSpace(part)
+			if utf8.RuneCountInString(part) >= minConcealed && !seen[part] {
+				seen[part] = true
+				secrets = append(secrets, part)
+			}
+		}
+	}
+	for i := range findings {
+		f := &findings[i]
+		add(f.Secret)
+		for _, p := range f.Parts {
+			add(p.Secret)
+		}
+		for _, c := range f.Conceal {
+			add(c)
+		}
+	}
+	// Longest first: the replacer tries pairs in order at each position,
+	// so a secret that contains another is replaced whole.
+	sort.Slice(secrets, func(i, j int) bool {
+		if len(secrets[i]) != len(secrets[j]) {
+			return len(secrets[i]) > len(secrets[j])
+		}
+		return secrets[i] < secrets[j]
+	})
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, s := range secrets {
+		pairs = append(pairs, s, detectors.Redact(s))
+	}
+	v.conceal = strings.NewReplacer(pairs...)
+	return v
+}
+
+// secret returns what a report may print of a secret.
+func (v *view) secret(s string) string {
+	if v.opt.ShowSecrets {
+		return s
+	}
+	return detectors.Redact(s)
+}
+
+// text returns free text that came from scanned content or from git (a
+// line, a commit subject, a note, a warning) with every known secret
+// redacted.
+func (v *view) text(s string) string {
+	if v.conceal == nil || s == "" {
+		return s
+	}
+	return v.conceal.Replace(s)
+}
+
+// line returns what a report may print of the finding's line: trimmed,
+// clipped, and with every known secret redacted.
+func (v *view) line(f *detectors.Finding) string {
+	return clip(strings.TrimSpace(v.text(f.Line)), 160)
+}
+
+// commit returns a copy of c with its free text redacted.
+func (v *view) commit(c *detectors.Commit) *detectors.Commit {
+	if c == nil {
+		return nil
+	}
+	cc := *c
+	cc.Subject = v.text(c.Subject)
+	cc.Author = v.text(c.Author)
+	cc.Email = v.text(c.Email)
+	return &cc
+}
+
+// rule returns the rule that produced f. A finding whose rule is not
+// loaded is described from its own fields, as a generic credential.
+func (v *view) rule(f *detectors.Finding) *detectors.Rule {
+	if r := v.rules[f.RuleID]; r != nil {
+		return r
+	}
+	r := &detectors.Rule{ID: f.RuleID, Title: f.Title, Severity: f.Severity,
+		Service: f.Service, Exchange: f.Exchange, Part: f.Part, Name: f.Service, Kind: detectors.KindGeneric}
+	if f.Exchange != "" {
+		r.Kind = detectors.KindExchange
+	}
+	return r
+}
+
+// advice returns the advice for a finding: its own (a validator's), or its
+// rule's.
+func (v *view) advice(f *detectors.Finding) string {
+	if f.Advice != "" {
+		return v.text(f.Advice)
+	}
+	return v.text(ruleAdvice(v.rule(f)))
+}
+
+// ruleAdvice is the rule's advice; a rule from outside the registry (which
+// has none) gets advice for its kind.
+func ruleAdvice(r *detectors.Rule) string {
+	if r.Advice != "" {
+		return r.Advice
+	}
+	who := "where it was issued"
+	if r.Name != "" {
+		who = "at " + r.Name
+	}
+	switch r.Kind {
+	case detectors.KindExchange:
+		return "Revoke this API key " + who + " now, then check the account's orders, withdrawals and address book; create a new key with withdrawals disabled and an IP whitelist."
+	case detectors.KindWallet:
+		return walletAdvice
+	}
+	return "Revoke or rotate this credential " + who + " and replace it where it is used: deleting it from the file does not undo the leak."
+}
+
+const walletAdvice = "Move the funds to a new wallet generated offline, now. The old secret can never be made safe again: " +
+	"whoever copied it controls every address derived from it."
+
+// description says in one sentence what the credential lets its holder do.
+func description(r *detectors.Rule) string {
+	title := r.Title
+	if title == "" {
+		title = r.ID
+	}
+	name := r.Name
+	switch r.Kind {
+	case detectors.KindExchange:
+		return fmt.Sprintf("%s: an API credential for %s. Whoever holds it can trade, and with withdrawal rights move funds, on the account.", title, name)
+	case detectors.KindWallet:
+		return fmt.Sprintf("%s: a wallet secret. Whoever holds it controls the funds directly, and it cannot be revoked.", title)
+	case detectors.KindCloud:
+		return fmt.Sprintf("%s: a credential for %s. Whoever holds it acts in the cloud account with the credential's permissions, and the bill is yours.", title, name)
+	case detectors.KindSaaS:
+		return fmt.Sprintf("%s: a credential for %s, usable by anyone who can read where it leaked.", title, name)
+	}
+	return fmt.Sprintf("%s: a secret whose issuer its shape does not tell; whoever holds it can use whatever accepts it.", title)
+}
+
+// commitAdvice says how urgent a leak in git history is.
+func commitAdvice(c *detectors.Commit, k detectors.Kind) string {
+	if c.Pushed {
+		if k == detectors.KindWallet {
+			return "pushed to a remote: move the funds now"
+		}
+		return "pushed to a remote: revoke the key now"
+	}
+	then := "rotate the key anyway"
+	if k == detectors.KindWallet {
+		then = "move the funds anyway"
+	}
+	return fmt.Sprintf("not pushed yet: remove it from history (git commit --amend, or git rebase -i %s^) — and %s",
+		shortSHA(c.SHA), then)
 }
 
 // flush writes buf to w in one call so that a failing writer is reported
@@ -79,45 +246,6 @@ func Create(path string) (*os.File, error) {
 func flush(w io.Writer, buf *bytes.Buffer) error {
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// shown returns what a report may print of a secret.
-func shown(secret string, opt Options) string {
-	if opt.ShowSecrets {
-		return secret
-	}
-	return detectors.Redact(secret)
-}
-
-// shownLine returns what a report may print of the finding's line.
-func shownLine(f *detectors.Finding, opt Options) string {
-	if opt.ShowSecrets {
-		return clip(strings.TrimSpace(f.Line), 160)
-	}
-	return f.RedactedLine()
-}
-
-// scrub redacts the finding's secrets inside free text that came from the
-// scanned content, such as a commit subject ("add key AKIA…") or a note.
-func scrub(s string, f *detectors.Finding, opt Options) string {
-	if opt.ShowSecrets || s == "" {
-		return s
-	}
-	s = redactIn(s, f.Secret)
-	for _, p := range f.Parts {
-		s = redactIn(s, p.Secret)
-	}
-	if first, _, ok := strings.Cut(f.Secret, "\n"); ok && len(first) >= 8 {
-		s = redactIn(s, first)
-	}
-	return s
-}
-
-func redactIn(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, detectors.Redact(secret))
 }
 
 func clip(s string, max int) string {
@@ -131,129 +259,25 @@ func clip(s string, max int) string {
 	return s
 }
 
-// ruleIndex maps rule ids to the loaded rules.
-func ruleIndex(rules []detectors.Rule) map[string]*detectors.Rule {
-	m := make(map[string]*detectors.Rule, len(rules))
-	for i := range rules {
-		if _, dup := m[rules[i].ID]; !dup {
-			m[rules[i].ID] = &rules[i]
-		}
-	}
-	return m
-}
-
-// kind is what a person must do about a leak, which depends on what leaked.
-type kind int
-
-const (
-	kindService kind = iota // revoke at the provider
-	kindExchange
-	kindWallet
-)
-
-var walletServices = map[string]bool{
-	"bitcoin": true, "ethereum": true, "solana": true, "wallet": true,
-	"bip39": true, "monero": true, "litecoin": true, "tron": true,
-}
-
-// walletRuleWords mark rule ids whose secret is a wallet key whatever the
-// service is called.
-var walletRuleWords = []string{"bip39", "mnemonic", "seed-phrase", "wif", "xprv", "keystore", "wallet"}
-
-func kindOf(ruleID, service, exchange string) kind {
-	if exchange != "" {
-		return kindExchange
-	}
-	if walletServices[strings.ToLower(service)] {
-		return kindWallet
-	}
-	id := strings.ToLower(ruleID)
-	for _, w := range walletRuleWords {
-		if strings.Contains(id, w) {
-			return kindWallet
-		}
-	}
-	return kindService
-}
-
-// displayNames spells services whose names are not simply capitalised.
-var displayNames = map[string]string{
-	"okx": "OKX", "kucoin": "KuCoin", "bitmex": "BitMEX", "mexc": "MEXC",
-	"htx": "HTX", "whitebit": "WhiteBIT", "gateio": "Gate.io", "gate": "Gate.io",
-	"cryptocom": "Crypto.com", "crypto-com": "Crypto.com", "aws": "AWS",
-	"gcp": "Google Cloud", "github": "GitHub", "gitlab": "GitLab",
-	"openai": "OpenAI", "bitget": "Bitget", "bingx": "BingX",
-}
-
-func displayName(s string) string {
-	if s == "" {
-		return ""
-	}
-	if d, ok := displayNames[strings.ToLower(s)]; ok {
-		return d
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func defaultAdvice(k kind, service, exchange string) string {
-	switch k {
-	case kindExchange:
-		return fmt.Sprintf("Revoke this API key on %s now, before anything else: anyone who copied it can trade with your funds. "+
-			"Create a new key with withdrawals disabled and an IP whitelist, keep it out of plain text and out of git "+
-			"(use an environment variable or a secrets manager), and rotate it regularly.", displayName(exchange))
-	case kindWallet:
-		return "Move the funds to a new wallet generated offline, now. " +
-			"The old secret can never be made safe again: whoever copied it controls every address derived from it, " +
-			"so never reuse it, even after removing it from the file and from history."
-	}
-	who := "the provider"
-	if service != "" {
-		who = displayName(service)
-	}
-	return fmt.Sprintf("Revoke or rotate this credential at %s and replace it where it is used: "+
-		"deleting it from the file does not undo the leak.", who)
-}
-
-// advice returns the advice for a finding: its own, its rule's, or the
-// default for its kind.
-func advice(f *detectors.Finding, rules map[string]*detectors.Rule) string {
-	if f.Advice != "" {
-		return f.Advice
-	}
-	if r := rules[f.RuleID]; r != nil && r.Advice != "" {
-		return r.Advice
-	}
-	return defaultAdvice(kindOf(f.RuleID, f.Service, f.Exchange), f.Service, f.Exchange)
-}
-
-func ruleAdvice(r *detectors.Rule) string {
-	if r.Advice != "" {
-		return r.Advice
-	}
-	return defaultAdvice(kindOf(r.ID, r.Service, r.Exchange), r.Service, r.Exchange)
-}
-
-// commitAdvice says how urgent a leak in git history is.
-func commitAdvice(c *detectors.Commit, k kind) string {
-	if c.Pushed {
-		if k == kindWallet {
-			return "pushed to a remote: move the funds now"
-		}
-		return "pushed to a remote: revoke the key now"
-	}
-	then := "rotate the key anyway"
-	if k == kindWallet {
-		then = "move the funds anyway"
-	}
-	return fmt.Sprintf("not pushed yet: remove it from history (git commit --amend, or git rebase -i %s^) — and %s",
-		shortSHA(c.SHA), then)
-}
-
 func shortSHA(sha string) string {
 	if len(sha) > 8 {
 		return sha[:8]
 	}
 	return sha
+}
+
+func titleOf(f *detectors.Finding) string {
+	if f.Title != "" {
+		return f.Title
+	}
+	return f.RuleID
+}
+
+func partName(p detectors.Part) string {
+	if p.Part != "" {
+		return p.Part
+	}
+	return p.RuleID
 }
 
 // severities lists severities from most to least severe, for summaries.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,16 +29,20 @@ const (
 // rawSecrets are values that must never appear in a default report.
 var rawSecrets = []string{binanceKey, binanceSecret, awsKeyID, awsSecret, mnemonic, pemBody1, pemBody2}
 
+// testRules are rules as the registry describes them, without advice of
+// their own, so the writers' advice for each kind shows.
 func testRules() []detectors.Rule {
 	return []detectors.Rule{
-		{ID: "aws-access-key-id", Title: "AWS access key ID", Severity: detectors.High, Service: "aws", Part: detectors.PartKey},
-		{ID: "aws-secret-access-key", Title: "AWS secret access key", Severity: detectors.Critical, Service: "aws", Part: detectors.PartSecret},
-		{ID: "binance-api-key", Title: "Binance API key", Severity: detectors.High, Service: "binance", Exchange: "binance", Part: detectors.PartKey},
-		{ID: "binance-api-secret", Title: "Binance API secret", Severity: detectors.Critical, Service: "binance", Exchange: "binance", Part: detectors.PartSecret},
-		{ID: "github-pat", Title: "GitHub personal access token", Severity: detectors.High, Service: "github"},
-		{ID: "rsa-private-key", Title: "RSA private key", Severity: detectors.High, Generic: false,
+		{ID: "aws-access-key-id", Title: "AWS access key ID", Severity: detectors.High, Service: "aws", Name: "AWS", Kind: detectors.KindCloud, Part: detectors.PartKey},
+		{ID: "aws-secret-access-key", Title: "AWS secret access key", Severity: detectors.Critical, Service: "aws", Name: "AWS", Kind: detectors.KindCloud, Part: detectors.PartSecret},
+		{ID: "binance-api-key", Title: "Binance API key", Severity: detectors.High, Service: "binance", Exchange: "binance", Name: "Binance", Kind: detectors.KindExchange, Part: detectors.PartKey},
+		{ID: "binance-api-secret", Title: "Binance API secret", Severity: detectors.Critical, Service: "binance", Exchange: "binance", Name: "Binance", Kind: detectors.KindExchange, Part: detectors.PartSecret,
+			AdviceURL: "https://www.binance.com/en/my/settings/api-management"},
+		{ID: "bip39-mnemonic", Title: "BIP-39 mnemonic", Severity: detectors.Critical, Service: "bip39", Name: "BIP-39 wallet", Kind: detectors.KindWallet},
+		{ID: "github-pat", Title: "GitHub personal access token", Severity: detectors.High, Service: "github", Name: "GitHub", Kind: detectors.KindSaaS},
+		{ID: "rsa-private-key", Title: "RSA private key", Severity: detectors.High, Generic: false, Name: "PEM private key", Kind: detectors.KindGeneric,
 			Validate: func(string, detectors.Candidate) detectors.Verdict { return detectors.Verdict{} }},
-		{ID: "slack-webhook", Title: "Slack webhook URL", Severity: detectors.Medium, Service: "slack"},
+		{ID: "slack-webhook", Title: "Slack webhook URL", Severity: detectors.Medium, Service: "slack", Name: "Slack", Kind: detectors.KindSaaS},
 	}
 }
 
@@ -98,7 +103,10 @@ func testStats() detectors.Stats {
 
 func incompleteStats() detectors.Stats {
 	s := testStats()
-	s.Warnings = []string{"vendor/blob.dat: permission denied", "missing object 9c1e2f in history"}
+	s.Warnings = []detectors.Warning{
+		{Kind: detectors.WarnUnreadable, Path: "vendor/blob.dat", Message: "permission denied"},
+		{Kind: detectors.WarnMissingObject, Message: "missing object 9c1e2f in history"},
+	}
 	s.Incomplete = true
 	return s
 }
@@ -208,49 +216,133 @@ func TestWriteUnknownFormat(t *testing.T) {
 	}
 }
 
+// A report replaces what was at its path without following links or
+// touching any other file, and only once it is complete.
 func TestCreate(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("Windows has no Unix permission bits")
+		t.Skip("Windows has no Unix permission bits or symlinks for everyone")
 	}
-	dir := t.TempDir()
+	const old = "an older, longer report"
 	tests := []struct {
-		name     string
-		existing bool
+		name string
+		// setup prepares dir and returns the report path and, when the
+		// test must check it stayed untouched, another file.
+		setup func(t *testing.T, dir string) (path, other string)
 	}{
-		{"new file", false},
-		{"existing world-readable file", true},
+		{"new file", func(t *testing.T, dir string) (string, string) {
+			return filepath.Join(dir, "new.sarif"), ""
+		}},
+		{"existing world-readable file", func(t *testing.T, dir string) (string, string) {
+			p := filepath.Join(dir, "old.sarif")
+			mustWrite(t, p, old, 0o644)
+			return p, ""
+		}},
+		{"symlink to another file", func(t *testing.T, dir string) (string, string) {
+			target := filepath.Join(dir, "target.txt")
+			mustWrite(t, target, old, 0o644)
+			p := filepath.Join(dir, "link.sarif")
+			if err := os.Symlink(target, p); err != nil {
+				t.Fatal(err)
+			}
+			return p, target
+		}},
+		{"dangling symlink", func(t *testing.T, dir string) (string, string) {
+			p := filepath.Join(dir, "dangling.sarif")
+			if err := os.Symlink(filepath.Join(dir, "created-through-link"), p); err != nil {
+				t.Fatal(err)
+			}
+			return p, ""
+		}},
+		{"hard link", func(t *testing.T, dir string) (string, string) {
+			other := filepath.Join(dir, "shared.txt")
+			mustWrite(t, other, old, 0o644)
+			p := filepath.Join(dir, "hard.sarif")
+			if err := os.Link(other, p); err != nil {
+				t.Fatal(err)
+			}
+			return p, other
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".sarif")
-			if tt.existing {
-				if err := os.WriteFile(path, []byte("an older, longer report"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chmod(path, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			dir := t.TempDir()
+			path, other := tt.setup(t, dir)
 			f, err := Create(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.WriteString("{}"); err != nil {
+			defer f.Close()
+			if _, err := io.WriteString(f, "{}"); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.Close(); err != nil {
+			if err := f.Commit(); err != nil {
 				t.Fatal(err)
 			}
-			fi, err := os.Stat(path)
+			fi, err := os.Lstat(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if perm := fi.Mode().Perm(); perm != 0o600 {
-				t.Errorf("mode = %#o, want 0600", perm)
+			if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode = %v, want a regular file with 0600", fi.Mode())
 			}
 			if b, _ := os.ReadFile(path); string(b) != "{}" {
-				t.Errorf("content = %q, want the old content truncated", b)
+				t.Errorf("content = %q, want the new report", b)
 			}
+			if other != "" {
+				b, _ := os.ReadFile(other)
+				oi, _ := os.Stat(other)
+				if string(b) != old || oi.Mode().Perm() != 0o644 {
+					t.Errorf("%s changed: %q, mode %v", other, b, oi.Mode())
+				}
+			}
+			if _, err := os.Lstat(filepath.Join(dir, "created-through-link")); err == nil {
+				t.Error("the report was created through a dangling symlink")
+			}
+			assertOnlyFiles(t, dir)
 		})
+	}
+}
+
+// A report that is abandoned (the scan failed or was interrupted) leaves
+// the previous one as it was and no temporary file behind.
+func TestCreateAbandoned(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.json")
+	mustWrite(t, path, "previous", 0o600)
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "half a rep")
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "previous" {
+		t.Errorf("previous report changed to %q", b)
+	}
+	assertOnlyFiles(t, dir)
+	if _, err := Create(dir); err == nil {
+		t.Error("Create accepted a directory")
+	}
+}
+
+func mustWrite(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// assertOnlyFiles fails if a temporary report file was left in dir.
+func assertOnlyFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
 	}
 }

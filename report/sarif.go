@@ -61,6 +61,7 @@ type sarifRule struct {
 	ShortDescription     sarifText          `json:"shortDescription"`
 	FullDescription      sarifText          `json:"fullDescription"`
 	Help                 sarifText          `json:"help"`
+	HelpURI              string             `json:"helpUri,omitempty"`
 	DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
 	Properties           sarifRuleProps     `json:"properties"`
 }
@@ -70,6 +71,8 @@ type sarifConfiguration struct {
 }
 
 type sarifRuleProps struct {
+	Kind             string   `json:"kind"`
+	Service          string   `json:"service,omitempty"`
 	Tags             []string `json:"tags"`
 	SecuritySeverity string   `json:"security-severity"`
 	Precision        string   `json:"precision"`
@@ -81,8 +84,15 @@ type sarifInvocation struct {
 }
 
 type sarifNotification struct {
-	Level   string    `json:"level"`
-	Message sarifText `json:"message"`
+	Level      string                 `json:"level"`
+	Message    sarifText              `json:"message"`
+	Locations  []sarifLocation        `json:"locations,omitempty"`
+	Properties *sarifNotificationProp `json:"properties,omitempty"`
+}
+
+type sarifNotificationProp struct {
+	Kind   string `json:"kind"`
+	Commit string `json:"commit,omitempty"`
 }
 
 type sarifResult struct {
@@ -114,7 +124,7 @@ type sarifLocation struct {
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           sarifRegion   `json:"region"`
+	Region           *sarifRegion  `json:"region,omitempty"`
 }
 
 type sarifArtifact struct {
@@ -134,8 +144,8 @@ type sarifRegion struct {
 // could not read everything is marked executionSuccessful: false so that
 // it cannot pass for a clean one.
 func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
-	loaded := ruleIndex(opt.Rules)
-	rules, index := sarifRules(findings, loaded)
+	v := newView(findings, opt)
+	rules, index := sarifRules(findings, v)
 
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
@@ -144,13 +154,13 @@ func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats
 			Version:        opt.Version,
 			Rules:          rules,
 		}},
-		Invocations: []sarifInvocation{sarifInvocationOf(stats)},
+		Invocations: []sarifInvocation{sarifInvocationOf(stats, v)},
 		ColumnKind:  "unicodeCodePoints",
 		Results:     make([]sarifResult, 0, len(findings)),
 		Properties:  sarifRunProperties(stats, opt),
 	}
 	for i := range findings {
-		run.Results = append(run.Results, sarifResultOf(&findings[i], index[findings[i].RuleID], opt))
+		run.Results = append(run.Results, sarifResultOf(&findings[i], index[findings[i].RuleID], v))
 	}
 
 	var b bytes.Buffer
@@ -166,18 +176,15 @@ func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats
 // sarifRules returns the rules that have at least one finding, sorted by id,
 // and each id's index in that list. A rule that was not loaded (a finding
 // from a baseline or another tool) is described from its findings.
-func sarifRules(findings []detectors.Finding, loaded map[string]*detectors.Rule) ([]sarifRule, map[string]int) {
+func sarifRules(findings []detectors.Finding, v *view) ([]sarifRule, map[string]int) {
 	used := map[string]detectors.Rule{}
 	for i := range findings {
 		f := &findings[i]
 		r, seen := used[f.RuleID]
 		switch {
-		case !seen && loaded[f.RuleID] != nil:
-			r = *loaded[f.RuleID]
 		case !seen:
-			r = detectors.Rule{ID: f.RuleID, Title: f.Title, Severity: f.Severity,
-				Service: f.Service, Exchange: f.Exchange, Part: f.Part}
-		case loaded[f.RuleID] == nil && f.Severity > r.Severity:
+			r = *v.rule(f)
+		case v.rules[f.RuleID] == nil && f.Severity > r.Severity:
 			r.Severity = f.Severity
 		}
 		used[f.RuleID] = r
@@ -196,15 +203,22 @@ func sarifRules(findings []detectors.Finding, loaded map[string]*detectors.Rule)
 		if title == "" {
 			title = id
 		}
+		help := ruleAdvice(&r)
+		if r.AdviceURL != "" {
+			help += " " + r.AdviceURL
+		}
 		rules = append(rules, sarifRule{
 			ID:                   id,
 			Name:                 camelCase(id),
 			ShortDescription:     sarifText{Text: title},
-			FullDescription:      sarifText{Text: fullDescription(&r, title)},
-			Help:                 sarifText{Text: ruleAdvice(&r)},
+			FullDescription:      sarifText{Text: description(&r)},
+			Help:                 sarifText{Text: help},
+			HelpURI:              r.AdviceURL,
 			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(r.Severity)},
 			Properties: sarifRuleProps{
-				Tags:             []string{"security", "secret"},
+				Kind:             r.Kind.String(),
+				Service:          r.Name,
+				Tags:             []string{"security", "secret", r.Kind.String()},
 				SecuritySeverity: securitySeverity(r.Severity),
 				Precision:        precision(&r),
 			},
@@ -213,21 +227,8 @@ func sarifRules(findings []detectors.Finding, loaded map[string]*detectors.Rule)
 	return rules, index
 }
 
-func fullDescription(r *detectors.Rule, title string) string {
-	switch kindOf(r.ID, r.Service, r.Exchange) {
-	case kindExchange:
-		return fmt.Sprintf("%s: an API credential for the %s exchange. Whoever holds it can trade, and with withdrawal rights move funds, on the account.", title, displayName(r.Exchange))
-	case kindWallet:
-		return fmt.Sprintf("%s: a wallet secret. Whoever holds it controls the funds directly, and it cannot be revoked.", title)
-	}
-	if r.Service != "" {
-		return fmt.Sprintf("%s: a credential for %s, committed to source where anyone with read access can use it.", title, displayName(r.Service))
-	}
-	return fmt.Sprintf("%s: a credential committed to source where anyone with read access can use it.", title)
-}
-
-func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult {
-	msg := fmt.Sprintf("%s: %s", titleOf(f), shown(f.Secret, opt))
+func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
+	msg := fmt.Sprintf("%s: %s", titleOf(f), v.secret(f.Secret))
 	if len(f.Parts) > 0 {
 		var with []string
 		for _, p := range f.Parts {
@@ -239,7 +240,7 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult
 		ArtifactLocation: sarifArtifact{URI: artifactURI(f.Path)},
 		Region:           region(f.Location, f.Secret),
 	}}
-	if line := shownLine(f, opt); line != "" {
+	if line := v.line(f); line != "" {
 		loc.PhysicalLocation.Region.Snippet = &sarifText{Text: line}
 	}
 	res := sarifResult{
@@ -256,15 +257,11 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult
 			Part:     f.Part,
 		},
 	}
-	res.Properties.Verification = verificationOf(f, opt)
+	res.Properties.Verification = verificationOf(f, v)
 	for _, n := range f.Notes {
-		res.Properties.Notes = append(res.Properties.Notes, scrub(n, f, opt))
+		res.Properties.Notes = append(res.Properties.Notes, v.text(n))
 	}
-	if f.Commit != nil {
-		c := *f.Commit
-		c.Subject = scrub(c.Subject, f, opt)
-		res.Properties.Commit = &c
-	}
+	res.Properties.Commit = v.commit(f.Commit)
 	// Removing a leaked credential means deleting its key and its secret,
 	// which is when SARIF asks for more than one location. A passphrase is
 	// chosen by the user, not issued, so it is related context rather
@@ -283,31 +280,17 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, opt Options) sarifResult
 				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path)},
 				Region:           region(where, p.Secret),
 			},
-			Message: &sarifText{Text: fmt.Sprintf("%s of the same credential: %s", partName(p), shown(p.Secret, opt))},
+			Message: &sarifText{Text: fmt.Sprintf("%s of the same credential: %s", partName(p), v.secret(p.Secret))},
 		})
 	}
 	return res
 }
 
-func titleOf(f *detectors.Finding) string {
-	if f.Title != "" {
-		return f.Title
-	}
-	return f.RuleID
-}
-
-func partName(p detectors.Part) string {
-	if p.Part != "" {
-		return p.Part
-	}
-	return p.RuleID
-}
-
 // region makes a SARIF region that code-scanning services accept: lines and
 // columns start at 1, the end is never before the start, and a single-line
 // span is never empty (GitHub rejects endColumn 0).
-func region(l detectors.Location, secret string) sarifRegion {
-	r := sarifRegion{
+func region(l detectors.Location, secret string) *sarifRegion {
+	r := &sarifRegion{
 		StartLine:   max(l.StartLine, 1),
 		StartColumn: max(l.StartColumn, 1),
 		EndLine:     l.EndLine,
@@ -442,11 +425,20 @@ func camelCase(id string) string {
 	return b.String()
 }
 
-func sarifInvocationOf(stats detectors.Stats) sarifInvocation {
+func sarifInvocationOf(stats detectors.Stats, v *view) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: !stats.Incomplete}
 	for _, w := range stats.Warnings {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
-			sarifNotification{Level: "warning", Message: sarifText{Text: w}})
+		n := sarifNotification{Level: "warning", Message: sarifText{Text: v.text(w.String())}}
+		kind := w.Kind
+		if kind == "" {
+			kind = detectors.WarnOther
+		}
+		n.Properties = &sarifNotificationProp{Kind: string(kind), Commit: w.Commit}
+		if w.Path != "" {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: artifactURI(w.Path)}}}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	if stats.Incomplete {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,

@@ -102,7 +102,7 @@ func TestSARIFRegions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := region(tt.loc, binanceSecret); got != tt.want {
+			if got := region(tt.loc, binanceSecret); *got != tt.want {
 				t.Errorf("region(%+v) = %+v, want %+v", tt.loc, got, tt.want)
 			}
 		})

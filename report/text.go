@@ -55,8 +55,8 @@ func severityColor(s detectors.Severity) string {
 func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	var b bytes.Buffer
 	p := painter(opt.Color)
-	rules := ruleIndex(opt.Rules)
-	writeTextUrgent(&b, findings, opt, p)
+	v := newView(findings, opt)
+	writeTextUrgent(&b, findings, v, p)
 	lastPath, first := "", true
 	for i := range findings {
 		f := &findings[i]
@@ -67,16 +67,16 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			b.WriteString(p.paint(ansiBold, printable(f.Path)) + "\n")
 			lastPath, first = f.Path, false
 		}
-		writeTextFinding(&b, f, rules, opt, p)
+		writeTextFinding(&b, f, v, p)
 	}
 	if len(findings) > 0 {
 		b.WriteByte('\n')
 	}
-	writeTextSummary(&b, findings, stats, opt, p)
+	writeTextSummary(&b, findings, stats, v, p)
 	return flush(w, &b)
 }
 
-func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*detectors.Rule, opt Options, p painter) {
+func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter) {
 	const indent = "    "
 	field := func(label, value string) {
 		fmt.Fprintf(b, "%s%s %s\n", indent, p.paint(ansiDim, fmt.Sprintf("%-7s", label)), value)
@@ -88,8 +88,8 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*d
 	fmt.Fprintf(b, "  %s  %s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", sev)),
 		printable(f.RuleID), printable(titleOf(f)))
 	field("at", fmt.Sprintf("%d:%d", f.StartLine, f.StartColumn))
-	field("secret", printable(shown(f.Secret, opt)))
-	if line := shownLine(f, opt); line != "" {
+	field("secret", printable(v.secret(f.Secret)))
+	if line := v.line(f); line != "" {
 		field("line", printable(line))
 	}
 	for _, part := range f.Parts {
@@ -101,15 +101,15 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*d
 		if name == "" {
 			name = part.RuleID
 		}
-		field("with", fmt.Sprintf("%s %s: %s", printable(name), where, printable(shown(part.Secret, opt))))
+		field("with", fmt.Sprintf("%s %s: %s", printable(name), where, printable(v.secret(part.Secret))))
 	}
 	for _, n := range f.Notes {
-		field("note", printable(scrub(n, f, opt)))
+		field("note", printable(v.text(n)))
 	}
-	if w := verifiedWords(f, opt); w != "" {
+	if w := verifiedWords(f, v); w != "" {
 		field("checked", printable(w))
 	}
-	if c := f.Commit; c != nil {
+	if c := v.commit(f.Commit); c != nil {
 		s := shortSHA(c.SHA)
 		if c.Author != "" {
 			s += " by " + printable(c.Author)
@@ -121,29 +121,33 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, rules map[string]*d
 			s += " on " + printable(c.Date)
 		}
 		if c.Subject != "" {
-			s += ": " + strconv.Quote(scrub(c.Subject, f, opt))
+			s += ": " + strconv.Quote(c.Subject)
 		}
 		field("commit", s)
-		for _, line := range wrap(commitAdvice(c, kindOf(f.RuleID, f.Service, f.Exchange)), 72) {
+		for _, line := range wrap(commitAdvice(c, v.rule(f).Kind), 72) {
 			if c.Pushed {
 				line = p.paint(ansiBoldRd, line)
 			}
 			more(line)
 		}
 	}
-	if opt.Verbose && f.Fingerprint != "" {
+	if v.opt.Verbose && f.Fingerprint != "" {
 		field("id", f.Fingerprint)
 	}
-	for i, line := range wrap(scrub(advice(f, rules), f, opt), 72) {
+	for i, line := range wrap(v.advice(f), 72) {
 		if i == 0 {
 			field("advice", printable(line))
 		} else {
 			more(printable(line))
 		}
 	}
+	if u := v.rule(f).AdviceURL; u != "" && f.Advice == "" {
+		more(printable(u))
+	}
 }
 
-func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detectors.Stats, opt Options, p painter) {
+func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detectors.Stats, v *view, p painter) {
+	opt := v.opt
 	var scanned []string
 	if stats.Commits > 0 {
 		scanned = append(scanned, plural(stats.Commits, "commit"))
@@ -201,7 +205,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 			shownN = maxWarnings
 		}
 		for _, w := range stats.Warnings[:shownN] {
-			fmt.Fprintf(b, "  %s\n", printable(w))
+			fmt.Fprintf(b, "  %s\n", printable(v.text(w.String())))
 		}
 		if shownN < n {
 			fmt.Fprintf(b, "  … %d more (--verbose lists them all)\n", n-shownN)
@@ -209,7 +213,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	}
 	// A check that read nothing must not look like one that found nothing.
 	if stats.Files == 0 && stats.Bytes == 0 && stats.Commits == 0 && len(findings) == 0 {
-		b.WriteString(p.paint(ansiYellow, "nothing was scanned: check the paths and the commit range") + "\n")
+		b.WriteString(p.paint(ansiYellow, nothingScanned(opt.Command)) + "\n")
 	}
 	if stats.Incomplete {
 		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")
@@ -313,4 +317,18 @@ func wrap(text string, width int) []string {
 		lines = append(lines, cur.String())
 	}
 	return lines
+}
+
+// nothingScanned words the warning for a scan that read nothing in the
+// terms of the command that ran.
+func nothingScanned(command string) string {
+	switch command {
+	case "dir":
+		return "nothing was scanned: check the paths, --include and --exclude, and .keywardignore"
+	case "git", "pre-push":
+		return "nothing was scanned: check the repository path and the commit range"
+	case "staged":
+		return "nothing was scanned: no file is staged"
+	}
+	return "nothing was scanned"
 }

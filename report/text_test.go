@@ -22,8 +22,8 @@ func TestTextFinding(t *testing.T) {
 		{"redacted line", `"secret": "NhqP…",`},
 		{"linked part", "api-key at line 3"},
 		{"note", "freqtrade exchange config"},
-		{"exchange advice: revoke", "Revoke this API key on Binance now"},
-		{"exchange advice: no withdrawals", "withdrawals\n"},
+		{"exchange advice: revoke", "Revoke this API key at Binance now"},
+		{"exchange advice: no withdrawals", "withdrawals disabled"},
 		{"exchange advice: IP whitelist", "IP whitelist"},
 		{"wallet advice", "Move the funds to a new wallet generated offline"},
 		{"service advice", "Revoke or rotate this credential at AWS"},
@@ -88,7 +88,7 @@ func TestTextNoFindings(t *testing.T) {
 func TestTextWarningsLimit(t *testing.T) {
 	st := testStats()
 	for i := range 15 {
-		st.Warnings = append(st.Warnings, fmt.Sprintf("vendor/pkg%02d/data.bin: permission denied", i))
+		st.Warnings = append(st.Warnings, detectors.Warning{Kind: detectors.WarnUnreadable, Path: fmt.Sprintf("vendor/pkg%02d/data.bin", i), Message: "permission denied"})
 	}
 	st.Incomplete = true
 	tests := []struct {

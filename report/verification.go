@@ -17,12 +17,12 @@ var notRequested = detectors.Verification{
 }
 
 // verificationOf returns the finding's verification for JSON and SARIF,
-// with its detail scrubbed of the finding's secrets.
-func verificationOf(f *detectors.Finding, opt Options) *detectors.Verification {
+// with every known secret redacted from its detail.
+func verificationOf(f *detectors.Finding, vw *view) *detectors.Verification {
 	v := notRequested
 	if f.Verification != nil {
 		v = *f.Verification
-		v.Detail = scrub(v.Detail, f, opt)
+		v.Detail = vw.text(v.Detail)
 	}
 	return &v
 }
@@ -35,7 +35,7 @@ func verifiedDanger(f *detectors.Finding) bool {
 
 // writeTextUrgent lists verified critical keys before the report, each
 // with where its owner manages it and what to change.
-func writeTextUrgent(b *bytes.Buffer, findings []detectors.Finding, opt Options, p painter) {
+func writeTextUrgent(b *bytes.Buffer, findings []detectors.Finding, v *view, p painter) {
 	n := 0
 	for i := range findings {
 		if verifiedDanger(&findings[i]) {
@@ -52,7 +52,7 @@ func writeTextUrgent(b *bytes.Buffer, findings []detectors.Finding, opt Options,
 			continue
 		}
 		fmt.Fprintf(b, "  %s:%d  %s\n", printable(f.Path), f.StartLine, printable(titleOf(f)))
-		for _, line := range wrap(scrub(f.Verification.Detail, f, opt), 70) {
+		for _, line := range wrap(v.text(f.Verification.Detail), 70) {
 			fmt.Fprintf(b, "      %s\n", printable(line))
 		}
 		for i, line := range wrap(f.Verification.Steps, 70) {
@@ -68,7 +68,7 @@ func writeTextUrgent(b *bytes.Buffer, findings []detectors.Finding, opt Options,
 
 // verifiedWords says a verification in words for the text report, or ""
 // when verification did not run.
-func verifiedWords(f *detectors.Finding, opt Options) string {
+func verifiedWords(f *detectors.Finding, vw *view) string {
 	v := f.Verification
 	if v == nil {
 		return ""
@@ -91,7 +91,7 @@ func verifiedWords(f *detectors.Finding, opt Options) string {
 		s += " — " + perms
 	}
 	if v.Detail != "" {
-		s += " (" + scrub(v.Detail, f, opt) + ")"
+		s += " (" + vw.text(v.Detail) + ")"
 	}
 	return s
 }

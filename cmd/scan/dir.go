@@ -45,7 +45,7 @@ because an ignored .env full of keys is exactly what an audit must find.`,
 			})
 		},
 	}
-	addScanFlags(cmd, &f)
+	addScanFlags(cmd, &f, "text")
 	addVerifyFlags(cmd, &f.verify)
 	cmd.Flags().BoolVar(&follow, "follow-symlinks", false, "follow symbolic links (each directory is entered once, so loops end)")
 	cmd.Flags().BoolVar(&gitignore, "respect-gitignore", false, "also skip what .gitignore files ignore")

@@ -74,14 +74,10 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 				// for a few percent of CPU.
 				debug.SetMemoryLimit(historyMemoryLimit)
 			}
-			return f.run(cmd, "git", func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
-				o := opt
-				o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
-				return githistory.Scan(ctx, sc, o)
-			})
+			return f.run(cmd, "git", historySource(opt))
 		},
 	}
-	addScanFlags(cmd, &f)
+	addScanFlags(cmd, &f, "text")
 	addVerifyFlags(cmd, &f.verify)
 	fl := cmd.Flags()
 	fl.StringVar(&opt.SinceCommit, "since-commit", "", "scan only commits not reachable from `REV` (e.g. the pull request's base)")
@@ -90,6 +86,15 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 	fl.IntVar(&opt.MaxCommits, "max-commits", 0, "scan only the newest `N` commits of the range (0: all)")
 	fl.BoolVar(&opt.AllowEmpty, "allow-empty", false, "treat a range with no commits as a clean scan instead of an error")
 	return cmd
+}
+
+// historySource scans the history opt selects; git and pre-push share it.
+func historySource(opt githistory.Options) source {
+	return func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+		o := opt
+		o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
+		return githistory.Scan(ctx, sc, o)
+	}
 }
 
 // parseDate accepts a day or a full RFC 3339 time.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,16 +41,22 @@ type scanFlags struct {
 	verify       verifyFlags
 }
 
-func addScanFlags(cmd *cobra.Command, f *scanFlags) {
+// addScanFlags adds the shared flags; defaultFormat is the report format
+// used when --format is not given ("text", or "hook" for the hooks).
+func addScanFlags(cmd *cobra.Command, f *scanFlags, defaultFormat string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "report format: text, json or sarif")
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (created with mode 0600) instead of standard output")
+	var formats []string
+	for _, ft := range report.Formats() {
+		formats = append(formats, ft.Name+" ("+ft.Help+")")
+	}
+	fl.StringVarP(&f.format, "format", "f", defaultFormat, "report `FORMAT`: "+strings.Join(formats, "; "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (mode 0600; replaced only when the report is complete) instead of standard output")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (by default they are redacted in every format)")
 	fl.StringArrayVar(&f.include, "include", nil, "scan only paths matching this doublestar `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this doublestar `GLOB` (repeatable)")
-	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB), with a warning; by default none is skipped (files are streamed in bounded chunks)")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB; at most 1PiB), with a warning; by default none is skipped (files are streamed in bounded chunks)")
 	fl.BoolVar(&f.noIgnoreFile, "no-ignore-file", false, "do not apply .keywardignore files (for audits)")
-	fl.IntVar(&f.threads, "threads", runtime.NumCPU(), "number of files scanned in parallel")
+	fl.IntVar(&f.threads, "threads", runtime.NumCPU(), "number of files scanned in parallel (at most "+strconv.Itoa(threadsPerCore)+" per core)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but findings and errors")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log every suppressed candidate with its reason, and list all warnings")
@@ -63,80 +71,53 @@ type sourceOptions struct {
 	NoIgnoreFile bool
 }
 
-// sourceFunc produces findings from one kind of input, reading file
-// contents through sc.
-type sourceFunc func(ctx context.Context, sc *content.Scanner, opt sourceOptions) ([]detectors.Finding, detectors.Stats, error)
+// source produces findings from one kind of input, reading file contents
+// through sc.
+type source func(ctx context.Context, sc *content.Scanner, opt sourceOptions) ([]detectors.Finding, detectors.Stats, error)
 
-// run is the pipeline every scan command shares: rules → engine → source →
-// filters → report → exit code.
-func (f *scanFlags) run(cmd *cobra.Command, command string, source sourceFunc) error {
-	format := strings.ToLower(f.format)
-	switch format {
-	case "text", "json", "sarif":
-	default:
-		return fmt.Errorf("--format %q: want text, json or sarif", f.format)
+// run is the pipeline every scan command shares: format → rules → engine
+// → source → severity floor → sort → report → exit code.
+func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
+	// The format is checked before anything is scanned.
+	format, err := report.Lookup(f.format)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
 	}
 	st, err := f.setup(cmd)
 	if err != nil {
 		return err
 	}
-	rules, minSev := st.rules, st.minSev
-	stderr := cmd.ErrOrStderr()
-	verifier, err := f.verify.checker(stderr)
+	verifier, err := f.verify.checker(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
-
 	start := time.Now()
-	findings, stats, err := st.runSource(cmd.Context(), source)
+	findings, stats, err := st.runSource(cmd.Context(), src)
 	if err != nil {
 		return err
 	}
 	stats.Duration = time.Since(start)
-	verifyFindings(cmd.Context(), verifier, findings, stderr, f.quiet)
-	findings = filterSeverity(findings, minSev)
+	verifyFindings(cmd.Context(), verifier, findings, cmd.ErrOrStderr(), f.quiet)
+	findings = filterSeverity(findings, st.minSev)
+	// Sources may sort by their own keys; reports promise this order.
+	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
 
-	var out io.Writer = cmd.OutOrStdout()
-	color := false
-	if f.output != "" {
-		file, err := report.Create(f.output)
-		if err != nil {
-			return fmt.Errorf("create report: %w", err)
-		}
-		defer file.Close()
-		out = file
-	} else if format == "text" && !f.noColor && os.Getenv("NO_COLOR") == "" {
-		if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-			color = true
+	clean := len(findings) == 0 && !stats.Incomplete
+	if !(f.quiet && format.ForPeople && clean && f.output == "") {
+		if err := f.writeReport(cmd, format, command, st.rules, findings, stats); err != nil {
+			return err
 		}
 	}
-	if f.quiet && format == "text" && len(findings) == 0 && !stats.Incomplete && f.output == "" {
-		// Quiet and clean: the exit code says it all.
-	} else {
-		err = report.Write(out, format, findings, stats, report.Options{
-			ShowSecrets: f.showSecrets,
-			Color:       color,
-			Version:     version,
-			Command:     command,
-			Rules:       rules,
-			Verbose:     f.verbose,
-		})
-		if err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-	}
-	if f.output != "" || format != "text" {
-		if !f.quiet {
-			fmt.Fprintln(stderr, summaryLine(findings, stats, f.output))
-		}
+	if (f.output != "" || !format.ForPeople) && !f.quiet {
+		fmt.Fprintln(cmd.ErrOrStderr(), summaryLine(findings, stats, f.output))
 	}
 
-	return exitFor(stderr, findings, stats)
+	return exitFor(cmd.ErrOrStderr(), command, findings, stats)
 }
 
 // exitFor decides the exit code of every scan: 130 interrupted, 1 findings,
 // 2 incomplete with nothing found, 0 clean and complete.
-func exitFor(stderr io.Writer, findings []detectors.Finding, stats detectors.Stats) error {
+func exitFor(stderr io.Writer, command string, findings []detectors.Finding, stats detectors.Stats) error {
 	switch {
 	case stats.Interrupted:
 		fmt.Fprintf(stderr, "scan: SCAN INCOMPLETE: interrupted; %d finding(s) in what was read before the interrupt\n", len(findings))
@@ -144,21 +125,60 @@ func exitFor(stderr io.Writer, findings []detectors.Finding, stats detectors.Sta
 	case len(findings) > 0:
 		return exitCode(1)
 	case stats.Incomplete:
-		return fmt.Errorf("scan incomplete: %d warning(s); nothing found in what could be read", len(stats.Warnings))
+		return fmt.Errorf("%s scan incomplete: %d warning(s); nothing found in what could be read", command, len(stats.Warnings))
 	}
 	return nil
+}
+
+// writeReport writes the report to --output (atomically) or to standard
+// output (coloured when it is a terminal and the format is for people).
+func (f *scanFlags) writeReport(cmd *cobra.Command, format report.Format, command string, rules []detectors.Rule, findings []detectors.Finding, stats detectors.Stats) error {
+	opt := report.Options{
+		ShowSecrets: f.showSecrets,
+		Version:     version,
+		Command:     command,
+		Rules:       rules,
+		Verbose:     f.verbose,
+	}
+	if f.output == "" {
+		out := cmd.OutOrStdout()
+		if file, ok := out.(*os.File); ok && format.ForPeople && !f.noColor && os.Getenv("NO_COLOR") == "" {
+			opt.Color = term.IsTerminal(int(file.Fd()))
+		}
+		if err := format.Write(out, findings, stats, opt); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		return nil
+	}
+	file, err := report.Create(f.output)
+	if err != nil {
+		return fmt.Errorf("create report: %w", err)
+	}
+	defer file.Close()
+	if err := format.Write(file, findings, stats, opt); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return file.Commit()
 }
 
 // scanSetup is what every scan command derives from the shared flags.
 type scanSetup struct {
 	rules   []detectors.Rule
 	eng     *engine.Engine
-	keep    pathfilter.Keep
-	threads int
-	noIgn   bool
+	opt     sourceOptions
 	maxSize int64
 	minSev  detectors.Severity
 }
+
+// runSource runs one source with the shared settings.
+func (st scanSetup) runSource(ctx context.Context, src source) ([]detectors.Finding, detectors.Stats, error) {
+	sc := content.New(st.eng, content.Options{MaxFileSize: st.maxSize})
+	return src(ctx, sc, st.opt)
+}
+
+// threadsPerCore bounds --threads: past a few workers per core, more only
+// cost memory (each holds a chunk buffer) and, in history scans, processes.
+const threadsPerCore = 4
 
 // setup checks the shared flags and builds the engine; with --verbose the
 // engine logs every suppressed candidate, redacted, to standard error.
@@ -170,17 +190,16 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 			return st, fmt.Errorf("--max-file-size: %w", err)
 		}
 	}
-	st.noIgn = f.noIgnoreFile
+	st.opt.NoIgnoreFile = f.noIgnoreFile
 	if st.minSev, err = detectors.ParseSeverity(f.minSeverity); err != nil {
 		return st, fmt.Errorf("--min-severity: %w", err)
 	}
-	if st.keep, err = pathfilter.Globs(f.include, f.exclude); err != nil {
+	if st.opt.Keep, err = pathfilter.Globs(f.include, f.exclude); err != nil {
 		return st, err
 	}
-	if f.threads < 1 {
-		return st, fmt.Errorf("--threads must be at least 1")
+	if st.opt.Threads, err = capThreads(f.threads, runtime.NumCPU(), cmd.ErrOrStderr()); err != nil {
+		return st, err
 	}
-	st.threads = f.threads
 	opt := engine.Options{}
 	if f.verbose {
 		stderr := cmd.ErrOrStderr()
@@ -198,10 +217,17 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 	return st, nil
 }
 
-// runSource runs one source with the shared settings.
-func (st scanSetup) runSource(ctx context.Context, source sourceFunc) ([]detectors.Finding, detectors.Stats, error) {
-	sc := content.New(st.eng, content.Options{MaxFileSize: st.maxSize})
-	return source(ctx, sc, sourceOptions{Keep: st.keep, Threads: st.threads, NoIgnoreFile: st.noIgn})
+// capThreads checks --threads and caps it at threadsPerCore per core, with
+// a warning: 100000 workers would take gigabytes and scan no faster.
+func capThreads(n, cores int, warn io.Writer) (int, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("--threads must be at least 1")
+	}
+	if limit := threadsPerCore * max(cores, 1); n > limit {
+		fmt.Fprintf(warn, "scan: warning: --threads %d capped at %d (%d per core on %d core(s))\n", n, limit, threadsPerCore, cores)
+		return limit, nil
+	}
+	return n, nil
 }
 
 func summaryLine(findings []detectors.Finding, stats detectors.Stats, output string) string {
@@ -229,7 +255,14 @@ func filterSeverity(fs []detectors.Finding, min detectors.Severity) []detectors.
 	return out
 }
 
-// parseSize reads sizes such as 10MiB, 10MB, 10M, 512k or a plain byte count.
+// maxSizeLimit is the largest --max-file-size accepted: 1 PiB is past
+// any real file, and far enough from int64's end that no arithmetic on it
+// overflows.
+const maxSizeLimit int64 = 1 << 50
+
+// parseSize reads sizes such as 10MiB, 10MB, 10M, 512k or a plain byte
+// count. It rejects what cannot be a size in bytes: NaN, infinities,
+// fractions of a byte, zero, negative and absurdly large values.
 func parseSize(s string) (int64, error) {
 	t := strings.TrimSpace(strings.ToLower(s))
 	mult := int64(1)
@@ -237,18 +270,35 @@ func parseSize(s string) (int64, error) {
 		suffix string
 		mult   int64
 	}{
-		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
-		{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000},
-		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000}, {"tb", 1000 * 1000 * 1000 * 1000},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"t", 1 << 40}, {"b", 1},
 	} {
 		if strings.HasSuffix(t, u.suffix) {
 			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
 			break
 		}
 	}
-	n, err := strconv.ParseFloat(t, 64)
-	if err != nil || n <= 0 {
-		return 0, errors.New("want a positive size such as 512KiB or 10MiB, got " + strconv.Quote(s))
+	bad := func(why string) (int64, error) {
+		return 0, fmt.Errorf("%q: %s; want a size such as 512KiB or 10MiB", s, why)
 	}
-	return int64(n * float64(mult)), nil
+	n, err := strconv.ParseFloat(t, 64)
+	switch {
+	case err != nil && errors.Is(err, strconv.ErrRange):
+		return bad("too large")
+	case err != nil || t == "" || strings.ContainsAny(t, "xp_"):
+		// ParseFloat also takes hex floats and underscores; sizes are decimal.
+		return bad("not a number")
+	case math.IsNaN(n) || math.IsInf(n, 0):
+		return bad("not a finite number")
+	case n <= 0:
+		return bad("must be positive")
+	case n*float64(mult) > float64(maxSizeLimit):
+		return bad("larger than 1PiB")
+	}
+	bytes := n * float64(mult)
+	if bytes != math.Trunc(bytes) {
+		return bad("not a whole number of bytes")
+	}
+	return int64(bytes), nil
 }

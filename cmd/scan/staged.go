@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -37,19 +34,15 @@ could not be read (never a silent pass).`,
 			if len(args) == 1 {
 				repo = args[0]
 			}
-			source := func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+			return f.run(cmd, "staged", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
 				// git hands a hook the index being committed in
 				// GIT_INDEX_FILE (a temporary one under commit -a or
 				// commit <paths>).
 				return staged.Scan(ctx, sc, staged.Options{Path: repo, Keep: o.Keep, NoIgnoreFile: o.NoIgnoreFile, IndexFile: os.Getenv("GIT_INDEX_FILE")})
-			}
-			if strings.ToLower(f.format) == "text" && f.output == "" {
-				return f.runShort(cmd, "staged", source)
-			}
-			return f.run(cmd, "staged", source)
+			})
 		},
 	}
-	addScanFlags(cmd, &f)
+	addScanFlags(cmd, &f, "hook")
 	return cmd
 }
 
@@ -87,18 +80,10 @@ no remote-tracking ref.`,
 				updates = []githistory.PushUpdate{{LocalSHA: to, RemoteSHA: from}}
 			}
 			opt = githistory.PushRange(opt, updates)
-			source := func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
-				o := opt
-				o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
-				return githistory.Scan(ctx, sc, o)
-			}
-			if strings.ToLower(f.format) == "text" && f.output == "" {
-				return f.runShort(cmd, "pre-push", source)
-			}
-			return f.run(cmd, "pre-push", source)
+			return f.run(cmd, "pre-push", historySource(opt))
 		},
 	}
-	addScanFlags(cmd, &f)
+	addScanFlags(cmd, &f, "hook")
 	return cmd
 }
 
@@ -106,61 +91,4 @@ no remote-tracking ref.`,
 func isCharDevice(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// runShort is the hooks' pipeline: the same scan as run, but a report short
-// enough to read in a commit that was just refused.
-func (f *scanFlags) runShort(cmd *cobra.Command, command string, source sourceFunc) error {
-	st, err := f.setup(cmd)
-	if err != nil {
-		return err
-	}
-	minSev := st.minSev
-	findings, stats, err := st.runSource(cmd.Context(), source)
-	if err != nil {
-		return err
-	}
-	findings = filterSeverity(findings, minSev)
-	sort.Slice(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
-	writeShort(cmd.OutOrStdout(), cmd.ErrOrStderr(), command, findings, stats, f.showSecrets, f.quiet)
-	return exitFor(cmd.ErrOrStderr(), findings, stats)
-}
-
-func writeShort(out, errw io.Writer, command string, fs []detectors.Finding, st detectors.Stats, show, quiet bool) {
-	for _, w := range st.Warnings {
-		fmt.Fprintf(errw, "scan %s: warning: %s\n", command, w)
-	}
-	if len(fs) == 0 {
-		if !quiet {
-			what := fmt.Sprintf("%d file(s)", st.Files)
-			if st.Commits > 0 {
-				what = fmt.Sprintf("%d commit(s), %d file version(s)", st.Commits, st.Files)
-			}
-			fmt.Fprintf(errw, "scan %s: no secrets in %s\n", command, what)
-		}
-		return
-	}
-	fmt.Fprintf(out, "scan %s: %d secret(s) found\n\n", command, len(fs))
-	for i := range fs {
-		x := &fs[i]
-		secret := detectors.Redact(x.Secret)
-		if show {
-			secret = x.Secret
-		}
-		where := fmt.Sprintf("%s:%d", x.Path, x.StartLine)
-		if x.Commit != nil {
-			where += " (commit " + x.Commit.SHA[:min(12, len(x.Commit.SHA))] + ")"
-		}
-		fmt.Fprintf(out, "  %s  %s  %s\n", where, x.RuleID, secret)
-	}
-	fmt.Fprint(out, `
-Move the secret to an environment variable (and rotate it if it was ever
-shared). If it is a false positive, put a "keyward:allow" comment on its
-line, or add the path to .keywardignore.
-`)
-	if command == "staged" {
-		fmt.Fprintln(out, "Then stage the fix (git add) and commit again.")
-	} else {
-		fmt.Fprintln(out, "These commits are not pushed yet: remove the secret from them (git commit --amend, or git rebase -i) before pushing, and rotate the key anyway.")
-	}
 }

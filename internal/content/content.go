@@ -174,7 +174,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, st *det
 		data := r.buf[:n]
 		if opt.MaxFileSize > 0 && offset+int64(n) > opt.MaxFileSize {
 			st.Skip("too large")
-			st.Warn(path, "grew past --max-file-size while being read; only the first part was scanned")
+			st.Warn(detectors.WarnTooLarge, path, "grew past --max-file-size while being read; only the first part was scanned")
 			st.Incomplete = true
 			data = data[:opt.MaxFileSize-offset]
 		}
@@ -203,14 +203,14 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, st *det
 
 func (r *Reader) readFailed(st *detectors.Stats, path string, err error) error {
 	st.Skip("unreadable")
-	st.Warn(path, fmt.Sprintf("read failed: %v", err))
+	st.Warn(detectors.WarnUnreadable, path, fmt.Sprintf("read failed: %v", err))
 	st.Incomplete = true
 	return fmt.Errorf("read %s: %w", path, err)
 }
 
 func skipTooLarge(st *detectors.Stats, path string, size int64) {
 	st.Skip("too large")
-	st.Warn(path, fmt.Sprintf("%d bytes, larger than --max-file-size; skipped", size))
+	st.Warn(detectors.WarnTooLarge, path, fmt.Sprintf("%d bytes, larger than --max-file-size; skipped", size))
 }
 
 // walletDat judges a binary *.dat file whole.

@@ -122,7 +122,7 @@ func TestMaxFileSizeWarnsWithPath(t *testing.T) {
 	s := newScanner(t, Options{MaxFileSize: 10})
 	var st detectors.Stats
 	fs, err := s.NewReader().Scan(context.Background(), "dir/big.env", strings.NewReader(strings.Repeat("a", 100)), 100, &st)
-	if err != nil || len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.HasPrefix(st.Warnings[0], "dir/big.env: ") {
+	if err != nil || len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.HasPrefix(st.Warnings[0].String(), "dir/big.env: ") {
 		t.Errorf("err %v, findings %d, stats %+v", err, len(fs), st)
 	}
 }

@@ -117,7 +117,7 @@ func linkParts(fs []detectors.Finding, maxLines int) []detectors.Finding {
 		}
 		if gotKey && fs[i].Severity < detectors.Critical && fs[i].Severity >= detectors.High {
 			fs[i].Severity = detectors.Critical
-			fs[i].Notes = append(fs[i].Notes, "the API key was found beside this secret: together they can trade, and withdraw if the key allows it")
+			fs[i].Notes = append(fs[i].Notes, linkedNote(&fs[i]))
 		}
 	}
 	// A passphrase is chosen by its owner and opens nothing without the key
@@ -129,4 +129,14 @@ func linkParts(fs []detectors.Finding, maxLines int) []detectors.Finding {
 		}
 	}
 	return out
+}
+
+// linkedNote says what a key and its secret found together allow, in the
+// words of the credential's kind: an exchange pair trades, a cloud pair
+// signs requests for the whole account.
+func linkedNote(f *detectors.Finding) string {
+	if f.Exchange != "" {
+		return "the API key was found beside this secret: together they can trade, and withdraw if the key allows it"
+	}
+	return "the key id was found beside this secret: together they are a complete credential that anyone can sign requests with"
 }

@@ -121,6 +121,9 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			return nil, fmt.Errorf("rule %s: duplicate id", r.ID)
 		}
 		seen[r.ID] = true
+		if r.WholeFile {
+			continue
+		}
 		var re *regexp.Regexp
 		var idx []int
 		if r.Finder == nil || r.Pattern != "" {

@@ -3,6 +3,7 @@ package githistory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,7 +257,7 @@ func TestShallowCloneWarns(t *testing.T) {
 	if len(fs) != 2 {
 		t.Errorf("shallow clone: want both files of the one commit, got %+v", fs)
 	}
-	if !strings.Contains(strings.Join(st.Warnings, "\n"), "history is shallow") {
+	if !strings.Contains(fmt.Sprint(st.Warnings), "history is shallow") {
 		t.Errorf("warnings %q lack the shallow notice", st.Warnings)
 	}
 }
@@ -274,7 +275,7 @@ func TestMissingObjectWarnsAndContinues(t *testing.T) {
 	if len(fs) != 1 {
 		t.Errorf("want the readable secret, got %+v", fs)
 	}
-	if !st.Incomplete || !strings.Contains(strings.Join(st.Warnings, "\n"), blob) {
+	if !st.Incomplete || !strings.Contains(fmt.Sprint(st.Warnings), blob) {
 		t.Errorf("want Incomplete and a warning naming %s, got %+v", blob, st)
 	}
 }
@@ -345,7 +346,7 @@ func TestRangeTakesIgnoreFileFromBase(t *testing.T) {
 	if len(fs) != 1 || fs[0].Path != "prod.env" {
 		t.Errorf("range scan: %+v", fs)
 	}
-	if !strings.Contains(strings.Join(st.Warnings, "\n"), ".keywardignore: changed in commit") {
+	if !strings.Contains(fmt.Sprint(st.Warnings), ".keywardignore: changed in commit") {
 		t.Errorf("warnings %v: want the ignore file change named", st.Warnings)
 	}
 	// A full audit takes HEAD's ignore file, as before; --no-ignore-file
@@ -404,7 +405,7 @@ func TestSubmodulesAreNamed(t *testing.T) {
 	run(t, dir, "update-index", "--add", "--cacheinfo", "160000,"+head+",vendor/lib")
 	run(t, dir, "commit", "-q", "-m", "add submodule")
 	_, st := scan(t, Options{Path: dir})
-	if !strings.Contains(strings.Join(st.Warnings, "\n"), "submodule history is not scanned: vendor/lib") {
+	if !strings.Contains(fmt.Sprint(st.Warnings), "submodule history is not scanned: vendor/lib") {
 		t.Errorf("warnings %v", st.Warnings)
 	}
 }
@@ -421,7 +422,7 @@ func TestCancelledHistoryIsInterrupted(t *testing.T) {
 		t.Errorf("err %v, stats %+v", err, st)
 	}
 	for _, w := range st.Warnings {
-		if strings.Contains(w, "missing") {
+		if strings.Contains(w.String(), "missing") {
 			t.Errorf("a cancel named an object missing: %s", w)
 		}
 	}

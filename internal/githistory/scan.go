@@ -106,7 +106,7 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		return nil, stats, fmt.Errorf("read shallow list: %w", err)
 	}
 	if len(shallow) > 0 {
-		stats.Warnings = append(stats.Warnings, fmt.Sprintf(
+		stats.Warn(detectors.WarnShallow, "", fmt.Sprintf(
 			"history is shallow: commits before %d boundary commit(s) are not in this clone and were not scanned (fetch with --unshallow for a full audit)", len(shallow)))
 	}
 	g := newGraph(repo.Storer, shallow)
@@ -115,7 +115,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	if err != nil {
 		return nil, stats, err
 	}
-	stats.Warnings = append(stats.Warnings, refs.Warnings...)
+	for _, w := range refs.Warnings {
+		stats.Warn(detectors.WarnRef, "", w)
+	}
 	if len(refs.Warnings) > 0 {
 		stats.Incomplete = true
 	}
@@ -181,7 +183,7 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	if !opt.NoIgnoreFile {
 		ign, err := ignoreFileAt(repo, ignoreFrom)
 		if err != nil {
-			stats.Warn(pathfilter.IgnoreFile, fmt.Sprintf("at %s not used: %v", ignoreWhere, err))
+			stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, fmt.Sprintf("at %s not used: %v", ignoreWhere, err))
 		}
 		opt.Keep = opt.Keep.And(ign)
 	}
@@ -236,10 +238,10 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		stats.Interrupt()
 	}
 	if len(s.submodules) > 0 {
-		stats.Warn("", "submodule history is not scanned: "+strings.Join(s.submodules, ", ")+` (run "scan git" inside each)`)
+		stats.Warn(detectors.WarnNotScanned, "", "submodule history is not scanned: "+strings.Join(s.submodules, ", ")+` (run "scan git" inside each)`)
 	}
 	for _, ch := range s.ignoreChanges {
-		stats.Warn(pathfilter.IgnoreFile, fmt.Sprintf("changed in commit %s; its new patterns were not applied to this scan — review the change", ch))
+		stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, fmt.Sprintf("changed in commit %s; its new patterns were not applied to this scan — review the change", ch))
 	}
 	missing := append([]string(nil), g.missing...)
 	for _, h := range s.trees.missing {
@@ -248,7 +250,7 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	missing = append(missing, s.missingBlobs...)
 	if len(missing) > 0 {
 		stats.Incomplete = true
-		stats.Warnings = append(stats.Warnings, namedWarnings("missing or unreadable git object", missing)...)
+		stats.Warnings = append(stats.Warnings, namedWarnings(detectors.WarnMissingObject, "missing or unreadable git object", missing)...)
 	}
 
 	out, blobs := s.attribute(order, events)
@@ -292,14 +294,14 @@ func ignoreFileAt(repo *gitrepo.Repo, commit plumbing.Hash) (*pathfilter.Ignore,
 	return pathfilter.ParseIgnore(data), nil
 }
 
-func namedWarnings(what string, items []string) []string {
-	var w []string
+func namedWarnings(kind detectors.WarningKind, what string, items []string) []detectors.Warning {
+	var w []detectors.Warning
 	for i, it := range items {
 		if i == maxNamedWarnings {
-			w = append(w, fmt.Sprintf("%s: %d more not listed", what, len(items)-i))
+			w = append(w, detectors.Warning{Kind: kind, Message: fmt.Sprintf("%s: %d more not listed", what, len(items)-i)})
 			break
 		}
-		w = append(w, what+": "+it)
+		w = append(w, detectors.Warning{Kind: kind, Message: what + ": " + it})
 	}
 	return w
 }

@@ -135,7 +135,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 				break
 			}
 			stats.Incomplete = true
-			stats.Warn(c.path, err.Error())
+			stats.Warn(detectors.WarnUnreadable, c.path, err.Error())
 			continue
 		}
 		out = append(out, fs...)

@@ -74,7 +74,10 @@ func (w *walker) warn(rel string, err error) {
 	if rel == "" {
 		rel = w.root.abs
 	}
-	w.stats.Warn(rel, unwrapPath(err).Error())
+	if rel == "" {
+		rel = w.root.abs // the root itself: "" would name nothing
+	}
+	w.stats.Warn(detectors.WarnUnreadable, rel, unwrapPath(err).Error())
 	w.stats.Incomplete = true
 }
 
@@ -85,7 +88,7 @@ func (w *walker) readIgnore(abs, rel string) *pathfilter.Ignore {
 	data, err := regularfile.ReadFile(abs, pathfilter.MaxIgnoreFile)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			w.stats.Warn(w.rel(abs), fmt.Sprintf("ignore file not used: %v", unwrapPath(err)))
+			w.stats.Warn(detectors.WarnIgnoreFile, w.rel(abs), fmt.Sprintf("ignore file not used: %v", unwrapPath(err)))
 		}
 		return nil
 	}
@@ -100,7 +103,7 @@ func (w *walker) dir(abs, relDir string) {
 	if id, ok := identify(abs); ok {
 		if w.visited[id] {
 			w.stats.Skip("symlink loop")
-			w.stats.Warn(w.rel(abs), "symlink loop; not entered again")
+			w.stats.Warn(detectors.WarnSymlinkLoop, w.rel(abs), "symlink loop; not entered again")
 			return
 		}
 		w.visited[id] = true

@@ -101,7 +101,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 		stats.Interrupt()
 	}
 	sort.Slice(all, func(i, j int) bool { return detectors.Less(&all[i], &all[j]) })
-	sort.Strings(stats.Warnings)
+	detectors.SortWarnings(stats.Warnings)
 	sort.Strings(stats.Notes)
 	return all, stats, nil
 }
@@ -153,7 +153,7 @@ func scanFile(ctx context.Context, rd *content.Reader, j job, follow bool, st *d
 			return nil
 		}
 		st.Skip("unreadable")
-		st.Warn(j.rel, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
+		st.Warn(detectors.WarnUnreadable, j.rel, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
 		st.Incomplete = true
 		return nil
 	}

@@ -172,7 +172,7 @@ func TestScanTooLarge(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "big.env", strings.Repeat("x", 2048)+"\nGITHUB_TOKEN="+token+"\n")
 	fs, st := scanWith(t, Options{Roots: []string{dir}}, content.Options{MaxFileSize: 1024})
-	if len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "big.env") {
+	if len(fs) != 0 || st.Skipped["too large"] != 1 || len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0].String(), "big.env") {
 		t.Errorf("findings %s, stats %+v", paths(fs), st)
 	}
 }

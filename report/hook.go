@@ -1,0 +1,56 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/keyward/scan/detectors"
+)
+
+// WriteHook writes the report a git hook prints when it refuses a commit
+// or a push: one line per secret and what to do next, short enough to
+// read in a terminal right after "git commit". Options.Command ("staged"
+// or "pre-push") picks the closing advice.
+func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+	var b bytes.Buffer
+	v := newView(findings, opt)
+	command := opt.Command
+	if command == "" {
+		command = "staged"
+	}
+	for _, wn := range stats.Warnings {
+		fmt.Fprintf(&b, "scan %s: warning: %s\n", command, printable(v.text(wn.String())))
+	}
+	if stats.Incomplete {
+		fmt.Fprintf(&b, "scan %s: SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed\n", command)
+	}
+	if len(findings) == 0 {
+		what := plural(stats.Files, "file")
+		if stats.Commits > 0 {
+			what = fmt.Sprintf("%s, %s", plural(stats.Commits, "commit"), plural(stats.Files, "file version"))
+		}
+		fmt.Fprintf(&b, "scan %s: no secrets in %s\n", command, what)
+		return flush(w, &b)
+	}
+	fmt.Fprintf(&b, "scan %s: %d secret(s) found\n\n", command, len(findings))
+	for i := range findings {
+		f := &findings[i]
+		where := fmt.Sprintf("%s:%d", printable(f.Path), f.StartLine)
+		if f.Commit != nil {
+			where += " (commit " + f.Commit.SHA[:min(12, len(f.Commit.SHA))] + ")"
+		}
+		fmt.Fprintf(&b, "  %s  %s  %s\n", where, printable(f.RuleID), printable(v.secret(f.Secret)))
+	}
+	fmt.Fprint(&b, `
+Move the secret to an environment variable (and rotate it if it was ever
+shared). If it is a false positive, put a "keyward:allow" comment on its
+line, or add the path to .keywardignore.
+`)
+	if command == "pre-push" {
+		fmt.Fprintln(&b, "These commits are not pushed yet: remove the secret from them (git commit --amend, or git rebase -i) before pushing, and rotate the key anyway.")
+	} else {
+		fmt.Fprintln(&b, "Then stage the fix (git add) and commit again.")
+	}
+	return flush(w, &b)
+}
