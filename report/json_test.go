@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -71,5 +72,34 @@ func TestJSONShowSecretsFlag(t *testing.T) {
 	f := r.Findings[1]
 	if f.SecretRedacted || f.Secret != binanceSecret || f.Parts[0].Secret != binanceKey {
 		t.Errorf("with ShowSecrets: secret_redacted=%v secret=%q part=%q", f.SecretRedacted, f.Secret, f.Parts[0].Secret)
+	}
+}
+
+// A path that is not UTF-8 cannot travel in a JSON string byte for byte:
+// path_bytes carries it, for findings, parts and warnings.
+func TestJSONPathBytes(t *testing.T) {
+	raw := "conf/caf\xe9.env" // Latin-1 é
+	fs := testFindings()[1:2]
+	fs[0].Path = raw
+	fs[0].Parts[0].Location.Path = raw
+	st := testStats()
+	st.Warnings = []detectors.Warning{{Kind: detectors.WarnEncoding, Path: raw, Message: "not valid UTF-8; scanned as bytes"},
+		{Kind: detectors.WarnUnreadable, Path: "ok.txt", Message: "permission denied"}}
+	out := write(t, "json", fs, st, testOptions())
+	var r jsonReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	want := base64.StdEncoding.EncodeToString([]byte(raw))
+	f := r.Findings[0]
+	if f.PathBytes != want || f.Parts[0].PathBytes != want || r.Stats.Warnings[0].PathBytes != want {
+		t.Errorf("path_bytes = %q, %q, %q; want %q", f.PathBytes, f.Parts[0].PathBytes, r.Stats.Warnings[0].PathBytes, want)
+	}
+	if strings.Contains(out, `"path_bytes": "b2sudHh0"`) || strings.Count(out, `"path_bytes"`) != 3 {
+		t.Errorf("path_bytes written for a UTF-8 path:\n%s", out)
+	}
+	w := r.Stats.Warnings[1]
+	if w.Kind != "unreadable" || w.Path != "ok.txt" || w.Message != "permission denied" {
+		t.Errorf("warning = %+v", w)
 	}
 }

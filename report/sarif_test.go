@@ -251,6 +251,31 @@ func TestSARIFExecutionSuccessful(t *testing.T) {
 	}
 }
 
+// A warning about one file points at it, so a SARIF viewer can show where
+// the scan fell short.
+func TestSARIFNotificationLocations(t *testing.T) {
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				Notes []struct {
+					Message   sarifText       `json:"message"`
+					Locations []sarifLocation `json:"locations"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	out := write(t, "sarif", nil, incompleteStats(), testOptions())
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	notes := log.Runs[0].Invocations[0].Notes
+	if len(notes) < 2 || len(notes[0].Locations) != 1 ||
+		notes[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "vendor/blob.dat" ||
+		len(notes[1].Locations) != 0 {
+		t.Errorf("notifications = %+v", notes)
+	}
+}
+
 func TestCamelCase(t *testing.T) {
 	for id, want := range map[string]string{
 		"binance-api-secret":   "BinanceApiSecret",

@@ -74,9 +74,6 @@ func (w *walker) warn(rel string, err error) {
 	if rel == "" {
 		rel = w.root.abs
 	}
-	if rel == "" {
-		rel = w.root.abs // the root itself: "" would name nothing
-	}
 	w.stats.Warn(detectors.WarnUnreadable, rel, unwrapPath(err).Error())
 	w.stats.Incomplete = true
 }
