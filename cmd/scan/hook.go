@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-billy/v5/util"
-	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/internal/gitrepo"
 )
 
 // hookMarker identifies hooks this command wrote, so re-installing is not
@@ -35,7 +37,7 @@ if command -v scan >/dev/null 2>&1; then
 elif command -v go >/dev/null 2>&1; then
 	set -- go run github.com/keyward/scan/cmd/scan@latest ` + subcommand + `
 else
-	echo "keyward/scan hook: 'scan' is not on PATH and Go is not installed; install scan or remove .git/hooks/` + stage + `" >&2
+	echo "keyward/scan hook: 'scan' is not on PATH and Go is not installed; install scan or remove $0" >&2
 	exit 2
 fi
 printf '%s\n' "$input" | "$@"
@@ -47,9 +49,13 @@ func newInstallHookCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "install-hook [REPO]",
 		Short: "Install a git pre-commit hook (or pre-push with --pre-push) that runs scan",
-		Long: `Write .git/hooks/pre-commit so that every commit runs "scan staged" and stops
-when it would add a secret (with --pre-push: .git/hooks/pre-push running
+		Long: `Write the pre-commit hook so that every commit runs "scan staged" and stops
+when it would add a secret (with --pre-push: the pre-push hook, running
 "scan pre-push"). The hook finds scan on PATH, or runs it with "go run".
+
+The hook goes where git looks for it: .git/hooks, or the directory
+core.hooksPath names (resolved as git resolves it, relative to the working
+tree). Under husky, add "scan staged" to .husky/pre-commit instead.
 
 An existing hook that scan did not write is left alone unless --force
 (replace it) or --chain (keep it as pre-commit.local and run it first).
@@ -79,67 +85,114 @@ For the pre-commit framework, see .pre-commit-hooks.yaml instead.`,
 	return cmd
 }
 
-func installHook(out io.Writer, path, stage, sub string, force, chain bool) error {
+// hooksDir returns the directory git runs hooks from in the repository at
+// path, and the core.hooksPath setting when one is configured (husky, a
+// shared hooks directory). It asks git, which resolves a relative
+// core.hooksPath against the working tree and expands ~ as it does when
+// running hooks; without git it falls back to the repository's hooks
+// directory, which is all go-git can know.
+func hooksDir(path string) (dir, configured string, err error) {
 	repo, err := gitrepo.Open(path)
+	if err != nil {
+		return "", "", err
+	}
+	gitDir := repo.Filesystem().Root()
+	repo.Close()
+	if _, lookErr := exec.LookPath("git"); lookErr != nil {
+		return filepath.Join(gitDir, "hooks"), "", nil
+	}
+	out, err := gitOutput(path, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return "", "", fmt.Errorf("find the hooks directory: %w", err)
+	}
+	dir = out
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(path, dir)
+	}
+	// "git config" exits 1 when the key is not set.
+	configured, _ = gitOutput(path, "config", "--get", "core.hooksPath")
+	return dir, configured, nil
+}
+
+// gitOutput runs a read-only git command in dir and returns its trimmed
+// standard output.
+func gitOutput(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func installHook(out io.Writer, path, stage, sub string, force, chain bool) error {
+	dir, configured, err := hooksDir(path)
 	if err != nil {
 		return err
 	}
-	defer repo.Close()
-	fs := repo.Filesystem()
-	if cfg, err := repo.Config(); err == nil {
-		if hp := cfg.Raw.Section("core").Option("hooksPath"); hp != "" {
-			fmt.Fprintf(out, "warning: core.hooksPath is set to %q, so git will not run hooks from .git/hooks\n", hp)
-		}
+	name := filepath.Join(dir, stage)
+	shown := name
+	if rel, err := filepath.Rel(".", name); err == nil && !strings.HasPrefix(rel, "..") {
+		shown = rel
 	}
-	name := "hooks/" + stage
+	if configured != "" {
+		fmt.Fprintf(out, "core.hooksPath is set to %q: git runs hooks from %s\n", configured, dir)
+	}
 	script := []byte(hookScript(stage, sub))
-	old, err := util.ReadFile(fs, name)
+	old, err := os.ReadFile(name)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
 		return fmt.Errorf("read existing hook: %w", err)
 	case bytes.Equal(old, script):
-		fmt.Fprintf(out, "%s hook already installed\n", stage)
+		fmt.Fprintf(out, "%s hook already installed in %s\n", stage, shown)
 		return nil
 	case bytes.Contains(old, []byte(hookMarker)):
 		// An older version of ours: replace it.
 	case chain:
 		local := name + ".local"
-		if _, err := fs.Stat(local); err == nil {
+		if _, err := os.Lstat(local); err == nil {
 			return fmt.Errorf("cannot chain: %s already exists", local)
 		}
-		if err := fs.Rename(name, local); err != nil {
+		if err := os.Rename(name, local); err != nil {
 			return fmt.Errorf("keep existing hook: %w", err)
 		}
-		fmt.Fprintf(out, "kept the existing hook as .git/%s; it runs first\n", local)
+		fmt.Fprintf(out, "kept the existing hook as %s.local; it runs first\n", shown)
 	case force:
 		fmt.Fprintf(out, "replacing the existing %s hook\n", stage)
+	case configured != "":
+		return fmt.Errorf("%s exists and was not written by scan (core.hooksPath is %q, which husky and shared hook setups use): "+
+			"add \"scan %s\" to that hook yourself, or use --chain to keep it and run it first, or --force to replace it", shown, configured, sub)
 	default:
-		return fmt.Errorf(".git/%s exists and was not written by scan: use --chain to keep it and run it first, or --force to replace it", name)
+		return fmt.Errorf("%s exists and was not written by scan: use --chain to keep it and run it first, or --force to replace it", shown)
 	}
-	if err := fs.MkdirAll("hooks", 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create hooks directory: %w", err)
 	}
-	f, err := fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o755)
+	// Written beside the hook and renamed over it, so a hook is never
+	// half-written and a symlink in its place is replaced, not followed.
+	tmp, err := os.CreateTemp(dir, "."+stage+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write hook: %w", err)
 	}
-	if _, err := f.Write(script); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(script); err != nil {
+		tmp.Close()
 		return fmt.Errorf("write hook: %w", err)
 	}
-	if err := f.Close(); err != nil {
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return fmt.Errorf("make hook executable: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write hook: %w", err)
 	}
-	// OpenFile's mode applies only to new files; a replaced hook must be
-	// executable too.
-	if ch, ok := fs.(interface {
-		Chmod(string, os.FileMode) error
-	}); ok {
-		if err := ch.Chmod(name, 0o755); err != nil {
-			return fmt.Errorf("make hook executable: %w", err)
-		}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("write hook: %w", err)
 	}
-	fmt.Fprintf(out, "installed .git/%s: it runs \"scan %s\"\n", name, sub)
+	fmt.Fprintf(out, "installed %s: it runs \"scan %s\"\n", shown, sub)
 	return nil
 }

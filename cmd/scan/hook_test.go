@@ -102,3 +102,46 @@ func TestInstallHook(t *testing.T) {
 		t.Errorf("pre-push hook missing: %v", err)
 	}
 }
+
+// With core.hooksPath set, git never looks in .git/hooks: the hook goes
+// into the configured directory (relative to the work tree, as git reads
+// it), and a hook already there that scan did not write is refused with a
+// way forward.
+func TestInstallHookHonoursHooksPath(t *testing.T) {
+	dir := gitRepo(t)
+	gitIn(t, dir, "config", "core.hooksPath", ".githooks")
+	sub := filepath.Join(dir, "src")
+	os.MkdirAll(sub, 0o755)
+	// Run from a subdirectory: the relative setting still means <worktree>/.githooks.
+	code, out, errOut := runCLI(t, "install-hook", sub)
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	hook := filepath.Join(dir, ".githooks", "pre-commit")
+	info, err := os.Stat(hook)
+	if err != nil || info.Mode()&0o111 == 0 {
+		t.Fatalf("hook not installed in core.hooksPath: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "hooks", "pre-commit")); err == nil {
+		t.Error("hook also written to .git/hooks, where git will not run it")
+	}
+	// git itself runs it: a commit with a staged key must reach the hook.
+	marker := filepath.Join(dir, "ran")
+	os.WriteFile(hook, []byte("#!/bin/sh\ntouch '"+marker+"'\n"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644)
+	cmd := exec.Command("git", "commit", "-q", "-m", "x")
+	cmd.Dir = dir
+	exec.Command("git", "-C", dir, "add", "a.txt").Run()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("commit: %v %s", err, out)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("git did not run the hook from core.hooksPath; the test's premise is wrong")
+	}
+
+	// That hook is now foreign: refuse, and say how.
+	code, _, errOut = runCLI(t, "install-hook", dir)
+	if code != 2 || !strings.Contains(errOut, "core.hooksPath") || !strings.Contains(errOut, "--chain") {
+		t.Errorf("foreign hook in core.hooksPath: exit %d, stderr %q", code, errOut)
+	}
+}
