@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -33,6 +34,10 @@ could not be read (never a silent pass).`,
 			repo := "."
 			if len(args) == 1 {
 				repo = args[0]
+			}
+			if fw := frameworkStage(); fw == stagePush {
+				skipStage(cmd, &f, "staged", "a push; the pre-push hook scans pushes")
+				return nil
 			}
 			return f.run(cmd, "staged", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
 				// git hands a hook the index being committed in
@@ -79,6 +84,10 @@ no remote-tracking ref.`,
 				}
 				updates = []githistory.PushUpdate{{LocalSHA: to, RemoteSHA: from}}
 			}
+			if len(updates) == 0 && frameworkStage() == stageOther {
+				skipStage(cmd, &f, "pre-push", "a stage that is not a push")
+				return nil
+			}
 			opt = githistory.PushRange(opt, updates)
 			return f.run(cmd, "pre-push", historySource(opt))
 		},
@@ -91,4 +100,33 @@ no remote-tracking ref.`,
 func isCharDevice(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// The stages the pre-commit framework can run a hook at, as far as scan
+// needs to know. The manifest names no stages (see .pre-commit-hooks.yaml),
+// so each command tells its stage from the framework's environment.
+const (
+	stageNone  = iota // not run by the pre-commit framework
+	stagePush         // run for a push
+	stageOther        // run for a commit, or by hand with --hook-stage
+)
+
+func frameworkStage() int {
+	switch {
+	case os.Getenv("PRE_COMMIT") != "1":
+		return stageNone
+	case os.Getenv("PRE_COMMIT_TO_REF") != "", os.Getenv("PRE_COMMIT_REMOTE_NAME") != "":
+		// A first push of a whole history comes with the remote's name
+		// but no range.
+		return stagePush
+	}
+	return stageOther
+}
+
+// skipStage says why a hook run by the framework at another stage did
+// nothing, so that a passing hook is never mistaken for a clean scan.
+func skipStage(cmd *cobra.Command, f *scanFlags, command, stage string) {
+	if !f.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan %s: run by pre-commit for %s: nothing to scan\n", command, stage)
+	}
 }
