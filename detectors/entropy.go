@@ -81,8 +81,8 @@ func AlphabetSize(s string) int {
 
 type entropyKey struct{ n, k int }
 
-// expectedEntropy caches E[H] for random strings; it is called for every
-// candidate that reaches the entropy check.
+// expectedEntropyCache holds ExpectedEntropy's results: it is called for
+// every candidate that reaches the entropy check.
 var expectedEntropyCache sync.Map // entropyKey -> float64
 
 // ExpectedEntropy is the mean empirical Shannon entropy of a string of n

@@ -472,8 +472,9 @@ func exchangeSpecs() []exchangeSpec {
 	}
 }
 
-// exchangeAliases maps every alias to its exchange id, longest first, so a
-// label such as BINANCE_US_API_KEY names binanceus, not binance.
+// aliasEntry ties one alias to its exchange id. buildAliases lists every
+// alias longest first, so a label such as BINANCE_US_API_KEY names
+// binanceus, not binance.
 type aliasEntry struct{ alias, id string }
 
 func buildAliases(specs []exchangeSpec) []aliasEntry {
@@ -802,10 +803,3 @@ func fakeUUID(label string) string {
 	h := fake(label, hexChars, 32)
 	return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:]
 }
-
-// FakeValue returns a deterministic value of n characters from alphabet,
-// for tests and examples that need a credential's shape without a real one.
-func FakeValue(label, alphabet string, n int) string { return fake(label, alphabet, n) }
-
-// FakeUUID returns a deterministic UUID-shaped value for tests.
-func FakeUUID(label string) string { return fakeUUID(label) }

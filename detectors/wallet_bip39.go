@@ -248,7 +248,7 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 		seed := bip39.NewSeed(m.Phrase(), "")
 		k := hdMaster(seed).path(44+hardened, 60+hardened, 0+hardened, 0, 0)
 		if priv, ok := secpScalar(k.key[:]); ok {
-			note += "; first Ethereum account without passphrase: " + EthereumAddress(priv)
+			note += "; first Ethereum account without passphrase: " + ethereumAddress(priv)
 		}
 	}
 	return Verdict{Note: note}

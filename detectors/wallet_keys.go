@@ -26,9 +26,9 @@ func secpScalar(b []byte) (*secp256k1.PrivateKey, bool) {
 	return secp256k1.NewPrivateKey(&s), true
 }
 
-// EthereumAddress derives the EIP-55 checksummed address of a private key.
+// ethereumAddress derives the EIP-55 checksummed address of a private key.
 // The address is public and lets the owner see which account leaked.
-func EthereumAddress(priv *secp256k1.PrivateKey) string {
+func ethereumAddress(priv *secp256k1.PrivateKey) string {
 	pub := priv.PubKey().SerializeUncompressed()
 	h := sha3.NewLegacyKeccak256()
 	h.Write(pub[1:])

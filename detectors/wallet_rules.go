@@ -15,9 +15,6 @@ const walletAdvice = "Treat every coin behind this secret as already stolen: cre
 	"move all funds to it now (sweep bots drain leaked keys within minutes), and stop using the old one. " +
 	"Deleting the file or rewriting git history does not help — the secret can never be made safe again."
 
-// WalletRules exposes the wallet rules for tests outside the package.
-func WalletRules() []Rule { return walletRules() }
-
 // walletRules returns the rules for self-custody wallet secrets: whoever
 // holds one of these can move the funds, and nothing can revoke it.
 func walletRules() []Rule {
@@ -177,9 +174,9 @@ func fakeScalar(label string) []byte {
 	}
 }
 
-// FakeMnemonic returns a checksum-valid English phrase of n words from a
+// fakeMnemonic returns a checksum-valid English phrase of n words from a
 // label.
-func FakeMnemonic(label string, n int) string {
+func fakeMnemonic(label string, n int) string {
 	return encodeMnemonic(fakeBytes(label, n*4/3), wordlists.English)
 }
 
@@ -200,8 +197,8 @@ func encodeMnemonic(entropy []byte, list []string) string {
 	return strings.Join(words, " ")
 }
 
-// FakeWIF encodes a label-derived key as WIF.
-func FakeWIF(label string, version byte, compressed bool) string {
+// fakeWIF encodes a label-derived key as WIF.
+func fakeWIF(label string, version byte, compressed bool) string {
 	p := append([]byte{version}, fakeScalar(label)...)
 	if compressed {
 		p = append(p, 1)
@@ -209,9 +206,9 @@ func FakeWIF(label string, version byte, compressed bool) string {
 	return Base58CheckEncode(p)
 }
 
-// FakeExtendedKey builds a 78-byte BIP-32 serialisation with the given
+// fakeExtendedKey builds a 78-byte BIP-32 serialisation with the given
 // version; private versions carry a label-derived key.
-func FakeExtendedKey(label string, version uint32, private bool) string {
+func fakeExtendedKey(label string, version uint32, private bool) string {
 	p := make([]byte, 78)
 	binary.BigEndian.PutUint32(p, version)
 	p[4] = 3
@@ -227,11 +224,11 @@ func FakeExtendedKey(label string, version uint32, private bool) string {
 	return Base58CheckEncode(p)
 }
 
-// FakeEVMKey is a label-derived 0x-prefixed EVM private key.
-func FakeEVMKey(label string) string { return "0x" + hex.EncodeToString(fakeScalar(label)) }
+// fakeEVMKey is a label-derived 0x-prefixed EVM private key.
+func fakeEVMKey(label string) string { return "0x" + hex.EncodeToString(fakeScalar(label)) }
 
-// FakeSolanaKeypair is a label-derived 64-byte Solana keypair.
-func FakeSolanaKeypair(label string) []byte {
+// fakeSolanaKeypair is a label-derived 64-byte Solana keypair.
+func fakeSolanaKeypair(label string) []byte {
 	return ed25519.NewKeyFromSeed(fakeBytes(label, 32))
 }
 
@@ -244,7 +241,7 @@ func solanaJSON(b []byte, sep string) string {
 }
 
 func badChecksumMnemonic(label string, n int) string {
-	words := strings.Fields(FakeMnemonic(label, n))
+	words := strings.Fields(fakeMnemonic(label, n))
 	idx := bip39Lists()[0].index
 	for _, w := range []string{"zoo", "abandon", "ability", "able", "about"} {
 		words[n-1] = w
@@ -286,17 +283,17 @@ func corrupt(s string) string {
 func walletExamples() walletExampleSet {
 	var e walletExampleSet
 
-	m12 := FakeMnemonic("env-12", 12)
-	m24 := strings.Fields(FakeMnemonic("json-24", 24))
-	m24b := strings.Fields(FakeMnemonic("numbered-24", 24))
-	m12b := strings.Fields(FakeMnemonic("seedtxt-12", 12))
+	m12 := fakeMnemonic("env-12", 12)
+	m24 := strings.Fields(fakeMnemonic("json-24", 24))
+	m24b := strings.Fields(fakeMnemonic("numbered-24", 24))
+	m12b := strings.Fields(fakeMnemonic("seedtxt-12", 12))
 	q := func(ws []string) string { return `"` + strings.Join(ws, `", "`) + `"` }
 	e.mnemonic = []string{
 		"# .env\nMNEMONIC=\"" + m12 + "\"\nRPC_URL=https://rpc.ankr.com/eth\n",
 		"{\n  \"name\": \"trading-bot\",\n  \"words\": [" + q(m24) + "]\n}\n",
 		"My recovery phrase (seed.txt):\n" + numbered(m12b, "\n") + "\n",
 		"wallet backup - 24 words: " + numbered(m24b, " ") + "\n",
-		"seed_words = ['" + strings.Join(strings.Fields(FakeMnemonic("python-15", 15)), "', '") + "']\n",
+		"seed_words = ['" + strings.Join(strings.Fields(fakeMnemonic("python-15", 15)), "', '") + "']\n",
 		"module.exports = { networks: { hardhat: { accounts: { mnemonic: \"" + mnemonicHardhat + "\" } } } };\n",
 		"const seed = bip39.mnemonicToSeedSync('" + mnemonicAbandon + "');\n",
 	}
@@ -305,14 +302,14 @@ func walletExamples() walletExampleSet {
 	e.mnemonicNeg = []string{
 		"MNEMONIC=\"" + badChecksumMnemonic("bad-12", 12) + "\"\n",
 		"SEED_PHRASE=\"" + badChecksumMnemonic("bad-24", 24) + "\"\n",
-		"// wallet onboarding copy, shuffled for the quiz screen\nconst quiz = \"" + FakeMnemonic("quiz-12", 12) + "\";\n",
+		"// wallet onboarding copy, shuffled for the quiz screen\nconst quiz = \"" + fakeMnemonic("quiz-12", 12) + "\";\n",
 		prose + "\n",
 		"BIP-39 word list, first words: abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve\n",
 	}
 
-	wifL := FakeWIF("python-bit", 0x80, true)
-	wif5 := FakeWIF("env-uncompressed", 0x80, false)
-	wifC := FakeWIF("testnet", 0xef, true)
+	wifL := fakeWIF("python-bit", 0x80, true)
+	wif5 := fakeWIF("env-uncompressed", 0x80, false)
+	wifC := fakeWIF("testnet", 0xef, true)
 	e.wif = []string{
 		"from bit import Key\nkey = Key('" + wifL + "')\nprint(key.address)\n",
 		"BTC_WIF=" + wif5 + "\n",
@@ -325,10 +322,10 @@ func walletExamples() walletExampleSet {
 		"wallet key: " + Base58CheckEncode(append([]byte{0xb0}, append(fakeScalar("ltc"), 1)...)) + "\n",
 	}
 
-	xprv := FakeExtendedKey("electrum", 0x0488ade4, true)
-	zprv := FakeExtendedKey("sparrow", 0x04b2430c, true)
-	tprv := FakeExtendedKey("testnet", 0x04358394, true)
-	Zprv := FakeExtendedKey("multisig", 0x02aa7a99, true)
+	xprv := fakeExtendedKey("electrum", 0x0488ade4, true)
+	zprv := fakeExtendedKey("sparrow", 0x04b2430c, true)
+	tprv := fakeExtendedKey("testnet", 0x04358394, true)
+	Zprv := fakeExtendedKey("multisig", 0x02aa7a99, true)
 	e.xprv = []string{
 		"{\"keystore\": {\"type\": \"bip32\", \"xprv\": \"" + xprv + "\"}}\n",
 		"BOT_ZPRV=" + zprv + "\n",
@@ -336,19 +333,19 @@ func walletExamples() walletExampleSet {
 		"cosigner_2: " + Zprv + "\n",
 	}
 	e.xprvNeg = []string{
-		"{\"xprv\": null, \"xpub\": \"" + FakeExtendedKey("electrum", 0x0488b21e, false) + "\"}\n",
+		"{\"xprv\": null, \"xpub\": \"" + fakeExtendedKey("electrum", 0x0488b21e, false) + "\"}\n",
 		"{\"xprv\": \"" + corrupt(xprv) + "\"}\n",
-		"zpub for watch-only (no zprv here): " + FakeExtendedKey("sparrow", 0x04b24746, false) + "\n",
+		"zpub for watch-only (no zprv here): " + fakeExtendedKey("sparrow", 0x04b24746, false) + "\n",
 	}
 
-	evm := FakeEVMKey("env")
-	hh1, hh2 := FakeEVMKey("hardhat-1"), FakeEVMKey("hardhat-2")
+	evm := fakeEVMKey("env")
+	hh1, hh2 := fakeEVMKey("hardhat-1"), fakeEVMKey("hardhat-2")
 	e.eth = []string{
 		"# .env\nDEPLOYER_PRIVATE_KEY=" + evm + "\nETHERSCAN_API_KEY=\n",
 		"module.exports = {\n  solidity: \"0.8.24\",\n  networks: {\n    sepolia: {\n      url: \"https://rpc.sepolia.org\",\n      accounts: [\n        \"" + hh1 + "\",\n        \"" + hh2 + "\",\n      ],\n    },\n  },\n};\n",
-		"forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key " + FakeEVMKey("forge")[2:] + "\n",
-		"{\n  \"secret_key\": \"" + FakeEVMKey("hyperliquid") + "\",\n  \"account_address\": \"0x0000000000000000000000000000000000000000\"\n}\n",
-		"from eth_account import Account\nacct = Account.from_key('" + FakeEVMKey("ccxt") + "')\n",
+		"forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key " + fakeEVMKey("forge")[2:] + "\n",
+		"{\n  \"secret_key\": \"" + fakeEVMKey("hyperliquid") + "\",\n  \"account_address\": \"0x0000000000000000000000000000000000000000\"\n}\n",
+		"from eth_account import Account\nacct = Account.from_key('" + fakeEVMKey("ccxt") + "')\n",
 		"anvil: cast send $TO --value 1ether --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n",
 	}
 	e.ethNeg = []string{
@@ -360,13 +357,13 @@ func walletExamples() walletExampleSet {
 		"PRIVATE_KEY=0xdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef\n",
 	}
 
-	kp := FakeSolanaKeypair("id-json")
-	bad := append([]byte(nil), FakeSolanaKeypair("mismatch")...)
-	copy(bad[32:], FakeSolanaKeypair("other")[32:])
+	kp := fakeSolanaKeypair("id-json")
+	bad := append([]byte(nil), fakeSolanaKeypair("mismatch")...)
+	copy(bad[32:], fakeSolanaKeypair("other")[32:])
 	e.solJSON = []string{
 		"// ~/.config/solana/id.json\n" + solanaJSON(kp, ",") + "\n",
-		"const payer = Keypair.fromSecretKey(Uint8Array.from(" + solanaJSON(FakeSolanaKeypair("ts"), ", ") + "));\n",
-		"{\n  \"keypair\": [\n    " + strings.Trim(solanaJSON(FakeSolanaKeypair("pretty"), ",\n    "), "[]") + "\n  ]\n}\n",
+		"const payer = Keypair.fromSecretKey(Uint8Array.from(" + solanaJSON(fakeSolanaKeypair("ts"), ", ") + "));\n",
+		"{\n  \"keypair\": [\n    " + strings.Trim(solanaJSON(fakeSolanaKeypair("pretty"), ",\n    "), "[]") + "\n  ]\n}\n",
 	}
 	e.solJSONNeg = []string{
 		"// solana keypair fixture\n" + solanaJSON(bad, ",") + "\n",
@@ -374,11 +371,11 @@ func walletExamples() walletExampleSet {
 	}
 	sig := fakeBytes("signature", 64)
 	e.solB58 = []string{
-		"SOLANA_PRIVATE_KEY=" + Base58Encode(FakeSolanaKeypair("phantom")) + "\n",
-		"# exported from Phantom\nconst secret = bs58.decode(\"" + Base58Encode(FakeSolanaKeypair("bs58")) + "\");\n",
+		"SOLANA_PRIVATE_KEY=" + Base58Encode(fakeSolanaKeypair("phantom")) + "\n",
+		"# exported from Phantom\nconst secret = bs58.decode(\"" + Base58Encode(fakeSolanaKeypair("bs58")) + "\");\n",
 	}
 	e.solB58Neg = []string{
-		"SOLANA_PUBLIC_KEY=" + Base58Encode(FakeSolanaKeypair("phantom")[32:]) + "\n",
+		"SOLANA_PUBLIC_KEY=" + Base58Encode(fakeSolanaKeypair("phantom")[32:]) + "\n",
 		"solana confirm -v " + Base58Encode(sig) + "  # tx signature\n",
 	}
 

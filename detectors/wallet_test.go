@@ -150,7 +150,7 @@ func TestKnownKeysDerived(t *testing.T) {
 			t.Errorf("hardhat key #%d not recognised: %q", i, reason)
 		}
 		priv, _ := secpScalar(b)
-		if got := EthereumAddress(priv); got != tc.addr {
+		if got := ethereumAddress(priv); got != tc.addr {
 			t.Errorf("address of hardhat #%d = %s, want %s", i, got, tc.addr)
 		}
 	}

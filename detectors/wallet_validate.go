@@ -201,7 +201,7 @@ func validateEVMKey(secret string, c Candidate) Verdict {
 	if !ok {
 		return Verdict{Reject: true, Reason: "not a valid secp256k1 scalar"}
 	}
-	note := "EVM private key for address " + EthereumAddress(priv)
+	note := "EVM private key for address " + ethereumAddress(priv)
 	if reason, ok := knownTestKey(b); ok {
 		return knownVerdict(reason, note)
 	}
