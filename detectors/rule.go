@@ -7,6 +7,17 @@
 // window, and gives an RE2 pattern whose named group "secret" is the value.
 // Everything else — prefiltering, windows, line and column bookkeeping,
 // linking the parts of one credential — belongs to the engine.
+//
+// A rule also describes itself for reports: the service's display name,
+// the Kind of credential, and advice with the page where it is revoked.
+// Default returns the one registry of rules that the engine, `scan rules`
+// and every report format read.
+//
+// The package is also the vocabulary shared by every stage and by library
+// users: Finding (with Location, Part, Commit), Severity, Stats and
+// Warning. Adding an exchange is one row in exchangeSpecs
+// (exchange_rules.go); adding a service is one Rule in the saas_*.go file
+// of its category, or a new file with its own group in saasRules.
 package detectors
 
 import (
@@ -19,17 +30,28 @@ import (
 // severity alone.
 type Severity int
 
+// The severities, from least to most severe.
 const (
+	// SeverityUnset: no severity given (a Verdict that keeps the rule's).
 	SeverityUnset Severity = iota
+	// Info: known test material (documentation keys, published examples);
+	// hidden by default.
 	Info
+	// Low: little damage alone (a passphrase, an encrypted key file).
 	Low
+	// Medium: a credential with limited reach (a read-only or quota key).
 	Medium
+	// High: a credential that acts for its owner.
 	High
+	// Critical: direct access to funds (a wallet secret, an exchange key
+	// and secret together).
 	Critical
 )
 
 var severityNames = [...]string{"unset", "info", "low", "medium", "high", "critical"}
 
+// String returns the severity's name: "info", "low", "medium", "high",
+// "critical" (or "unset").
 func (s Severity) String() string {
 	if s < 0 || int(s) >= len(severityNames) {
 		return fmt.Sprintf("severity(%d)", int(s))
@@ -63,8 +85,11 @@ func (s *Severity) UnmarshalText(b []byte) error {
 // Parts of a multi-part credential. Parts found near each other for the same
 // service are linked by the engine into one finding per secret.
 const (
-	PartKey        = "api-key"
-	PartSecret     = "api-secret"
+	// PartKey is the public half, the key id that names the account.
+	PartKey = "api-key"
+	// PartSecret is the half that signs requests.
+	PartSecret = "api-secret"
+	// PartPassphrase is a password some exchanges add to key and secret.
 	PartPassphrase = "passphrase"
 )
 
