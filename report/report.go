@@ -25,6 +25,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
@@ -57,6 +58,9 @@ type Options struct {
 	Verbose bool
 }
 
+// defaultRules is the registry, built once: reports only read it.
+var defaultRules = sync.OnceValue(detectors.Default)
+
 // view is what every writer derives from its input before writing: the
 // rules by id and the redaction of every known secret.
 type view struct {
@@ -75,7 +79,7 @@ func newView(findings []detectors.Finding, opt Options) *view {
 	v := &view{opt: opt, rules: map[string]*detectors.Rule{}}
 	rules := opt.Rules
 	if rules == nil {
-		rules = detectors.Default()
+		rules = defaultRules()
 	}
 	for i := range rules {
 		if _, dup := v.rules[rules[i].ID]; !dup {
