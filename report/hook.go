@@ -22,7 +22,10 @@ func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	for _, wn := range stats.Warnings {
 		fmt.Fprintf(&b, "scan %s: warning: %s\n", command, printable(v.text(wn.String())))
 	}
-	if stats.Incomplete {
+	switch {
+	case stats.Interrupted:
+		fmt.Fprintf(&b, "scan %s: SCAN INCOMPLETE: interrupted before it finished\n", command)
+	case stats.Incomplete:
 		fmt.Fprintf(&b, "scan %s: SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed\n", command)
 	}
 	if len(findings) == 0 {

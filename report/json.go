@@ -78,7 +78,10 @@ type jsonStats struct {
 	DurationMS int64            `json:"duration_ms"`
 	Skipped    map[string]int64 `json:"skipped"`
 	Warnings   []jsonWarning    `json:"warnings"`
+	Noted      map[string]int64 `json:"noted"`
 	Incomplete bool             `json:"incomplete"`
+	// Interrupted says the scan was cancelled before it finished.
+	Interrupted bool `json:"interrupted"`
 }
 
 type jsonWarning struct {
@@ -107,17 +110,22 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		Command:       opt.Command,
 		Findings:      make([]jsonFinding, 0, len(findings)),
 		Stats: jsonStats{
-			Files:      stats.Files,
-			Bytes:      stats.Bytes,
-			Commits:    stats.Commits,
-			DurationMS: stats.Duration.Milliseconds(),
-			Skipped:    stats.Skipped,
-			Warnings:   make([]jsonWarning, 0, len(stats.Warnings)),
-			Incomplete: stats.Incomplete,
+			Files:       stats.Files,
+			Bytes:       stats.Bytes,
+			Commits:     stats.Commits,
+			DurationMS:  stats.Duration.Milliseconds(),
+			Skipped:     stats.Skipped,
+			Warnings:    make([]jsonWarning, 0, len(stats.Warnings)),
+			Noted:       stats.Noted,
+			Incomplete:  stats.Incomplete,
+			Interrupted: stats.Interrupted,
 		},
 	}
 	if r.Stats.Skipped == nil {
 		r.Stats.Skipped = map[string]int64{}
+	}
+	if r.Stats.Noted == nil {
+		r.Stats.Noted = map[string]int64{}
 	}
 	for _, wn := range stats.Warnings {
 		kind := wn.Kind

@@ -83,7 +83,7 @@ func TestJSONPathBytes(t *testing.T) {
 	fs[0].Path = raw
 	fs[0].Parts[0].Location.Path = raw
 	st := testStats()
-	st.Warnings = []detectors.Warning{{Kind: detectors.WarnEncoding, Path: raw, Message: "not valid UTF-8; scanned as bytes"},
+	st.Warnings = []detectors.Warning{{Kind: detectors.WarnUnreadable, Path: raw, Message: "cannot read: permission denied"},
 		{Kind: detectors.WarnUnreadable, Path: "ok.txt", Message: "permission denied"}}
 	out := write(t, "json", fs, st, testOptions())
 	var r jsonReport

@@ -440,6 +440,10 @@ func sarifInvocationOf(stats detectors.Stats, v *view) sarifInvocation {
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
+	if stats.Interrupted {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: "error", Message: sarifText{Text: "scan interrupted before it finished"}})
+	}
 	if stats.Incomplete {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "error", Message: sarifText{Text: "scan incomplete: some content could not be scanned, so secrets may have been missed"}})

@@ -178,24 +178,11 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	}
 
 	if len(stats.Skipped) > 0 {
-		reasons := make([]string, 0, len(stats.Skipped))
 		var total int64
-		for r, n := range stats.Skipped {
-			reasons = append(reasons, r)
+		for _, n := range stats.Skipped {
 			total += n
 		}
-		// Most frequent first; ties by name so the line never reorders.
-		sort.Slice(reasons, func(i, j int) bool {
-			ni, nj := stats.Skipped[reasons[i]], stats.Skipped[reasons[j]]
-			if ni != nj {
-				return ni > nj
-			}
-			return reasons[i] < reasons[j]
-		})
-		for i, r := range reasons {
-			reasons[i] = fmt.Sprintf("%d %s", stats.Skipped[r], printable(r))
-		}
-		fmt.Fprintf(b, "skipped %s: %s\n", plural(total, "file"), strings.Join(reasons, ", "))
+		fmt.Fprintf(b, "skipped %s: %s\n", plural(total, "file"), countList(stats.Skipped))
 	}
 
 	if n := len(stats.Warnings); n > 0 {
@@ -215,7 +202,17 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	if stats.Files == 0 && stats.Bytes == 0 && stats.Commits == 0 && len(findings) == 0 {
 		b.WriteString(p.paint(ansiYellow, nothingScanned(opt.Command)) + "\n")
 	}
-	if stats.Incomplete {
+	if len(stats.Noted) > 0 {
+		fmt.Fprintf(b, "read specially: %s\n", countList(stats.Noted))
+		if opt.Verbose {
+			for _, n := range stats.Notes {
+				fmt.Fprintf(b, "  %s\n", printable(v.text(n)))
+			}
+		}
+	}
+	if stats.Interrupted {
+		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: interrupted before it finished; findings are from what was read") + "\n")
+	} else if stats.Incomplete {
 		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")
 	}
 }
@@ -331,4 +328,24 @@ func nothingScanned(command string) string {
 		return "nothing was scanned: no file is staged"
 	}
 	return "nothing was scanned"
+}
+
+// countList formats counts by reason, most frequent first and ties by name
+// so that the line never reorders: "140 ignored, 31 binary".
+func countList(counts map[string]int64) string {
+	reasons := make([]string, 0, len(counts))
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		ni, nj := counts[reasons[i]], counts[reasons[j]]
+		if ni != nj {
+			return ni > nj
+		}
+		return reasons[i] < reasons[j]
+	})
+	for i, r := range reasons {
+		reasons[i] = fmt.Sprintf("%d %s", counts[r], printable(r))
+	}
+	return strings.Join(reasons, ", ")
 }
