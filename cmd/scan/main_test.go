@@ -139,7 +139,7 @@ func TestMinSeverityAndExclude(t *testing.T) {
 
 func TestRulesListsRedactedExamples(t *testing.T) {
 	_, out, _ := runCLI(t, "rules")
-	for _, id := range []string{"binance-api-secret", "okx-passphrase", "bip39-mnemonic", "aws-access-key-id", "private-key"} {
+	for _, id := range []string{"binance-api-secret", "okx-passphrase", "bip39-mnemonic", "aws-access-key-id", "private-key", "bitcoin-core-wallet", "Binance.US", "HTX (Huobi)"} {
 		if !strings.Contains(out, id) {
 			t.Errorf("scan rules does not list %s", id)
 		}

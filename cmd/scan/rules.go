@@ -15,7 +15,7 @@ func newRulesCmd() *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List every detector with its severity and an example of what it matches",
+		Short: "List every rule: its kind, service, severity and an example of what it matches",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rules := detectors.Default()
@@ -24,9 +24,9 @@ func newRulesCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tFINDS\tEXAMPLE (REDACTED)")
+			fmt.Fprintln(tw, "ID\tKIND\tSERVICE\tSEVERITY\tFINDS\tEXAMPLE (REDACTED)")
 			for _, r := range rules {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, exampleOf(eng, r))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Name, r.Severity, r.Title, exampleOf(eng, r))
 				if verbose {
 					for _, n := range r.Negatives {
 						fmt.Fprintf(tw, "\t\tnot: %s\t\n", oneLine(n))
