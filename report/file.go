@@ -16,9 +16,10 @@ import (
 // content under its other names. A scan that fails or is interrupted
 // before Commit leaves the previous report as it was.
 //
-// Character devices and named pipes (/dev/stdout, /dev/null, a FIFO read
-// by another process) cannot be replaced by renaming: they are written
-// directly, without truncating or changing their permissions.
+// Character devices and named pipes (/dev/null, a FIFO read by another
+// process), also through a symlink (/dev/stdout links to /proc/self/fd/1),
+// must not be replaced by renaming: they are written directly, without
+// truncating or changing their permissions.
 type File struct {
 	f    *os.File
 	tmp  string // "" when writing to a device directly
@@ -35,13 +36,14 @@ func Create(path string) (*File, error) {
 		return nil, fmt.Errorf("report %s: %w", path, err)
 	case info.IsDir():
 		return nil, fmt.Errorf("report %s: is a directory", path)
-	case info.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, fmt.Errorf("report %s: %w", path, err)
+	case isStream(info.Mode()):
+		return openStream(path)
+	case info.Mode()&fs.ModeSymlink != 0:
+		if target, err := os.Stat(path); err == nil && isStream(target.Mode()) {
+			return openStream(path)
 		}
-		return &File{f: f, path: path}, nil
-	case info.Mode()&fs.ModeDevice != 0 || info.Mode()&fs.ModeSocket != 0:
+		// Any other link is replaced by the report, never followed.
+	case !info.Mode().IsRegular():
 		return nil, fmt.Errorf("report %s: not a regular file", path)
 	}
 	dir, base := filepath.Split(path)
@@ -54,6 +56,26 @@ func Create(path string) (*File, error) {
 		return nil, fmt.Errorf("report %s: %w", path, err)
 	}
 	return &File{f: f, tmp: f.Name(), path: path}, nil
+}
+
+// isStream is true for what is written to rather than replaced.
+func isStream(m fs.FileMode) bool {
+	return m&fs.ModeCharDevice != 0 || m&fs.ModeNamedPipe != 0
+}
+
+// openStream opens a character device or pipe for writing, and checks what
+// was opened: a link switched to a regular file meanwhile must not be
+// overwritten in place.
+func openStream(path string) (*File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	if info, err := f.Stat(); err != nil || !isStream(info.Mode()) {
+		f.Close()
+		return nil, fmt.Errorf("report %s: changed while being opened", path)
+	}
+	return &File{f: f, path: path}, nil
 }
 
 // Write writes to the report.

@@ -303,6 +303,36 @@ func TestCreate(t *testing.T) {
 	}
 }
 
+// A device, directly or through a link (/dev/stdout is one), is written
+// to, never replaced: replacing /dev/null or /dev/stdout as root would
+// break them for every process.
+func TestCreateDevice(t *testing.T) {
+	if _, err := os.Stat(os.DevNull); err != nil || runtime.GOOS == "windows" {
+		t.Skip("no /dev/null")
+	}
+	link := filepath.Join(t.TempDir(), "out.json")
+	if err := os.Symlink(os.DevNull, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{link, os.DevNull} {
+		f, err := Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, "{}")
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link to %s was replaced: %v", os.DevNull, err)
+	}
+	if info, err := os.Stat(os.DevNull); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s is no longer a device: %v", os.DevNull, err)
+	}
+	assertOnlyFiles(t, filepath.Dir(link))
+}
+
 // A report that is abandoned (the scan failed or was interrupted) leaves
 // the previous one as it was and no temporary file behind.
 func TestCreateAbandoned(t *testing.T) {
