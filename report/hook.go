@@ -17,7 +17,7 @@ func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	v := newView(findings, opt)
 	command := opt.Command
 	if command == "" {
-		command = "staged"
+		command = "scan"
 	}
 	for _, wn := range stats.Warnings {
 		fmt.Fprintf(&b, "scan %s: warning: %s\n", command, printable(v.text(wn.String())))
@@ -50,10 +50,13 @@ Move the secret to an environment variable (and rotate it if it was ever
 shared). If it is a false positive, put a "keyward:allow" comment on its
 line, or add the path to .keywardignore.
 `)
-	if command == "pre-push" {
-		fmt.Fprintln(&b, "These commits are not pushed yet: remove the secret from them (git commit --amend, or git rebase -i) before pushing, and rotate the key anyway.")
-	} else {
+	switch command {
+	case "staged":
 		fmt.Fprintln(&b, "Then stage the fix (git add) and commit again.")
+	case "pre-push":
+		fmt.Fprintln(&b, "These commits are not pushed yet: remove the secret from them (git commit --amend, or git rebase -i) before pushing, and rotate the key anyway.")
+	case "git":
+		fmt.Fprintln(&b, "A secret in history stays readable after the file changes: rotate it, then rewrite history if the commits are not pushed yet.")
 	}
 	return flush(w, &b)
 }
