@@ -16,27 +16,28 @@ func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	var b bytes.Buffer
 	v := newView(findings, opt)
 	command := opt.Command
+	who := "scan " + command // on every line: hook output mixes with git's
 	if command == "" {
-		command = "scan"
+		who = "scan"
 	}
 	for _, wn := range stats.Warnings {
-		fmt.Fprintf(&b, "scan %s: warning: %s\n", command, printable(v.text(wn.String())))
+		fmt.Fprintf(&b, "%s: warning: %s\n", who, printable(v.text(wn.String())))
 	}
 	switch {
 	case stats.Interrupted:
-		fmt.Fprintf(&b, "scan %s: SCAN INCOMPLETE: interrupted before it finished\n", command)
+		fmt.Fprintf(&b, "%s: SCAN INCOMPLETE: interrupted before it finished\n", who)
 	case stats.Incomplete:
-		fmt.Fprintf(&b, "scan %s: SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed\n", command)
+		fmt.Fprintf(&b, "%s: SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed\n", who)
 	}
 	if len(findings) == 0 {
 		what := plural(stats.Files, "file")
 		if stats.Commits > 0 {
 			what = fmt.Sprintf("%s, %s", plural(stats.Commits, "commit"), plural(stats.Files, "file version"))
 		}
-		fmt.Fprintf(&b, "scan %s: no secrets in %s\n", command, what)
+		fmt.Fprintf(&b, "%s: no secrets in %s\n", who, what)
 		return flush(w, &b)
 	}
-	fmt.Fprintf(&b, "scan %s: %d secret(s) found\n\n", command, len(findings))
+	fmt.Fprintf(&b, "%s: %d secret(s) found\n\n", who, len(findings))
 	for i := range findings {
 		f := &findings[i]
 		where := fmt.Sprintf("%s:%d", printable(f.Path), f.StartLine)
