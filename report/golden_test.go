@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/keyward/scan/detectors"
 )
 
@@ -73,6 +75,15 @@ func TestGolden(t *testing.T) {
 				}
 				if !bytes.Equal(b.Bytes(), want) {
 					t.Errorf("%s differs from the output (run with -update to accept):\n%s", path, b.String())
+				}
+				if f.Name == "sarif" {
+					doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := compileSARIFSchema(t).Validate(doc); err != nil {
+						t.Errorf("golden SARIF does not validate: %v", err)
+					}
 				}
 				for _, s := range rawSecrets {
 					if strings.Contains(b.String(), s) {
