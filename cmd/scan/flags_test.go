@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -145,5 +146,24 @@ func TestOutputReplacesLinksAndKeepsReportOnFailure(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(link); !bytes.Equal(before, after) {
 		t.Error("a failed scan changed the previous report")
+	}
+}
+
+// An interrupted scan never replaces a report with a partial one.
+func TestInterruptedScanKeepsReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.json")
+	os.WriteFile(out, []byte("previous"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"dir", leakyDir(t), "--format", "json", "--output", out}, &stdout, &stderr)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130 (stderr %q)", code, stderr.String())
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous" {
+		t.Errorf("the previous report was replaced by %q", b)
+	}
+	if !strings.Contains(stderr.String(), "left as it was") {
+		t.Errorf("stderr %q does not say the report was kept", stderr.String())
 	}
 }

@@ -103,12 +103,21 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
 
 	clean := len(findings) == 0 && !stats.Incomplete
-	if !(f.quiet && format.ForPeople && clean && f.output == "") {
+	switch {
+	case stats.Interrupted && f.output != "":
+		// A partial report must not replace a complete one; what was
+		// found is on standard error below.
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: interrupted: %s left as it was\n", f.output)
+		for i := range findings {
+			x := &findings[i]
+			fmt.Fprintf(cmd.ErrOrStderr(), "  %s:%d  %s\n", x.Path, x.StartLine, x.RuleID)
+		}
+	case !(f.quiet && format.ForPeople && clean && f.output == ""):
 		if err := f.writeReport(cmd, format, command, st.rules, findings, stats); err != nil {
 			return err
 		}
 	}
-	if (f.output != "" || !format.ForPeople) && !f.quiet {
+	if (f.output != "" || !format.ForPeople) && !f.quiet && !stats.Interrupted {
 		fmt.Fprintln(cmd.ErrOrStderr(), summaryLine(findings, stats, f.output))
 	}
 
