@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -268,6 +269,11 @@ func (e *Engine) Scan(c Chunk) []detectors.Finding {
 	}
 
 	var cands []candidate
+	// rejected are values a validator turned down after they passed the
+	// shape, entropy and placeholder filters — mostly for want of context
+	// (a label that names no credential). They may still be secrets, so
+	// reports must not print them beside a finding on the same line.
+	var rejected []span
 	ruleIdx := make([]int, 0, len(work))
 	for ri := range work {
 		ruleIdx = append(ruleIdx, ri)
@@ -278,15 +284,16 @@ func (e *Engine) Scan(c Chunk) []detectors.Finding {
 		if len(e.rules[ri].LineKeywords) > 0 {
 			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
 		}
-		cands = e.matchRule(c, ri, w, cands)
+		cands = e.matchRule(c, ri, w, cands, &rejected)
 	}
 	for _, ri := range e.scanAll {
 		for _, m := range e.rules[ri].ScanAll(c.Path, data) {
-			cands = e.check(c, ri, m[0], m[1], nil, nil, cands)
+			cands = e.check(c, ri, m[0], m[1], nil, nil, cands, &rejected)
 		}
 	}
 	cands = resolveOverlaps(e.rules, cands)
 	findings := e.build(c, cands)
+	concealRejected(c, findings, rejected)
 	return e.scanDecoded(c, findings)
 }
 
@@ -363,20 +370,21 @@ func addWindow(ws *[]span, s, t int) {
 	*ws = append(*ws, span{s, t})
 }
 
-func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate) []candidate {
+func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate, rejected *[]span) []candidate {
 	r := &e.rules[ri]
 	data := c.Data
 	for _, win := range w.windows {
 		text := data[win.start:win.end]
 		for _, m := range r.spans(text) {
-			out = e.check(c, ri, win.start+m[0], win.start+m[1], text, w.hits, out)
+			out = e.check(c, ri, win.start+m[0], win.start+m[1], text, w.hits, out, rejected)
 		}
 	}
 	return out
 }
 
-// check runs the filters and the validator on one candidate span.
-func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, out []candidate) []candidate {
+// check runs the filters and the validator on one candidate span; a span
+// the validator rejects is added to rejected.
+func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, out []candidate, rejected *[]span) []candidate {
 	r := &e.rules[ri]
 	data := c.Data
 	secret := string(data[start:end])
@@ -398,6 +406,7 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		})
 		if v.Reject {
 			e.suppress(c, start, r.ID, v.Reason, secret)
+			*rejected = append(*rejected, span{start, end})
 			return out
 		}
 		if v.Severity != detectors.SeverityUnset {
@@ -413,6 +422,35 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		cd.notes = append(cd.notes, note)
 	}
 	return append(out, cd)
+}
+
+// concealRejected lists in each finding's Conceal the rejected values that
+// stand on its first line, other than its own secret.
+func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
+	if len(rejected) == 0 {
+		return
+	}
+	for i := range findings {
+		f := &findings[i]
+		at := int(f.Offset - c.Offset)
+		if at < 0 || at > len(c.Data) {
+			continue
+		}
+		ls := lastLineStart(c.Data, 0, at)
+		le := len(c.Data)
+		if n := bytes.IndexByte(c.Data[at:], '\n'); n >= 0 {
+			le = at + n
+		}
+		for _, r := range rejected {
+			if r.start < ls || r.end > le {
+				continue
+			}
+			v := string(c.Data[r.start:r.end])
+			if v != f.Secret && !slices.Contains(f.Conceal, v) {
+				f.Conceal = append(f.Conceal, v)
+			}
+		}
+	}
 }
 
 // spans returns the [start, end) offsets of the secrets in text.
