@@ -178,13 +178,13 @@ func (v *view) rule(f *detectors.Finding) *detectors.Rule {
 	return r
 }
 
-// advice returns the advice for a finding: its own (a validator's), or its
-// rule's.
+// advice returns the advice for a finding: its own (a validator's, which
+// may quote scanned text, so it is redacted), or its rule's (fixed text).
 func (v *view) advice(f *detectors.Finding) string {
-	if f.Advice != "" {
+	if f.Advice != "" && f.Advice != v.rule(f).Advice {
 		return v.text(f.Advice)
 	}
-	return v.text(ruleAdvice(v.rule(f)))
+	return ruleAdvice(v.rule(f))
 }
 
 // ruleAdvice is the rule's advice; a rule from outside the registry (which
