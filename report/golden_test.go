@@ -104,6 +104,8 @@ func TestEveryRuleInEveryFormat(t *testing.T) {
 			RuleID: r.ID, Title: r.Title, Severity: r.Severity, Service: r.Service, Exchange: r.Exchange, Part: r.Part,
 			Location: detectors.Location{Path: "x.env", StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 20},
 			Secret:   "Zq8XwV3nR7tY2mK9pL4s", Line: "VALUE=Zq8XwV3nR7tY2mK9pL4s",
+			// As the engine fills it.
+			Advice: r.Advice,
 		}
 		for _, ft := range Formats() {
 			var b bytes.Buffer

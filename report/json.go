@@ -165,9 +165,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Commit:         v.commit(f.Commit),
 			Verification:   verificationOf(f, v),
 		}
-		if f.Advice == "" {
-			jf.AdviceURL = rule.AdviceURL
-		}
+		jf.AdviceURL = v.adviceURL(f)
 		for _, p := range f.Parts {
 			path := p.Location.Path
 			if path == "" {

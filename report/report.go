@@ -178,13 +178,28 @@ func (v *view) rule(f *detectors.Finding) *detectors.Rule {
 	return r
 }
 
-// advice returns the advice for a finding: its own (a validator's, which
-// may quote scanned text, so it is redacted), or its rule's (fixed text).
+// ownAdvice reports whether the finding carries advice other than its
+// rule's (a validator's, which may quote scanned text).
+func (v *view) ownAdvice(f *detectors.Finding) bool {
+	return f.Advice != "" && f.Advice != v.rule(f).Advice
+}
+
+// advice returns the advice for a finding: its own, redacted, or its
+// rule's (fixed text).
 func (v *view) advice(f *detectors.Finding) string {
-	if f.Advice != "" && f.Advice != v.rule(f).Advice {
+	if v.ownAdvice(f) {
 		return v.text(f.Advice)
 	}
 	return ruleAdvice(v.rule(f))
+}
+
+// adviceURL is the rule's revocation page, unless the finding's own advice
+// replaces the rule's.
+func (v *view) adviceURL(f *detectors.Finding) string {
+	if v.ownAdvice(f) {
+		return ""
+	}
+	return v.rule(f).AdviceURL
 }
 
 // ruleAdvice is the rule's advice; a rule from outside the registry (which

@@ -141,7 +141,7 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 			more(printable(line))
 		}
 	}
-	if u := v.rule(f).AdviceURL; u != "" && f.Advice == "" {
+	if u := v.adviceURL(f); u != "" {
 		more(printable(u))
 	}
 }

@@ -101,13 +101,14 @@ func TestCloudPairNote(t *testing.T) {
 			Severity string   `json:"severity"`
 			Notes    []string `json:"notes"`
 			Advice   string   `json:"advice"`
+			URL      string   `json:"advice_url"`
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Findings) != 1 {
 		t.Fatalf("%v: %s", err, out)
 	}
 	f := doc.Findings[0]
-	if f.Kind != "cloud" || f.Name != "AWS" || f.Severity != "critical" {
+	if f.Kind != "cloud" || f.Name != "AWS" || f.Severity != "critical" || !strings.HasPrefix(f.URL, "https://console.aws.amazon.com/") {
 		t.Errorf("finding %+v", f)
 	}
 	text := strings.Join(f.Notes, " ") + " " + f.Advice
