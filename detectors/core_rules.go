@@ -219,7 +219,7 @@ var (
 	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
@@ -236,6 +236,22 @@ func genericFinder(w []byte) [][2]int {
 		}
 	}
 	return out
+}
+
+// fileName is a value that names a file: conf/erc20_tokens.json.
+var fileName = regexp.MustCompile(`(?i)^[\w./-]+\.(?:json|ya?ml|toml|ini|cfg|conf|txt|csv|py|js|ts|sh|log|db|sqlite|pem|crt|html?)$`)
+
+// publicDownloadToken reports whether secret is the token= parameter of a
+// Firebase Storage download URL (…?alt=media&token=…): token lists and
+// CMS exports carry thousands of them, each as public as the image it
+// opens.
+func publicDownloadToken(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i < 0 {
+		return false
+	}
+	before := line[:i]
+	return strings.HasSuffix(before, "token=") && strings.Contains(before, "alt=media")
 }
 
 // validateGeneric is where the generic rule earns its keep: most "secret =
@@ -260,8 +276,10 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "integrity hash"}
 	case strings.HasPrefix(secret, "$2") || strings.HasPrefix(secret, "$argon") || strings.HasPrefix(secret, "$6$"):
 		return Verdict{Reject: true, Reason: "password hash, not a password"}
-	case strings.Count(secret, "/") >= 2 || strings.HasPrefix(secret, "./") || strings.HasPrefix(secret, "http"):
+	case strings.Count(secret, "/") >= 2 || strings.HasPrefix(secret, "./") || strings.HasPrefix(secret, "http") || fileName.MatchString(secret):
 		return Verdict{Reject: true, Reason: "path or URL"}
+	case publicDownloadToken(c.Line, secret):
+		return Verdict{Reject: true, Reason: "download token of a public file URL (alt=media), shared with the link"}
 	}
 	var letters, digits, others int
 	for i := 0; i < len(secret); i++ {
@@ -305,12 +323,29 @@ func testMaterial(p string, v Verdict) Verdict {
 	return v
 }
 
-var docPathRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+var docPathRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
 
-var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
 
-// DocPath reports whether a path is documentation or an example file.
-func DocPath(p string) bool { return docPathRE.MatchString(p) }
+// renderedDocRE matches documentation that a site generator built from
+// docs/*.md: the same sample values, wrapped in HTML or a search index.
+// mkdocs writes site/ and search/search_index.json, mike and Read the Docs
+// publish each build under [lang/]version/ (a gh-pages branch holds dozens:
+// en/2019.6/rest-api/index.html), Sphinx writes _build/html/ with
+// searchindex.js and _static/, Jekyll writes _site/, Docusaurus build/docs/.
+// Only built pages count under a version directory: a versioned .json or
+// .env there is configuration, not documentation.
+var renderedDocRE = regexp.MustCompile(`(?i)(?:^|/)search/search_index\.json$|(?:^|/)searchindex\.js$|(?:^|/)(?:site|_site|_build|_static|build/docs)/|^(?:[a-z]{2}(?:[_-][a-z]{2})?/)?(?:latest|stable|dev|develop|main|master|v?\d+(?:\.\d+)+[a-z0-9.-]*)/(?:[^/]+/)*[^/]+\.html?$`)
+
+// DocPath reports whether a path is documentation or an example file,
+// written by hand (docs/, *.md) or rendered (HTML and search indexes built
+// by mkdocs, Sphinx or Docusaurus).
+func DocPath(p string) bool { return docPathRE.MatchString(p) || renderedDocRE.MatchString(p) }
+
+// DocDir reports whether a path is in a documentation tree, an example
+// file or rendered documentation: where sample values live. A bare notes.md
+// is not enough, since people keep real keys in notes on their laptops.
+func DocDir(p string) bool { return docDirRE.MatchString(p) || renderedDocRE.MatchString(p) }
 
 var mockMarker = regexp.MustCompile(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:mock|dummy|fake|test(?:ing)? (?:key|only|value)|not a real)`)
 
@@ -327,13 +362,15 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 	}
 	// Documentation folders and example files hold sample keys; a notes.md
 	// on a laptop holds real ones, so a bare .md does not count here.
-	if docDirRE.MatchString(path) && sev > Low {
+	if DocDir(path) && sev > Low {
 		return Low, "in documentation or an example file: revoke it if it is real", true
 	}
 	return sev, "", false
 }
 
-var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
+// A test directory may carry a qualifier (manual-tests/, integration_tests/,
+// e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
+var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
 
 // TestPath reports whether a path is a test, fixture or test-data file.
 func TestPath(p string) bool { return testPathRE.MatchString(p) }
@@ -342,6 +379,7 @@ var codeExt = map[string]bool{
 	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,
 	".rb": true, ".php": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".cs": true, ".rs": true,
 	".swift": true, ".scala": true, ".m": true, ".dart": true, ".lua": true, ".pl": true,
+	".pyx": true, ".pxd": true, ".hpp": true,
 }
 
 func codeFile(p string) bool {

@@ -42,7 +42,11 @@ type exchangeSpec struct {
 	// keys used as exchange credentials (Hyperliquid) are validated as
 	// wallet keys.
 	secretCheck func(string, Candidate) Verdict
-	perms       string // what a key can do, for the advice
+	// secretLabels are words that, in a label, name this exchange's
+	// secret although they say "key": KuCoin's broker partner key is the
+	// HMAC key of the KC-API-PARTNER-SIGN header, a secret.
+	secretLabels []string
+	perms        string // what a key can do, for the advice
 	// apiURL is the exchange's API-key management page, where a leaked
 	// key is deleted; empty where we have not confirmed one.
 	apiURL    string
@@ -184,12 +188,13 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "kucoin", name: "KuCoin",
-			apiURL:     "https://www.kucoin.com/account/api",
-			keywords:   []string{"kucoin", "kc-api-"},
-			key:        `[0-9a-f]{24}`,
-			secret:     uuidShape,
-			passphrase: passphraseSpec,
-			perms:      "GET /api/v1/user/api-key returns the permission list (Withdrawal among them) and the IP whitelist",
+			apiURL:       "https://www.kucoin.com/account/api",
+			keywords:     []string{"kucoin", "kc-api-"},
+			key:          `[0-9a-f]{24}`,
+			secret:       uuidShape,
+			passphrase:   passphraseSpec,
+			secretLabels: []string{"partnerkey", "partnersecret", "brokerkey"},
+			perms:        "GET /api/v1/user/api-key returns the permission list (Withdrawal among them) and the IP whitelist; a broker partner key signs every request of the broker's users and is rotated with KuCoin's broker team",
 			examples: []string{
 				"KUCOIN_API_KEY=\"" + fake("kucoin k", hexChars, 24) + "\"\nKUCOIN_API_SECRET=\"" + fakeUUID("kucoin s") + "\"\nKUCOIN_PASSPHRASE=Tr4d3r#2024\n",
 				"client = Client(\n    key='" + fake("kucoin k2", hexChars, 24) + "',  # kucoin-python\n    secret='" + fakeUUID("kucoin s2") + "',\n    passphrase='m00n-b0t',\n)\n",
@@ -557,6 +562,25 @@ func withSelfKey(finder func([]byte) [][2]int, selfKey string, prefixes []string
 	}
 }
 
+// pathNames are the exchange's names as they appear in a file path
+// (tools/kucoin_account.sh, connector/exchange/bitmart/): such a file is
+// about that exchange throughout, so its name need not stand within a few
+// lines of the key. Short or common names (gate, htx, futures) would match
+// unrelated paths and are left out.
+func pathNames(s exchangeSpec) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string{s.id}, s.aliases...), s.keywords...) {
+		n = strings.ToLower(n)
+		if len(n) < 5 || n == "futures" || seen[n] || strings.Trim(n, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+			continue
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out
+}
+
 // labelWords are what the name of a labelled value contains; a line
 // without one (or the exchange's name, or a client constructor) cannot
 // hold a value these rules accept.
@@ -565,7 +589,7 @@ var labelWords = []string{"key", "secret", "pass", "pwd", "private", "client", "
 const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. What the leaked key could do: %s."
 
 func exchangeRules() []Rule {
-	specs := exchangeSpecs()
+	specs := append(exchangeSpecs(), moreExchangeSpecs()...)
 	aliases := buildAliases(specs)
 	var rules []Rule
 	for _, s := range specs {
@@ -599,6 +623,7 @@ func exchangeRules() []Rule {
 				keywords = append(append([]string(nil), s.keywords...), s.selfKeyKeywords...)
 			}
 			r := Rule{
+				PathKeywords:   pathNames(s),
 				LineKeywords:   append(append([]string(nil), labelWords...), keywords...),
 				MultilineValue: p.part == PartSecret && s.pemSecret,
 				ID:             s.id + "-" + p.suffix,
@@ -640,6 +665,11 @@ func exchangeRules() []Rule {
 // password.
 const hummingbotKeyfile = "7b2263727970746f223a"
 
+// hummingbotConfPath is where hummingbot 0.x–1.x kept each encrypted
+// connector setting: conf/encrypted_<setting>.json, an eth-keyfile of the
+// setting's value (not of a wallet key) under the hummingbot password.
+var hummingbotConfPath = regexp.MustCompile(`(?:^|/)conf/encrypted_([A-Za-z0-9_]+)\.json$`)
+
 func hummingbotRule() Rule {
 	return Rule{
 		ID:       "hummingbot-encrypted-key",
@@ -650,15 +680,23 @@ func hummingbotRule() Rule {
 		Kind:     KindExchange,
 		// When the decoded text is a whole keystore, the keystore rule
 		// describes it better.
-		Generic:  true,
-		Keywords: []string{hummingbotKeyfile},
-		Pattern:  `(?P<secret>` + hummingbotKeyfile + `[0-9a-f]{20,})`,
+		Generic:      true,
+		Keywords:     []string{hummingbotKeyfile},
+		PathKeywords: []string{"conf/encrypted_"},
+		Pattern:      `(?P<secret>` + hummingbotKeyfile + `[0-9a-f]{20,})|"ciphertext"\s*:\s*"(?P<secret>[0-9a-f]{16,})"`,
 		Validate: func(secret string, c Candidate) Verdict {
+			note := "encrypted with the hummingbot password: exposed to offline guessing of that password"
+			if !strings.HasPrefix(secret, hummingbotKeyfile) {
+				m := hummingbotConfPath.FindStringSubmatch(c.Path)
+				if m == nil {
+					return Verdict{Reject: true, Reason: "a ciphertext outside hummingbot's conf/encrypted_*.json"}
+				}
+				return Verdict{Note: note + " (" + m[1] + ")"}
+			}
 			raw, err := hex.DecodeString(secret[:len(secret)&^1])
 			if err != nil || !strings.Contains(string(raw), `"cipher"`) && len(raw) > 64 {
 				return Verdict{Reject: true, Reason: "not an eth-keyfile"}
 			}
-			note := "encrypted with the hummingbot password: exposed to offline guessing of that password"
 			if l := labelBefore(c.Line, secret); l != "" {
 				note += " (" + l + ")"
 			}
@@ -689,6 +727,11 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 			}
 		}
 		selfIdentifying := s.selfKey != "" && part == PartKey && selfKeyRE(s).MatchString(secret)
+		if !selfIdentifying && codeFile(c.Path) && !quotedOrEscaped(c.Line, secret) {
+			// In source code an unquoted value is an expression: *key =
+			// __pyx_n_s_key; in generated C, api_key=self._api_key.
+			return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
+		}
 		named := selfIdentifying
 		if positionalArg(c.Line, secret, part) {
 			label = ""
@@ -696,6 +739,11 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 		}
 		if label != "" || !selfIdentifying {
 			got := labelPart(label)
+			for _, w := range s.secretLabels {
+				if strings.Contains(normLabel(label), w) {
+					got = PartSecret
+				}
+			}
 			if got == "" && !selfIdentifying {
 				return Verdict{Reject: true, Reason: "the name " + strconv.Quote(label) + " does not say which credential this is"}
 			}
@@ -713,6 +761,12 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 				}
 			}
 		}
+		if !named && hexShape.MatchString(partShape(s, part)) {
+			// The exchange documents a hex secret and its name opened this
+			// window: 64 hex digits here are its secret, not a wallet key
+			// that happens to share the shape.
+			named = true
+		}
 		if part == PartSecret && s.secretCheck != nil {
 			// The exchange's name opened this window: a wallet key beside
 			// it is that exchange's credential, not just a wallet.
@@ -727,6 +781,19 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 		}
 		return Verdict{Named: named}
 	}
+}
+
+// hexShape matches a part shape that is hex digits only.
+var hexShape = regexp.MustCompile(`^\[0-9(?:a-f|A-F|A-Fa-f|a-fA-F)\]\{\d+(?:,\d+)?\}$`)
+
+func partShape(s exchangeSpec, part string) string {
+	switch part {
+	case PartKey:
+		return s.key
+	case PartSecret:
+		return s.secret
+	}
+	return s.passphrase
 }
 
 // knownExamples are credentials published in exchanges' API documentation:
@@ -802,4 +869,10 @@ func fake(label, alphabet string, n int) string {
 func fakeUUID(label string) string {
 	h := fake(label, hexChars, 32)
 	return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:]
+}
+
+// quotedOrEscaped reports whether secret stands right after a quote, or
+// after an escaped quote inside a string (JSON in a Python literal).
+func quotedOrEscaped(line, secret string) bool {
+	return quoted(line, secret) || strings.Contains(line, `\"`+secret) || strings.Contains(line, `\'`+secret)
 }

@@ -27,7 +27,49 @@ func Placeholder(v string) (bool, string) {
 	if longRun(lv, 'x', 4) || longRun(lv, '0', 8) || longRun(lv, '*', 3) {
 		return true, "repeated filler characters"
 	}
+	if identifierShaped(v) {
+		return true, "identifier-shaped (words joined by underscores): a name, not a value"
+	}
 	return false, ""
+}
+
+// identifierShaped reports whether v is words joined by underscores in one
+// case — kraken_secret_key, bitmex_perpetual_testnet, MIN_ORDER_AMOUNT — as
+// config-key names and identifiers are, and generated keys are not: each
+// part is all letters or all digits and one part is a word of three or
+// more letters. A random 16-character base64url value has that form about
+// once in 10^9.
+func identifierShaped(v string) bool {
+	if !strings.Contains(v, "_") || strings.HasPrefix(v, "_") || strings.HasSuffix(v, "_") {
+		return false
+	}
+	lower := strings.ToLower(v) == v
+	upper := strings.ToUpper(v) == v
+	if !lower && !upper {
+		return false
+	}
+	word := false
+	for _, part := range strings.Split(v, "_") {
+		letters, digits := 0, 0
+		for i := 0; i < len(part); i++ {
+			c := part[i] | 0x20
+			switch {
+			case 'a' <= c && c <= 'z':
+				letters++
+			case '0' <= part[i] && part[i] <= '9':
+				digits++
+			default:
+				return false
+			}
+		}
+		switch {
+		case part == "" || letters > 0 && digits > 0:
+			return false
+		case letters >= 3:
+			word = true
+		}
+	}
+	return word
 }
 
 // placeholderWords are substrings that never occur in generated secrets but

@@ -85,8 +85,10 @@ func walletRules() []Rule {
 			Name:     "Ethereum",
 			Kind:     KindWallet,
 			Keywords: []string{"private_key", "private-key", "privatekey", "private key", "priv_key", "privkey",
-				"secret_key", "secretkey", "accounts", "wallet(", "from_key", "deployer", "signer"},
-			WindowBefore: 1,
+				"secret_key", "secretkey", "accounts", "wallet(", "from_key", "deployer", "signer", "privatekeytoaccount"},
+			// A key is often assigned a few lines above the constructor
+			// that uses it: pkey = "…" … Web3Wallet(pkey, …).
+			WindowBefore: 8,
 			// hardhat.config.js lists accounts one per line below "accounts: [".
 			WindowAfter: 4,
 			Finder:      hexKeys,
@@ -129,6 +131,20 @@ func walletRules() []Rule {
 			Advice:       walletAdvice,
 			Examples:     ex.solB58,
 			Negatives:    ex.solB58Neg,
+		},
+		{
+			ID:       "near-private-key",
+			Title:    "NEAR private key (ed25519:…)",
+			Severity: Critical,
+			Service:  "near",
+			Keywords: []string{nearKeyPrefix},
+			// A NEAR public key is the same prefix and 32 bytes (43–44
+			// characters): only the 64-byte secret fits.
+			Pattern:   nearKeyPrefix + `(?P<secret>[1-9A-HJ-NP-Za-km-z]{86,88})` + end,
+			Validate:  validateNEARKey,
+			Advice:    walletAdvice + " On NEAR, also delete the access key from the account (near delete-key) once the funds are moved: a full-access key can re-add itself.",
+			Examples:  ex.near,
+			Negatives: ex.nearNeg,
 		},
 		{
 			ID:       "ethereum-keystore",
@@ -266,6 +282,7 @@ func numbered(words []string, sep string) string {
 type walletExampleSet struct {
 	mnemonic, mnemonicNeg, wif, wifNeg, xprv, xprvNeg, eth, ethNeg []string
 	solJSON, solJSONNeg, solB58, solB58Neg, keystore, keystoreNeg  []string
+	near, nearNeg                                                  []string
 }
 
 func corrupt(s string) string {
@@ -347,6 +364,8 @@ func walletExamples() walletExampleSet {
 		"{\n  \"secret_key\": \"" + fakeEVMKey("hyperliquid") + "\",\n  \"account_address\": \"0x0000000000000000000000000000000000000000\"\n}\n",
 		"from eth_account import Account\nacct = Account.from_key('" + fakeEVMKey("ccxt") + "')\n",
 		"anvil: cast send $TO --value 1ether --private-key 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n",
+		"from hummingbot.wallet.ethereum.web3_wallet import Web3Wallet\nzrx_addr = \"0x" + hex.EncodeToString(fakeBytes("zrx", 20)) + "\"\npkey = \"" + strings.ToUpper(fakeEVMKey("web3wallet")[2:]) + "\"\nserver = \"http://localhost:8545\"\nclock = Clock(ClockMode.REALTIME)\nwallet = Web3Wallet(pkey, [server], token_addresses, chain=EthereumChain.MAIN_NET)\n",
+		"import { privateKeyToAccount } from 'viem/accounts'\nconst pk = '" + fakeEVMKey("viem") + "'\nconst account = privateKeyToAccount(pk)\n",
 	}
 	e.ethNeg = []string{
 		"PRIVATE_KEY=${PRIVATE_KEY}\n{\"tx_hash\": \"0x" + hex.EncodeToString(fakeBytes("tx", 32)) + "\", \"status\": 1}\n",
@@ -377,6 +396,18 @@ func walletExamples() walletExampleSet {
 	e.solB58Neg = []string{
 		"SOLANA_PUBLIC_KEY=" + Base58Encode(fakeSolanaKeypair("phantom")[32:]) + "\n",
 		"solana confirm -v " + Base58Encode(sig) + "  # tx signature\n",
+	}
+
+	nearKP := fakeSolanaKeypair("near-credentials")
+	e.near = []string{
+		"// ~/.near-credentials/mainnet/bot.near.json\n{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + Base58Encode(nearKP[32:]) + "\",\"private_key\":\"ed25519:" + Base58Encode(nearKP) + "\"}\n",
+		"const keyPair = KeyPair.fromString('ed25519:" + Base58Encode(fakeSolanaKeypair("near-js")) + "');\n",
+	}
+	nearBad := append([]byte(nil), fakeSolanaKeypair("near-bad")...)
+	copy(nearBad[32:], fakeSolanaKeypair("near-other")[32:])
+	e.nearNeg = []string{
+		"{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + Base58Encode(nearKP[32:]) + "\"}\n",
+		"const keyPair = KeyPair.fromString('ed25519:" + Base58Encode(nearBad) + "');\n",
 	}
 
 	addr := hex.EncodeToString(fakeBytes("keystore-addr", 20))

@@ -188,6 +188,10 @@ func validateEVMKey(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: fmt.Sprintf("the line names another kind of secret (%q), not a wallet key", w)}
 	}
 	_, keyish := containsAnyFold(line, keyWords)
+	if !keyish && passedToWallet(labelBefore(c.Line, secret), c.Window) {
+		// pkey = "…" then Web3Wallet(pkey, …): the use names the key.
+		keyish = true
+	}
 	if w := hashWords.FindString(line); w != "" && !keyish {
 		return Verdict{Reject: true, Reason: fmt.Sprintf("line names a hash or public value (%q)", w)}
 	}
@@ -249,7 +253,10 @@ func validateSolanaJSON(secret string, _ Candidate) Verdict {
 }
 
 // validateSolanaBase58 is the solana-private-key validator.
-func validateSolanaBase58(secret string, _ Candidate) Verdict {
+func validateSolanaBase58(secret string, c Candidate) Verdict {
+	if strings.Contains(c.Line, nearKeyPrefix+secret) {
+		return Verdict{Reject: true, Reason: "a NEAR key (near-private-key reports it)"}
+	}
 	b, ok := Base58Decode(secret)
 	if !ok || len(b) != 64 {
 		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
@@ -282,6 +289,14 @@ func validateKeystore(secret string, c Candidate) Verdict {
 	if !keystoreKDF.MatchString(c.Window) || !keystoreMAC.MatchString(c.Window) {
 		return Verdict{Reject: true, Reason: "no scrypt/pbkdf2 kdf and mac beside the ciphertext"}
 	}
+	if hummingbotConfPath.MatchString(c.Path) {
+		return Verdict{Reject: true, Reason: "hummingbot's encrypted config value (hummingbot-encrypted-key reports it)"}
+	}
+	if len(secret) != 64 {
+		// AES-CTR keeps the length: a private key encrypts to 32 bytes.
+		// Applications reuse the keystore format for other values.
+		return Verdict{Reject: true, Reason: fmt.Sprintf("ciphertext of %d bytes, not a 32-byte private key", len(secret)/2)}
+	}
 	note := "Ethereum keystore v3 (encrypted with a password)"
 	if m := keystoreAddress.FindStringSubmatch(c.Window); m != nil {
 		if a, err := hex.DecodeString(m[1]); err == nil {
@@ -295,4 +310,51 @@ func validateKeystore(secret string, c Candidate) Verdict {
 		return Verdict{Severity: High, Note: note + "; a password appears nearby, so the key may be decryptable"}
 	}
 	return Verdict{Severity: Medium, Note: note + "; it can be attacked offline by password guessing"}
+}
+
+// nearKeyPrefix starts every NEAR key string (near-api-js KeyPair,
+// ~/.near-credentials/*.json): the curve name, then base58.
+const nearKeyPrefix = "ed25519:"
+
+// validateNEARKey is the near-private-key validator. A NEAR secret key is
+// the 64-byte Ed25519 keypair that Solana also uses; the prefix says whose
+// wallet it is, and the public half must match the seed.
+func validateNEARKey(secret string, _ Candidate) Verdict {
+	b, ok := Base58Decode(secret)
+	if !ok || len(b) != 64 {
+		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
+	}
+	pub, ok := solanaKeypair(b)
+	if !ok {
+		return Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
+	}
+	return Verdict{Note: "NEAR secret key for public key " + nearKeyPrefix + pub, Named: true}
+}
+
+// walletCall opens the calls that take a private key as their first
+// argument: web3.py Account.from_key and hummingbot's Web3Wallet, ethers'
+// new Wallet(key), viem's privateKeyToAccount, web3.js
+// privateKeyToAccount, eth_account's Account.from_key / LocalAccount.
+var walletCall = regexp.MustCompile(`(?i)(?:wallet|from_key|fromkey|privatekeytoaccount|signer|localaccount)\s*\(\s*(?:[a-z_]+\s*=\s*)?`)
+
+// passedToWallet reports whether the variable name is passed as the key to
+// a wallet or account constructor somewhere in the window.
+func passedToWallet(name, window string) bool {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if len(name) < 2 {
+		return false
+	}
+	for _, m := range walletCall.FindAllStringIndex(window, -1) {
+		rest := window[m[1]:]
+		for _, prefix := range []string{"self.", "this.", ""} {
+			if arg, ok := strings.CutPrefix(rest, prefix); ok && strings.HasPrefix(arg, name) {
+				if after := arg[len(name):]; after == "" || !isLabelByte(after[0]) || after[0] == '.' {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -397,6 +397,10 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		e.suppress(c, start, r.ID, reason, secret)
 		return out
 	}
+	if reason, public := detectors.PublicValue(secret, string(line)); public {
+		e.suppress(c, start, r.ID, reason, secret)
+		return out
+	}
 	cd := candidate{rule: ri, start: start, end: end, severity: r.Severity, keyDist: nearest(hits, start)}
 	if r.Validate != nil {
 		v := r.Validate(secret, detectors.Candidate{

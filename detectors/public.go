@@ -1,0 +1,38 @@
+package detectors
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Some values look like keys but are public by construction: an EVM
+// address is printed on every block explorer, and a transaction or block
+// hash is published by the chain itself. No name given to such a value
+// (tokenAddress, TOKEN_SECRET, deployer_key) makes it a secret, so every
+// rule drops them, not only the rules whose names happen to collide.
+
+var (
+	evmAddress = regexp.MustCompile(`^0[xX][0-9a-fA-F]{40}$`)
+	hex64      = regexp.MustCompile(`^(?:0[xX])?[0-9a-fA-F]{64}$`)
+	// hashIDLabel names a 32-byte value as a digest or an identifier.
+	hashIDLabel = regexp.MustCompile(`(?i)(?:tx|txn|txid|hash|block|transaction|digest|checksum|sha256|commit|nonce|salt)$|(?:^|[_.\-]|[a-z])(?:tx|txn|block|token|nft|asset|order|market|pool)_?ids?$`)
+)
+
+// PublicValue reports whether a candidate is a public value rather than a
+// secret, and why: an EVM address (0x and 40 hex digits, whatever it is
+// named), or 64 hex digits whose name calls them a hash or an id (tx_hash,
+// blockHash, token_id). line is the text of the candidate's line.
+func PublicValue(secret, line string) (string, bool) {
+	if evmAddress.MatchString(secret) {
+		return "an EVM address (account, token or contract) is public", true
+	}
+	if hex64.MatchString(secret) {
+		label := labelBefore(line, secret)
+		// A JSON key ends at its quote: "tokenId": "0x…".
+		label = strings.Trim(label, `"'`)
+		if label != "" && hashIDLabel.MatchString(label) {
+			return "64 hex digits named as a hash or id (" + label + "), not a key", true
+		}
+	}
+	return "", false
+}
