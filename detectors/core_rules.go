@@ -411,7 +411,9 @@ func labelBefore(line, secret string) string {
 		return ""
 	}
 	s := line[:i]
-	s = strings.TrimRight(s, " \t\"'`=:>(")
+	// A backslash escapes the quote in JSON-embedded code (notebook
+	// cells: "api_key = \"…\"\n").
+	s = strings.TrimRight(s, " \t\"'`=:>(\\")
 	j := len(s)
 	for j > 0 {
 		ch := s[j-1]

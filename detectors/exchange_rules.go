@@ -874,5 +874,8 @@ func fakeUUID(label string) string {
 // quotedOrEscaped reports whether secret stands right after a quote, or
 // after an escaped quote inside a string (JSON in a Python literal).
 func quotedOrEscaped(line, secret string) bool {
+	if first, _, ok := strings.Cut(secret, "\n"); ok {
+		secret = first // a PEM block continues below its line
+	}
 	return quoted(line, secret) || strings.Contains(line, `\"`+secret) || strings.Contains(line, `\'`+secret)
 }

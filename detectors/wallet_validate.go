@@ -195,10 +195,13 @@ func validateEVMKey(secret string, c Candidate) Verdict {
 	if w := hashWords.FindString(line); w != "" && !keyish {
 		return Verdict{Reject: true, Reason: fmt.Sprintf("line names a hash or public value (%q)", w)}
 	}
-	if !keyish && !evmContext.MatchString(c.Window) {
+	// The window reaches 8 lines up to see a key passed to a constructor
+	// below its assignment; the other context must stand closer.
+	near := linesAround(c.Window, secret, 1, 4)
+	if !keyish && !evmContext.MatchString(near) {
 		return Verdict{Reject: true, Reason: "no private-key context near the value"}
 	}
-	if !strings.HasPrefix(strings.ToLower(secret), "0x") && !configLike(c.Path) && !evmWords.MatchString(c.Window) && !evmWords.MatchString(c.Line) {
+	if !strings.HasPrefix(strings.ToLower(secret), "0x") && !configLike(c.Path) && !evmWords.MatchString(near) && !evmWords.MatchString(c.Line) {
 		return Verdict{Reject: true, Reason: "64 hex digits named as a key with nothing about EVM chains nearby (a test vector of another algorithm?)"}
 	}
 	priv, ok := secpScalar(b)
@@ -357,4 +360,27 @@ func passedToWallet(name, window string) bool {
 		}
 	}
 	return false
+}
+
+// linesAround returns the lines of window from before lines above the one
+// holding secret to after lines below it; the whole window if secret is
+// not in it.
+func linesAround(window, secret string, before, after int) string {
+	i := strings.Index(window, secret)
+	if i < 0 {
+		return window
+	}
+	s := strings.LastIndexByte(window[:i], '\n') + 1
+	for n := 0; n < before && s > 0; n++ {
+		s = strings.LastIndexByte(window[:s-1], '\n') + 1
+	}
+	e := i
+	for n := 0; n <= after; n++ {
+		k := strings.IndexByte(window[e:], '\n')
+		if k < 0 {
+			return window[s:]
+		}
+		e += k + 1
+	}
+	return window[s:e]
 }

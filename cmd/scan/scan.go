@@ -19,6 +19,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/docvalue"
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/report"
@@ -97,6 +98,7 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 		return err
 	}
 	stats.Duration = time.Since(start)
+	findings, _ = docvalue.Apply(findings)
 	verifyFindings(cmd.Context(), verifier, findings, cmd.ErrOrStderr(), f.quiet)
 	findings = filterSeverity(findings, st.minSev)
 	// Sources may sort by their own keys; reports promise this order.

@@ -151,6 +151,18 @@ func (e *Engine) mergeDecoded(found []detectors.Finding, decoded []decodedFindin
 				dup = true
 			}
 		}
+		if generic(d.RuleID) {
+			// The plain pass already reported this value as a part of a
+			// specific credential (a notebook's api_key beside its
+			// secret): the decoded generic copy says less.
+			for i := range found {
+				for _, part := range found[i].Parts {
+					if part.Secret == d.Secret && overlaps(part.Location, d.Location) {
+						dup = true
+					}
+				}
+			}
+		}
 		if dup {
 			continue
 		}

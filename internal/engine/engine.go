@@ -252,6 +252,17 @@ func (e *Engine) Scan(c Chunk) []detectors.Finding {
 			addWindow(&w.windows, s, t)
 		}
 	})
+	if strings.HasSuffix(strings.ToLower(c.Path), ".ipynb") {
+		// A notebook is one program cut into cells, with lines of JSON
+		// between them: ccxt.binance( in one cell names the exchange of
+		// the api_key two cells up. An exchange named anywhere in it is
+		// the context of all of it.
+		for ri, w := range work {
+			if e.rules[ri].Exchange != "" && len(w.windows) > 0 {
+				w.windows = []span{{0, len(data)}}
+			}
+		}
+	}
 	if len(e.pathRules) > 0 {
 		lp := strings.ToLower(c.Path)
 		for _, ri := range e.pathRules {

@@ -1,0 +1,64 @@
+// Package docvalue is the filter that rates a value by where else it
+// appears in the same scan. A sample key in docs/configuration.md is
+// documentation; the same value pasted into config.json, a test or a
+// notebook is that documentation copied, not a new leak. The engine sees
+// one file at a time and cannot know this; the filter sees every finding.
+package docvalue
+
+import (
+	"github.com/keyward/scan/detectors"
+)
+
+// Apply lowers every finding whose secret also stands in a documentation
+// file (detectors.DocDir: docs/, examples, rendered docs) to the lowest
+// severity that value has there, with a note naming the documentation
+// file. Findings in documentation are left as they are. It returns the
+// findings (in place) and how many it lowered.
+//
+// Only values found in documentation count: a bare README.md or notes.md
+// is not documentation here, since people keep real keys in notes.
+func Apply(fs []detectors.Finding) ([]detectors.Finding, int) {
+	type doc struct {
+		sev  detectors.Severity
+		path string
+	}
+	docs := map[string]doc{}
+	for i := range fs {
+		f := &fs[i]
+		if !detectors.DocDir(f.Location.Path) {
+			continue
+		}
+		for _, s := range secrets(f) {
+			if d, ok := docs[s]; !ok || f.Severity < d.sev {
+				docs[s] = doc{f.Severity, f.Location.Path}
+			}
+		}
+	}
+	if len(docs) == 0 {
+		return fs, 0
+	}
+	n := 0
+	for i := range fs {
+		f := &fs[i]
+		if detectors.DocDir(f.Location.Path) {
+			continue
+		}
+		d, ok := docs[f.Secret]
+		if !ok || d.sev >= f.Severity {
+			continue
+		}
+		f.Severity = d.sev
+		f.Notes = append(f.Notes, "the same value is published in documentation ("+d.path+"): a copied sample, not a new leak")
+		n++
+	}
+	return fs, n
+}
+
+// secrets lists a finding's value and its linked parts' values.
+func secrets(f *detectors.Finding) []string {
+	out := []string{f.Secret}
+	for _, p := range f.Parts {
+		out = append(out, p.Secret)
+	}
+	return out
+}
