@@ -414,6 +414,20 @@ func labelBefore(line, secret string) string {
 	// A backslash escapes the quote in JSON-embedded code (notebook
 	// cells: "api_key = \"…\"\n").
 	s = strings.TrimRight(s, " \t\"'`=:>(\\")
+	label := trailingLabel(s)
+	if typeNames[label] {
+		// A typed declaration names the value before its type:
+		// self.partner_key: str = "…" (Python), apiKey: string = '…'
+		// (TypeScript).
+		if t := strings.TrimRight(s[:len(s)-len(label)], " \t"); strings.HasSuffix(t, ":") {
+			return trailingLabel(strings.TrimRight(t[:len(t)-1], " \t\"'`"))
+		}
+	}
+	return label
+}
+
+// trailingLabel returns the identifier-ish text at the end of s.
+func trailingLabel(s string) string {
 	j := len(s)
 	for j > 0 {
 		ch := s[j-1]
@@ -440,3 +454,7 @@ func validateGitHubToken(secret string, c Candidate) Verdict {
 	}
 	return Verdict{}
 }
+
+// typeNames are the string types a typed declaration puts between a name
+// and its value.
+var typeNames = map[string]bool{"str": true, "string": true, "String": true, "bytes": true, "SecretStr": true, "Text": true}

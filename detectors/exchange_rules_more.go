@@ -48,7 +48,7 @@ func moreExchangeSpecs() []exchangeSpec {
 			// CEX.IO keys and secrets are 20–40 alphanumerics (a guess
 			// from SDK examples); the account's user id signs with them.
 			id: "cexio", name: "CEX.IO",
-			keywords:   []string{"cexio", "cex.io", "cex_io", "cex-io"},
+			keywords:   []string{"cexio", "cex.io", "cex_io", "cex-io", "\"cex\"", "'cex'", "ccxt.cex("},
 			aliases:    []string{"cexio", "cex_io", "cex-io", "cex.io"},
 			key:        `[A-Za-z0-9]{20,40}`,
 			secret:     `[A-Za-z0-9]{20,40}`,

@@ -148,3 +148,30 @@ func TestRulesListsRedactedExamples(t *testing.T) {
 		t.Error("scan rules prints a full example key")
 	}
 }
+
+// A sample value from docs/ copied into a config file is the documentation's
+// sample, not a new leak: it is rated as documentation (info) there too.
+func TestDocumentedValueIsDocumentationEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	token := "hZ-y58LXyX" + "_HZ8O1cJzVyN6ePWrLpNQv4Q"
+	files := map[string]string{
+		"docs/rest-api.md": "```json\n\"api_server\": {\n    \"ws_token\": \"" + token + "\"\n}\n```\n",
+		"config.json":      "{\n  \"api_server\": {\n    \"enabled\": true,\n    \"ws_token\": \"" + token + "\"\n  }\n}\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out, _ := runCLI(t, "dir", dir, "--format", "json"); code != 0 {
+		t.Errorf("exit %d, want 0 (the value is documentation's sample):\n%s", code, out)
+	}
+	code, out, _ := runCLI(t, "dir", dir, "--format", "json", "--min-severity", "info")
+	if code != 1 || !strings.Contains(out, "published in documentation (docs/rest-api.md)") {
+		t.Errorf("--min-severity info: exit %d, want 1 and a note naming docs/rest-api.md:\n%s", code, out)
+	}
+}

@@ -1,0 +1,66 @@
+package docvalue
+
+import (
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+)
+
+func finding(path, rule, secret string, sev detectors.Severity) detectors.Finding {
+	return detectors.Finding{RuleID: rule, Severity: sev, Secret: secret, Location: detectors.Location{Path: path, StartLine: 1}}
+}
+
+func TestApplyRatesCopiesOfDocumentedValuesAsDocumentation(t *testing.T) {
+	sample := detectors.FakeValue("docvalue sample", "0123456789abcdef", 40)
+	other := detectors.FakeValue("docvalue other", "0123456789abcdef", 40)
+	tests := []struct {
+		name    string
+		in      []detectors.Finding
+		want    []detectors.Severity
+		lowered int
+	}{
+		{"config copied from docs/",
+			[]detectors.Finding{
+				finding("docs/configuration.md", "generic-secret", sample, detectors.Info),
+				finding("config.json", "generic-secret", sample, detectors.Medium),
+				finding("config.json", "generic-secret", other, detectors.Medium),
+			},
+			[]detectors.Severity{detectors.Info, detectors.Info, detectors.Medium}, 1},
+		{"rendered docs count as documentation",
+			[]detectors.Finding{
+				finding("en/2023.1/rest-api/index.html", "generic-secret", sample, detectors.Info),
+				finding("tests/test_api.py", "generic-secret", sample, detectors.Medium),
+			},
+			[]detectors.Severity{detectors.Info, detectors.Info}, 1},
+		{"a linked part documented counts",
+			[]detectors.Finding{
+				{RuleID: "binance-api-secret", Severity: detectors.Low, Secret: other, Location: detectors.Location{Path: "examples/bot.py"},
+					Parts: []detectors.Part{{RuleID: "binance-api-key", Part: detectors.PartKey, Secret: sample}}},
+				finding(".env", "binance-api-key", sample, detectors.Medium),
+			},
+			[]detectors.Severity{detectors.Low, detectors.Low}, 1},
+		{"a bare notes.md is not documentation",
+			[]detectors.Finding{
+				finding("notes.md", "generic-secret", sample, detectors.Info),
+				finding(".env", "generic-secret", sample, detectors.Medium),
+			},
+			[]detectors.Severity{detectors.Info, detectors.Medium}, 0},
+		{"never raised",
+			[]detectors.Finding{
+				finding("docs/leak.md", "okx-api-secret", sample, detectors.Low),
+				finding("tests/fixture.json", "okx-api-secret", sample, detectors.Info),
+			},
+			[]detectors.Severity{detectors.Low, detectors.Info}, 0},
+	}
+	for _, tt := range tests {
+		out, n := Apply(tt.in)
+		if n != tt.lowered {
+			t.Errorf("%s: lowered %d, want %d", tt.name, n, tt.lowered)
+		}
+		for i, f := range out {
+			if f.Severity != tt.want[i] {
+				t.Errorf("%s: finding %d (%s) has severity %v, want %v", tt.name, i, f.Location.Path, f.Severity, tt.want[i])
+			}
+		}
+	}
+}
