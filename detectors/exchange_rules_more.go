@@ -3,11 +3,13 @@ package detectors
 import "encoding/base64"
 
 // moreExchangeSpecs are the exchanges that peers and bot frameworks
-// (ccxt, freqtrade, hummingbot) support beyond the first table. Each shape
-// follows the exchange's API documentation where it shows a key or states
-// a length; where it shows neither, the comment says the length is a guess
-// from SDK examples and masked screenshots, and the shape is kept loose
-// (a range) so that a real key is not missed for a character.
+// (ccxt, freqtrade, hummingbot) support beyond the first table. Where a
+// length was not checked against the exchange's documentation the comment
+// says it is a guess (from SDK examples and masked screenshots), and where
+// the evidence is thin the shape is a range, so that a real key is not
+// missed for a character. The exchange's name must stand near the value
+// and the value's name must say which part it is, so a loose shape costs
+// little precision.
 func moreExchangeSpecs() []exchangeSpec {
 	upperAlnum := "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	lowerAlnum := "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -32,8 +34,8 @@ func moreExchangeSpecs() []exchangeSpec {
 			},
 		},
 		{
-			// Luno's docs show a 13-character lowercase key id and a
-			// 43-character base64url secret.
+			// Luno: a 13-character lowercase key id and a 43-character
+			// base64url secret (a guess from SDK examples).
 			id: "luno", name: "Luno",
 			keywords: []string{"luno"},
 			key:      `[a-z0-9]{13}`,
@@ -60,7 +62,8 @@ func moreExchangeSpecs() []exchangeSpec {
 			negatives: []string{"CEXIO_API_KEY=your-cex-io-key\n"},
 		},
 		{
-			// FMFW.io runs HitBTC's API: 32-character key and secret.
+			// FMFW.io runs HitBTC's API: 32-character key and secret (a
+			// guess from HitBTC SDK examples).
 			id: "fmfw", name: "FMFW.io",
 			keywords:   []string{"fmfw", "hitbtc"},
 			aliases:    []string{"fmfw", "hitbtc"},
@@ -75,7 +78,8 @@ func moreExchangeSpecs() []exchangeSpec {
 		},
 		{
 			// Bittrex closed in 2023; its v3 keys were 32 lowercase hex
-			// digits, key and secret alike.
+			// digits, key and secret alike (a guess from SDK examples; the
+			// documentation is gone).
 			id: "bittrex", name: "Bittrex",
 			keywords: []string{"bittrex"},
 			key:      `[0-9a-f]{32}`,
@@ -104,7 +108,8 @@ func moreExchangeSpecs() []exchangeSpec {
 		},
 		{
 			// bitFlyer Lightning: a 22-character key and a 44-character
-			// base64 secret (the lengths SDK docs mask with asterisks).
+			// base64 secret (the lengths go-bitflyer's README masks with
+			// asterisks).
 			id: "bitflyer", name: "bitFlyer",
 			keywords: []string{"bitflyer", "pybitflyer"},
 			aliases:  []string{"bitflyer"},
@@ -118,7 +123,7 @@ func moreExchangeSpecs() []exchangeSpec {
 		},
 		{
 			// Coincheck: a 16-character access key and a 32-character
-			// secret.
+			// secret (a guess from SDK examples).
 			id: "coincheck", name: "Coincheck",
 			keywords: []string{"coincheck"},
 			key:      `[A-Za-z0-9_-]{16}`,
@@ -171,9 +176,9 @@ func moreExchangeSpecs() []exchangeSpec {
 			negatives: []string{"BITPANDA_API_KEY=YOUR_BITPANDA_API_KEY\n"},
 		},
 		{
-			// BitMart: a 40-hex key and a 64-hex secret (the docs' example
-			// key is 40 hex digits); the memo the user chose also signs,
-			// but is a name, not a secret.
+			// BitMart: a 40-hex key and a 64-hex secret (a guess from SDK
+			// examples); the memo the user chose also signs, but is a
+			// name, not a secret.
 			id: "bitmart", name: "BitMart",
 			keywords: []string{"bitmart", "x-bm-key"},
 			key:      `[0-9a-f]{40}`,
@@ -185,8 +190,8 @@ func moreExchangeSpecs() []exchangeSpec {
 			negatives: []string{"bitmart:\n  commit: 46240434a266b384430cb2f8f01c928923ad762e\n"},
 		},
 		{
-			// CoinEx: a 32 uppercase-hex access_id and a 64 uppercase-hex
-			// secret_key.
+			// CoinEx names the parts access_id and secret_key; 32 and 64
+			// uppercase hex digits are a guess from SDK examples.
 			id: "coinex", name: "CoinEx",
 			keywords: []string{"coinex"},
 			key:      `[0-9A-F]{32}`,
@@ -212,8 +217,8 @@ func moreExchangeSpecs() []exchangeSpec {
 			negatives: []string{"lbank order: {\"order_id\": \"96d1102a-381a-4803-b587-93ac55621a4b\"}\n"},
 		},
 		{
-			// XT.com: a UUID access key and a 40-hex secret (the docs'
-			// signature example uses this pair of shapes).
+			// XT.com: a UUID access key and a 40-hex secret (a guess from
+			// SDK examples).
 			id: "xt", name: "XT.com",
 			keywords: []string{"xt.com", "xtcom", "xt_com", "ccxt.xt(", "\"xt\"", "'xt'", "xt-validate-appkey"},
 			aliases:  []string{"xtcom", "xt_com", "xt.com"},
@@ -227,7 +232,7 @@ func moreExchangeSpecs() []exchangeSpec {
 		},
 		{
 			// WOO X: a 24-character base64 key ending in == and a
-			// 28–32-character uppercase secret (the docs' example pair).
+			// 28–32-character uppercase secret (a guess from SDK examples).
 			id: "woo", name: "WOO X",
 			keywords:      []string{"woox", "woo_x", "woo-x", "woo x", "ccxt.woo(", "\"woo\"", "'woo'", "x-api-signature"},
 			aliases:       []string{"woox", "woo_x", "woo"},
@@ -268,7 +273,7 @@ func moreExchangeSpecs() []exchangeSpec {
 		},
 		{
 			// Bitrue runs a Binance-style API: 64-alphanumeric key and
-			// secret.
+			// secret (a guess from that likeness).
 			id: "bitrue", name: "Bitrue",
 			keywords: []string{"bitrue", "x-mbx-apikey"},
 			aliases:  []string{"bitrue"},
