@@ -137,6 +137,8 @@ func walletRules() []Rule {
 			Title:    "NEAR private key (ed25519:…)",
 			Severity: Critical,
 			Service:  "near",
+			Name:     "NEAR",
+			Kind:     KindWallet,
 			Keywords: []string{nearKeyPrefix},
 			// A NEAR public key is the same prefix and 32 bytes (43–44
 			// characters): only the 64-byte secret fits.
