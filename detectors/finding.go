@@ -62,6 +62,9 @@ type Finding struct {
 	// Line is the raw text of the line the secret starts on; writers show
 	// it through RedactedLine.
 	Line string `json:"-"`
+	// LineBefore is the raw text of the line above, where an
+	// allow-next-line comment stands; empty at the start of a chunk.
+	LineBefore string `json:"-"`
 	// Fingerprint identifies (rule, secret) and does not change when the
 	// secret moves to another line.
 	Fingerprint string   `json:"fingerprint"`

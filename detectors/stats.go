@@ -23,6 +23,10 @@ type Stats struct {
 	// --verbose only, because on a home directory they run to hundreds.
 	Noted map[string]int64 `json:"noted,omitempty"`
 	Notes []string         `json:"-"`
+	// Suppressed counts findings that a filter after the engine dropped,
+	// by filter ("inline", "config", "baseline"): a summary must say that
+	// something was found and deliberately not reported.
+	Suppressed map[string]int64 `json:"suppressed,omitempty"`
 	// Incomplete is set when something that should have been scanned was
 	// not (unreadable file, missing object): such a scan never exits 0.
 	Incomplete bool `json:"incomplete"`
@@ -138,6 +142,14 @@ func (s *Stats) Interrupt() {
 	s.Incomplete = true
 }
 
+// Suppress counts one finding dropped by filter.
+func (s *Stats) Suppress(filter string) {
+	if s.Suppressed == nil {
+		s.Suppressed = map[string]int64{}
+	}
+	s.Suppressed[filter]++
+}
+
 // Merge adds o into s.
 func (s *Stats) Merge(o Stats) {
 	s.Files += o.Files
@@ -154,6 +166,12 @@ func (s *Stats) Merge(o Stats) {
 			s.Noted = map[string]int64{}
 		}
 		s.Noted[k] += v
+	}
+	for k, v := range o.Suppressed {
+		if s.Suppressed == nil {
+			s.Suppressed = map[string]int64{}
+		}
+		s.Suppressed[k] += v
 	}
 	s.Warnings = append(s.Warnings, o.Warnings...)
 	s.Notes = append(s.Notes, o.Notes...)

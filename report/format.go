@@ -39,6 +39,7 @@ func formatTable() []Format {
 		{Name: "text", Help: "findings grouped by file, with advice and a summary, for people", ForPeople: true, Write: WriteText},
 		{Name: "json", Help: "versioned JSON described in report/JSON.md, for programs", Write: WriteJSON},
 		{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps)", Write: WriteSARIF},
+		{Name: "github", Help: "GitHub Actions annotations (::error file=…) for a workflow's log, always redacted", Write: WriteGitHub},
 		{Name: "hook", Help: "a short list to read where a git hook refused a commit or push", ForPeople: true, Write: WriteHook},
 	}
 }

@@ -35,9 +35,16 @@ func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			what = fmt.Sprintf("%s, %s", plural(stats.Commits, "commit"), plural(stats.Files, "file version"))
 		}
 		fmt.Fprintf(&b, "%s: no secrets in %s\n", who, what)
+		if line := SuppressedSummary(stats); line != "" {
+			fmt.Fprintf(&b, "%s: %s\n", who, line)
+		}
 		return flush(w, &b)
 	}
-	fmt.Fprintf(&b, "%s: %d secret(s) found\n\n", who, len(findings))
+	fmt.Fprintf(&b, "%s: %d secret(s) found\n", who, len(findings))
+	if line := SuppressedSummary(stats); line != "" {
+		fmt.Fprintf(&b, "%s: %s\n", who, line)
+	}
+	b.WriteString("\n")
 	for i := range findings {
 		f := &findings[i]
 		where := fmt.Sprintf("%s:%d", printable(f.Path), f.StartLine)

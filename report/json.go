@@ -77,6 +77,7 @@ type jsonStats struct {
 	Commits    int64            `json:"commits"`
 	DurationMS int64            `json:"duration_ms"`
 	Skipped    map[string]int64 `json:"skipped"`
+	Suppressed map[string]int64 `json:"suppressed,omitempty"`
 	Warnings   []jsonWarning    `json:"warnings"`
 	Noted      map[string]int64 `json:"noted"`
 	Incomplete bool             `json:"incomplete"`
@@ -115,6 +116,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Commits:     stats.Commits,
 			DurationMS:  stats.Duration.Milliseconds(),
 			Skipped:     stats.Skipped,
+			Suppressed:  stats.Suppressed,
 			Warnings:    make([]jsonWarning, 0, len(stats.Warnings)),
 			Noted:       stats.Noted,
 			Incomplete:  stats.Incomplete,

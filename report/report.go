@@ -56,6 +56,27 @@ type Options struct {
 	Rules []detectors.Rule
 	// Verbose lists every warning and shows fingerprints in text output.
 	Verbose bool
+
+	// Root is the absolute path of the scanned root (the repository's
+	// top level for a git scan). SARIF declares it as %SRCROOT%, the base
+	// of every result's relative URI.
+	Root string
+	// Repository, Revision and Branch describe the scanned repository for
+	// SARIF's versionControlProvenance: a remote URL without credentials,
+	// the commit at HEAD and its branch. Empty when unknown.
+	Repository string
+	Revision   string
+	Branch     string
+	// Warn, if set, receives warnings about the report itself (results
+	// dropped to stay within an upload limit). The caller shows them.
+	Warn func(string)
+}
+
+// warn passes a warning about the report to the caller, if it listens.
+func (o *Options) warn(format string, args ...any) {
+	if o.Warn != nil {
+		o.Warn(fmt.Sprintf(format, args...))
+	}
 }
 
 // defaultRules is the registry, built once: reports only read it.

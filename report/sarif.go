@@ -2,26 +2,59 @@ package report
 
 import (
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
+	fpderive "github.com/keyward/scan/internal/fingerprint"
 )
 
 const (
 	sarifVersion = "2.1.0"
 	sarifSchema  = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	// fingerprintKey names the only partial fingerprint we emit. It hashes
-	// (rule, secret), so an alert survives the secret moving to another line.
-	fingerprintKey = "secretHash/v1"
+	// fingerprintKey names the content fingerprint: a slow, salted
+	// derivation of (rule, secret) (see internal/fingerprint), so an alert
+	// survives the secret moving to another line, two secrets on one line
+	// never share an identity, and the file lets no one confirm a guessed
+	// password.
+	fingerprintKey = "keywardFingerprint/v1"
+	// lineHashKey is the only fingerprint GitHub code scanning reads.
+	lineHashKey = "primaryLocationLineHash"
+	// srcRoot is the base every result URI is relative to.
+	srcRoot = "%SRCROOT%"
+	// fingerprintSalt keeps SARIF fingerprints apart from any other use of
+	// the same derivation; the rule id is added per rule.
+	fingerprintSalt = "keyward-scan/sarif"
 )
+
+// githubLimits are code scanning's hard limits on one SARIF upload; going
+// over any of them rejects the whole file, so the writer stays under them
+// and says what it dropped.
+var githubLimits = sarifLimits{
+	gzipBytes:          10 << 20,
+	resultsPerRun:      25_000,
+	locationsPerResult: 1_000,
+	tagsPerRule:        20,
+}
+
+type sarifLimits struct {
+	gzipBytes          int
+	resultsPerRun      int
+	locationsPerResult int
+	tagsPerRule        int
+}
 
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
@@ -30,14 +63,22 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	// Columns count characters, as detectors.Location does; SARIF's default
-	// is UTF-16 code units, which would shift columns after any character
-	// outside the Basic Multilingual Plane.
+	Tool               sarifTool                `json:"tool"`
+	Invocations        []sarifInvocation        `json:"invocations"`
+	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds"`
+	VersionControl     []sarifVersionControl    `json:"versionControlProvenance,omitempty"`
+	// Columns are UTF-16 code units, the unit GitHub documents; the
+	// engine's columns count characters and are converted per result.
 	ColumnKind string         `json:"columnKind"`
 	Results    []sarifResult  `json:"results"`
 	Properties map[string]any `json:"properties,omitempty"`
+}
+
+type sarifVersionControl struct {
+	RepositoryURI string         `json:"repositoryUri"`
+	RevisionID    string         `json:"revisionId,omitempty"`
+	Branch        string         `json:"branch,omitempty"`
+	MappedTo      *sarifArtifact `json:"mappedTo,omitempty"`
 }
 
 type sarifTool struct {
@@ -45,14 +86,20 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Version        string      `json:"version,omitempty"`
-	Rules          []sarifRule `json:"rules"`
+	Name            string      `json:"name"`
+	InformationURI  string      `json:"informationUri"`
+	Version         string      `json:"version,omitempty"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	Rules           []sarifRule `json:"rules"`
 }
 
 type sarifText struct {
 	Text string `json:"text"`
+}
+
+type sarifMultiformat struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
 }
 
 type sarifRule struct {
@@ -60,7 +107,7 @@ type sarifRule struct {
 	Name                 string             `json:"name"`
 	ShortDescription     sarifText          `json:"shortDescription"`
 	FullDescription      sarifText          `json:"fullDescription"`
-	Help                 sarifText          `json:"help"`
+	Help                 sarifMultiformat   `json:"help"`
 	HelpURI              string             `json:"helpUri,omitempty"`
 	DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
 	Properties           sarifRuleProps     `json:"properties"`
@@ -128,7 +175,9 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI         string     `json:"uri,omitempty"`
+	URIBaseID   string     `json:"uriBaseId,omitempty"`
+	Description *sarifText `json:"description,omitempty"`
 }
 
 type sarifRegion struct {
@@ -139,44 +188,258 @@ type sarifRegion struct {
 	Snippet     *sarifText `json:"snippet,omitempty"`
 }
 
-// WriteSARIF writes a SARIF 2.1.0 log with one run, ready for GitHub code
-// scanning. Only rules that produced a result are listed; a scan that
-// could not read everything is marked executionSuccessful: false so that
-// it cannot pass for a clean one.
+// WriteSARIF writes a SARIF 2.1.0 log with one run that GitHub code
+// scanning accepts and tracks (the README, "How alerts are tracked", says how).
+//
+// SARIF never holds a secret, whatever Options.ShowSecrets says: the file
+// is uploaded to a service and kept as a CI artifact. Only rules that
+// produced a result are listed. A scan that could not read everything
+// lists why in toolExecutionNotifications; it is marked
+// executionSuccessful: false only when it found nothing, because GitHub
+// treats false as a failed analysis and would discard real results.
 func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+	return writeSARIF(w, findings, stats, opt, githubLimits)
+}
+
+func writeSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits) error {
+	opt.ShowSecrets = false
+	var notes []string
+	if n := len(findings); n > lim.resultsPerRun {
+		findings = mostSevere(findings, lim.resultsPerRun)
+		notes = append(notes, fmt.Sprintf("%d results over code scanning's limit of %d per run were left out; the least severe went first", n-lim.resultsPerRun, lim.resultsPerRun))
+	}
+	log := buildSARIF(findings, stats, opt, lim, &notes)
+	b, err := encodeSARIF(log, notes)
+	if err != nil {
+		return err
+	}
+	// The size limit applies to the gzipped file. Snippets are the first
+	// thing to go, then the least severe results, half at a time.
+	for keep := len(findings); gzipSize(b) > lim.gzipBytes && keep > 0; {
+		if hasSnippets(&log) {
+			stripSnippets(&log)
+			notes = append(notes, "code snippets were left out to stay under code scanning's 10 MB upload limit")
+		} else {
+			dropped := keep - keep/2
+			keep /= 2
+			findings = mostSevere(findings, keep)
+			notes = append(notes, fmt.Sprintf("%d more results were left out to stay under code scanning's upload size limit", dropped))
+			log = buildSARIF(findings, stats, opt, lim, &notes)
+			stripSnippets(&log)
+		}
+		if b, err = encodeSARIF(log, notes); err != nil {
+			return err
+		}
+	}
+	for _, n := range notes {
+		opt.warn("SARIF: %s", n)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits, notes *[]string) sarifLog {
 	v := newView(findings, opt)
-	rules, index := sarifRules(findings, v)
+	rules, index := sarifRules(findings, v, lim)
+
+	pairs := make([]fpderive.Pair, len(findings))
+	for i := range findings {
+		pairs[i] = fpderive.Pair{Rule: findings[i].RuleID, Secret: findings[i].Secret}
+	}
+	fps := fpderive.New([]byte(fingerprintSalt), fpderive.Reported).All(pairs)
 
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name:           ToolName,
-			InformationURI: InformationURI,
-			Version:        opt.Version,
-			Rules:          rules,
+			Name:            ToolName,
+			InformationURI:  InformationURI,
+			Version:         opt.Version,
+			SemanticVersion: semver(opt.Version),
+			Rules:           rules,
 		}},
-		Invocations: []sarifInvocation{sarifInvocationOf(stats, v)},
-		ColumnKind:  "unicodeCodePoints",
-		Results:     make([]sarifResult, 0, len(findings)),
-		Properties:  sarifRunProperties(stats, opt),
+		Invocations:        []sarifInvocation{sarifInvocationOf(stats, v, len(findings) > 0)},
+		OriginalURIBaseIDs: map[string]sarifArtifact{srcRoot: rootArtifact(opt.Root)},
+		VersionControl:     versionControl(opt),
+		ColumnKind:         "utf16CodeUnits",
+		Results:            make([]sarifResult, 0, len(findings)),
+		Properties:         sarifRunProperties(stats, opt),
 	}
+	collide := sameLineSameRule(findings)
 	for i := range findings {
-		run.Results = append(run.Results, sarifResultOf(&findings[i], index[findings[i].RuleID], v))
+		f := &findings[i]
+		res := sarifResultOf(f, index[f.RuleID], fps[i], v)
+		if f.Commit != nil || collide[i] {
+			res.PartialFingerprints[lineHashKey] = lineHash(res.Locations[0].PhysicalLocation.ArtifactLocation.URI, fps[i])
+		}
+		if n := len(res.Locations); n > lim.locationsPerResult {
+			res.Locations = res.Locations[:lim.locationsPerResult]
+			*notes = append(*notes, fmt.Sprintf("%s at %s: %d locations over code scanning's limit of %d were left out", f.RuleID, f.Path, n-lim.locationsPerResult, lim.locationsPerResult))
+		}
+		if n := len(res.RelatedLocations); n > lim.locationsPerResult {
+			res.RelatedLocations = res.RelatedLocations[:lim.locationsPerResult]
+		}
+		run.Results = append(run.Results, res)
 	}
+	return sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}
+}
 
+func encodeSARIF(log sarifLog, notes []string) ([]byte, error) {
+	// Work on copies: the caller may encode the same log again with more
+	// notes, and must not find these already in it.
+	run := log.Runs[0]
+	inv := run.Invocations[0]
+	inv.ToolExecutionNotifications = slices.Clip(inv.ToolExecutionNotifications)
+	for _, n := range notes {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+			sarifNotification{Level: "warning", Message: sarifText{Text: n}})
+	}
+	run.Invocations = []sarifInvocation{inv}
+	log.Runs = []sarifRun{run}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}); err != nil {
-		return err
+	if err := enc.Encode(log); err != nil {
+		return nil, err
 	}
-	return flush(w, &b)
+	return b.Bytes(), nil
+}
+
+func gzipSize(b []byte) int {
+	var n countWriter
+	zw := gzip.NewWriter(&n)
+	zw.Write(b)
+	zw.Close()
+	return int(n)
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+func hasSnippets(log *sarifLog) bool {
+	for _, r := range log.Runs[0].Results {
+		for _, l := range r.Locations {
+			if l.PhysicalLocation.Region != nil && l.PhysicalLocation.Region.Snippet != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func stripSnippets(log *sarifLog) {
+	rs := log.Runs[0].Results
+	for i := range rs {
+		for j := range rs[i].Locations {
+			if r := rs[i].Locations[j].PhysicalLocation.Region; r != nil {
+				r.Snippet = nil
+			}
+		}
+	}
+}
+
+// mostSevere keeps the n most severe findings, in their original order.
+func mostSevere(fs []detectors.Finding, n int) []detectors.Finding {
+	if len(fs) <= n {
+		return fs
+	}
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return fs[idx[a]].Severity > fs[idx[b]].Severity })
+	idx = idx[:n]
+	sort.Ints(idx)
+	out := make([]detectors.Finding, n)
+	for i, j := range idx {
+		out[i] = fs[j]
+	}
+	return out
+}
+
+// lineHash is the primaryLocationLineHash of a finding that upload-sarif
+// cannot hash itself. upload-sarif hashes the text of the reported line in
+// the file as it is at HEAD; for a finding from history that file may be
+// gone, or the line number may belong to an older version of it, so the
+// hash would be missing or taken from the wrong line. This one is derived
+// from the content fingerprint and the path, so it follows the secret, not
+// the line number: the alert survives the file being edited around it,
+// stays one alert per file like GitHub's own line hashes, and two secrets
+// on one line never share one. The ":1" suffix is the occurrence count
+// GitHub's own hashes carry.
+func lineHash(uri, contentFingerprint string) string {
+	h := sha256.Sum256([]byte("keyward/primaryLocationLineHash/v1\x00" + uri + "\x00" + contentFingerprint))
+	return hex.EncodeToString(h[:8]) + ":1"
+}
+
+// sameLineSameRule marks findings that share a file, a line and a rule
+// with another finding: upload-sarif would give them one line hash, and
+// GitHub would fold them into one alert.
+func sameLineSameRule(fs []detectors.Finding) []bool {
+	type key struct {
+		path, rule string
+		line       int
+	}
+	count := map[key]int{}
+	for i := range fs {
+		count[key{fs[i].Path, fs[i].RuleID, fs[i].StartLine}]++
+	}
+	out := make([]bool, len(fs))
+	for i := range fs {
+		out[i] = count[key{fs[i].Path, fs[i].RuleID, fs[i].StartLine}] > 1
+	}
+	return out
+}
+
+func rootArtifact(root string) sarifArtifact {
+	a := sarifArtifact{Description: &sarifText{Text: "The root of the scan: the repository's top level or the scanned directory."}}
+	if root != "" && filepath.IsAbs(root) {
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(root)}
+		if !strings.HasPrefix(u.Path, "/") {
+			u.Path = "/" + u.Path // a Windows volume
+		}
+		a.URI = strings.TrimSuffix(u.String(), "/") + "/"
+	}
+	return a
+}
+
+func versionControl(opt Options) []sarifVersionControl {
+	u, err := url.Parse(opt.Repository)
+	if opt.Repository == "" || err != nil || u.Scheme == "" {
+		return nil
+	}
+	u.User = nil // a remote URL may carry a token
+	return []sarifVersionControl{{
+		RepositoryURI: u.String(),
+		RevisionID:    opt.Revision,
+		Branch:        opt.Branch,
+		MappedTo:      &sarifArtifact{URIBaseID: srcRoot},
+	}}
+}
+
+// semver returns the version if it is a semantic version (GitHub prefers
+// semanticVersion for tracking tool changes), else "".
+func semver(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) != 3 {
+		return ""
+	}
+	for _, p := range parts[:2] {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return ""
+		}
+	}
+	return v
 }
 
 // sarifRules returns the rules that have at least one finding, sorted by id,
 // and each id's index in that list. A rule that was not loaded (a finding
 // from a baseline or another tool) is described from its findings.
-func sarifRules(findings []detectors.Finding, v *view) ([]sarifRule, map[string]int) {
+func sarifRules(findings []detectors.Finding, v *view, lim sarifLimits) ([]sarifRule, map[string]int) {
 	used := map[string]detectors.Rule{}
 	for i := range findings {
 		f := &findings[i]
@@ -203,22 +466,27 @@ func sarifRules(findings []detectors.Finding, v *view) ([]sarifRule, map[string]
 		if title == "" {
 			title = id
 		}
+		tags := ruleTags(&r)
+		if len(tags) > lim.tagsPerRule {
+			tags = tags[:lim.tagsPerRule]
+		}
+		full := description(&r)
 		help := ruleAdvice(&r)
 		if r.AdviceURL != "" {
 			help += " " + r.AdviceURL
 		}
 		rules = append(rules, sarifRule{
 			ID:                   id,
-			Name:                 camelCase(id),
-			ShortDescription:     sarifText{Text: title},
-			FullDescription:      sarifText{Text: description(&r)},
-			Help:                 sarifText{Text: help},
-			HelpURI:              r.AdviceURL,
+			Name:                 clip(camelCase(id), 255),
+			ShortDescription:     sarifText{Text: clip(title, 1000)},
+			FullDescription:      sarifText{Text: clip(full, 1000)},
+			Help:                 sarifMultiformat{Text: help, Markdown: helpMarkdown(&r, title, full)},
+			HelpURI:              helpURI(&r),
 			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(r.Severity)},
 			Properties: sarifRuleProps{
 				Kind:             r.Kind.String(),
 				Service:          r.Name,
-				Tags:             []string{"security", "secret", r.Kind.String()},
+				Tags:             tags,
 				SecuritySeverity: securitySeverity(r.Severity),
 				Precision:        precision(&r),
 			},
@@ -227,8 +495,86 @@ func sarifRules(findings []detectors.Finding, v *view) ([]sarifRule, map[string]
 	return rules, index
 }
 
-func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
-	msg := fmt.Sprintf("%s: %s", titleOf(f), v.secret(f.Secret))
+// ruleTags are code scanning's filters: every rule is a security rule about
+// a secret, and people filter by the kind of credential and the exchange or
+// service it belongs to.
+func ruleTags(r *detectors.Rule) []string {
+	tags := []string{"security", "secret"}
+	if k := r.Kind.String(); r.Kind != detectors.KindUnset && !slices.Contains(tags, k) {
+		tags = append(tags, k)
+	}
+	for _, t := range []string{r.Exchange, r.Service} {
+		t = strings.ToLower(t)
+		if t != "" && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	return tags
+}
+
+// helpURI is where a person revokes the credential (the rule's own page),
+// or else the README's advice for its kind.
+func helpURI(r *detectors.Rule) string {
+	if r.AdviceURL != "" {
+		return r.AdviceURL
+	}
+	switch r.Kind {
+	case detectors.KindExchange:
+		return InformationURI + "#an-exchange-api-key"
+	case detectors.KindWallet:
+		return InformationURI + "#a-wallet-secret"
+	}
+	return InformationURI + "#any-other-credential"
+}
+
+// helpMarkdown is the remediation GitHub shows beside an alert (it ignores
+// helpUri, so the links are here too).
+func helpMarkdown(r *detectors.Rule, title, full string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n%s\n\n### What to do\n\n", title, full)
+	name := r.Name
+	if name == "" {
+		name = "the provider"
+	}
+	where := name + "'s API management page"
+	if r.AdviceURL != "" {
+		where = fmt.Sprintf("[%s's API management page](%s)", name, r.AdviceURL)
+	}
+	switch r.Kind {
+	case detectors.KindExchange:
+		fmt.Fprintf(&b, "1. **Revoke the key now** in %s: anyone who copied it can trade on the account.\n", where)
+		b.WriteString("2. Create a new key with **withdrawals disabled** and an **IP whitelist** of the hosts that trade.\n")
+		b.WriteString("3. Keep it in a secrets manager or an environment variable, never in the repository.\n")
+		b.WriteString("4. Rotate it regularly.\n")
+		b.WriteString("5. Check the account's orders, withdrawals and address book for activity you did not make.\n")
+	case detectors.KindWallet:
+		b.WriteString("1. **Move the funds now** to a new wallet generated offline.\n")
+		b.WriteString("2. A seed phrase or private key cannot be rotated or revoked: whoever copied it controls every address derived from it. Never use it again.\n")
+		b.WriteString("3. Keep the new secret off any machine that syncs to a repository or a cloud drive.\n")
+	case detectors.KindGeneric:
+		b.WriteString("1. **Replace it now** wherever it is accepted: a new key pair, certificate or password, and the old one revoked or removed from every service that trusts it.\n")
+		b.WriteString("2. Keep the new one in a secrets manager or an environment variable, never in the repository.\n")
+	default:
+		who := name
+		if r.AdviceURL != "" {
+			who = fmt.Sprintf("[%s](%s)", name, r.AdviceURL)
+		}
+		fmt.Fprintf(&b, "1. **Revoke or rotate** the credential at %s now.\n", who)
+		b.WriteString("2. Put the new one in a secrets manager or an environment variable, never in the repository.\n")
+		b.WriteString("3. Check the provider's logs for use you did not make.\n")
+	}
+	b.WriteString("\nDeleting the value from the file does not undo the leak: it stays in git history and in every clone.")
+	if r.Advice != "" {
+		fmt.Fprintf(&b, "\n\n%s", r.Advice)
+	}
+	fmt.Fprintf(&b, "\n\n[More about this finding](%s)\n", helpURI(r))
+	return b.String()
+}
+
+// sarifResultOf builds one result; v redacts every secret of every finding
+// wherever it appears (a snippet may hold another finding's secret).
+func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sarifResult {
+	msg := fmt.Sprintf("%s: %s", titleOf(f), detectors.Redact(f.Secret))
 	if len(f.Parts) > 0 {
 		var with []string
 		for _, p := range f.Parts {
@@ -236,9 +582,28 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
 		}
 		msg += " (with " + strings.Join(with, ", ") + "; remove every part)"
 	}
+	if c := f.Commit; c != nil {
+		// GitHub ignores result properties, so the commit is named where
+		// people read: the message.
+		msg += fmt.Sprintf(". Committed in %s", c.SHA)
+		if c.Author != "" {
+			msg += " by " + v.text(c.Author)
+		}
+		if c.Date != "" {
+			msg += " on " + c.Date
+		}
+		if c.AtHead {
+			msg += "; still present at HEAD"
+		} else {
+			msg += "; removed since, but still in history"
+		}
+		if c.Pushed {
+			msg += "; pushed"
+		}
+	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{
-		ArtifactLocation: sarifArtifact{URI: artifactURI(f.Path)},
-		Region:           region(f.Location, f.Secret),
+		ArtifactLocation: sarifArtifact{URI: artifactURI(f.Path), URIBaseID: srcRoot},
+		Region:           region(f.Location, f.Secret, f.Line),
 	}}
 	if line := v.line(f); line != "" {
 		loc.PhysicalLocation.Region.Snippet = &sarifText{Text: line}
@@ -249,7 +614,7 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
 		Level:               sarifLevel(f.Severity),
 		Message:             sarifText{Text: msg},
 		Locations:           []sarifLocation{loc},
-		PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f)},
+		PartialFingerprints: map[string]string{fingerprintKey: fp},
 		Properties: sarifResultProps{
 			Severity: f.Severity.String(),
 			Service:  f.Service,
@@ -271,16 +636,20 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
 		if where.Path == "" {
 			where.Path = f.Path
 		}
+		line := ""
+		if where.Path == f.Path && where.StartLine == f.StartLine {
+			line = f.Line
+		}
 		dst := &res.Locations
 		if p.Part == detectors.PartPassphrase {
 			dst = &res.RelatedLocations
 		}
 		*dst = append(*dst, sarifLocation{
 			PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path)},
-				Region:           region(where, p.Secret),
+				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path), URIBaseID: srcRoot},
+				Region:           region(where, p.Secret, line),
 			},
-			Message: &sarifText{Text: fmt.Sprintf("%s of the same credential: %s", partName(p), v.secret(p.Secret))},
+			Message: &sarifText{Text: fmt.Sprintf("%s of the same credential: %s", partName(p), detectors.Redact(p.Secret))},
 		})
 	}
 	return res
@@ -288,26 +657,53 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, v *view) sarifResult {
 
 // region makes a SARIF region that code-scanning services accept: lines and
 // columns start at 1, the end is never before the start, and a single-line
-// span is never empty (GitHub rejects endColumn 0).
-func region(l detectors.Location, secret string) *sarifRegion {
+// span is never empty (GitHub rejects endColumn 0). Columns are converted
+// from characters to UTF-16 code units using line, the text of the start
+// line as the finding carries it; characters outside the Basic
+// Multilingual Plane take two units. When line is empty or cut short
+// before the secret, the part that is not known is taken to have none.
+func region(l detectors.Location, secret, line string) *sarifRegion {
 	r := &sarifRegion{
 		StartLine:   max(l.StartLine, 1),
 		StartColumn: max(l.StartColumn, 1),
 		EndLine:     l.EndLine,
 		EndColumn:   l.EndColumn,
 	}
+	first, rest, multi := strings.Cut(secret, "\n")
+	shift := 0
+	if i := strings.Index(line, first); i >= 0 && first != "" {
+		shift = astral(line[:i])
+	}
+	r.StartColumn += shift
 	if r.EndLine < r.StartLine {
 		r.EndLine = r.StartLine
 	}
-	if r.EndLine == r.StartLine && r.EndColumn <= r.StartColumn {
-		first, _, _ := strings.Cut(secret, "\n")
-		r.EndColumn = r.StartColumn + max(utf8.RuneCountInString(first), 1)
+	switch {
+	case r.EndLine == r.StartLine && l.EndColumn <= l.StartColumn:
+		r.EndColumn = r.StartColumn + max(utf16Len(first), 1)
+	case r.EndLine == r.StartLine:
+		r.EndColumn += shift + astral(first)
+	case multi:
+		r.EndColumn += astral(rest[strings.LastIndexByte(rest, '\n')+1:])
 	}
 	if r.EndColumn < 1 {
 		r.EndColumn = 1
 	}
 	return r
 }
+
+// astral counts the characters of s that take two UTF-16 code units.
+func astral(s string) int {
+	n := 0
+	for _, c := range s {
+		if c > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+func utf16Len(s string) int { return utf8.RuneCountInString(s) + astral(s) }
 
 // artifactURI turns a scanned path into the relative URI reference that
 // code scanning maps onto the repository. Absolute paths cannot be mapped,
@@ -425,8 +821,12 @@ func camelCase(id string) string {
 	return b.String()
 }
 
-func sarifInvocationOf(stats detectors.Stats, v *view) sarifInvocation {
-	inv := sarifInvocation{ExecutionSuccessful: !stats.Incomplete}
+func sarifInvocationOf(stats detectors.Stats, v *view, hasResults bool) sarifInvocation {
+	// GitHub treats executionSuccessful: false as a failed analysis and
+	// keeps none of its results: an incomplete scan that found something
+	// must still deliver it. One that found nothing says false, so that it
+	// cannot close every open alert as fixed.
+	inv := sarifInvocation{ExecutionSuccessful: !stats.Incomplete || hasResults}
 	for _, w := range stats.Warnings {
 		n := sarifNotification{Level: "warning", Message: sarifText{Text: v.text(w.String())}}
 		kind := w.Kind
@@ -436,7 +836,7 @@ func sarifInvocationOf(stats detectors.Stats, v *view) sarifInvocation {
 		n.Properties = &sarifNotificationProp{Kind: string(kind), Commit: w.Commit}
 		if w.Path != "" {
 			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: artifactURI(w.Path)}}}}
+				ArtifactLocation: sarifArtifact{URI: artifactURI(w.Path), URIBaseID: srcRoot}}}}
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
@@ -467,6 +867,9 @@ func sarifRunProperties(stats detectors.Stats, opt Options) map[string]any {
 	}
 	if len(stats.Skipped) > 0 {
 		p["skipped"] = stats.Skipped
+	}
+	if len(stats.Suppressed) > 0 {
+		p["suppressed"] = stats.Suppressed
 	}
 	return p
 }

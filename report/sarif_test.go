@@ -66,6 +66,9 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		{"incomplete", testFindings(), incompleteStats(), testOptions()},
 		{"show secrets", testFindings(), testStats(), show},
 		{"no version, no rules", testFindings(), detectors.Stats{}, Options{}},
+		{"provenance", testFindings(), testStats(), Options{Version: "1.2.0", Rules: testRules(),
+			Root: "/home/runner/work/bot/bot", Repository: "https://github.com/acme/bot.git", Revision: "3f9a1c2e7b4d5f60718293a4b5c6d7e8f9012345", Branch: "main"}},
+		{"two on one line, from history", append(twoOnOneLine(), historyOnly()), testStats(), testOptions()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +105,7 @@ func TestSARIFRegions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := region(tt.loc, binanceSecret); *got != tt.want {
+			if got := region(tt.loc, binanceSecret, ""); *got != tt.want {
 				t.Errorf("region(%+v) = %+v, want %+v", tt.loc, got, tt.want)
 			}
 		})
@@ -186,8 +189,11 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		if res.Level != wantLevel[f.Severity] {
 			t.Errorf("%s: level %q, want %q", res.RuleID, res.Level, wantLevel[f.Severity])
 		}
-		if len(res.PartialFingerprints) != 1 || res.PartialFingerprints[fingerprintKey] != f.Fingerprint {
-			t.Errorf("%s: partialFingerprints = %v, want only %s", res.RuleID, res.PartialFingerprints, fingerprintKey)
+		if fp := res.PartialFingerprints[fingerprintKey]; len(fp) != 32 || fp == f.Fingerprint {
+			t.Errorf("%s: partialFingerprints = %v, want a salted %s", res.RuleID, res.PartialFingerprints, fingerprintKey)
+		}
+		if _, ok := res.PartialFingerprints[lineHashKey]; ok != (f.Commit != nil) {
+			t.Errorf("%s: %s present = %v, want it exactly for findings from history", res.RuleID, lineHashKey, ok)
 		}
 		if got, want := len(res.Locations), 1+len(f.Parts); got != want {
 			t.Errorf("%s: %d locations, want %d (the secret and each linked part)", res.RuleID, got, want)
@@ -235,13 +241,17 @@ func TestSARIFLevels(t *testing.T) {
 
 func TestSARIFExecutionSuccessful(t *testing.T) {
 	for _, tt := range []struct {
-		stats detectors.Stats
-		want  bool
+		stats    detectors.Stats
+		findings []detectors.Finding
+		want     bool
 	}{
-		{testStats(), true},
-		{incompleteStats(), false},
+		{testStats(), nil, true},
+		{incompleteStats(), nil, false},
+		// GitHub discards the results of an unsuccessful run: an
+		// incomplete scan that found something must still deliver it.
+		{incompleteStats(), testFindings(), true},
 	} {
-		run := decodeSARIF(t, write(t, "sarif", nil, tt.stats, testOptions())).Runs[0]
+		run := decodeSARIF(t, write(t, "sarif", tt.findings, tt.stats, testOptions())).Runs[0]
 		if len(run.Invocations) != 1 || run.Invocations[0].ExecutionSuccessful != tt.want {
 			t.Errorf("incomplete=%v: invocations = %+v", tt.stats.Incomplete, run.Invocations)
 		}

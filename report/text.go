@@ -185,6 +185,10 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 		fmt.Fprintf(b, "skipped %s: %s\n", plural(total, "file"), countList(stats.Skipped))
 	}
 
+	if line := SuppressedSummary(stats); line != "" {
+		fmt.Fprintf(b, "%s\n", line)
+	}
+
 	if n := len(stats.Warnings); n > 0 {
 		fmt.Fprintf(b, "%s:\n", p.paint(ansiYellow, plural(int64(n), "warning")))
 		shownN := n
@@ -215,6 +219,25 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	} else if stats.Incomplete {
 		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")
 	}
+}
+
+// SuppressedSummary says how many findings filters dropped, by filter
+// ("suppressed 5 findings: 3 baseline, 2 inline"), or "" when none were.
+func SuppressedSummary(stats detectors.Stats) string {
+	if len(stats.Suppressed) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(stats.Suppressed))
+	var total int64
+	for k, n := range stats.Suppressed {
+		names = append(names, k)
+		total += n
+	}
+	sort.Strings(names)
+	for i, k := range names {
+		names[i] = fmt.Sprintf("%d %s", stats.Suppressed[k], printable(k))
+	}
+	return fmt.Sprintf("suppressed %s: %s (--verbose lists them)", plural(total, "finding"), strings.Join(names, ", "))
 }
 
 func plural(n int64, noun string) string {

@@ -29,6 +29,12 @@ because an ignored .env full of keys is exactly what an audit must find.`,
   scan dir ~ --format sarif --output home.sarif
   scan dir src config --exclude '**/testdata/**'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				f.root = "."
+			case 1:
+				f.root = args[0]
+			}
 			return f.run(cmd, "dir", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
 				fs, st, err := walk.Scan(ctx, sc, walk.Options{
 					Roots:            args,

@@ -56,6 +56,12 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 			if len(args) == 1 {
 				opt.Path = args[0]
 			}
+			f.root = opt.Path
+			if opt.SinceCommit != "" {
+				base := opt.SinceCommit
+				f.configAt = func() (string, []byte, error) { return configAtRev(opt.Path, base) }
+				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(opt.Path, base, f.baseline) }
+			}
 			if since != "" {
 				t, err := parseDate(since)
 				if err != nil {

@@ -12,12 +12,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/allow"
+	"github.com/keyward/scan/internal/config"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/docvalue"
 	"github.com/keyward/scan/internal/engine"
@@ -40,6 +43,22 @@ type scanFlags struct {
 	verbose      bool
 	minSeverity  string
 	verify       verifyFlags
+
+	// root is the scanned root: where .keyward.toml is looked for, and
+	// the provenance in SARIF reports. The command sets it.
+	root string
+
+	baseline      string
+	config        string
+	noInlineAllow bool
+	// reports are extra FORMAT=FILE reports written from the same scan.
+	reports []string
+	// cfg is the loaded config, for the filters. configAt and baselineAt,
+	// when set, read the config and the baseline from somewhere else than
+	// the disk (the base of a git range); nil data means absent there.
+	cfg        *config.Config
+	configAt   func() (name string, data []byte, err error)
+	baselineAt func() (name string, data []byte, err error)
 }
 
 // addScanFlags adds the shared flags; defaultFormat is the report format
@@ -52,7 +71,18 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags, defaultFormat string) {
 	}
 	fl.StringVarP(&f.format, "format", "f", defaultFormat, "report `FORMAT`: "+strings.Join(formats, "; "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (mode 0600; replaced only when the report is complete) instead of standard output")
-	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (by default they are redacted in every format)")
+	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print secrets in full (by default they are redacted in every format; never in sarif or github)")
+	fl.StringArrayVar(&f.reports, "report", nil, "also write a report in another format, as `FORMAT=FILE` (repeatable; e.g. sarif=results.sarif)")
+	fl.StringVar(&f.baseline, "baseline", "", "report only findings not accepted in the baseline `FILE` (see scan baseline)")
+	addSourceFlags(cmd, f)
+}
+
+// addSourceFlags adds the flags that choose what is scanned and which
+// findings are kept: shared by scans and by the baseline commands.
+func addSourceFlags(cmd *cobra.Command, f *scanFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "read settings from `FILE` instead of the scanned root's "+config.FileName)
+	fl.BoolVar(&f.noInlineAllow, "no-inline-allow", false, "report findings that keyward:allow, gitleaks:allow or \"pragma: allowlist secret\" comments suppress (for audits)")
 	fl.StringArrayVar(&f.include, "include", nil, "scan only paths matching this doublestar `GLOB` (repeatable)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this doublestar `GLOB` (repeatable)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB; at most 1PiB), with a warning; by default none is skipped (files are streamed in bounded chunks)")
@@ -84,7 +114,7 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	st, err := f.setup(cmd)
+	extra, err := parseExtraReports(f.reports)
 	if err != nil {
 		return err
 	}
@@ -92,17 +122,26 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	findings, stats, err := st.runSource(cmd.Context(), src)
+	res, err := f.collect(cmd, src)
 	if err != nil {
 		return err
 	}
-	stats.Duration = time.Since(start)
-	findings, _ = docvalue.Apply(findings)
+	findings, stats := res.findings, res.stats
+	// Only what the filters kept is verified (an allowed or baselined key
+	// is sent nowhere), and verification may change a severity, so the
+	// floor comes after it.
 	verifyFindings(cmd.Context(), verifier, findings, cmd.ErrOrStderr(), f.quiet)
-	findings = filterSeverity(findings, st.minSev)
+	findings = filterSeverity(findings, res.minSev)
 	// Sources may sort by their own keys; reports promise this order.
 	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
+	if !stats.Interrupted {
+		opt := f.reportOptions(cmd, command, res.rules)
+		for _, x := range extra {
+			if err := writeReportFile(x.path, x.format, findings, stats, opt); err != nil {
+				return err
+			}
+		}
+	}
 
 	clean := len(findings) == 0 && !stats.Incomplete
 	switch {
@@ -115,7 +154,7 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 			fmt.Fprintf(cmd.ErrOrStderr(), "  %s:%d  %s\n", x.Path, x.StartLine, x.RuleID)
 		}
 	case !(f.quiet && format.ForPeople && clean && f.output == ""):
-		if err := f.writeReport(cmd, format, command, st.rules, findings, stats); err != nil {
+		if err := f.writeReport(cmd, format, command, res.rules, findings, stats); err != nil {
 			return err
 		}
 	}
@@ -144,13 +183,7 @@ func exitFor(stderr io.Writer, command string, findings []detectors.Finding, sta
 // writeReport writes the report to --output (atomically) or to standard
 // output (coloured when it is a terminal and the format is for people).
 func (f *scanFlags) writeReport(cmd *cobra.Command, format report.Format, command string, rules []detectors.Rule, findings []detectors.Finding, stats detectors.Stats) error {
-	opt := report.Options{
-		ShowSecrets: f.showSecrets,
-		Version:     version,
-		Command:     command,
-		Rules:       rules,
-		Verbose:     f.verbose,
-	}
+	opt := f.reportOptions(cmd, command, rules)
 	if f.output == "" {
 		out := cmd.OutOrStdout()
 		if file, ok := out.(*os.File); ok && format.ForPeople && !f.noColor && os.Getenv("NO_COLOR") == "" {
@@ -172,6 +205,91 @@ func (f *scanFlags) writeReport(cmd *cobra.Command, format report.Format, comman
 	return file.Commit()
 }
 
+// reportOptions are the options every report of one scan shares, with the
+// provenance SARIF records.
+func (f *scanFlags) reportOptions(cmd *cobra.Command, command string, rules []detectors.Rule) report.Options {
+	stderr := cmd.ErrOrStderr()
+	opt := report.Options{
+		ShowSecrets: f.showSecrets,
+		Version:     version,
+		Command:     command,
+		Rules:       rules,
+		Verbose:     f.verbose,
+		Warn:        func(s string) { fmt.Fprintf(stderr, "scan: warning: %s\n", s) },
+	}
+	provenance(f.root, &opt)
+	return opt
+}
+
+type extraReport struct{ format, path string }
+
+func parseExtraReports(specs []string) ([]extraReport, error) {
+	var out []extraReport
+	for _, s := range specs {
+		format, path, ok := strings.Cut(s, "=")
+		if !ok || path == "" {
+			return nil, fmt.Errorf("--report %q: want FORMAT=FILE", s)
+		}
+		if _, err := report.Lookup(format); err != nil {
+			return nil, fmt.Errorf("--report: %w", err)
+		}
+		out = append(out, extraReport{format, path})
+	}
+	return out, nil
+}
+
+// writeReportFile writes one more report of the same scan to a file only
+// its owner can read.
+func writeReportFile(path, format string, findings []detectors.Finding, stats detectors.Stats, opt report.Options) error {
+	file, err := report.Create(path)
+	if err != nil {
+		return fmt.Errorf("create report: %w", err)
+	}
+	defer file.Close()
+	if err := report.Write(file, format, findings, stats, opt); err != nil {
+		return fmt.Errorf("write report %s: %w", path, err)
+	}
+	return file.Commit()
+}
+
+// collected is what a scan found once the filters ran. The severity floor
+// is left to the caller, which may change severities first (--verify).
+type collected struct {
+	rules    []detectors.Rule
+	findings []detectors.Finding
+	stats    detectors.Stats
+	minSev   detectors.Severity
+}
+
+// collect runs the part of the pipeline every scan command shares: rules →
+// engine → source → filters. Reports and baselines take it from there.
+func (f *scanFlags) collect(cmd *cobra.Command, src source) (collected, error) {
+	st, err := f.setup(cmd)
+	if err != nil {
+		return collected{}, err
+	}
+	start := time.Now()
+	findings, stats, err := st.runSource(cmd.Context(), src)
+	if err != nil {
+		return collected{}, err
+	}
+	stats.Duration = time.Since(start)
+	// A value published in documentation is rated as documentation
+	// wherever it appears, before any filter sees it.
+	findings, _ = docvalue.Apply(findings)
+	if n := st.inlineAllowed.Load(); n > 0 {
+		if stats.Suppressed == nil {
+			stats.Suppressed = map[string]int64{}
+		}
+		stats.Suppressed["inline"] += n
+	}
+	findings, err = f.filter(cmd, findings, &stats)
+	if err != nil {
+		return collected{}, err
+	}
+	return collected{rules: st.rules, findings: findings, stats: stats, minSev: st.minSev}, nil
+}
+
 // scanSetup is what every scan command derives from the shared flags.
 type scanSetup struct {
 	rules   []detectors.Rule
@@ -179,6 +297,8 @@ type scanSetup struct {
 	opt     sourceOptions
 	maxSize int64
 	minSev  detectors.Severity
+	// inlineAllowed counts findings allow comments dropped.
+	inlineAllowed *atomic.Int64
 }
 
 // runSource runs one source with the shared settings.
@@ -195,17 +315,32 @@ const threadsPerCore = 4
 // engine logs every suppressed candidate, redacted, to standard error.
 func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 	var st scanSetup
-	var err error
-	if f.maxFileSize != "" {
-		if st.maxSize, err = parseSize(f.maxFileSize); err != nil {
+	builtin := detectors.Default()
+	cfg, err := f.loadConfig(cmd, builtin)
+	if err != nil {
+		return st, err
+	}
+	maxSize, minSev, exclude := f.maxFileSize, f.minSeverity, f.exclude
+	if cfg != nil {
+		// A flag given on the command line wins over the config's default.
+		if s := cfg.Scan.MaxFileSize; s != "" && !cmd.Flags().Changed("max-file-size") {
+			maxSize = s
+		}
+		if s := cfg.Scan.MinSeverity; s != detectors.SeverityUnset && !cmd.Flags().Changed("min-severity") {
+			minSev = s.String()
+		}
+		exclude = append(append([]string(nil), exclude...), cfg.Scan.Exclude...)
+	}
+	if maxSize != "" {
+		if st.maxSize, err = parseSize(maxSize); err != nil {
 			return st, fmt.Errorf("--max-file-size: %w", err)
 		}
 	}
 	st.opt.NoIgnoreFile = f.noIgnoreFile
-	if st.minSev, err = detectors.ParseSeverity(f.minSeverity); err != nil {
+	if st.minSev, err = detectors.ParseSeverity(minSev); err != nil {
 		return st, fmt.Errorf("--min-severity: %w", err)
 	}
-	if st.opt.Keep, err = pathfilter.Globs(f.include, f.exclude); err != nil {
+	if st.opt.Keep, err = pathfilter.Globs(f.include, exclude); err != nil {
 		return st, err
 	}
 	if st.opt.Threads, err = capThreads(f.threads, runtime.NumCPU(), cmd.ErrOrStderr()); err != nil {
@@ -218,10 +353,20 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 		opt.OnSuppress = func(s engine.Suppression) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", s.Path, s.Line, s.RuleID, s.Redacted, s.Reason)
+			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", logSafe(s.Path), s.Line, s.RuleID, logSafe(s.Redacted), logSafe(s.Reason))
 		}
 	}
-	st.rules = detectors.Default()
+	st.inlineAllowed = new(atomic.Int64)
+	if !f.noInlineAllow {
+		opt.Allow = func(x *detectors.Finding) (string, bool) {
+			why, ok := allow.Allowed(x)
+			if ok {
+				st.inlineAllowed.Add(1)
+			}
+			return why, ok
+		}
+	}
+	st.rules = cfg.Apply(builtin)
 	if st.eng, err = engine.New(st.rules, opt); err != nil {
 		return st, fmt.Errorf("load rules: %w", err)
 	}
@@ -249,6 +394,9 @@ func summaryLine(findings []detectors.Finding, stats detectors.Stats, output str
 	}
 	if len(stats.Warnings) > 0 {
 		fmt.Fprintf(&b, ", %d warning(s)", len(stats.Warnings))
+	}
+	if line := report.SuppressedSummary(stats); line != "" {
+		fmt.Fprintf(&b, "; %s", line)
 	}
 	if output != "" {
 		fmt.Fprintf(&b, "; report written to %s", output)

@@ -45,11 +45,23 @@ func (e *Engine) build(c Chunk, cands []candidate) []detectors.Finding {
 			},
 			Secret:      secret,
 			Line:        string(lineAt(data, cd.start, displayBefore)),
+			LineBefore:  string(lineBefore(data, cd.start)),
 			Fingerprint: detectors.Fingerprint(r.ID, secret),
 			Notes:       cd.notes,
 			Advice:      r.Advice,
 			Offset:      c.Offset + int64(cd.start),
 		})
+	}
+	if e.opt.Allow != nil {
+		kept := out[:0]
+		for i, f := range out {
+			if why, ok := e.opt.Allow(&out[i]); ok {
+				e.suppress(c, cands[i].start, f.RuleID, why, f.Secret)
+				continue
+			}
+			kept = append(kept, f)
+		}
+		out = kept
 	}
 	return linkParts(out, e.opt.LinkLines)
 }

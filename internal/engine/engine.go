@@ -49,6 +49,14 @@ type Options struct {
 	// called from the scanning goroutines and must be safe for concurrent
 	// use.
 	OnSuppress func(Suppression)
+	// Allow, if set, is asked about every finding before the parts of
+	// credentials are linked, with its line and the line above; a finding
+	// it allows (an allow comment, see internal/allow) is dropped and
+	// reported to OnSuppress with the reason it gives. Dropping here,
+	// not after the scan, matters for history: a secret whose allow
+	// comment a later commit removes is then introduced by that commit.
+	// It must be safe for concurrent use.
+	Allow func(*detectors.Finding) (reason string, ok bool)
 	// LinkLines is how far apart (in lines) the parts of one credential may
 	// stand and still be linked. Zero means 12.
 	LinkLines int
@@ -80,11 +88,6 @@ type compiledRule struct {
 	// its own group.
 	secretIdx []int
 }
-
-// allowMarker on a secret's line (usually in a comment) accepts it, as
-// gitleaks:allow does for gitleaks: for fixtures and examples that must
-// stay.
-const allowMarker = "keyward:allow"
 
 // maxWindowSide bounds how far a window reaches into a very long line on
 // each side of a keyword hit, so a 50 MB minified line costs windows of a
@@ -336,6 +339,24 @@ func window(data []byte, at, before, after int) (int, int) {
 
 // lastLineStart returns the start of the line containing data[at], or limit
 // if the line starts before limit.
+// lineBefore returns the line above the one holding offset at, cut like
+// lineAt, or nil when that line starts the chunk.
+func lineBefore(data []byte, at int) []byte {
+	ls := lastLineStart(data, 0, at)
+	if ls == 0 {
+		return nil
+	}
+	end := ls - 1 // the '\n' ending the line before
+	if end > 0 && data[end-1] == '\r' {
+		end--
+	}
+	start := lastLineStart(data, max(0, end-contextBefore), end)
+	for start < end && !utf8.RuneStart(data[start]) {
+		start++
+	}
+	return data[start:end]
+}
+
 func lastLineStart(data []byte, limit, at int) int {
 	return limit + bytes.LastIndexByte(data[limit:at], '\n') + 1
 }
@@ -400,10 +421,6 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 	data := c.Data
 	secret := string(data[start:end])
 	line := lineAt(data, start, contextBefore)
-	if bytes.Contains(line, []byte(allowMarker)) {
-		e.suppress(c, start, r.ID, "allowed inline ("+allowMarker+")", secret)
-		return out
-	}
 	if reason, drop := e.filter(r, secret); drop {
 		e.suppress(c, start, r.ID, reason, secret)
 		return out

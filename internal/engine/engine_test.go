@@ -154,14 +154,40 @@ func TestNewRejectsBadRules(t *testing.T) {
 	}
 }
 
-func TestInlineAllow(t *testing.T) {
+// Allow comments (internal/allow) need the secret's line and the line
+// above it on the finding.
+func TestFindingCarriesItsLines(t *testing.T) {
+	e := mustEngine(t, Options{})
+	data := "# keyward:allow-next-line\r\na tok_a1b2c3d4e5 # keyward:allow\nb tok_a1b2c3d4e6\n"
+	fs := e.Scan(Chunk{Path: "f", Data: []byte(data), Line: 1, Column: 1})
+	if len(fs) != 2 {
+		t.Fatalf("the engine must not drop allowed tokens itself: got %+v", fs)
+	}
+	if fs[0].LineBefore != "# keyward:allow-next-line" || !strings.Contains(fs[0].Line, "# keyward:allow") {
+		t.Errorf("first finding: line %q, line before %q", fs[0].Line, fs[0].LineBefore)
+	}
+	if fs[1].LineBefore != "a tok_a1b2c3d4e5 # keyward:allow" {
+		t.Errorf("second finding: line before %q", fs[1].LineBefore)
+	}
+	fs = e.Scan(Chunk{Path: "f", Data: []byte("tok_a1b2c3d4e5\n"), Line: 1, Column: 1})
+	if len(fs) != 1 || fs[0].LineBefore != "" {
+		t.Errorf("a chunk's first line has no line before: %+v", fs)
+	}
+}
+
+func TestAllowHook(t *testing.T) {
 	var got []Suppression
-	e := mustEngine(t, Options{OnSuppress: func(s Suppression) { got = append(got, s) }})
-	fs := e.Scan(Chunk{Path: "f", Data: []byte("a tok_a1b2c3d4e5 # keyward:allow\nb tok_a1b2c3d4e6\n"), Line: 1, Column: 1})
+	e := mustEngine(t, Options{
+		OnSuppress: func(s Suppression) { got = append(got, s) },
+		Allow: func(f *detectors.Finding) (string, bool) {
+			return "allowed inline (test)", strings.Contains(f.Line, "# ok")
+		},
+	})
+	fs := e.Scan(Chunk{Path: "f", Data: []byte("a tok_a1b2c3d4e5 # ok\nb tok_a1b2c3d4e6\n"), Line: 1, Column: 1})
 	if len(fs) != 1 || fs[0].StartLine != 2 {
 		t.Fatalf("want only the second line's token, got %+v", fs)
 	}
-	if len(got) != 1 || !strings.Contains(got[0].Reason, "allowed inline") {
-		t.Errorf("the allowed token must be logged as suppressed: %+v", got)
+	if len(got) != 1 || got[0].Reason != "allowed inline (test)" || got[0].Line != 1 {
+		t.Errorf("the allowed token must be reported as suppressed: %+v", got)
 	}
 }

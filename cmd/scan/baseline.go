@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/baseline"
+	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/walk"
+)
+
+func newBaselineCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "baseline",
+		Short: "Accept today's findings so that CI fails only on new ones",
+		Long: `A baseline records findings a team has accepted (old keys already revoked,
+test values it cannot change yet). Scans given --baseline FILE then report
+only findings that are not in it. Commit the file: it holds no secret and no
+fast hash of one, only a rule, a path and a salted scrypt fingerprint per
+finding, with no line numbers or timestamps, so it does not churn. A finding
+stays accepted when its line moves or its file is renamed.
+
+By default the working tree at PATH is scanned; --history scans the git
+history instead (match what your CI scans).`,
+	}
+	cmd.AddCommand(newBaselineCreateCmd(), newBaselineCheckCmd(), newBaselineUpdateCmd())
+	return cmd
+}
+
+// baselineFlags are shared by the baseline subcommands.
+type baselineFlags struct {
+	scanFlags
+	file    string
+	history bool
+}
+
+func (b *baselineFlags) add(cmd *cobra.Command, fileFlag, fileHelp string) {
+	addSourceFlags(cmd, &b.scanFlags)
+	cmd.Flags().StringVar(&b.file, fileFlag, "", fileHelp)
+	cmd.Flags().BoolVar(&b.history, "history", false, "scan the git history of PATH instead of its working tree")
+}
+
+// path returns the baseline file, by default at the scanned root.
+func (b *baselineFlags) path(root string) string {
+	if b.file != "" {
+		return b.file
+	}
+	return filepath.Join(root, baseline.DefaultFile)
+}
+
+// scan runs the scan a baseline describes.
+func (b *baselineFlags) scan(cmd *cobra.Command, root string) ([]detectors.Finding, error) {
+	b.root = root
+	var src source
+	if b.history {
+		src = func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+			return githistory.Scan(ctx, sc, githistory.Options{Path: root, Keep: o.Keep, Threads: o.Threads, NoIgnoreFile: o.NoIgnoreFile})
+		}
+	} else {
+		src = func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+			return walk.Scan(ctx, sc, walk.Options{Roots: []string{root}, Keep: o.Keep, Threads: o.Threads, NoIgnoreFile: o.NoIgnoreFile})
+		}
+	}
+	res, err := b.collect(cmd, src)
+	if err != nil {
+		return nil, err
+	}
+	if res.stats.Incomplete {
+		// A baseline made from a partial scan would fail later scans on
+		// findings that were there all along.
+		return nil, fmt.Errorf("scan incomplete (%d warning(s)): fix them or narrow the scan before writing a baseline", len(res.stats.Warnings))
+	}
+	return filterSeverity(res.findings, res.minSev), nil
+}
+
+func rootArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+func newBaselineCreateCmd() *cobra.Command {
+	var b baselineFlags
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "create [PATH]",
+		Short: "Record every current finding in a new baseline",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := rootArg(args)
+			out := b.path(root)
+			if _, err := os.Stat(out); err == nil && !force {
+				return fmt.Errorf("%s exists: use scan baseline update to keep its entries and notes, or --force to start over", out)
+			}
+			fs, err := b.scan(cmd, root)
+			if err != nil {
+				return err
+			}
+			base, err := baseline.New()
+			if err != nil {
+				return err
+			}
+			n := base.Add(fs)
+			if err := base.Save(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "scan baseline: %d finding(s) accepted in %d entries, written to %s\n", len(fs), n, out)
+			return nil
+		},
+	}
+	b.add(cmd, "output", "write the baseline to `FILE` (default PATH/"+baseline.DefaultFile+")")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing baseline, dropping its notes")
+	return cmd
+}
+
+func newBaselineCheckCmd() *cobra.Command {
+	var b baselineFlags
+	cmd := &cobra.Command{
+		Use:   "check [PATH]",
+		Short: "List baseline entries that no finding matches any more (exit 1 if any)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := rootArg(args)
+			base, err := loadBaseline(b.path(root))
+			if err != nil {
+				return err
+			}
+			fs, err := b.scan(cmd, root)
+			if err != nil {
+				return err
+			}
+			stale := base.Stale(fs)
+			fresh, _ := base.Filter(fs)
+			out := cmd.OutOrStdout()
+			for _, e := range stale {
+				fmt.Fprintf(out, "stale\t%s\t%s\t%s\n", e.Rule, e.Path, e.Fingerprint)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "scan baseline: %d entries, %d stale, %d finding(s) not in the baseline\n", len(base.Entries), len(stale), len(fresh))
+			if len(stale) > 0 {
+				fmt.Fprintln(cmd.ErrOrStderr(), "scan baseline: stale entries can be dropped with scan baseline update --prune")
+				return exitCode(1)
+			}
+			return nil
+		},
+	}
+	b.add(cmd, "baseline", "the baseline `FILE` (default PATH/"+baseline.DefaultFile+")")
+	return cmd
+}
+
+func newBaselineUpdateCmd() *cobra.Command {
+	var b baselineFlags
+	var prune bool
+	cmd := &cobra.Command{
+		Use:   "update [PATH]",
+		Short: "Add current findings to a baseline, keeping its entries and their notes",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root := rootArg(args)
+			file := b.path(root)
+			base, err := loadBaseline(file)
+			if err != nil {
+				return err
+			}
+			fs, err := b.scan(cmd, root)
+			if err != nil {
+				return err
+			}
+			pruned := 0
+			if prune {
+				pruned = base.Prune(base.Stale(fs))
+			}
+			added := base.Add(fs)
+			if err := base.Save(file); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "scan baseline: %d entries added, %d stale removed, %d in %s\n", added, pruned, len(base.Entries), file)
+			return nil
+		},
+	}
+	b.add(cmd, "baseline", "the baseline `FILE` (default PATH/"+baseline.DefaultFile+")")
+	cmd.Flags().BoolVar(&prune, "prune", false, "also remove entries that no finding matches any more")
+	return cmd
+}
+
+func loadBaseline(path string) (*baseline.File, error) {
+	b, err := baseline.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s does not exist: create it with scan baseline create", path)
+	}
+	return b, err
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/config"
+)
+
+// loadConfig finds and loads the config: --config FILE, else the one the
+// command says (the base of a git range), else .keyward.toml at the scanned
+// root. No config is not an error; a broken one is.
+func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*config.Config, error) {
+	var err error
+	switch {
+	case f.config != "":
+		f.cfg, err = config.Load(f.config, builtin)
+	case f.configAt != nil:
+		name, data, rerr := f.configAt()
+		switch {
+		case rerr != nil:
+			return nil, rerr
+		case data != nil:
+			f.cfg, err = config.Parse(name, data, builtin)
+		}
+	default:
+		root := f.root
+		if root == "" {
+			root = "."
+		}
+		if st, serr := os.Stat(root); serr == nil && !st.IsDir() {
+			root = filepath.Dir(root)
+		}
+		path := filepath.Join(root, config.FileName)
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			return nil, nil
+		}
+		f.cfg, err = config.Load(path, builtin)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f.cfg != nil && f.verbose {
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: settings from %s\n", f.cfg.Path)
+	}
+	return f.cfg, nil
+}
+
+// configAtRev reads .keyward.toml as it is at rev in the repository at
+// path. A range scan takes its settings from the range's base, so that the
+// commits under review cannot switch off the rules that would catch them.
+// It returns nil data when the base has no config.
+func configAtRev(path, rev string) (string, []byte, error) {
+	return fileAtRev(path, rev, config.FileName)
+}
+
+// fileAtRev reads the file at name (slash-separated, relative to the
+// repository's top level) as it is at rev, through go-git, which runs
+// nothing from the repository's configuration. It returns nil data when
+// the file does not exist at rev.
+func fileAtRev(path, rev, name string) (string, []byte, error) {
+	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return "", nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return "", nil, fmt.Errorf("resolve %s: %w", rev, err)
+	}
+	c, err := repo.CommitObject(*h)
+	if err != nil {
+		return "", nil, fmt.Errorf("read commit %s: %w", rev, err)
+	}
+	file, err := c.File(name)
+	if errors.Is(err, object.ErrFileNotFound) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("read %s at %s: %w", name, rev, err)
+	}
+	text, err := file.Contents()
+	if err != nil {
+		return "", nil, fmt.Errorf("read %s at %s: %w", name, rev, err)
+	}
+	return rev + ":" + name, []byte(text), nil
+}
+
+// baselineAtRev reads the baseline the user named (a path on disk) as it
+// is at rev, when the path lies inside the repository at repoPath: in a
+// range scan the commits under review must not be able to accept their
+// own secrets by editing the baseline. A baseline outside the repository
+// is read from disk. data is nil when the base has no such file.
+func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err error) {
+	repo, err := git.PlainOpenWithOptions(repoPath, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		return "", nil, fmt.Errorf("open %s: %w", repoPath, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		data, err := os.ReadFile(file)
+		return file, data, err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", nil, err
+	}
+	rel, err := filepath.Rel(wt.Filesystem.Root(), abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		data, err := os.ReadFile(file)
+		return file, data, err
+	}
+	return fileAtRev(repoPath, rev, filepath.ToSlash(rel))
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/baseline"
+)
+
+// suppression is a finding a filter dropped and why.
+type suppression struct {
+	finding detectors.Finding
+	// filter names the filter ("inline", "config", "baseline"); reason
+	// says what in it matched.
+	filter, reason string
+}
+
+// filter runs the filters between the engine and the report, in the order
+// of the house plan: the config's allowlists, then the baseline. (Inline
+// allow comments are applied inside the engine, see setup.) Each dropped finding is counted in stats.Suppressed and, with
+// --verbose, listed with its reason on standard error.
+func (f *scanFlags) filter(cmd *cobra.Command, fs []detectors.Finding, stats *detectors.Stats) ([]detectors.Finding, error) {
+	var dropped []suppression
+	if f.cfg != nil && len(f.cfg.Allowlists) > 0 {
+		kept := fs[:0]
+		for _, x := range fs {
+			if why, ok := f.cfg.Allowed(&x); ok {
+				dropped = append(dropped, suppression{finding: x, filter: "config", reason: why})
+				continue
+			}
+			kept = append(kept, x)
+		}
+		fs = kept
+	}
+	if f.baseline != "" {
+		b, err := f.loadBaseline(cmd)
+		if err != nil {
+			return nil, err
+		}
+		var acc []baseline.Accepted
+		fs, acc = b.Filter(fs)
+		for _, a := range acc {
+			why := "accepted in " + f.baseline
+			if a.Entry.Note != "" {
+				why += ": " + a.Entry.Note
+			}
+			dropped = append(dropped, suppression{finding: a.Finding, filter: "baseline", reason: why})
+		}
+	}
+	for _, d := range dropped {
+		stats.Suppress(d.filter)
+		if f.verbose {
+			fmt.Fprintf(cmd.ErrOrStderr(), "suppressed %s:%d %s %s: %s\n",
+				logSafe(d.finding.Path), d.finding.StartLine, d.finding.RuleID,
+				logSafe(detectors.Redact(d.finding.Secret)), logSafe(d.reason))
+		}
+	}
+	return fs, nil
+}
+
+// loadBaseline reads --baseline, from the range's base when the command
+// says so.
+func (f *scanFlags) loadBaseline(cmd *cobra.Command) (*baseline.File, error) {
+	if f.baselineAt == nil {
+		return baseline.Load(f.baseline)
+	}
+	name, data, err := f.baselineAt()
+	if err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	if data == nil {
+		// The range adds the baseline: it accepts nothing yet.
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: warning: %s does not exist at the range's base: no finding is accepted\n", f.baseline)
+		return baseline.New()
+	}
+	return baseline.Parse(name, data)
+}
+
+// logSafe quotes text from the scanned content (a path, a value) when it
+// holds a control character, so that it cannot forge a line of the log
+// (a CI runner reads "::command::" lines from it).
+func logSafe(s string) string {
+	for _, r := range s {
+		if !strconv.IsGraphic(r) {
+			return strconv.QuoteToGraphic(s)
+		}
+	}
+	return s
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5"
+
+	"github.com/keyward/scan/report"
+)
+
+// provenance fills in where the scanned content came from, for SARIF: the
+// absolute root, and, when root is inside a git work tree, the remote URL,
+// commit and branch. It reads the repository with go-git, which runs
+// nothing from its configuration, and gives up quietly: provenance is
+// nice to have, never a reason to fail a scan.
+func provenance(root string, opt *report.Options) {
+	if root == "" {
+		root = "."
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return
+	}
+	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	opt.Root = abs
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return
+	}
+	if wt, err := repo.Worktree(); err == nil && wt.Filesystem.Root() != abs {
+		// The scan starts below the top level: its paths are relative to
+		// where it started, so the repository cannot be mapped onto them.
+		return
+	}
+	if head, err := repo.Head(); err == nil {
+		opt.Revision = head.Hash().String()
+		if head.Name().IsBranch() {
+			opt.Branch = head.Name().Short()
+		}
+	}
+	if remote, err := repo.Remote("origin"); err == nil && len(remote.Config().URLs) > 0 {
+		opt.Repository = remote.Config().URLs[0]
+	}
+}

@@ -1,0 +1,149 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const gitleaksConfigText = `title = "acme gitleaks config"
+
+[extend]
+useDefault = true
+disabledRules = ["generic-api-key"]
+
+[[rules]]
+id = "acme_internal_token"
+description = "ACME internal token"
+regex = '''(?i)acme[_-]token\s*[:=]\s*['"]?([a-z0-9]{32})['"]?'''
+keywords = ["acme"]
+entropy = 3.5
+tags = ["internal"]
+
+  [[rules.allowlists]]
+  regexTarget = "line"
+  regexes = ['''#\s*test-only''']
+
+[[rules]]
+id = "acme-webhook"
+description = "ACME webhook"
+regex = '''https://hooks\.acme\.io/(?P<id>[A-Z0-9]{8})/(?P<tok>[a-zA-Z0-9]{24})'''
+secretGroup = 2
+keywords = ["hooks.acme.io"]
+path = '''\.ya?ml$'''
+
+[[rules]]
+id = "lookahead"
+regex = '''acme(?=_)[a-z]+'''
+
+[[rules]]
+id = "bad-group"
+regex = '''acme_([a-z]+)'''
+secretGroup = 3
+
+[allowlist]
+description = "global"
+paths = ['''(^|/)vendor/''', '''go\.sum$''']
+stopwords = ["example"]
+commits = ["0123abcd"]
+
+[[allowlists]]
+condition = "AND"
+paths = ['''docs/''']
+regexes = ['''sample''']
+
+[[allowlists]]
+targetRules = ["acme-webhook"]
+regexTarget = "match"
+regexes = ['''hooks\.acme\.io/TESTTEST/''']
+
+[unknownTable]
+x = 1
+`
+
+func TestImportGitleaks(t *testing.T) {
+	imp, err := ImportGitleaks(".gitleaks.toml", []byte(gitleaksConfigText), builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse("converted", imp.TOML, builtin())
+	if err != nil {
+		t.Fatalf("the converted config does not load: %v\n%s", err, imp.TOML)
+	}
+	if imp.Rules != 2 || len(c.Rules) != 2 {
+		t.Fatalf("converted %d rules, want 2:\n%s", imp.Rules, imp.TOML)
+	}
+	byID := map[string]*regexp.Regexp{}
+	for _, r := range c.Rules {
+		byID[r.ID] = regexp.MustCompile(r.Pattern)
+	}
+	tok := byID["acme-internal-token"]
+	if tok == nil {
+		t.Fatalf("rules %v: want acme-internal-token", byID)
+	}
+	m := tok.FindStringSubmatch(`ACME_TOKEN = "` + strings.Repeat("a1", 16) + `"`)
+	if m == nil || m[tok.SubexpIndex("secret")] != strings.Repeat("a1", 16) {
+		t.Errorf("the first group must become the secret: %q", tok)
+	}
+	hook := byID["acme-webhook"]
+	m = hook.FindStringSubmatch("https://hooks.acme.io/ABCD1234/" + strings.Repeat("xY", 12))
+	if hook == nil || m == nil || m[hook.SubexpIndex("secret")] != strings.Repeat("xY", 12) {
+		t.Errorf("secretGroup 2 must become the secret: %v", hook)
+	}
+
+	// Allowlists: the rule's own (line regex), the global one (path
+	// regexes, stopwords), the match-target one scoped to its rule; the
+	// AND one is not converted.
+	if len(c.Allowlists) != 3 {
+		t.Fatalf("%d allowlists, want 3:\n%s", len(c.Allowlists), imp.TOML)
+	}
+	if a := c.Allowlists[0]; len(a.Rules) != 1 || a.Rules[0] != "acme-internal-token" || len(a.Lines) != 1 {
+		t.Errorf("rule allowlist = %+v", a)
+	}
+	if a := c.Allowlists[1]; len(a.PathRegexes) != 2 || a.Stopwords[0] != "example" || len(a.Rules) != 0 {
+		t.Errorf("global allowlist = %+v", a)
+	}
+	if a := c.Allowlists[2]; len(a.Rules) != 1 || a.Rules[0] != "acme-webhook" || len(a.Lines) != 1 {
+		t.Errorf("targeted allowlist = %+v", a)
+	}
+
+	skipped := strings.Join(imp.Skipped, "\n")
+	for _, want := range []string{
+		`disabledRules [generic-api-key]`,
+		`rule "acme_internal_token": entropy 3.5`,
+		`rule "acme-webhook": path filter`,
+		`rule "lookahead": regex does not compile in Go`,
+		`rule "bad-group": secretGroup 3, but the regex has 1 groups`,
+		`allowlist 1: commits [0123abcd]`,
+		`allowlist 2: condition AND`,
+		`regexTarget "match"`,
+		`unknownTable: unknown to this importer`,
+	} {
+		if !strings.Contains(skipped, want) {
+			t.Errorf("skipped list lacks %q:\n%s", want, skipped)
+		}
+	}
+	if !strings.Contains(string(imp.TOML), "# Not converted:") {
+		t.Errorf("the converted file does not list what was skipped")
+	}
+}
+
+func TestSecretGroupRegex(t *testing.T) {
+	tests := []struct {
+		re   string
+		n    int
+		want string
+	}{
+		{`AKIA[0-9A-Z]{16}`, 0, `(?P<secret>AKIA[0-9A-Z]{16})`},
+		{`key=([a-z]+)`, 0, `key=(?P<secret>[a-z]+)`},
+		{`(?:a|b)=(x)(y)`, 2, `(?:a|b)=(x)(?P<secret>y)`},
+		{`[(]=\((z)`, 1, `[(]=\((?P<secret>z)`},
+		{`(?P<name>v)`, 1, `(?P<secret>v)`},
+	}
+	for _, tt := range tests {
+		got, err := secretGroupRegex(tt.re, tt.n)
+		if err != nil || got != tt.want {
+			t.Errorf("secretGroupRegex(%q, %d) = %q, %v; want %q", tt.re, tt.n, got, err, tt.want)
+		}
+	}
+}
