@@ -26,6 +26,7 @@ type walker struct {
 	jobs    chan<- job
 	stats   *detectors.Stats
 	visited map[fileID]bool // directories entered, for symlink loops
+	rootDev uint64          // device of the root, for OneFilesystem
 	ignores []scopedIgnore
 }
 
@@ -61,6 +62,9 @@ func (w *walker) run() {
 		}
 		w.send(w.root.abs, w.rel(w.root.abs), info)
 		return
+	}
+	if id, ok := identify(w.root.abs); ok {
+		w.rootDev = id.dev
 	}
 	if !w.opt.NoIgnoreFile {
 		if m := w.readIgnore(filepath.Join(w.root.abs, pathfilter.IgnoreFile), pathfilter.IgnoreFile); m != nil {
@@ -98,6 +102,10 @@ func (w *walker) dir(abs, relDir string) {
 		return
 	}
 	if id, ok := identify(abs); ok {
+		if w.opt.OneFilesystem && id.dev != w.rootDev {
+			w.stats.Skip("other filesystem")
+			return
+		}
 		if w.visited[id] {
 			w.stats.Skip("symlink loop")
 			w.stats.Warn(detectors.WarnSymlinkLoop, w.rel(abs), "symlink loop; not entered again")
@@ -131,6 +139,12 @@ func (w *walker) dir(abs, relDir string) {
 			// carry tokens.
 			w.gitConfig(childAbs)
 			continue
+		}
+		if w.opt.Skip != nil {
+			if reason := w.opt.Skip(childRel, e); reason != "" {
+				w.stats.Skip(reason)
+				continue
+			}
 		}
 		if w.ignored(childRel, e.IsDir()) {
 			w.stats.Skip("ignored")

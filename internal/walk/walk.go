@@ -36,6 +36,20 @@ type Options struct {
 	RespectGitignore bool
 	// NoIgnoreFile turns off .keywardignore files (for audits).
 	NoIgnoreFile bool
+
+	// Skip, if set, is asked about every directory entry (but .git, which
+	// is never entered) before anything else; a non-empty reason skips the
+	// entry (a directory is not entered) and is counted under that reason.
+	// rel is slash-separated and relative to the root. Profiles such as the
+	// home audit put their skip lists here.
+	Skip func(rel string, d fs.DirEntry) (reason string)
+	// OneFilesystem keeps the walk on the device of each root: network
+	// mounts, /proc and removable disks below a root are not entered.
+	OneFilesystem bool
+	// Progress, if set, is called by the workers after each file with its
+	// display path, the bytes read and the findings in it. It must be safe
+	// for concurrent use.
+	Progress func(rel string, bytes int64, findings int)
 }
 
 // ErrNoSuchRoot reports a root that does not exist.
@@ -75,7 +89,12 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 				if ctx.Err() != nil {
 					continue // drain
 				}
-				r.findings = append(r.findings, scanFile(ctx, rd, j, opt.FollowSymlinks, &r.stats)...)
+				before := r.stats.Bytes
+				found := scanFile(ctx, rd, j, opt.FollowSymlinks, &r.stats)
+				r.findings = append(r.findings, found...)
+				if opt.Progress != nil {
+					opt.Progress(j.rel, r.stats.Bytes-before, len(found))
+				}
 			}
 		}(&results[w])
 	}
