@@ -81,9 +81,24 @@ type Finding struct {
 	// finding's secrets, in every line, subject, note and warning they
 	// print.
 	Conceal []string `json:"-"`
+	// File describes who may read the file holding the secret; home
+	// scans set it, and a secret others can read is escalated.
+	File *FileAccess `json:"file,omitempty"`
+	// Archive names the outermost archive the secret was found in; Path
+	// is then "archive!member" (see internal/archive).
+	Archive string `json:"archive,omitempty"`
 	// Offset is the byte offset of the secret in its file; sources use it
 	// to drop duplicates found in overlapping chunks.
 	Offset int64 `json:"-"`
+}
+
+// FileAccess is the part of a file's permissions that matters for a leak.
+type FileAccess struct {
+	// Mode is the permission bits in octal, e.g. "0644".
+	Mode string `json:"mode"`
+	// ReadableByOthers is true when the group or other users may read
+	// the file.
+	ReadableByOthers bool `json:"readable_by_others"`
 }
 
 // Fingerprint hashes a rule id and a secret. It is the identity of a leak

@@ -14,6 +14,7 @@ func Default() []Rule {
 	rs = append(rs, WalletDatRule())
 	rs = append(rs, saasRules()...)
 	rs = append(rs, exchangeRules()...)
+	rs = append(rs, homeRules()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	return rs
 }

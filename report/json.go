@@ -57,6 +57,9 @@ type jsonFinding struct {
 	Commit         *detectors.Commit `json:"commit"`
 	// Verification is always present; see verificationOf.
 	Verification *detectors.Verification `json:"verification"`
+	// File and Archive are set by scan home; see JSON.md.
+	File    *detectors.FileAccess `json:"file"`
+	Archive string                `json:"archive"`
 }
 
 type jsonPart struct {
@@ -166,6 +169,8 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Advice:         v.advice(f),
 			Commit:         v.commit(f.Commit),
 			Verification:   verificationOf(f, v),
+			File:           f.File,
+			Archive:        f.Archive,
 		}
 		jf.AdviceURL = v.adviceURL(f)
 		for _, p := range f.Parts {
