@@ -83,6 +83,16 @@ type Member struct {
 	Size int64
 }
 
+// Warning is something a walk skipped or refused. Refused is set for a
+// decompression bomb (the rest of the archive was not read).
+type Warning struct {
+	Path    string
+	Message string
+	Refused bool
+}
+
+func (w Warning) String() string { return w.Path + ": " + w.Message }
+
 // Visit is called for each member. It may read r fully, partly or not at
 // all; r is valid only during the call. A non-nil error stops the walk and
 // is returned by Walk.
@@ -110,7 +120,7 @@ func Kind(name string) string {
 // (each prefixed with the member path); its error is non-nil only when the
 // context was cancelled or visit failed. A corrupt or hostile archive is a
 // warning, not an error: the rest of the scan goes on.
-func Walk(ctx context.Context, name string, ra io.ReaderAt, size int64, lim Limits, visit Visit) ([]string, error) {
+func Walk(ctx context.Context, name string, ra io.ReaderAt, size int64, lim Limits, visit Visit) ([]Warning, error) {
 	w := &walker{ctx: ctx, lim: lim.withDefaults(), visit: visit, outer: name}
 	err := w.archive(name, Kind(name), ra, size, 1)
 	var stop stopError
@@ -158,11 +168,11 @@ type walker struct {
 	members  int
 	expanded int64 // bytes expanded so far from the outermost archive
 	bomb     error // set once a limit is passed; every later read fails
-	warnings []string
+	warnings []Warning
 }
 
 func (w *walker) warn(p string, err error) {
-	w.warnings = append(w.warnings, fmt.Sprintf("%s: %v", p, err))
+	w.warnings = append(w.warnings, Warning{Path: p, Message: err.Error(), Refused: errors.Is(err, ErrBomb)})
 }
 
 // archive walks one archive at display path p.
