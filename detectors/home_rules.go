@@ -4,7 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha512"
 	"encoding/hex"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/tyler-smith/go-bip39/wordlists"
 )
@@ -149,6 +151,11 @@ func homeRules() []Rule {
 				"DATABASE_URL=postgres://user:password@localhost.localdomain/db\n",
 				"see https://user:pass@example.com for the format\n",
 				"url = https://github.com/keyward/scan.git\n",
+				`u := "http://user:password@dummy.faketld/"`,
+				`{"http://j%40ne:password@google.com", "jane"},`,
+				"git clone https://aladdin:opensesame@vcs-test.golang.org/git/repo\n",
+				`in: "http://user:pa%2Fssword@dummy.faketld/",`,
+				`url := "http://My%20User:My%20Pass@dummy.faketld/"`,
 			},
 		},
 	}
@@ -201,8 +208,11 @@ var bip39Words = func() map[string]bool {
 
 func bip39Word(w string) bool { return bip39Words[w] }
 
-// validateURLSecret drops templated and documentation URLs; the shared
-// placeholder filter has already dropped "password" and friends.
+// validateURLSecret drops templated and documentation URLs and the words
+// tests and docs put in them ("user:password@", "aladdin:opensesame@"); the
+// shared placeholder filter has already dropped the obvious placeholders. A
+// real password or token mixes at least two of lower case, upper case,
+// digits and symbols.
 func validateURLSecret(secret string, c Candidate) Verdict {
 	lower := strings.ToLower(c.Line)
 	for _, doc := range []string{"@example.", "@localhost", "for the format", "e.g."} {
@@ -212,6 +222,45 @@ func validateURLSecret(secret string, c Candidate) Verdict {
 	}
 	if strings.ContainsAny(secret, "${}<>") {
 		return Verdict{Reject: true, Reason: "template"}
+	}
+	plain := secret
+	if u, err := url.PathUnescape(secret); err == nil {
+		plain = u
+	}
+	// Letters only, so that "p@ssword", "pa%2Fssword" and "My Pass" are
+	// seen for the examples they are.
+	letters := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, plain)
+	for _, w := range []string{"pass", "sword", "secret", "token", "changeme", "opensesame", "example"} {
+		if strings.Contains(letters, w) {
+			return Verdict{Reject: true, Reason: "example password"}
+		}
+	}
+	var lowerC, upperC, digit, other bool
+	for _, r := range plain {
+		switch {
+		case unicode.IsLower(r):
+			lowerC = true
+		case unicode.IsUpper(r):
+			upperC = true
+		case unicode.IsDigit(r):
+			digit = true
+		default:
+			other = true
+		}
+	}
+	classes := 0
+	for _, b := range []bool{lowerC, upperC, digit, other} {
+		if b {
+			classes++
+		}
+	}
+	if classes < 2 {
+		return Verdict{Reject: true, Reason: "a single character class: a word, not a password"}
 	}
 	return Verdict{}
 }
