@@ -40,6 +40,7 @@ func formatTable() []Format {
 		{Name: "json", Help: "versioned JSON described in report/JSON.md, for programs", Write: WriteJSON},
 		{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps)", Write: WriteSARIF},
 		{Name: "github", Help: "GitHub Actions annotations (::error file=…) for a workflow's log, always redacted", Write: WriteGitHub},
+		{Name: "html", Help: "one self-contained HTML page (summary, chart, filterable findings) to open in a browser", Write: WriteHTML},
 		{Name: "hook", Help: "a short list to read where a git hook refused a commit or push", ForPeople: true, Write: WriteHook},
 	}
 }

@@ -214,8 +214,8 @@ func TestIncompleteInEveryFormat(t *testing.T) {
 
 func TestWriteUnknownFormat(t *testing.T) {
 	var b bytes.Buffer
-	if err := Write(&b, "html", testFindings(), testStats(), testOptions()); err == nil {
-		t.Fatal("Write accepted format html")
+	if err := Write(&b, "xml", testFindings(), testStats(), testOptions()); err == nil {
+		t.Fatal("Write accepted format xml")
 	}
 	if b.Len() != 0 {
 		t.Errorf("Write wrote %d bytes for an unknown format", b.Len())
