@@ -1,0 +1,488 @@
+package home
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/archive"
+	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/regularfile"
+	"github.com/keyward/scan/internal/walk"
+)
+
+// Options configure a home audit.
+type Options struct {
+	// Root is the home directory (or any directory audited as one).
+	Root    string
+	Profile *Profile
+	// Keep filters display paths (--include, --exclude); nil keeps all.
+	Keep    pathfilter.Keep
+	Threads int
+	// NoIgnoreFile turns off .keywardignore files.
+	NoIgnoreFile bool
+	Archive      archive.Limits
+	// Rules supply titles and advice for presence findings; nil means
+	// detectors.Default().
+	Rules []detectors.Rule
+	// Progress, if set, is called after each file or archive member; it
+	// must be safe for concurrent use.
+	Progress func(rel string, bytes int64, findings int)
+	// Dir, if set, is called with each directory the walk enters (for a
+	// progress line). It is called from one goroutine.
+	Dir func(rel string)
+}
+
+// Result is what an audit found and what it checked.
+type Result struct {
+	Findings []detectors.Finding
+	Stats    detectors.Stats
+	// Archives counts archives opened; their members are in Stats.Files.
+	Archives int
+	// Places lists the known places found on disk, by priority.
+	Places []PlaceCount
+}
+
+// PlaceCount says how many files of one kind of place were found, and how
+// many findings they held.
+type PlaceCount struct {
+	Kind     string
+	Priority int
+	Files    int
+	Findings int
+}
+
+// peekSize is how much of a large file is read to tell a binary (passed
+// over) from text (scanned); peekAbove is what counts as large. Disk
+// images, databases and media are most of a home's bytes: each costs one
+// small read instead of a chunk.
+const (
+	peekSize  = 8 << 10
+	peekAbove = 1 << 20
+)
+
+// Scan audits opt.Root, reading file contents (archive members included)
+// through sc. The walk never follows symlinks, never leaves the root's
+// filesystem, reads .git/config but no other part of .git, and never reads
+// a presence-only store or a cloud placeholder. The error is non-nil only
+// when the audit could not start; a cancelled audit returns what it found
+// with Stats.Interrupted set.
+func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error) {
+	if opt.Profile == nil {
+		opt.Profile = Default()
+	}
+	if opt.Rules == nil {
+		opt.Rules = detectors.Default()
+	}
+	root, err := filepath.Abs(opt.Root)
+	if err != nil {
+		return Result{}, fmt.Errorf("home directory %s: %w", opt.Root, err)
+	}
+	info, err := os.Stat(root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Result{}, fmt.Errorf("%s: %w", opt.Root, walk.ErrNoSuchRoot)
+		}
+		return Result{}, fmt.Errorf("home directory %s: %w", opt.Root, err)
+	}
+	if !info.IsDir() {
+		return Result{}, fmt.Errorf("home directory %s: not a directory", opt.Root)
+	}
+
+	a := &audit{opt: &opt, root: root, m: opt.Profile.Matcher(), rules: ruleIndex(opt.Rules), placeFiles: map[string]*Place{}, seenVault: map[string]bool{}}
+	findings, stats, err := walk.Scan(ctx, sc, walk.Options{
+		Roots:         []string{root},
+		Keep:          opt.Keep,
+		Threads:       opt.Threads,
+		NoIgnoreFile:  opt.NoIgnoreFile,
+		OneFilesystem: true,
+		Skip:          a.skip,
+		Progress:      opt.Progress,
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	// Archives were set aside by the walk, not skipped.
+	delete(stats.Skipped, skipArchive)
+	if len(stats.Skipped) == 0 {
+		stats.Skipped = nil
+	}
+	findings = append(findings, a.presence...)
+	stats.Merge(a.stats)
+
+	res := Result{Archives: len(a.archives)}
+	if !stats.Interrupted {
+		af, ast := a.scanArchives(ctx, sc)
+		findings = append(findings, af...)
+		stats.Merge(ast)
+	}
+	if ctx.Err() != nil {
+		stats.Interrupt()
+	}
+
+	for i := range findings {
+		a.permissions(&findings[i])
+	}
+	sort.Slice(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
+	detectors.SortWarnings(stats.Warnings)
+	res.Findings, res.Stats = findings, stats
+	res.Places = a.places(findings)
+	return res, nil
+}
+
+// skipArchive is the walk's skip reason for archives, which the audit reads
+// itself after the walk.
+const skipArchive = "archive"
+
+type audit struct {
+	opt   *Options
+	root  string
+	m     *Matcher
+	rules map[string]*detectors.Rule
+
+	// Written by the walker goroutine only.
+	archives   []string
+	presence   []detectors.Finding
+	stats      detectors.Stats
+	placeFiles map[string]*Place // files seen at a known place, by path
+	seenVault  map[string]bool
+}
+
+// skip is the walk's Skip callback: the profile's decision, plus the
+// presence findings, archives and large binaries the audit handles itself.
+func (a *audit) skip(rel string, d fs.DirEntry) string {
+	abs := filepath.Join(a.root, filepath.FromSlash(rel))
+	dec := a.m.Decide(rel, abs, d)
+	if d.IsDir() && dec.Skip == "" && a.opt.Dir != nil {
+		a.opt.Dir(rel)
+	}
+	if dec.Place != nil {
+		a.placeFiles[rel] = dec.Place
+	}
+	switch {
+	case dec.Vault != nil:
+		a.vault(rel, dec.Vault)
+	case dec.GPGKey:
+		a.gpgKey(rel, abs)
+	}
+	if dec.Skip != "" || !d.Type().IsRegular() {
+		return dec.Skip
+	}
+	if archive.Kind(rel) != "" {
+		if a.opt.Keep != nil && !a.opt.Keep(rel) {
+			return "excluded"
+		}
+		a.archives = append(a.archives, rel)
+		return skipArchive
+	}
+	if !strings.HasSuffix(strings.ToLower(rel), ".dat") { // wallet.dat is judged whole
+		if info, err := d.Info(); err == nil && info.Size() > peekAbove && largeBinary(abs) {
+			return ReasonLargeBinary
+		}
+	}
+	return ""
+}
+
+func largeBinary(abs string) bool {
+	f, err := os.Open(abs)
+	if err != nil {
+		return false // the walk reports it
+	}
+	defer f.Close()
+	buf := make([]byte, peekSize)
+	n, _ := io.ReadFull(f, buf)
+	return content.LooksBinary(buf[:n])
+}
+
+// vault records a browser-extension wallet store once per browser profile.
+func (a *audit) vault(rel string, v *Vault) {
+	profileDir := path.Dir(path.Dir(rel))
+	key := profileDir + "\x00" + v.Service
+	if a.seenVault[key] {
+		return
+	}
+	a.seenVault[key] = true
+	r := a.rules[detectors.BrowserWalletVaultRuleID]
+	f := presenceFinding(r, rel)
+	f.Title = v.Name + " wallet vault (browser extension, password-encrypted)"
+	f.Service = v.Service
+	f.Notes = []string{
+		"presence only: the vault was not read",
+		"browser profile: " + profileDir,
+	}
+	a.presence = append(a.presence, f)
+}
+
+// gpgKey records a GnuPG secret key file, judging only its first bytes:
+// protected, cleartext or a smartcard stub.
+func (a *audit) gpgKey(rel, abs string) {
+	head := make([]byte, 512)
+	fh, err := os.Open(abs)
+	if err != nil {
+		a.stats.Warn(detectors.WarnUnreadable, rel, fmt.Sprintf("cannot read: %v", err))
+		a.stats.Incomplete = true
+		return
+	}
+	n, _ := io.ReadFull(fh, head)
+	fh.Close()
+	head = head[:n]
+	r := a.rules[detectors.GPGSecretKeyRuleID]
+	f := presenceFinding(r, rel)
+	s := string(head)
+	switch {
+	case strings.Contains(s, "shadowed-private-key"):
+		return // the key lives on a smartcard
+	case strings.Contains(s, "protected-private-key"):
+		f.Notes = []string{"passphrase-protected"}
+	case strings.Contains(s, "private-key"):
+		f.Severity = detectors.Critical
+		f.Notes = []string{"not protected by a passphrase"}
+	case path.Base(rel) == "secring.gpg":
+		f.Notes = []string{"legacy GnuPG 1 keyring; each key's protection is unknown"}
+	default:
+		f.Notes = []string{"unrecognised key format"}
+	}
+	f.Notes = append(f.Notes, "presence only: the key was not read past its header")
+	a.presence = append(a.presence, f)
+}
+
+func presenceFinding(r *detectors.Rule, rel string) detectors.Finding {
+	return detectors.Finding{
+		RuleID:      r.ID,
+		Title:       r.Title,
+		Severity:    r.Severity,
+		Service:     r.Service,
+		Location:    detectors.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:      rel,
+		Fingerprint: detectors.Fingerprint(r.ID, rel),
+		Advice:      r.Advice,
+	}
+}
+
+// permissions records who may read the file holding the finding and
+// escalates a secret that others can read.
+func (a *audit) permissions(f *detectors.Finding) {
+	p := f.Path
+	if f.Archive != "" {
+		p = f.Archive
+	}
+	info, err := os.Lstat(filepath.Join(a.root, filepath.FromSlash(p)))
+	if err != nil {
+		return
+	}
+	perm := info.Mode().Perm()
+	f.File = &detectors.FileAccess{Mode: fmt.Sprintf("%04o", perm), ReadableByOthers: perm&0o044 != 0}
+	if info.IsDir() {
+		// A store reported by presence is a directory: what matters is
+		// whether its files can be read, not whether it can be listed.
+		f.File.ReadableByOthers = false
+		if entries, err := os.ReadDir(filepath.Join(a.root, filepath.FromSlash(p))); err == nil {
+			for _, e := range entries {
+				if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o044 != 0 {
+					f.File.ReadableByOthers = true
+					perm = fi.Mode().Perm()
+					break
+				}
+			}
+		}
+	}
+	if !f.File.ReadableByOthers {
+		return
+	}
+	if f.Severity >= detectors.Low && f.Severity < detectors.Critical {
+		f.Severity++
+	}
+	who := "group"
+	switch {
+	case perm&0o004 != 0 && perm&0o040 != 0:
+		who = "group and others"
+	case perm&0o004 != 0:
+		who = "others"
+	}
+	fix := "chmod 600 " + shellQuote(filepath.Join(a.root, filepath.FromSlash(p)))
+	if info.IsDir() {
+		fix = "chmod -R go-rwx " + shellQuote(filepath.Join(a.root, filepath.FromSlash(p)))
+	}
+	f.Notes = append(f.Notes, fmt.Sprintf("readable by %s (mode %04o): severity raised; run %s", who, perm, fix))
+}
+
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, " '\"$`\\!*?&;|<>()[]{}#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (a *audit) places(findings []detectors.Finding) []PlaceCount {
+	byKind := map[string]*PlaceCount{}
+	count := func(pl *Place) *PlaceCount {
+		pc := byKind[pl.Kind]
+		if pc == nil {
+			pc = &PlaceCount{Kind: pl.Kind, Priority: pl.Priority}
+			byKind[pl.Kind] = pc
+		}
+		pc.Priority = min(pc.Priority, pl.Priority)
+		return pc
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Archive != "" {
+			continue // a member is not a file at the place its name matches
+		}
+		pl := a.m.Place(f.Path)
+		if pl == nil {
+			continue
+		}
+		// .git/config is read by the walker without asking the profile.
+		a.placeFiles[f.Path] = pl
+		count(pl).Findings++
+	}
+	for _, pl := range a.placeFiles {
+		count(pl).Files++
+	}
+	var out []PlaceCount
+	for _, pc := range byKind {
+		out = append(out, *pc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return out[i].Kind < out[j].Kind
+	})
+	return out
+}
+
+func ruleIndex(rules []detectors.Rule) map[string]*detectors.Rule {
+	m := make(map[string]*detectors.Rule, len(rules))
+	for i := range rules {
+		m[rules[i].ID] = &rules[i]
+	}
+	for _, id := range []string{detectors.BrowserWalletVaultRuleID, detectors.GPGSecretKeyRuleID} {
+		if m[id] == nil {
+			// Presence findings need their rule even when the caller
+			// loaded a filtered rule set.
+			for _, r := range detectors.Default() {
+				if r.ID == id {
+					r := r
+					m[id] = &r
+				}
+			}
+		}
+	}
+	return m
+}
+
+// scanArchives reads the archives the walk set aside, in parallel.
+func (a *audit) scanArchives(ctx context.Context, sc *content.Scanner) ([]detectors.Finding, detectors.Stats) {
+	threads := max(a.opt.Threads, 1)
+	jobs := make(chan string)
+	type result struct {
+		findings []detectors.Finding
+		stats    detectors.Stats
+	}
+	results := make([]result, threads)
+	var wg sync.WaitGroup
+	for w := 0; w < threads; w++ {
+		wg.Add(1)
+		go func(r *result) {
+			defer wg.Done()
+			rd := sc.NewReader()
+			for rel := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				r.findings = append(r.findings, a.scanArchive(ctx, sc, rd, rel, &r.stats)...)
+			}
+		}(&results[w])
+	}
+	for _, rel := range a.archives {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- rel
+	}
+	close(jobs)
+	wg.Wait()
+	var out []detectors.Finding
+	var st detectors.Stats
+	for _, r := range results {
+		out = append(out, r.findings...)
+		st.Merge(r.stats)
+	}
+	return out, st
+}
+
+// scanArchive hands each member of one archive to the content layer, as if
+// it were a file at "archive!member".
+func (a *audit) scanArchive(ctx context.Context, sc *content.Scanner, rd *content.Reader, rel string, st *detectors.Stats) []detectors.Finding {
+	abs := filepath.Join(a.root, filepath.FromSlash(rel))
+	f, info, err := regularfile.Open(abs, true)
+	if err != nil {
+		st.Skip("unreadable")
+		st.Warn(detectors.WarnUnreadable, rel, fmt.Sprintf("cannot read: %v", err))
+		st.Incomplete = true
+		return nil
+	}
+	defer f.Close()
+	lim := a.opt.Archive
+	if max := sc.MaxFileSize(); max > 0 && (lim.MaxMemberSize == 0 || lim.MaxMemberSize > max) {
+		lim.MaxMemberSize = max
+	}
+	var out []detectors.Finding
+	warnings, err := archive.Walk(ctx, rel, f, info.Size(), lim, func(m archive.Member, r io.Reader) error {
+		before := st.Bytes
+		fs, err := rd.Scan(ctx, m.Path, r, m.Size, st)
+		for i := range fs {
+			fs[i].Archive = m.Archive
+		}
+		out = append(out, fs...)
+		if a.opt.Progress != nil {
+			a.opt.Progress(m.Path, st.Bytes-before, len(fs))
+		}
+		if errors.Is(err, content.ErrInterrupted) {
+			return err
+		}
+		return nil // a bomb or corrupt stream: Walk reports it
+	})
+	for _, w := range warnings {
+		kind := archiveWarningKind(w)
+		st.Warn(kind, w.Path, w.Message)
+		if w.Refused {
+			st.Skip("archive bomb")
+		}
+		// What was refused or could not be read may hold secrets: the
+		// audit is incomplete, never clean.
+		if kind != detectors.WarnOther {
+			st.Incomplete = true
+		}
+	}
+	if err != nil && !errors.Is(err, content.ErrInterrupted) && !errors.Is(err, context.Canceled) {
+		st.Warn(detectors.WarnUnreadable, rel, err.Error())
+		st.Incomplete = true
+	}
+	return out
+}
+
+// archiveWarningKind sorts archive warnings into the report's kinds.
+func archiveWarningKind(w archive.Warning) detectors.WarningKind {
+	switch {
+	case w.Refused, strings.Contains(w.Message, "nested more than"):
+		return detectors.WarnNotScanned
+	case strings.Contains(w.Message, "member limit"):
+		return detectors.WarnTooLarge
+	case strings.Contains(w.Message, "points outside the archive"):
+		return detectors.WarnOther // read, under a safe name
+	}
+	return detectors.WarnUnreadable
+}
