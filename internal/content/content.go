@@ -12,6 +12,9 @@
 //     decoded to UTF-8 so rules see text and lines keep their numbers;
 //   - whole-file judges for the binary files that are secrets themselves
 //     (Bitcoin Core wallet.dat);
+//   - archives (.zip, .tar, .tar.gz, .gz): each member is content of its
+//     own, located as "outer.zip!inner/path", with bounded depth, member
+//     count and expansion (internal/archive);
 //   - chunking with overlap, so a secret on a chunk boundary is found whole
 //     and keeps its true line and column.
 //
@@ -31,6 +34,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/archive"
 	"github.com/keyward/scan/internal/engine"
 )
 
@@ -41,6 +45,11 @@ type Options struct {
 	// ChunkSize bounds how much of one file is in memory at once; zero
 	// means 8 MiB.
 	ChunkSize int
+	// NoArchives turns off reading the members of .zip, .tar, .tar.gz and
+	// .gz files; Archive bounds what one archive may cost (zero fields:
+	// archive.DefaultLimits).
+	NoArchives bool
+	Archive    archive.Limits
 }
 
 // Overlap is how much of the end of one chunk is scanned again at the start
@@ -97,6 +106,14 @@ var ErrInterrupted = errors.New("interrupted")
 // is counted in st. The error is non-nil only for a read failure or a
 // cancelled context; findings before the failure are still returned.
 func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
+		return r.scanArchive(ctx, path, src, size, st)
+	}
+	return r.scanFile(ctx, path, src, size, st)
+}
+
+// scanFile is Scan for one file that is not read as an archive.
+func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	if opt.MaxFileSize > 0 && size > opt.MaxFileSize {
 		skipTooLarge(st, path, size)
@@ -211,6 +228,94 @@ func (r *Reader) readFailed(st *detectors.Stats, path string, err error) error {
 func skipTooLarge(st *detectors.Stats, path string, size int64) {
 	st.Skip("too large")
 	st.Warn(detectors.WarnTooLarge, path, fmt.Sprintf("%d bytes, larger than --max-file-size; skipped", size))
+}
+
+// maxArchiveInMemory bounds an archive that arrives as a stream (a git
+// blob) and must be held to be read as a zip.
+const maxArchiveInMemory = 64 << 20
+
+// scanArchive hands each member of an archive to the content layer as a
+// file at "archive!member"; members are located there and carry the
+// outermost archive's name. A bomb, a corrupt stream or a member over the
+// limits is a warning that makes the scan incomplete, never a clean pass.
+func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+	ra, ok := src.(io.ReaderAt)
+	if !ok || size < 0 {
+		if size > maxArchiveInMemory {
+			st.Skip("archive too large")
+			st.Warn(detectors.WarnNotScanned, path, fmt.Sprintf("archive of %d bytes not opened (limit %d for archives read from a stream)", size, maxArchiveInMemory))
+			st.Incomplete = true
+			return nil, nil
+		}
+		data, err := io.ReadAll(io.LimitReader(src, maxArchiveInMemory+1))
+		if err != nil {
+			return nil, r.readFailed(st, path, err)
+		}
+		ra, size = bytes.NewReader(data), int64(len(data))
+	}
+	lim := r.s.opt.Archive
+	if max := r.s.opt.MaxFileSize; max > 0 && (lim.MaxMemberSize == 0 || lim.MaxMemberSize > max) {
+		lim.MaxMemberSize = max
+	}
+	st.Count("archives opened")
+	filesBefore := st.Files
+	var out []detectors.Finding
+	warnings, err := archive.Walk(ctx, path, ra, size, lim, func(m archive.Member, mr io.Reader) error {
+		fs, err := r.scanFile(ctx, m.Path, mr, m.Size, st)
+		for i := range fs {
+			fs[i].Archive = m.Archive
+		}
+		out = append(out, fs...)
+		if errors.Is(err, ErrInterrupted) {
+			return err
+		}
+		return nil // a corrupt member: Walk reports it
+	})
+	visited := len(out) > 0 || st.Files > filesBefore
+	for _, w := range warnings {
+		kind := archiveWarningKind(w)
+		if w.Path == path && kind == detectors.WarnUnreadable && !visited && err == nil {
+			// Not the archive its name says (corrupt, truncated, or
+			// another format): its bytes are read as a file instead, so
+			// a .tar's plain text is still scanned.
+			st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+w.Message+"); scanned as a file")
+			st.Count("unreadable archive scanned as a file")
+			return r.scanFile(ctx, path, io.NewSectionReader(ra, 0, size), size, st)
+		}
+		st.Warn(kind, w.Path, w.Message)
+		switch {
+		case w.Refused:
+			st.Skip("archive bomb")
+			st.Incomplete = true
+		case kind == detectors.WarnTooLarge:
+			// A member over the limits is skipped as a file over
+			// --max-file-size is: said, not an error.
+		case kind != detectors.WarnOther:
+			// What could not be read may hold secrets.
+			st.Incomplete = true
+		}
+	}
+	switch {
+	case errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled):
+		st.Interrupt()
+		return out, ErrInterrupted
+	case err != nil:
+		return out, r.readFailed(st, path, err)
+	}
+	return out, nil
+}
+
+// archiveWarningKind sorts archive warnings into the report's kinds.
+func archiveWarningKind(w archive.Warning) detectors.WarningKind {
+	switch {
+	case w.Refused, strings.Contains(w.Message, "nested more than"):
+		return detectors.WarnNotScanned
+	case strings.Contains(w.Message, "member limit"):
+		return detectors.WarnTooLarge
+	case strings.Contains(w.Message, "points outside the archive"):
+		return detectors.WarnOther // read, under a safe name
+	}
+	return detectors.WarnUnreadable
 }
 
 // walletDat judges a binary *.dat file whole.

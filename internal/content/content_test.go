@@ -1,10 +1,13 @@
 package content
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -146,5 +149,79 @@ func TestWalletDatIsJudgedWhole(t *testing.T) {
 	fs, _ := scanBytes(t, newScanner(t, Options{}), "wallets/old/wallet.dat", data)
 	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID || fs[0].Severity != detectors.Critical {
 		t.Fatalf("findings %+v", fs)
+	}
+}
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Archives are content like any other, for every source: a member is
+// located at "archive!member" and names its outermost archive, whether the
+// archive arrives as a file (io.ReaderAt) or as a stream (a git blob).
+func TestArchiveMembers(t *testing.T) {
+	tok := gittest.FakeToken("archive")
+	inner := zipOf(t, map[string]string{"bot/.env": "EXCHANGE=binance\nGITHUB_TOKEN=" + tok + "\n"})
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("GITHUB_TOKEN=" + tok + "\n"))
+	zw.Close()
+	outer := zipOf(t, map[string]string{"old/inner.zip": string(inner), "notes.txt": "nothing\n"})
+	s := newScanner(t, Options{})
+	for _, tt := range []struct {
+		name, path string
+		data       []byte
+		want       string
+	}{
+		{"nested zip", "backup.zip", outer, "backup.zip!old/inner.zip!bot/.env"},
+		{"gzip", "logs/app.log.gz", gz.Bytes(), "logs/app.log.gz!app.log"},
+	} {
+		for _, stream := range []bool{false, true} {
+			var st detectors.Stats
+			var src io.Reader = bytes.NewReader(tt.data)
+			if stream {
+				src = io.MultiReader(src) // no ReaderAt: read as a stream
+			}
+			fs, err := s.NewReader().Scan(context.Background(), tt.path, src, int64(len(tt.data)), &st)
+			if err != nil || len(fs) != 1 || fs[0].Path != tt.want || fs[0].Archive != tt.path || fs[0].StartLine != 2 && tt.name == "nested zip" {
+				t.Errorf("%s (stream %v): err %v, findings %+v", tt.name, stream, err, fs)
+			}
+		}
+	}
+	// Turned off, an archive is a binary file.
+	var st detectors.Stats
+	fs, _ := newScanner(t, Options{NoArchives: true}).NewReader().Scan(context.Background(), "backup.zip", bytes.NewReader(outer), int64(len(outer)), &st)
+	if len(fs) != 0 || st.Skipped["binary"] != 1 {
+		t.Errorf("NoArchives: findings %+v, skipped %v", fs, st.Skipped)
+	}
+}
+
+// A zip bomb is refused with a warning that makes the scan incomplete.
+func TestArchiveBombIsRefused(t *testing.T) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("zeros.txt")
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 300; i++ {
+		w.Write(zeros)
+	}
+	zw.Close()
+	var st detectors.Stats
+	_, err := newScanner(t, Options{}).NewReader().Scan(context.Background(), "bomb.zip", bytes.NewReader(b.Bytes()), int64(b.Len()), &st)
+	if err != nil || !st.Incomplete || st.Skipped["archive bomb"] != 1 {
+		t.Errorf("err %v, stats %+v", err, st)
 	}
 }

@@ -1,6 +1,8 @@
 package githistory
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -439,6 +441,23 @@ func TestCommittedWalletDatIsFound(t *testing.T) {
 	commit(t, dir, "remove backup")
 	fs := mustScan(t, Options{Path: dir})
 	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID || fs[0].Path != "backup/wallet.dat" || fs[0].Commit == nil {
+		t.Fatalf("findings %+v", fs)
+	}
+}
+
+// Archives are read in history as in a directory: a committed backup.zip's
+// members are content of their own.
+func TestCommittedArchiveMembersAreScanned(t *testing.T) {
+	dir := newRepo(t)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("bot/.env")
+	w.Write([]byte("EXCHANGE=kraken\n" + secretLine("zip")))
+	zw.Close()
+	write(t, dir, "backup.zip", b.String())
+	commit(t, dir, "backup")
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Path != "backup.zip!bot/.env" || fs[0].Archive != "backup.zip" || fs[0].StartLine != 2 {
 		t.Fatalf("findings %+v", fs)
 	}
 }

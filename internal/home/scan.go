@@ -11,13 +11,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/archive"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/pathfilter"
-	"github.com/keyward/scan/internal/regularfile"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -31,7 +29,6 @@ type Options struct {
 	Threads int
 	// NoIgnoreFile turns off .keywardignore files.
 	NoIgnoreFile bool
-	Archive      archive.Limits
 	// Rules supply titles and advice for presence findings; nil means
 	// detectors.Default().
 	Rules []detectors.Rule
@@ -112,20 +109,10 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	// Archives were set aside by the walk, not skipped.
-	delete(stats.Skipped, skipArchive)
-	if len(stats.Skipped) == 0 {
-		stats.Skipped = nil
-	}
 	findings = append(findings, a.presence...)
 	stats.Merge(a.stats)
-
-	res := Result{Archives: len(a.archives)}
-	if !stats.Interrupted {
-		af, ast := a.scanArchives(ctx, sc)
-		findings = append(findings, af...)
-		stats.Merge(ast)
-	}
+	// The content layer opened the archives the walk found.
+	res := Result{Archives: int(stats.Noted["archives opened"])}
 	if ctx.Err() != nil {
 		stats.Interrupt()
 	}
@@ -140,10 +127,6 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	return res, nil
 }
 
-// skipArchive is the walk's skip reason for archives, which the audit reads
-// itself after the walk.
-const skipArchive = "archive"
-
 type audit struct {
 	opt   *Options
 	root  string
@@ -151,7 +134,6 @@ type audit struct {
 	rules map[string]*detectors.Rule
 
 	// Written by the walker goroutine only.
-	archives   []string
 	presence   []detectors.Finding
 	stats      detectors.Stats
 	placeFiles map[string]*Place // files seen at a known place, by path
@@ -179,11 +161,7 @@ func (a *audit) skip(rel string, d fs.DirEntry) string {
 		return dec.Skip
 	}
 	if archive.Kind(rel) != "" {
-		if a.opt.Keep != nil && !a.opt.Keep(rel) {
-			return "excluded"
-		}
-		a.archives = append(a.archives, rel)
-		return skipArchive
+		return "" // the content layer reads its members
 	}
 	if !strings.HasSuffix(strings.ToLower(rel), ".dat") { // wallet.dat is judged whole
 		if info, err := d.Info(); err == nil && info.Size() > peekAbove && largeBinary(abs) {
@@ -381,108 +359,4 @@ func ruleIndex(rules []detectors.Rule) map[string]*detectors.Rule {
 		}
 	}
 	return m
-}
-
-// scanArchives reads the archives the walk set aside, in parallel.
-func (a *audit) scanArchives(ctx context.Context, sc *content.Scanner) ([]detectors.Finding, detectors.Stats) {
-	threads := max(a.opt.Threads, 1)
-	jobs := make(chan string)
-	type result struct {
-		findings []detectors.Finding
-		stats    detectors.Stats
-	}
-	results := make([]result, threads)
-	var wg sync.WaitGroup
-	for w := 0; w < threads; w++ {
-		wg.Add(1)
-		go func(r *result) {
-			defer wg.Done()
-			rd := sc.NewReader()
-			for rel := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				r.findings = append(r.findings, a.scanArchive(ctx, sc, rd, rel, &r.stats)...)
-			}
-		}(&results[w])
-	}
-	for _, rel := range a.archives {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- rel
-	}
-	close(jobs)
-	wg.Wait()
-	var out []detectors.Finding
-	var st detectors.Stats
-	for _, r := range results {
-		out = append(out, r.findings...)
-		st.Merge(r.stats)
-	}
-	return out, st
-}
-
-// scanArchive hands each member of one archive to the content layer, as if
-// it were a file at "archive!member".
-func (a *audit) scanArchive(ctx context.Context, sc *content.Scanner, rd *content.Reader, rel string, st *detectors.Stats) []detectors.Finding {
-	abs := filepath.Join(a.root, filepath.FromSlash(rel))
-	f, info, err := regularfile.Open(abs, true)
-	if err != nil {
-		st.Skip("unreadable")
-		st.Warn(detectors.WarnUnreadable, rel, fmt.Sprintf("cannot read: %v", err))
-		st.Incomplete = true
-		return nil
-	}
-	defer f.Close()
-	lim := a.opt.Archive
-	if max := sc.MaxFileSize(); max > 0 && (lim.MaxMemberSize == 0 || lim.MaxMemberSize > max) {
-		lim.MaxMemberSize = max
-	}
-	var out []detectors.Finding
-	warnings, err := archive.Walk(ctx, rel, f, info.Size(), lim, func(m archive.Member, r io.Reader) error {
-		before := st.Bytes
-		fs, err := rd.Scan(ctx, m.Path, r, m.Size, st)
-		for i := range fs {
-			fs[i].Archive = m.Archive
-		}
-		out = append(out, fs...)
-		if a.opt.Progress != nil {
-			a.opt.Progress(m.Path, st.Bytes-before, len(fs))
-		}
-		if errors.Is(err, content.ErrInterrupted) {
-			return err
-		}
-		return nil // a bomb or corrupt stream: Walk reports it
-	})
-	for _, w := range warnings {
-		kind := archiveWarningKind(w)
-		st.Warn(kind, w.Path, w.Message)
-		if w.Refused {
-			st.Skip("archive bomb")
-		}
-		// What was refused or could not be read may hold secrets: the
-		// audit is incomplete, never clean.
-		if kind != detectors.WarnOther {
-			st.Incomplete = true
-		}
-	}
-	if err != nil && !errors.Is(err, content.ErrInterrupted) && !errors.Is(err, context.Canceled) {
-		st.Warn(detectors.WarnUnreadable, rel, err.Error())
-		st.Incomplete = true
-	}
-	return out
-}
-
-// archiveWarningKind sorts archive warnings into the report's kinds.
-func archiveWarningKind(w archive.Warning) detectors.WarningKind {
-	switch {
-	case w.Refused, strings.Contains(w.Message, "nested more than"):
-		return detectors.WarnNotScanned
-	case strings.Contains(w.Message, "member limit"):
-		return detectors.WarnTooLarge
-	case strings.Contains(w.Message, "points outside the archive"):
-		return detectors.WarnOther // read, under a safe name
-	}
-	return detectors.WarnUnreadable
 }
