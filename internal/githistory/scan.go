@@ -520,10 +520,18 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 				continue
 			}
 			here = append(here, k)
-			f.Path = ev.path
+			// The blob was scanned under one of its paths; this event
+			// may name another. An archive member keeps its place
+			// inside the archive.
+			at := ev.path
+			if f.Archive != "" && strings.HasPrefix(f.Path, f.Archive) {
+				at = ev.path + f.Path[len(f.Archive):]
+				f.Archive = ev.path
+			}
+			f.Path = at
 			f.Parts = append([]detectors.Part(nil), f.Parts...)
 			for i := range f.Parts {
-				f.Parts[i].Location.Path = ev.path
+				f.Parts[i].Location.Path = at
 			}
 			f.Commit = &detectors.Commit{SHA: order[ev.commit].hash.String()}
 			out = append(out, f)
