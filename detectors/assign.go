@@ -14,19 +14,14 @@ import (
 // shape.
 
 // assignedValues returns the [start, end) spans of values assigned to a
-// name in text — NAME=v, name: v, "name": "v", name := "v", name => 'v',
-// name("v") — and of the first two quoted arguments of a call
-// (Client("key", "secret")). A value that starts a PEM block runs to its
-// END line.
+// name in text, in every syntax of assignSyntaxes, and of the first two
+// quoted arguments of a call (Client("key", "secret")). A value that
+// starts a PEM block runs to its END line.
 func assignedValues(text []byte) [][2]int {
 	var out [][2]int
+	eachAssignment(text, func(_, v [2]int) { out = appendNew(out, v) })
 	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '=', ':':
-			if v, _, ok := valueAfterAssign(text, i); ok {
-				out = appendNew(out, v)
-			}
-		case '(':
+		if text[i] == '(' {
 			for _, v := range appendPositional(nil, text, i) {
 				out = appendNew(out, v)
 			}
@@ -54,16 +49,96 @@ func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 // label, with no positional arguments.
 func labelledValues(text []byte, label *regexp.Regexp) [][2]int {
 	var out [][2]int
-	for i := 0; i < len(text); i++ {
-		if text[i] != '=' && text[i] != ':' {
-			continue
-		}
-		v, name, ok := valueAfterAssign(text, i)
-		if ok && label.Match(text[name[0]:name[1]]) {
+	eachAssignment(text, func(name, v [2]int) {
+		if label.Match(text[name[0]:name[1]]) {
 			out = appendNew(out, v)
 		}
-	}
+	})
 	return out
+}
+
+// AssignSyntax is one way people write "name = value". Every rule that
+// reads a labelled value (the generic rule, exchange keys, labelled
+// service keys) parses the same syntaxes; the table documents them and the
+// tests run each one as a file.
+type AssignSyntax struct {
+	Name string
+	// File is a typical file name for the syntax.
+	File string
+	// Sample holds {name} and {value}.
+	Sample string
+}
+
+// AssignSyntaxes lists the syntaxes eachAssignment understands.
+var AssignSyntaxes = []AssignSyntax{
+	{"dotenv", ".env", "{NAME}={value}\n"},
+	{"shell export", "deploy.sh", "export {NAME}=\"{value}\"\n"},
+	{"ini", "settings.ini", "[api]\n{name} = {value}\n"},
+	{"properties with =", "application.properties", "app.{name}={value}\n"},
+	{"properties with :", "application.properties", "app.{name}: {value}\n"},
+	{"yaml", "config.yaml", "api:\n  {name}: {value}\n"},
+	{"yaml quoted", "config.yml", "{name}: \"{value}\"\n"},
+	{"yaml literal block", "config.yaml", "{name}: |\n  {value}\n"},
+	{"yaml folded block", "config.yaml", "{name}: >-\n    {value}\n"},
+	{"github actions env", ".github/workflows/deploy.yml", "jobs:\n  run:\n    env:\n      {NAME}: {value}\n    steps:\n      - run: ./deploy\n"},
+	{"json", "config.json", "{\n  \"{name}\": \"{value}\"\n}\n"},
+	{"json string holding an env file", "bundle.json", "{\"config.ini\": \"{NAME}={value}\\nDEBUG=false\"}\n"},
+	{"xml element", "settings.xml", "<config>\n  <{name}>{value}</{name}>\n</config>\n"},
+	{"xml element on its own line", "settings.xml", "<config>\n  <{name}>\n    {value}\n  </{name}>\n</config>\n"},
+	{"python", "bot.py", "{name} = \"{value}\"\n"},
+	{"python dict", "bot.py", "config = {\"{name}\": '{value}'}\n"},
+	{"go short", "main.go", "\t{name} := \"{value}\"\n"},
+	{"go var with type", "main.go", "var {name} string = \"{value}\"\n"},
+	{"go raw string", "main.go", "{name} := `{value}`\n"},
+	{"javascript", "index.js", "const {name} = '{value}';\n"},
+	{"typescript with type", "client.ts", "const {name}: string = \"{value}\";\n"},
+	{"kotlin with type", "Client.kt", "val {name}: String = \"{value}\"\n"},
+	{"java field", "Client.java", "private static final String {name} = \"{value}\";\n"},
+	{"java system property", "Main.java", "System.setProperty(\"{NAME}\", \"{value}\");\n"},
+	{"c#", "Program.cs", "string {name} = \"{value}\";\n"},
+	{"php", "config.php", "${name} = '{value}';\n"},
+	{"php append", "config.php", "${name} .= \"{value}\";\n"},
+	{"php array", "config.php", "'{name}' => '{value}',\n"},
+	{"ruby hash", "config.rb", "{name}: \"{value}\",\n"},
+	{"logstash", "pipeline.conf", "  \"{name}\" => \"{value}\"\n"},
+	{"makefile recursive", "Makefile", "{NAME} = {value}\n"},
+	{"makefile simple", "Makefile", "{NAME} := {value}\n"},
+	{"makefile ::=", "Makefile", "{NAME} ::= {value}\n"},
+	{"makefile :::=", "Makefile", "{NAME} :::= {value}\n"},
+	{"makefile ?=", "Makefile", "{NAME} ?= {value}\n"},
+	{"powershell env", "setup.ps1", "$env:{NAME} = '{value}'\n"},
+	{"terraform", "main.tf", "resource \"x\" \"y\" {\n  {name} = \"{value}\"\n}\n"},
+	{"dockerfile ENV", "Dockerfile", "FROM python:3.12\nENV {NAME}={value}\n"},
+	{"dockerfile ENV without =", "Dockerfile", "FROM python:3.12\nENV {NAME} {value}\n"},
+	{"dockerfile ARG", "Dockerfile", "FROM python:3.12\nARG {NAME}={value}\n"},
+	{"toml", "config.toml", "[exchange]\n{name} = \"{value}\"\n"},
+}
+
+// eachAssignment calls fn with the name and value spans of every
+// assignment in text, in any syntax of AssignSyntaxes. It is one pass of a
+// byte loop: operators, the '>' of an XML opening tag, the '(' of a
+// name-value call and the start of a Dockerfile ENV line.
+func eachAssignment(text []byte, fn func(name, value [2]int)) {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '=', ':':
+			if v, name, ok := valueAfterAssign(text, i); ok {
+				fn(name, v)
+			}
+		case '>':
+			if v, name, ok := xmlElement(text, i); ok {
+				fn(name, v)
+			}
+		case '(':
+			if v, name, ok := namedCallValue(text, i); ok {
+				fn(name, v)
+			}
+		case 'E':
+			if v, name, ok := dockerEnv(text, i); ok {
+				fn(name, v)
+			}
+		}
+	}
 }
 
 // valueAfterAssign parses the value after the operator at text[op]; name
@@ -73,14 +148,30 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	// The name before the operator: skip '=' of ':=' / '=>' / '==' forms,
 	// a closing quote and its escape, then require a name.
 	j := op
-	if op+1 < len(text) && text[op] == ':' && text[op+1] == ':' {
-		return none, none, false // C++/Rust paths, IPv6
+	if op+1 < len(text) && text[op] == ':' && (text[op+1] == ':' || text[op+1] == '=' && op > 0 && text[op-1] == ':') {
+		return none, none, false // C++/Rust paths, IPv6; Makefile ::= is read at its '='
 	}
 	if text[op] == ':' && op+2 < len(text) && text[op+1] == '/' && text[op+2] == '/' {
 		return none, none, false // a URL's scheme
 	}
-	if op > 0 && (text[op-1] == ':' || text[op-1] == '!' || text[op-1] == '<' || text[op-1] == '>' || text[op-1] == '=') {
-		return none, none, false // handled at the first byte of the operator, or a comparison
+	if text[op] == '=' && op > 0 {
+		// Compound operators end in '=': Makefile ::= :::= ?=, PHP .=
+		// and ??=. A single ':' before '=' was read at the ':'.
+		p := op
+		for p > 0 && op-p < 3 && (text[p-1] == ':' || text[p-1] == '?' || text[p-1] == '.') {
+			p--
+		}
+		switch string(text[p:op]) {
+		case "", "::", ":::", "?", "??", ".":
+			j = p
+		default:
+			return none, none, false
+		}
+		if j > 0 && (text[j-1] == '!' || text[j-1] == '<' || text[j-1] == '>' || text[j-1] == '=') {
+			return none, none, false // a comparison, or the second '=' of '=='
+		}
+	} else if op > 0 && (text[op-1] == '!' || text[op-1] == '<' || text[op-1] == '>' || text[op-1] == '=') {
+		return none, none, false
 	}
 	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
 		j--
@@ -101,6 +192,32 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	if j >= 2 && text[j-1] == ':' && text[j-2] == ':' {
 		return none, none, false // a type path such as "AWS::IAM::AccessKey": a map key, not a variable
 	}
+	if typeNames[string(text[j:nameEnd])] {
+		// var key string = "…" / val key: String = "…": the name is
+		// the word before the type.
+		k := j
+		for k > 0 && (text[k-1] == ' ' || text[k-1] == '\t') {
+			k--
+		}
+		colon := k > 0 && text[k-1] == ':' && k < j
+		if colon {
+			k--
+			for k > 0 && (text[k-1] == ' ' || text[k-1] == '\t') {
+				k--
+			}
+		}
+		if k < j && k > 0 && isLabelByte(text[k-1]) {
+			n := k
+			for n > 0 && isLabelByte(text[n-1]) {
+				n--
+			}
+			// Without a colon only Go puts the type after the name,
+			// after var or const; "const text = …" names text.
+			if colon || goVarDecl(string(text[max(0, n-16):n])) {
+				nameEnd, j = k, n
+			}
+		}
+	}
 	name = [2]int{j, nameEnd}
 	// The value after the operator.
 	k := op + 1
@@ -113,6 +230,12 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
 		k++
 	}
+	if text[op] == ':' {
+		if b, ok := blockScalar(text, k); ok {
+			value, ok = valueAt(text, b)
+			return value, name, ok
+		}
+	}
 	// A one-argument call wrapping the value: SecretStr("…"), Key('…').
 	switch n := callPrefix(text[k:]); {
 	case n < 0:
@@ -124,6 +247,110 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 		k++
 	}
 	for q := 0; q < 3 && k < len(text) && isQuote(text[k]); q++ {
+		k++
+	}
+	value, ok = valueAt(text, k)
+	return value, name, ok
+}
+
+// blockScalar reads a YAML block scalar header ("|", ">-", "|+2") at
+// text[k] and returns where the first line of its content starts.
+func blockScalar(text []byte, k int) (int, bool) {
+	if k >= len(text) || text[k] != '|' && text[k] != '>' {
+		return 0, false
+	}
+	k++
+	for n := 0; n < 2 && k < len(text) && (text[k] == '-' || text[k] == '+' || '1' <= text[k] && text[k] <= '9'); n++ {
+		k++
+	}
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r') {
+		k++
+	}
+	if k >= len(text) || text[k] != '\n' {
+		return 0, false
+	}
+	return skipBlank(text, k), true
+}
+
+// skipBlank skips white space and at most one blank line: the content of
+// an element or a block scalar starts on the next line that has any.
+func skipBlank(text []byte, k int) int {
+	lines := 0
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n') {
+		if text[k] == '\n' {
+			if lines++; lines > 2 {
+				break
+			}
+		}
+		k++
+	}
+	return k
+}
+
+// xmlElement reads <name>value</…> where text[gt] is the '>' of the
+// opening tag; the value may stand on its own line.
+func xmlElement(text []byte, gt int) (value, name [2]int, ok bool) {
+	var none [2]int
+	j := gt
+	for j > 0 && gt-j < 64 && isLabelByte(text[j-1]) {
+		j--
+	}
+	if j == gt || j == 0 || text[j-1] != '<' {
+		return none, none, false
+	}
+	k := skipBlank(text, gt+1)
+	value, ok = valueAt(text, k)
+	if !ok {
+		return none, none, false
+	}
+	e := value[1]
+	for e < len(text) && (text[e] == ' ' || text[e] == '\t' || text[e] == '\r' || text[e] == '\n') {
+		e++
+	}
+	if e+1 >= len(text) || text[e] != '<' || text[e+1] != '/' {
+		return none, none, false // markup or prose, not an element holding one value
+	}
+	return value, [2]int{j, gt}, true
+}
+
+// namedCallValue reads setProperty("NAME", "value") and its kin
+// (os.Setenv, putenv, config.set): a call whose first argument is a
+// quoted name and whose second is the value.
+func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
+	args := appendPositional(nil, text, p)
+	if len(args) != 2 {
+		return value, name, false
+	}
+	for _, c := range text[args[0][0]:args[0][1]] {
+		if !isLabelByte(c) {
+			return value, name, false
+		}
+	}
+	return args[1], args[0], true
+}
+
+// dockerEnv reads a Dockerfile's "ENV NAME value" (the form without '=',
+// which the operator scan does not see) at text[i].
+func dockerEnv(text []byte, i int) (value, name [2]int, ok bool) {
+	if i > 0 && text[i-1] != '\n' || !bytes.HasPrefix(text[i:], []byte("ENV ")) {
+		return value, name, false
+	}
+	k := i + 4
+	for k < len(text) && text[k] == ' ' {
+		k++
+	}
+	n := k
+	for k < len(text) && isLabelByte(text[k]) {
+		k++
+	}
+	if k == n || k >= len(text) || text[k] != ' ' {
+		return value, name, false // ENV NAME=value is an operator's
+	}
+	name = [2]int{n, k}
+	for k < len(text) && text[k] == ' ' {
+		k++
+	}
+	if k < len(text) && isQuote(text[k]) {
 		k++
 	}
 	value, ok = valueAt(text, k)

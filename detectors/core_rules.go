@@ -258,7 +258,7 @@ func publicDownloadToken(line, secret string) bool {
 // value" matches in real code are identifiers, hashes, file names and
 // options, and each is dropped here with a reason.
 func validateGeneric(secret string, c Candidate) Verdict {
-	label := labelBefore(c.Line, secret)
+	label := valueLabel(c, secret)
 	if tokenizerLabel.MatchString(label) {
 		return Verdict{Reject: true, Reason: "the name says this is not a secret value (" + label + ")"}
 	}
@@ -401,7 +401,10 @@ func quoted(line, secret string) bool {
 }
 
 // labelBefore returns the word that names the value: the identifier-ish text
-// immediately before the assignment that precedes secret on its line.
+// immediately before the assignment that precedes secret on its line. It
+// reads the syntaxes of AssignSyntaxes: compound operators (.= ?= ::=), a
+// type between name and value (var key string = "…", key: str = "…") and
+// a call's name argument (setProperty("NAME", "…")).
 func labelBefore(line, secret string) string {
 	if first, _, ok := strings.Cut(secret, "\n"); ok {
 		secret = first
@@ -412,32 +415,102 @@ func labelBefore(line, secret string) string {
 	}
 	s := line[:i]
 	// A backslash escapes the quote in JSON-embedded code (notebook
-	// cells: "api_key = \"…\"\n").
-	s = strings.TrimRight(s, " \t\"'`=:>(\\")
+	// cells: "api_key = \"…\"\n"); PHP's .= and a Makefile's ?= leave
+	// their first byte.
+	s = strings.TrimRight(s, " \t\"'`=:>(\\.?")
+	if t, ok := strings.CutSuffix(s, ","); ok {
+		// setProperty("NAME", "value"): the first argument names the second.
+		t = strings.TrimRight(t, " \t")
+		if n := len(t); n > 1 && isQuote(t[n-1]) {
+			t = t[:n-1]
+			name := trailingLabel(t)
+			j := len(t) - len(name)
+			if name != "" && j > 0 && isQuote(t[j-1]) && strings.HasSuffix(strings.TrimRight(t[:j-1], " \t"), "(") {
+				return name
+			}
+		}
+		return ""
+	}
 	label := trailingLabel(s)
 	if typeNames[label] {
 		// A typed declaration names the value before its type:
 		// self.partner_key: str = "…" (Python), apiKey: string = '…'
-		// (TypeScript).
-		if t := strings.TrimRight(s[:len(s)-len(label)], " \t"); strings.HasSuffix(t, ":") {
-			return trailingLabel(strings.TrimRight(t[:len(t)-1], " \t\"'`"))
+		// (TypeScript), var apiKey string = "…" (Go).
+		t := strings.TrimRight(s[:len(s)-len(label)], " \t")
+		if u, ok := strings.CutSuffix(t, ":"); ok {
+			return trailingLabel(strings.TrimRight(u, " \t\"'`"))
+		}
+		if name := trailingLabel(t); goVarDecl(t[:len(t)-len(name)]) {
+			return name
 		}
 	}
 	return label
 }
 
+// goVarDecl reports whether the text before a name ends in Go's var or
+// const keyword: only there does a bare type follow the name
+// (var apiKey string = "…").
+func goVarDecl(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	if len(b) == len(before) {
+		return false
+	}
+	kw := trailingLabel(b)
+	return kw == "var" || kw == "const"
+}
+
 // trailingLabel returns the identifier-ish text at the end of s.
 func trailingLabel(s string) string {
 	j := len(s)
-	for j > 0 {
-		ch := s[j-1]
-		if ch == '_' || ch == '-' || ch == '.' || ('a' <= ch && ch <= 'z') || ('A' <= ch && ch <= 'Z') || ('0' <= ch && ch <= '9') {
-			j--
-			continue
-		}
-		break
+	for j > 0 && isLabelByte(s[j-1]) {
+		j--
 	}
 	return s[j:]
+}
+
+// valueLabel is labelBefore for a candidate, and also reads the name of a
+// value that stands alone on its line below its opener: an XML element
+// (<apiKey>, value, </apiKey>) or a YAML block scalar (api_key: |).
+func valueLabel(c Candidate, secret string) string {
+	if l := labelBefore(c.Line, secret); l != "" {
+		return l
+	}
+	if !strings.HasPrefix(strings.TrimSpace(c.Line), firstLine(secret)) {
+		return ""
+	}
+	return openerName(c.Above)
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// openerName returns the name on a line that opens a value on the lines
+// below it ("<apiKey>", "api_key: |"), or "".
+func openerName(line string) string {
+	t := strings.TrimRight(line, " \t\r")
+	if strings.HasSuffix(t, ">") {
+		if i := strings.LastIndexByte(t, '<'); i >= 0 {
+			if name := t[i+1 : len(t)-1]; name != "" && trailingLabel(name) == name {
+				return name
+			}
+		}
+	}
+	t = strings.TrimRight(t, "-+123456789")
+	if u, ok := strings.CutSuffix(t, "|"); ok {
+		t = u
+	} else if u, ok := strings.CutSuffix(t, ">"); ok {
+		t = u
+	} else {
+		return ""
+	}
+	t = strings.TrimRight(t, " \t")
+	t, ok := strings.CutSuffix(t, ":")
+	if !ok {
+		return ""
+	}
+	return trailingLabel(strings.TrimRight(t, " \t\"'"))
 }
 
 // validateGitHubToken lowers the job token that actions/checkout writes into
@@ -457,4 +530,4 @@ func validateGitHubToken(secret string, c Candidate) Verdict {
 
 // typeNames are the string types a typed declaration puts between a name
 // and its value.
-var typeNames = map[string]bool{"str": true, "string": true, "String": true, "bytes": true, "SecretStr": true, "Text": true}
+var typeNames = map[string]bool{"str": true, "&str": true, "string": true, "String": true, "bytes": true, "SecretStr": true, "Text": true, "text": true, "CharSequence": true}

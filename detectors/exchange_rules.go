@@ -720,7 +720,7 @@ var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false
 // other exchange, and that a passphrase is a value rather than code.
 func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) func(string, Candidate) Verdict {
 	return func(secret string, c Candidate) Verdict {
-		label := labelBefore(c.Line, secret)
+		label := valueLabel(c, secret)
 		if strings.HasPrefix(secret, "-----BEGIN") {
 			if v := validatePEM(secret, c); v.Reject {
 				return v

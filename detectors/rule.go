@@ -235,4 +235,7 @@ type Candidate struct {
 	Line string
 	// Window is the text that was searched (the lines around the keyword).
 	Window string
+	// Above is the nearest non-blank line above Line: the opener of a
+	// value that stands alone on its line (<apiKey>, api_key: |).
+	Above string
 }

@@ -334,7 +334,79 @@ func window(data []byte, at, before, after int) (int, int) {
 			t++
 		}
 	}
-	return s, t
+	return s, openValueEnd(data, t)
+}
+
+// openValueEnd extends a window that ends at data[t] (a line end) by the
+// next non-blank line when its last line opens a value below it: an XML
+// opening tag (<apiKey>) or a YAML block scalar (api_key: |). Otherwise
+// it returns t.
+func openValueEnd(data []byte, t int) int {
+	if t >= len(data) || data[t] != '\n' {
+		return t
+	}
+	e := t
+	for e > 0 && (data[e-1] == ' ' || data[e-1] == '\t' || data[e-1] == '\r') {
+		e--
+	}
+	if e == 0 {
+		return t
+	}
+	switch c := data[e-1]; {
+	case c == '>':
+		j := e - 1
+		for j > 0 && e-j < 64 && isNameByte(data[j-1]) {
+			j--
+		}
+		if j == e-1 || j == 0 || data[j-1] != '<' {
+			return t
+		}
+	default:
+		j := e
+		for j > 0 && e-j < 3 && (data[j-1] == '-' || data[j-1] == '+' || '1' <= data[j-1] && data[j-1] <= '9') {
+			j--
+		}
+		if j == 0 || data[j-1] != '|' && data[j-1] != '>' {
+			return t
+		}
+		j--
+		for j > 0 && (data[j-1] == ' ' || data[j-1] == '\t') {
+			j--
+		}
+		if j == 0 || data[j-1] != ':' {
+			return t
+		}
+	}
+	k := t + 1
+	for k < len(data) && k-t < maxWindowSide && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n') {
+		k++
+	}
+	stop := min(len(data), k+maxWindowSide)
+	if n := bytes.IndexByte(data[k:stop], '\n'); n >= 0 {
+		return k + n
+	}
+	return stop
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+// lineAbove returns the nearest non-blank line above the line holding
+// data[at], at most two lines up, bounded like lineAt.
+func lineAbove(data []byte, at int) []byte {
+	s := lastLineStart(data, max(0, at-maxWindowSide), at)
+	for range 3 {
+		if s == 0 || data[s-1] != '\n' {
+			return nil
+		}
+		e := s - 1
+		s = lastLineStart(data, max(0, e-400), e)
+		if len(bytes.TrimSpace(data[s:e])) > 0 {
+			return data[s:e]
+		}
+	}
+	return nil
 }
 
 // lastLineStart returns the start of the line containing data[at], or limit
@@ -377,7 +449,7 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool) []span 
 			le := w.end
 			if !multiline {
 				if n := bytes.IndexByte(data[at:w.end], '\n'); n >= 0 {
-					le = at + n
+					le = min(w.end, openValueEnd(data, at+n))
 				}
 			}
 			addWindow(&out, ls, le)
@@ -435,6 +507,7 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 			Path:   c.Path,
 			Line:   string(line),
 			Window: string(window),
+			Above:  string(lineAbove(data, start)),
 		})
 		if v.Reject {
 			e.suppress(c, start, r.ID, v.Reason, secret)
