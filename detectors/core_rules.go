@@ -74,7 +74,7 @@ func coreRules() []Rule {
 			Kind:      KindSaaS,
 			AdviceURL: "https://github.com/settings/tokens",
 			Keywords:  []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
-			Pattern:   `\b(?P<secret>(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))\b`,
+			Pattern:   `\b(?P<secret>(?:gh[pousr]_[A-Za-z0-9]{36}|ghr_[A-Za-z0-9]{76}|github_pat_[A-Za-z0-9_]{82}))\b`,
 			Entropy:   0.75,
 			Validate:  validateGitHubToken,
 			Advice:    "Revoke the token in GitHub (Settings → Developer settings, or the organisation's token list) now, and review the audit log for its use.",

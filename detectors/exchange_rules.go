@@ -721,6 +721,9 @@ var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false
 func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) func(string, Candidate) Verdict {
 	return func(secret string, c Candidate) Verdict {
 		label := valueLabel(c, secret)
+		if svc := dataAPINamed(label); svc != "" {
+			return Verdict{Reject: true, Reason: "the name " + label + " belongs to " + svc}
+		}
 		if strings.HasPrefix(secret, "-----BEGIN") {
 			if v := validatePEM(secret, c); v.Reject {
 				return v

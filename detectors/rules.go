@@ -15,6 +15,9 @@ func Default() []Rule {
 	rs = append(rs, saasRules()...)
 	rs = append(rs, exchangeRules()...)
 	rs = append(rs, homeRules()...)
+	rs = append(rs, cryptoAPIRules()...)
+	rs = append(rs, awsMoreRules()...)
+	rs = append(rs, teamsRules()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	return rs
 }

@@ -17,7 +17,10 @@ func chatRules() []Rule {
 			Kind:      KindSaaS,
 			AdviceURL: "https://api.slack.com/apps",
 			Keywords:  []string{"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxe-", "xoxe.", "xapp-"},
+			// Legacy workspace and user tokens (xoxs-, xoxo-) end in a hex
+			// part as short as ten digits after four numeric parts.
 			Pattern: `\b(?P<secret>xox[abeoprs]-(?:[0-9]{1,14}-){1,4}[A-Za-z0-9]{18,64}` +
+				`|xox[os]-[0-9]{6,14}-[0-9]{6,14}-[0-9]{6,14}-[0-9a-f]{10,64}` +
 				`|xoxe(?:\.xox[bp])?-[0-9]-[A-Za-z0-9]{100,260}` +
 				`|xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-f0-9]{32,80})\b`,
 			Validate: validateSlack,
@@ -46,8 +49,10 @@ func chatRules() []Rule {
 			Kind:      KindSaaS,
 			AdviceURL: "https://api.slack.com/apps",
 			Keywords:  []string{"hooks.slack.com"},
-			Pattern: `(?P<secret>https://hooks\.slack\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25}` +
-				`|workflows/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{17,20}/[A-Za-z0-9]{23,25}` +
+			// Early webhooks had 8-character team and channel ids, and URLs
+			// are pasted without their scheme or with http.
+			Pattern: `(?P<secret>(?:https?://)?hooks\.slack\.com/(?:services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{23,25}` +
+				`|workflows/T[A-Z0-9]{6,12}/A[A-Z0-9]{6,12}/[0-9]{17,20}/[A-Za-z0-9]{23,25}` +
 				`|triggers/T[A-Z0-9]{8,12}/[0-9]{8,20}/[a-f0-9]{32}))\b`,
 			Validate: randomAfterLast("/", 0.7),
 			Advice:   webhookAdvice + " Slack: api.slack.com/apps → the app → Incoming Webhooks → remove the URL.",

@@ -15,8 +15,8 @@ func paymentRules() []Rule {
 			Name:      "Stripe",
 			Kind:      KindSaaS,
 			AdviceURL: "https://dashboard.stripe.com/apikeys",
-			Keywords:  []string{"sk_live_", "sk_test_"},
-			Pattern:   `\b(?P<secret>sk_(?:live|test)_[A-Za-z0-9]{24,247})\b`,
+			Keywords:  []string{"sk_live_", "sk_test_", "sk_prod_"},
+			Pattern:   `\b(?P<secret>sk_(?:live|test|prod)_[A-Za-z0-9]{24,247})\b`,
 			Validate:  validateStripe,
 			Advice:    paymentAdvice,
 			Examples: []string{
@@ -41,8 +41,8 @@ func paymentRules() []Rule {
 			Name:      "Stripe",
 			Kind:      KindSaaS,
 			AdviceURL: "https://dashboard.stripe.com/apikeys",
-			Keywords:  []string{"rk_live_", "rk_test_"},
-			Pattern:   `\b(?P<secret>rk_(?:live|test)_[A-Za-z0-9]{24,247})\b`,
+			Keywords:  []string{"rk_live_", "rk_test_", "rk_prod_"},
+			Pattern:   `\b(?P<secret>rk_(?:live|test|prod)_[A-Za-z0-9]{24,247})\b`,
 			Validate:  validateStripe,
 			Advice:    paymentAdvice + " Check which permissions the restricted key had before deciding how far to look.",
 			Examples: []string{
