@@ -1,38 +1,97 @@
 package detectors
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
+	"golang.org/x/text/unicode/norm"
 )
 
-// Only the ASCII word lists are searched: the pattern matches [a-z] words,
-// and the accented (Spanish, French) and CJK lists would need Unicode
-// normalisation and other separators.
+// Every BIP-39 word list is searched. The ASCII lists (English, Italian,
+// Czech, and Spanish and French typed without accents) go through a byte
+// loop over lowercase letters; the others (accented Spanish and French,
+// Japanese, Korean, Chinese) through a Unicode tokenizer that runs only on
+// text holding non-ASCII bytes. Words are compared in NFKD, the form the
+// BIP-39 lists are published in, so a phrase typed in composed form (é,
+// が) matches; Japanese phrases are separated by the ideographic space.
 type bip39List struct {
 	name  string
 	index map[string]int
 }
 
+// bip39Lists are the lists the ASCII byte loop searches; English first.
 var bip39Lists = sync.OnceValue(func() []bip39List {
 	var out []bip39List
 	for _, l := range []struct {
 		name  string
 		words []string
-	}{{"English", wordlists.English}, {"Italian", wordlists.Italian}, {"Czech", wordlists.Czech}} {
+	}{
+		{"English", wordlists.English}, {"Italian", wordlists.Italian}, {"Czech", wordlists.Czech},
+		{"Spanish", wordlists.Spanish}, {"French", wordlists.French},
+	} {
 		m := make(map[string]int, len(l.words))
+		dup := map[string]bool{}
 		for i, w := range l.words {
-			m[w] = i
+			a := stripMarks(w)
+			if _, ok := m[a]; ok {
+				dup[a] = true
+			}
+			m[a] = i
+		}
+		// Two words that differ only by accents cannot be told apart
+		// when typed without them.
+		for a := range dup {
+			delete(m, a)
 		}
 		out = append(out, bip39List{l.name, m})
 	}
 	return out
 })
+
+// bip39UnicodeLists are the lists the Unicode tokenizer searches, keyed
+// by each word's NFKD form.
+var bip39UnicodeLists = sync.OnceValue(func() []bip39List {
+	var out []bip39List
+	for _, l := range []struct {
+		name  string
+		words []string
+	}{
+		{"Spanish", wordlists.Spanish}, {"French", wordlists.French}, {"Japanese", wordlists.Japanese},
+		{"Korean", wordlists.Korean}, {"Chinese (simplified)", wordlists.ChineseSimplified},
+		{"Chinese (traditional)", wordlists.ChineseTraditional},
+	} {
+		m := make(map[string]int, len(l.words))
+		for i, w := range l.words {
+			m[norm.NFKD.String(w)] = i
+		}
+		out = append(out, bip39List{l.name, m})
+	}
+	return out
+})
+
+// StripAccents returns a word as typed without accents ("ábaco" →
+// "abaco"), the form the ASCII lists hold for Spanish and French.
+func StripAccents(w string) string { return stripMarks(w) }
+
+// stripMarks removes the combining marks of a word's NFKD form: "ábaco"
+// becomes "abaco".
+func stripMarks(w string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(w) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // mnemonicContext are the words that make a 12-word phrase believable:
 // at 4 checksum bits one random run of list words in 16 passes, so a bare
@@ -74,10 +133,47 @@ func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 // but a phrase in the middle of a long run is indistinguishable from prose.
 func FindMnemonic(text string) (Mnemonic, bool) {
 	tokens := strings.FieldsFunc(text, func(r rune) bool { return !isLower(r) })
-	if len(tokens) < 12 {
+	for _, l := range bip39Lists() {
+		for start := 0; start < len(tokens); {
+			if _, ok := l.index[tokens[start]]; !ok {
+				start++
+				continue
+			}
+			end := start
+			for end < len(tokens) {
+				if _, ok := l.index[tokens[end]]; !ok {
+					break
+				}
+				end++
+			}
+			if run := tokens[start:end]; len(run) >= 12 && len(run) <= maxListRun {
+				if words, ok := checksumWindow(run, l.index); ok {
+					return Mnemonic{Words: words, Language: l.name}, true
+				}
+			}
+			start = end
+		}
+	}
+	if strings.IndexFunc(text, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
 		return Mnemonic{}, false
 	}
-	for _, l := range bip39Lists() {
+	return findUnicodeMnemonic(text)
+}
+
+// unicodeTokens splits text into words: runs of letters and combining
+// marks, each in NFKD. Spaces (the ideographic space too), punctuation and
+// list numbers separate them.
+func unicodeTokens(text string) []string {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) })
+	for i, f := range fields {
+		fields[i] = norm.NFKD.String(strings.ToLower(f))
+	}
+	return fields
+}
+
+func findUnicodeMnemonic(text string) (Mnemonic, bool) {
+	tokens := unicodeTokens(text)
+	for _, l := range bip39UnicodeLists() {
 		for start := 0; start < len(tokens); {
 			if _, ok := l.index[tokens[start]]; !ok {
 				start++
@@ -273,15 +369,15 @@ func FindLongMnemonics(data []byte) [][2]int {
 	return out
 }
 
-// longMnemonicsOutsideCode runs FindLongMnemonics on notes, configs,
-// histories and data files. A phrase in source code sits in a string named
-// mnemonic, seed, phrase or secret, which the keyword windows find; skipping
-// code keeps this whole-file pass off most of a repository's bytes.
+// longMnemonicsOutsideCode runs FindLongMnemonics on every text file up
+// to 512 KiB, source code included: a 24-word phrase pasted into a string
+// literal or a comment needs no context word, since its checksum passes at
+// random once in 256 tries and runs of 24 list words almost never occur
+// in code. Larger files are data (candles, exports, logs), where a phrase
+// sits under a name the keyword windows find, and a whole pass would cost
+// more than the rest of the scan.
 func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
-	// Large files are data (candles, exports, logs): a phrase there sits
-	// under a name the keyword windows find, and a whole pass would cost
-	// more than the rest of the scan.
-	if codeFile(path) || len(data) > 512<<10 {
+	if len(data) > 512<<10 {
 		return nil
 	}
 	return FindLongMnemonics(data)
@@ -298,6 +394,9 @@ func mnemonicRuns(data []byte) [][2]int {
 		for _, r := range listWordRuns(data, 12, l.index) {
 			out = append(out, [2]int{r[0][0], r[len(r)-1][1]})
 		}
+	}
+	if bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+		out = append(out, unicodeWordRuns(data, 12)...)
 	}
 	if len(out) > 1 {
 		sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
@@ -398,4 +497,56 @@ var phraseByte = func() (t [256]bool) {
 func inList(index map[string]int, w []byte) bool {
 	_, ok := index[string(w)]
 	return ok
+}
+
+// unicodeWordRuns returns the spans of runs of at least min words of one
+// Unicode list, separated by anything but letters and at most 24 bytes.
+func unicodeWordRuns(data []byte, min int) [][2]int {
+	type tok struct{ s, e int }
+	var toks []tok
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			i += n
+			continue
+		}
+		s := i
+		for i < len(data) {
+			r, n := utf8.DecodeRune(data[i:])
+			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+				break
+			}
+			i += n
+		}
+		toks = append(toks, tok{s, i})
+	}
+	var out [][2]int
+	for _, l := range bip39UnicodeLists() {
+		runStart, runLen := -1, 0
+		flush := func(end int) {
+			if runLen >= min && runLen <= maxListRun {
+				out = append(out, [2]int{toks[runStart].s, toks[end].e})
+			}
+			runStart, runLen = -1, 0
+		}
+		for i, t := range toks {
+			w := norm.NFKD.String(strings.ToLower(string(data[t.s:t.e])))
+			_, in := l.index[w]
+			if in && runLen > 0 && t.s-toks[i-1].e > 24 {
+				flush(i - 1)
+			}
+			switch {
+			case in && runLen == 0:
+				runStart, runLen = i, 1
+			case in:
+				runLen++
+			case runLen > 0:
+				flush(i - 1)
+			}
+		}
+		if runLen > 0 {
+			flush(len(toks) - 1)
+		}
+	}
+	return out
 }
