@@ -14,7 +14,7 @@ func teamsRules() []Rule {
 			Service:  "microsoft-teams",
 			Name:     "Microsoft Teams",
 			Kind:     KindSaaS,
-			Keywords: []string{"webhook.office.com", "outlook.office.com/webhook"},
+			Keywords: []string{"webhook.office", "office.com/webhook"},
 			Pattern: `(?P<secret>https://(?:[a-z0-9\-]+\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/` +
 				uuidPat + `@` + uuidPat + `/IncomingWebhook/[0-9a-f]{32}/` + uuidPat + `(?:/[A-Za-z0-9_\-]{40,})?)`,
 			Validate: randomAfterLast("IncomingWebhook/", 0.6),

@@ -23,9 +23,10 @@ const bedrockShortPrefix = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"
 var sessionTokenName = regexp.MustCompile(`(?i)session_?token|security[_\-]?token`)
 
 func awsMoreRules() []Rule {
+	// Eight characters of each prefix keep the keyword automaton small.
 	var sessionKeywords []string
 	for _, p := range awsSessionPrefixes {
-		sessionKeywords = append(sessionKeywords, strings.ToLower(p))
+		sessionKeywords = append(sessionKeywords, strings.ToLower(p[:8]))
 	}
 	sessionRE := regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])(?P<secret>(?:` + strings.Join(awsSessionPrefixes, "|") + `)[A-Za-z0-9+/]{80,}={0,2})`)
 	labelled := regexp.MustCompile(`^[A-Za-z0-9+/]{100,}={0,2}$`)
@@ -90,7 +91,7 @@ func awsMoreRules() []Rule {
 			Service:  "aws",
 			Name:     "AWS",
 			Kind:     KindCloud,
-			Keywords: []string{strings.ToLower(bedrockLongPrefix), strings.ToLower(bedrockShortPrefix)},
+			Keywords: []string{strings.ToLower(bedrockLongPrefix[:12]), "bedrock-api-key-"},
 			Pattern: `(?:^|[^A-Za-z0-9+/\-])(?P<secret>` + bedrockLongPrefix + `[A-Za-z0-9+/]{80,280}={0,2}` +
 				`|` + bedrockShortPrefix + `[A-Za-z0-9+/]{100,}={0,2})`,
 			Validate: func(secret string, _ Candidate) Verdict {

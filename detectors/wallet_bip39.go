@@ -355,9 +355,13 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 // 256 tries, and runs of 24 list words are rare outside phrases. It returns
 // byte spans [start, end).
 func FindLongMnemonics(data []byte) [][2]int {
+	return findLongMnemonics(data, &phraseByte)
+}
+
+func findLongMnemonics(data []byte, class *[256]bool) [][2]int {
 	index := bip39Lists()[0].index
 	var out [][2]int
-	for _, r := range listWordRuns(data, 24, index) {
+	for _, r := range listWordRuns(data, 24, index, class) {
 		words := make([]string, len(r))
 		for i, t := range r {
 			words[i] = string(data[t[0]:t[1]])
@@ -380,6 +384,9 @@ func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
 	if len(data) > 512<<10 {
 		return nil
 	}
+	if codeFile(path) {
+		return findLongMnemonics(data, &codePhraseByte)
+	}
 	return FindLongMnemonics(data)
 }
 
@@ -391,7 +398,7 @@ func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
 func mnemonicRuns(data []byte) [][2]int {
 	var out [][2]int
 	for _, l := range bip39Lists() {
-		for _, r := range listWordRuns(data, 12, l.index) {
+		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
 			out = append(out, [2]int{r[0][0], r[len(r)-1][1]})
 		}
 	}
@@ -419,24 +426,39 @@ func mnemonicRuns(data []byte) [][2]int {
 // listWordRuns returns the runs of at least min consecutive list words
 // (lowercase, 3 to 8 letters) joined only by the separators that phrases
 // use in lists, arrays and prose; each run as its words' spans.
-func listWordRuns(data []byte, min int, index map[string]int) [][][2]int {
+func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) [][][2]int {
+	phraseByte := class
 	var out [][][2]int
 	// Phrases are made of lowercase letters and separators only, so only
 	// stretches of those long enough to hold min words are tokenised: in
 	// code, every line's punctuation ends a stretch within a few bytes.
 	minLen := min*3 + (min - 1)
 	for i := 0; i < len(data); {
-		if !phraseByte[data[i]] {
-			i++
+		// A stretch of minLen phrase bytes that starts at or after i
+		// covers data[i+minLen-1]: probe there first, and skip the whole
+		// span when that byte ends every stretch (code's punctuation and
+		// capitals do, every few bytes).
+		p := i + minLen - 1
+		if p >= len(data) {
+			break
+		}
+		if !phraseByte[data[p]] {
+			i = p + 1
 			continue
 		}
-		s := i
-		letters := 0
+		s := p
+		for s > i && phraseByte[data[s-1]] {
+			s--
+		}
+		i = p + 1
 		for i < len(data) && phraseByte[data[i]] {
-			if data[i] >= 'a' {
+			i++
+		}
+		letters := 0
+		for _, c := range data[s:i] {
+			if c >= 'a' {
 				letters++
 			}
-			i++
 		}
 		// JSON number arrays are made of separators too; a phrase needs
 		// at least three letters a word.
@@ -489,6 +511,20 @@ var phraseByte = func() (t [256]bool) {
 		t[c] = true
 	}
 	for _, c := range []byte(" \t\r\n,\"'`[|.)-0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
+// codePhraseByte is phraseByte for source code, where a phrase stands in a
+// string literal or a comment as words separated by spaces or by quotes and
+// commas. Leaving out the dots, digits and brackets of numbered lists ends
+// a stretch at nearly every expression, so the pass skips most of a file.
+var codePhraseByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte(" \t\r\n,\"'`") {
 		t[c] = true
 	}
 	return t
