@@ -112,6 +112,7 @@ var AssignSyntaxes = []AssignSyntax{
 	{"dockerfile ENV without =", "Dockerfile", "FROM python:3.12\nENV {NAME} {value}\n"},
 	{"dockerfile ARG", "Dockerfile", "FROM python:3.12\nARG {NAME}={value}\n"},
 	{"toml", "config.toml", "[exchange]\n{name} = \"{value}\"\n"},
+	{".NET appSettings", "Web.config", "<appSettings>\n  <add key=\"{name}\" value=\"{value}\" />\n</appSettings>\n"},
 }
 
 // eachAssignment calls fn with the name and value spans of every
@@ -123,7 +124,7 @@ func eachAssignment(text []byte, fn func(name, value [2]int)) {
 		switch text[i] {
 		case '=', ':':
 			if v, name, ok := valueAfterAssign(text, i); ok {
-				fn(name, v)
+				fn(attrName(text, name), v)
 			}
 		case '>':
 			if v, name, ok := xmlElement(text, i); ok {
@@ -251,6 +252,35 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	}
 	value, ok = valueAt(text, k)
 	return value, name, ok
+}
+
+// attrName returns, for the name span of a value="…" attribute, the span
+// of the element's key="…" or name="…" attribute when it has one: .NET
+// appSettings (<add key="ApiKey" value="…"/>) and property lists name
+// the value that way.
+func attrName(text []byte, name [2]int) [2]int {
+	if !bytes.EqualFold(text[name[0]:name[1]], []byte("value")) {
+		return name
+	}
+	lo := max(0, name[0]-200)
+	tag := bytes.LastIndexByte(text[lo:name[0]], '<')
+	if tag < 0 {
+		return name
+	}
+	attrs := text[lo+tag : name[0]]
+	for _, a := range [][]byte{[]byte(`key="`), []byte(`name="`), []byte(`key='`), []byte(`name='`)} {
+		if i := bytes.Index(attrs, a); i >= 0 {
+			s := lo + tag + i + len(a)
+			e := s
+			for e < name[0] && isLabelByte(text[e]) {
+				e++
+			}
+			if e > s && e < name[0] && isQuote(text[e]) {
+				return [2]int{s, e}
+			}
+		}
+	}
+	return name
 }
 
 // blockScalar reads a YAML block scalar header ("|", ">-", "|+2") at

@@ -99,7 +99,7 @@ func coreRules() []Rule {
 			Kind:             KindGeneric,
 			Keywords:         []string{"private key-----", "private key block-----"},
 			WindowAfter:      120,
-			Pattern:          `(?P<secret>-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----)`,
+			Pattern:          `(?P<secret>-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r|"\s*\+?\s*")+?-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----)`,
 			Validate:         validatePEM,
 			KeepPlaceholders: true,
 			Advice:           "Treat the key as compromised: replace it (new key pair, new certificate or deploy key), remove the old public key from every server, service and exchange that trusts it, and keep private keys out of repositories.",
@@ -147,6 +147,7 @@ func coreRules() []Rule {
 }
 
 var (
+	pemConcat        = regexp.MustCompile(`"\s*\+?\s*"|^\s*"\s*\+?|"\s*\+?\s*$`)
 	pemOpenSSHHeader = regexp.MustCompile(`-----BEGIN OPENSSH PRIVATE KEY-----`)
 	pemBody          = regexp.MustCompile(`-----BEGIN[^\n]*?-----((?:.|\n)*?)-----END`)
 )
@@ -167,6 +168,9 @@ func classifyPEM(secret string) Verdict {
 	if m := pemBody.FindStringSubmatch(secret); m != nil {
 		body = m[1]
 	}
+	// A key pasted into code as concatenated string literals
+	// ("MIIE…" +\n "…") keeps its quotes and plus signs between lines.
+	body = pemConcat.ReplaceAllString(body, "\n")
 	body = strings.NewReplacer(`\n`, "", `\r`, "", "\\", "").Replace(body)
 	var header []string
 	var b64 strings.Builder
@@ -219,7 +223,7 @@ var (
 	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
@@ -432,6 +436,17 @@ func labelBefore(line, secret string) string {
 		return ""
 	}
 	label := trailingLabel(s)
+	if strings.EqualFold(label, "value") {
+		// <add key="ApiKey" value="…"/>: the key attribute names it.
+		for _, a := range []string{`key="`, `name="`, `key='`, `name='`} {
+			if i := strings.LastIndex(s, a); i >= 0 {
+				t := s[i+len(a):]
+				if k := strings.IndexAny(t, `"'`); k > 0 && trailingLabel(t[:k]) == t[:k] {
+					return t[:k]
+				}
+			}
+		}
+	}
 	if typeNames[label] {
 		// A typed declaration names the value before its type:
 		// self.partner_key: str = "…" (Python), apiKey: string = '…'

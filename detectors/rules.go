@@ -18,6 +18,7 @@ func Default() []Rule {
 	rs = append(rs, cryptoAPIRules()...)
 	rs = append(rs, awsMoreRules()...)
 	rs = append(rs, teamsRules()...)
+	rs = append(rs, devToolRules()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	return rs
 }

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -87,12 +88,15 @@ func registryRules() []Rule {
 	}
 }
 
+// npmTokenName names a legacy (UUID) npm token outside an .npmrc.
+var npmTokenName = regexp.MustCompile(`(?i)^npm_?(?:auth_?)?token$`)
+
 func validateNpm(secret string, c Candidate) Verdict {
 	if strings.HasPrefix(secret, "npm_") {
 		return entropyVerdict(secret[4:], 0.75)
 	}
-	if !strings.Contains(c.Line, "_authToken") {
-		return Verdict{Reject: true, Reason: "UUID outside an .npmrc _authToken line"}
+	if !strings.Contains(c.Line, "_authToken") && !npmTokenName.MatchString(valueLabel(c, secret)) {
+		return Verdict{Reject: true, Reason: "UUID outside an .npmrc _authToken line or an NPM_TOKEN variable"}
 	}
 	return randomUUID(secret, c)
 }
