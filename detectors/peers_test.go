@@ -1,6 +1,7 @@
 package detectors_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -135,6 +136,10 @@ func TestMnemonicLanguages(t *testing.T) {
 		{"French", "notes/portefeuille.md", "Phrase de récupération (seed) :\n%s\n", wordlists.French, " ", false},
 		{"French", "notes/portefeuille.md", "mnemonic = \"%s\"\n", wordlists.French, " ", true},
 		{"Japanese", "メモ/wallet.txt", "ニーモニック (mnemonic):\n%s\n", wordlists.Japanese, "\u3000", false},
+		{"Japanese", "メモ.txt", "ニーモニック：\n%s\n", wordlists.Japanese, "\u3000", false},
+		{"Korean", "메모.txt", "니모닉: %s\n", wordlists.Korean, " ", false},
+		{"Chinese (simplified)", "备忘.txt", "助记词：%s\n", wordlists.ChineseSimplified, " ", false},
+		{"Spanish", "notas.txt", "frase semilla: %s\n", wordlists.Spanish, " ", false},
 		{"Korean", "backup/seed.txt", "%s\n", wordlists.Korean, " ", false},
 		{"Chinese (simplified)", "备份/seed.txt", "助记词 mnemonic: %s\n", wordlists.ChineseSimplified, " ", false},
 		{"Chinese (traditional)", "notes.txt", "seed phrase 助記詞: %s\n", wordlists.ChineseTraditional, " ", false},
@@ -186,3 +191,48 @@ func TestLongMnemonicInSource(t *testing.T) {
 		t.Errorf("24 words with a bad checksum reported in code")
 	}
 }
+
+// The services added for peers' examples, each in a file as a bot's
+// author writes it, and a look-alike that must stay quiet.
+func TestServiceFiles(t *testing.T) {
+	eng := defaultEngine(t)
+	alnum := "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	hex := "0123456789abcdef"
+	uuid := detectors.FakeUUID("service files")
+	b64 := base64Std
+	cases := []struct {
+		rule, file, text string
+		want             bool
+	}{
+		{"coinapi-api-key", "docker-compose.yml", "services:\n  collector:\n    image: ghcr.io/acme/collector\n    environment:\n      COINAPI_KEY: " + strings.ToUpper(uuid) + "\n", true},
+		{"coinapi-api-key", "collector/settings.py", "# coinapi\nREQUEST_ID = \"" + strings.ToUpper(uuid) + "\"\n", false},
+		{"cryptocompare-api-key", "bot/.env", "CRYPTOCOMPARE_API_KEY=" + detectors.FakeValue("svc cc", hex, 64) + "\n", true},
+		{"santiment-api-key", "research/sentiment.ipynb", "{\"cells\": [{\"source\": [\"import san\\n\", \"san.ApiConfig.api_key = '" + detectors.FakeValue("svc san1", "abcdefghijklmnopqrstuvwxyz0123456789", 16) + "_" + detectors.FakeValue("svc san2", "abcdefghijklmnopqrstuvwxyz0123456789", 16) + "'\\n\"]}]}\n", true},
+		{"nodereal-endpoint", "hardhat.config.js", "module.exports = {\n  networks: {\n    bsc: { url: \"https://bsc-mainnet.nodereal.io/v1/" + detectors.FakeValue("svc nodereal", hex, 32) + "\" },\n  },\n};\n", true},
+		{"ankr-endpoint", "config.toml", "[rpc]\nurl = \"https://rpc.ankr.com/eth/" + detectors.FakeValue("svc ankr", hex, 64) + "\"\n", true},
+		{"ankr-endpoint", "config.toml", "[rpc]\nurl = \"https://rpc.ankr.com/eth\"\n", false},
+		{"microsoft-teams-webhook", ".github/workflows/notify.yml", "jobs:\n  notify:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -H 'Content-Type: application/json' -d '{\"text\":\"done\"}' https://acme.webhook.office.com/webhookb2/" + detectors.FakeUUID("t1") + "@" + detectors.FakeUUID("t2") + "/IncomingWebhook/" + detectors.FakeValue("t3", hex, 32) + "/" + detectors.FakeUUID("t4") + "\n", true},
+		{"slack-webhook", "notify.sh", "curl -X POST --data '{\"text\":\"filled\"}' hooks.slack.com/services/T024BE7LD/B08AFLL6Y/" + detectors.FakeValue("svc slack", alnum, 24) + "\n", true},
+		{"slack-token", "legacy/slack.rb", "SLACK_TOKEN = 'xoxs-416843729158-132049654-5609968301-" + detectors.FakeValue("svc xoxs", hex, 12) + "'\n", true},
+		{"aws-session-token", ".aws/credentials", "[temp]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\naws_secret_access_key = qD0cVs8mZ4LBCz/3ZtP9rX1eHNwY7KdGfA2uJoiT\naws_session_token = IQoJb3JpZ2luX2VjE" + detectors.FakeValue("svc sts", alnum+"+/", 280) + "\n", true},
+		{"aws-appsync-api-key", "src/aws-exports.js", "const awsmobile = {\n  aws_appsync_graphqlEndpoint: 'https://x7kq2w.appsync-api.eu-west-1.amazonaws.com/graphql',\n  aws_appsync_apiKey: 'da2-" + detectors.FakeValue("svc appsync", "abcdefghijklmnopqrstuvwxyz0123456789", 26) + "',\n};\n", true},
+		{"aws-bedrock-api-key", "agent/.env", "AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS1" + detectors.FakeValue("svc bedrock", alnum+"+/", 120) + "\n", true},
+		{"github-token", "ci/release.sh", "export GH_TOKEN=github_pat_" + detectors.FakeValue("svc gh1", alnum, 22) + "_" + detectors.FakeValue("svc gh2", alnum, 59) + "\n", true},
+		{"stripe-secret-key", "Makefile", "STRIPE_KEY ?= sk_live_" + detectors.FakeValue("svc stripe", alnum, 99) + "\n", true},
+		{"telegram-bot-token", "alerts.ps1", "$env:TELEGRAM_BOT_TOKEN = '7412589630:AA" + detectors.FakeValue("svc tg", alnum+"_-", 33) + "'\n", true},
+		{"docker-registry-auth", ".docker/config.json", "{\n\t\"auths\": {\n\t\t\"ghcr.io\": {\n\t\t\t\"auth\": \"" + b64("trader:"+detectors.FakeValue("svc docker", alnum, 24)) + "\"\n\t\t}\n\t}\n}\n", true},
+		{"docker-registry-auth", ".docker/config.json", "{\n\t\"auths\": {\n\t\t\"ghcr.io\": {}\n\t},\n\t\"credsStore\": \"osxkeychain\"\n}\n", false},
+		{"gitlab-runner-registration-token", "scripts/runner.sh", "gitlab-runner register --url https://gitlab.com/ --registration-token GR1348941" + detectors.FakeValue("svc runner", alnum, 20) + "\n", true},
+		{"npm-token", ".github/workflows/publish.yml", "env:\n  NPM_TOKEN: " + uuid + "\n", true},
+		{"generic-secret", "Web.config", "<configuration>\n  <appSettings>\n    <add key=\"PaymentApiSecret\" value=\"" + detectors.FakeValue("svc dotnet", alnum, 32) + "\" />\n  </appSettings>\n</configuration>\n", true},
+		{"private-key", "src/main/java/Keys.java", "String key = \"-----BEGIN PRIVATE KEY-----\\n\" +\n  \"" + strings.Repeat(detectors.FakeValue("svc pem", alnum+"+/", 64)+"\" +\n  \"", 3) + "\" +\n  \"-----END PRIVATE KEY-----\";\n", true},
+	}
+	for _, c := range cases {
+		fs := scanFile(t, eng, c.file, c.text)
+		if got := hasRule(fs, c.rule); got != c.want {
+			t.Errorf("%s in %s: found=%v, want %v (%s)\n%s", c.rule, c.file, got, c.want, describe(fs), c.text)
+		}
+	}
+}
+
+func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

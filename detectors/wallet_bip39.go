@@ -96,7 +96,11 @@ func stripMarks(w string) string {
 // mnemonicContext are the words that make a 12-word phrase believable:
 // at 4 checksum bits one random run of list words in 16 passes, so a bare
 // 12-word run is not enough evidence.
-var mnemonicContext = []string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"}
+var mnemonicContext = append([]string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"}, localMnemonicWords...)
+
+// localMnemonicWords name a seed phrase in the languages of the other
+// word lists ("phrase" already covers French).
+var localMnemonicWords = []string{"semilla", "frase", "助记词", "助記詞", "ニーモニック", "シード", "니모닉", "시드"}
 
 // mnemonicPathWords mark files that hold phrases by their name alone.
 var mnemonicPathWords = []string{"seed", "mnemonic", "wallet", "recovery", "phrase", "backup"}
@@ -224,6 +228,7 @@ func checksumWindowAt(run []string, index map[string]int) (off, n int, ok bool) 
 var slackWords = map[string]bool{
 	"seed": true, "phrase": true, "secret": true, "word": true, "key": true, "wallet": true,
 	"backup": true, "private": true, "recovery": true, "mnemonic": true, "code": true, "master": true,
+	"semilla": true, "frase": true, "palabras": true, "clave": true, "graine": true, "secrète": true,
 	"your": true, "new": true, "old": true, "main": true, "test": true,
 	// What follows a phrase in wallet configs: its derivation path.
 	"path": true, "account": true, "index": true, "address": true,
@@ -329,7 +334,7 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 	if n == 12 {
 		// The phrase itself may contain "seed" or "phrase" (list words);
 		// only the text around it counts as context.
-		around := strings.Replace(c.Window, secret, " ", 1)
+		around := strings.Replace(c.Window, secret, " ", 1) + " " + labelWordsOf(secret, m.Words)
 		if _, ok := containsAnyFold(around, mnemonicContext); !ok {
 			if _, ok := containsAnyFold(c.Path, mnemonicPathWords); !ok {
 				return Verdict{Reject: true, Reason: "12 checksum-valid words without a mnemonic/seed/phrase context word or wallet file name (1 in 16 random runs passes)"}
@@ -348,6 +353,25 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 		}
 	}
 	return Verdict{Note: note}
+}
+
+// labelWordsOf returns the words of a run that are not the phrase's: a
+// label made of list words ("frase semilla", "seed phrase") counts as
+// context.
+func labelWordsOf(run string, phrase []string) string {
+	left := map[string]int{}
+	for _, w := range phrase {
+		left[w]++
+	}
+	var out []string
+	for _, t := range unicodeTokens(run) {
+		if left[t] > 0 {
+			left[t]--
+			continue
+		}
+		out = append(out, norm.NFC.String(t))
+	}
+	return strings.Join(out, " ")
 }
 
 // FindLongMnemonics finds checksum-valid 24-word English phrases anywhere

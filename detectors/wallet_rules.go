@@ -29,7 +29,7 @@ func walletRules() []Rule {
 			Kind:     KindWallet,
 			// The words a 12-word phrase needs nearby; longer phrases in
 			// notes and configs are found by ScanAll without any.
-			Keywords: []string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"},
+			Keywords: append([]string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"}, localMnemonicWords...),
 			// A vertical numbered list of 24 words below a header fits.
 			WindowBefore: 4,
 			WindowAfter:  26,
