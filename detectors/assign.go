@@ -346,12 +346,31 @@ func xmlElement(text []byte, gt int) (value, name [2]int, ok bool) {
 // namedCallValue reads setProperty("NAME", "value") and its kin
 // (os.Setenv, putenv, config.set): a call whose first argument is a
 // quoted name and whose second is the value.
+//
+// A lookup's second argument is a default (config.get("ws_token",
+// "changeme")), and a command-line parser's are option names
+// (add_argument("--password", "-p")): neither is a value.
 func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
+	c := p
+	for c > 0 && (isLabelByte(text[c-1]) && text[c-1] != '-') {
+		c--
+	}
+	callee := strings.ToLower(string(text[c:p]))
+	if i := strings.LastIndexByte(callee, '.'); i >= 0 {
+		callee = callee[i+1:]
+	}
+	if indirectCalls[callee] {
+		return value, name, false
+	}
 	args := appendPositional(nil, text, p)
 	if len(args) != 2 {
 		return value, name, false
 	}
-	for _, c := range text[args[0][0]:args[0][1]] {
+	n := text[args[0][0]:args[0][1]]
+	if n[0] == '-' || text[args[1][0]] == '-' {
+		return value, name, false
+	}
+	for _, c := range n {
 		if !isLabelByte(c) {
 			return value, name, false
 		}

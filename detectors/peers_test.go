@@ -79,6 +79,8 @@ func TestAssignSyntaxNegatives(t *testing.T) {
 		"config.yaml":  "api_token: |\n  ${API_TOKEN}\n",
 		"Main.java":    "System.setProperty(\"API_TOKEN\", System.getenv(\"API_TOKEN\"));\n",
 		"settings.xml": "<apiToken>\n  ${env.API_TOKEN}\n</apiToken>\n",
+		"api_auth.py":  "ws_token = api_config.get('ws_token', '" + value + "')\n",
+		"cli.py":       "parser.add_argument(\"--config-password\", \"--wallet-password\", \"-p\", type=str)\n",
 	} {
 		if fs := scanFile(t, eng, file, text); len(fs) > 0 {
 			t.Errorf("%s: reported %s:\n%s", file, describe(fs), text)
