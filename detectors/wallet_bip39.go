@@ -478,6 +478,9 @@ func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) 
 		for i < len(data) && phraseByte[data[i]] {
 			i++
 		}
+		if i-s < minLen {
+			continue
+		}
 		letters := 0
 		for _, c := range data[s:i] {
 			if c >= 'a' {
@@ -486,7 +489,7 @@ func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) 
 		}
 		// JSON number arrays are made of separators too; a phrase needs
 		// at least three letters a word.
-		if i-s >= minLen && letters >= min*3 {
+		if letters >= min*3 {
 			out = appendWordRuns(out, data, s, i, min, index)
 		}
 	}
