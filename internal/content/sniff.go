@@ -43,20 +43,17 @@ func sniff(head []byte) kind {
 		}
 	}
 	sample := head[:min(len(head), sniffSize)]
-	if k, ok := utf16ByPattern(sample); ok {
-		return k
-	}
-	var control, nul int
-	for _, c := range sample {
-		switch {
-		case c == 0:
-			nul++
-			control++
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b:
-			control++
-		case c == 0x7f:
-			control++
+	nul := bytes.Count(sample, []byte{0})
+	if nul > 0 {
+		// UTF-16 has a NUL in every other byte; most text has none, and
+		// the search for one is far cheaper than the pattern test.
+		if k, ok := utf16ByPattern(sample); ok {
+			return k
 		}
+	}
+	control := 0
+	for _, c := range sample {
+		control += int(controlByte[c])
 	}
 	// Text has almost no control bytes; compressed, encrypted or random
 	// data has about one in ten (27 of the 256 byte values count here), so
@@ -71,6 +68,20 @@ func sniff(head []byte) kind {
 	}
 	return kindText
 }
+
+// controlByte marks the bytes that text does not hold: C0 controls other
+// than whitespace and escape, and DEL. NUL counts too.
+var controlByte = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		switch c {
+		case '\t', '\n', '\r', '\f', '\v', 0x1b:
+		default:
+			t[c] = 1
+		}
+	}
+	t[0x7f] = 1
+	return t
+}()
 
 // utf16ByPattern recognises UTF-16 without a byte-order mark by where its
 // NULs fall: mostly-ASCII text in UTF-16 has a NUL in every other byte.
