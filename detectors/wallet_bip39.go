@@ -137,26 +137,8 @@ func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 // but a phrase in the middle of a long run is indistinguishable from prose.
 func FindMnemonic(text string) (Mnemonic, bool) {
 	tokens := strings.FieldsFunc(text, func(r rune) bool { return !isLower(r) })
-	for _, l := range bip39Lists() {
-		for start := 0; start < len(tokens); {
-			if _, ok := l.index[tokens[start]]; !ok {
-				start++
-				continue
-			}
-			end := start
-			for end < len(tokens) {
-				if _, ok := l.index[tokens[end]]; !ok {
-					break
-				}
-				end++
-			}
-			if run := tokens[start:end]; len(run) >= 12 && len(run) <= maxListRun {
-				if words, ok := checksumWindow(run, l.index); ok {
-					return Mnemonic{Words: words, Language: l.name}, true
-				}
-			}
-			start = end
-		}
+	if m, ok := mnemonicInTokens(tokens, bip39Lists()); ok {
+		return m, true
 	}
 	if strings.IndexFunc(text, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
 		return Mnemonic{}, false
@@ -164,20 +146,10 @@ func FindMnemonic(text string) (Mnemonic, bool) {
 	return findUnicodeMnemonic(text)
 }
 
-// unicodeTokens splits text into words: runs of letters and combining
-// marks, each in NFKD. Spaces (the ideographic space too), punctuation and
-// list numbers separate them.
-func unicodeTokens(text string) []string {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) })
-	for i, f := range fields {
-		fields[i] = norm.NFKD.String(strings.ToLower(f))
-	}
-	return fields
-}
-
-func findUnicodeMnemonic(text string) (Mnemonic, bool) {
-	tokens := unicodeTokens(text)
-	for _, l := range bip39UnicodeLists() {
+// mnemonicInTokens tries each run of one list's words, 12 to maxListRun
+// long, for a checksum-valid phrase.
+func mnemonicInTokens(tokens []string, lists []bip39List) (Mnemonic, bool) {
+	for _, l := range lists {
 		for start := 0; start < len(tokens); {
 			if _, ok := l.index[tokens[start]]; !ok {
 				start++
@@ -199,6 +171,21 @@ func findUnicodeMnemonic(text string) (Mnemonic, bool) {
 		}
 	}
 	return Mnemonic{}, false
+}
+
+// unicodeTokens splits text into words: runs of letters and combining
+// marks, each in NFKD. Spaces (the ideographic space too), punctuation and
+// list numbers separate them.
+func unicodeTokens(text string) []string {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) })
+	for i, f := range fields {
+		fields[i] = norm.NFKD.String(strings.ToLower(f))
+	}
+	return fields
+}
+
+func findUnicodeMnemonic(text string) (Mnemonic, bool) {
+	return mnemonicInTokens(unicodeTokens(text), bip39UnicodeLists())
 }
 
 func checksumWindow(run []string, index map[string]int) ([]string, bool) {
