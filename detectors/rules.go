@@ -11,7 +11,7 @@ func Default() []Rule {
 	var rs []Rule
 	rs = append(rs, coreRules()...)
 	rs = append(rs, walletRules()...)
-	rs = append(rs, WalletDatRule())
+	rs = append(rs, WalletDatRule(), IgnoreFileChangedRule())
 	rs = append(rs, saasRules()...)
 	rs = append(rs, exchangeRules()...)
 	rs = append(rs, homeRules()...)

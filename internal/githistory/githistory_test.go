@@ -345,8 +345,12 @@ func TestRangeTakesIgnoreFileFromBase(t *testing.T) {
 	write(t, dir, "prod.env", secretLine("pr"))
 	commit(t, dir, "add prod.env")
 	fs, st := scan(t, Options{Path: dir, SinceCommit: base})
-	if len(fs) != 1 || fs[0].Path != "prod.env" {
-		t.Errorf("range scan: %+v", fs)
+	m := map[string]string{}
+	for _, f := range fs {
+		m[f.Path] = f.RuleID
+	}
+	if len(fs) != 2 || m["prod.env"] == "" || m[".keywardignore"] != detectors.IgnoreFileChangedRuleID {
+		t.Errorf("range scan: want prod.env and the ignore file change, got %+v", fs)
 	}
 	if !strings.Contains(fmt.Sprint(st.Warnings), ".keywardignore: changed in commit") {
 		t.Errorf("warnings %v: want the ignore file change named", st.Warnings)

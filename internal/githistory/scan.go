@@ -241,7 +241,7 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		stats.Warn(detectors.WarnNotScanned, "", "submodule history is not scanned: "+strings.Join(s.submodules, ", ")+` (run "scan git" inside each)`)
 	}
 	for _, ch := range s.ignoreChanges {
-		stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, fmt.Sprintf("changed in commit %s; its new patterns were not applied to this scan — review the change", ch))
+		stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, fmt.Sprintf("changed in commit %s; its new patterns were not applied to this scan — review the change", ch.commit.String()[:12]))
 	}
 	missing := append([]string(nil), g.missing...)
 	for _, h := range s.trees.missing {
@@ -254,6 +254,10 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 
 	out, blobs := s.attribute(order, events)
+	for _, ch := range s.ignoreChanges {
+		out = append(out, ignoreChangedFinding(ch.commit))
+		blobs = append(blobs, ch.blob)
+	}
 	if s.late != nil {
 		s.late.src.Close()
 	}
@@ -353,7 +357,28 @@ type scanner struct {
 	// submodules names the gitlinks met; ignoreChanges the commits in the
 	// range that change the ignore file.
 	submodules    []string
-	ignoreChanges []string
+	ignoreChanges []ignoreChange
+}
+
+// ignoreChange is a commit in a range under review that changes the
+// ignore file, and the ignore file's new blob.
+type ignoreChange struct{ commit, blob plumbing.Hash }
+
+// ignoreChangedFinding reports, at info, a change to the ignore file in a
+// range under review (see detectors.IgnoreFileChangedRule).
+func ignoreChangedFinding(commit plumbing.Hash) detectors.Finding {
+	r := detectors.IgnoreFileChangedRule()
+	return detectors.Finding{
+		RuleID:      r.ID,
+		Title:       r.Title,
+		Severity:    r.Severity,
+		Service:     r.Service,
+		Location:    detectors.Location{Path: pathfilter.IgnoreFile, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:      pathfilter.IgnoreFile + "@" + commit.String(),
+		Fingerprint: detectors.Fingerprint(r.ID, commit.String()),
+		Advice:      r.Advice,
+		Commit:      &detectors.Commit{SHA: commit.String()},
+	}
 }
 
 // maxGitProcesses bounds the git processes a scan starts, whatever
@@ -405,7 +430,7 @@ func (s *scanner) run(order []*node) []event {
 				return
 			}
 			if nb.path == pathfilter.IgnoreFile && s.ranged {
-				s.ignoreChanges = append(s.ignoreChanges, n.hash.String()[:12])
+				s.ignoreChanges = append(s.ignoreChanges, ignoreChange{n.hash, nb.blob})
 			}
 			if !s.opt.Keep.Allows(nb.path) {
 				s.stats.Skip("ignored")
