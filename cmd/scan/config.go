@@ -8,13 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/config"
+	"github.com/keyward/scan/internal/gitrepo"
 )
 
 // loadConfig finds and loads the config: --config FILE, else the one the
@@ -64,35 +62,28 @@ func configAtRev(path, rev string) (string, []byte, error) {
 	return fileAtRev(path, rev, config.FileName)
 }
 
+// maxRepoFile bounds a config or baseline read from a commit.
+const maxRepoFile = 16 << 20
+
 // fileAtRev reads the file at name (slash-separated, relative to the
-// repository's top level) as it is at rev, through go-git, which runs
+// repository's top level) as it is at rev, through gitrepo, which runs
 // nothing from the repository's configuration. It returns nil data when
 // the file does not exist at rev.
 func fileAtRev(path, rev, name string) (string, []byte, error) {
-	repo, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(path)
 	if err != nil {
-		return "", nil, fmt.Errorf("open %s: %w", path, err)
+		return "", nil, err
 	}
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	defer repo.Close()
+	h, err := repo.Resolve(rev)
 	if err != nil {
-		return "", nil, fmt.Errorf("resolve %s: %w", rev, err)
+		return "", nil, err
 	}
-	c, err := repo.CommitObject(*h)
-	if err != nil {
-		return "", nil, fmt.Errorf("read commit %s: %w", rev, err)
+	data, err := repo.FileAt(h, name, maxRepoFile)
+	if err != nil || data == nil {
+		return "", nil, err
 	}
-	file, err := c.File(name)
-	if errors.Is(err, object.ErrFileNotFound) {
-		return "", nil, nil
-	}
-	if err != nil {
-		return "", nil, fmt.Errorf("read %s at %s: %w", name, rev, err)
-	}
-	text, err := file.Contents()
-	if err != nil {
-		return "", nil, fmt.Errorf("read %s at %s: %w", name, rev, err)
-	}
-	return rev + ":" + name, []byte(text), nil
+	return rev + ":" + name, data, nil
 }
 
 // baselineAtRev reads the baseline the user named (a path on disk) as it
@@ -101,12 +92,13 @@ func fileAtRev(path, rev, name string) (string, []byte, error) {
 // own secrets by editing the baseline. A baseline outside the repository
 // is read from disk. data is nil when the base has no such file.
 func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err error) {
-	repo, err := git.PlainOpenWithOptions(repoPath, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitrepo.Open(repoPath)
 	if err != nil {
-		return "", nil, fmt.Errorf("open %s: %w", repoPath, err)
+		return "", nil, err
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
+	top := repo.WorkTree
+	repo.Close()
+	if top == "" {
 		data, err := os.ReadFile(file)
 		return file, data, err
 	}
@@ -114,7 +106,7 @@ func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err er
 	if err != nil {
 		return "", nil, err
 	}
-	rel, err := filepath.Rel(wt.Filesystem.Root(), abs)
+	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		data, err := os.ReadFile(file)
 		return file, data, err

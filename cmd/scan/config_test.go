@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,4 +145,45 @@ paths = ['''(^|/)fixtures/''']
 	if code != 1 || !strings.Contains(stdout, `"rule_id": "acme-live-key"`) || strings.Contains(stdout, "fixtures/creds.py") {
 		t.Errorf("scan with the imported config: exit %d\n%s", code, stdout)
 	}
+}
+
+// A push, like a pull request, is a range under review: the config and
+// baseline come from the commit the remote already has, not from the
+// commits being pushed.
+func TestPrePushTakesConfigFromBase(t *testing.T) {
+	dir := gitRepo(t)
+	writeFiles(t, dir, map[string]string{"README.md": "# bot\n"})
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "base")
+	base := gitOut(t, dir, "rev-parse", "HEAD")
+	writeFiles(t, dir, map[string]string{
+		".keyward.toml": "[rules]\ndisable = [\"github-token\", \"generic-secret\"]\n",
+		"ci/release.sh": "export GITHUB_TOKEN=" + githubToken + "\n",
+	})
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-q", "-m", "add release script")
+	head := gitOut(t, dir, "rev-parse", "HEAD")
+
+	cmd := exec.Command(scanBinary(t), "pre-push")
+	cmd.Dir = dir // as git runs the hook
+	cmd.Stdin = strings.NewReader("refs/heads/main " + head + " refs/heads/main " + base + "\n")
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code != 1 || !strings.Contains(string(out), "release.sh") {
+		t.Errorf("pre-push used the config the push adds: exit %d\n%s", code, out)
+	}
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
 }

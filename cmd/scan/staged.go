@@ -11,6 +11,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/staged"
 )
 
@@ -89,11 +90,38 @@ no remote-tracking ref.`,
 				return nil
 			}
 			opt = githistory.PushRange(opt, updates)
+			// As in any range scan, the commits being pushed must not
+			// configure their own review: config and baseline come from
+			// what the remote already has, when this clone knows it.
+			if base := knownBase(opt.Path, opt.ExcludeIfKnown); base != "" {
+				f.root = opt.Path
+				f.configAt = func() (string, []byte, error) { return configAtRev(opt.Path, base) }
+				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(opt.Path, base, f.baseline) }
+			}
 			return f.run(cmd, "pre-push", historySource(opt))
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
 	return cmd
+}
+
+// knownBase returns the first of revs that resolves in the repository at
+// path ("" if none: a remote commit this clone never fetched).
+func knownBase(path string, revs []string) string {
+	if len(revs) == 0 {
+		return ""
+	}
+	repo, err := gitrepo.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer repo.Close()
+	for _, r := range revs {
+		if _, err := repo.Resolve(r); err == nil {
+			return r
+		}
+	}
+	return ""
 }
 
 // isCharDevice is true for a terminal or /dev/null: no hook input.

@@ -276,24 +276,12 @@ func ignoreFileAt(repo *gitrepo.Repo, commit plumbing.Hash) (*pathfilter.Ignore,
 	if commit.IsZero() {
 		return nil, nil
 	}
-	c, err := repo.CommitObject(commit)
-	if err != nil {
+	if _, err := repo.CommitObject(commit); err != nil {
 		return nil, nil // a missing commit is reported by the walk
 	}
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tree of %s: %w", commit, err)
-	}
-	e, err := t.FindEntry(pathfilter.IgnoreFile)
-	if err != nil || !gitrepo.IsFile(e.Mode) {
-		return nil, nil
-	}
-	data, ok, err := repo.ReadBlob(e.Hash, pathfilter.MaxIgnoreFile)
-	if err != nil {
+	data, err := repo.FileAt(commit, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+	if err != nil || data == nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("larger than %d bytes", pathfilter.MaxIgnoreFile)
 	}
 	return pathfilter.ParseIgnore(data), nil
 }

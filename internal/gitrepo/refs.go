@@ -136,3 +136,29 @@ func (r *Repo) Resolve(rev string) (plumbing.Hash, error) {
 	}
 	return c, nil
 }
+
+// FileAt reads the file at name (slash-separated, from the top of the
+// tree) in commit's tree, up to max bytes. It returns nil data, and no
+// error, when the commit has no such regular file.
+func (r *Repo) FileAt(commit plumbing.Hash, name string, max int64) ([]byte, error) {
+	c, err := r.CommitObject(commit)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", commit, err)
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", commit, err)
+	}
+	e, err := t.FindEntry(name)
+	if err != nil || !IsFile(e.Mode) {
+		return nil, nil
+	}
+	data, ok, err := r.ReadBlob(e.Hash, max)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", name, commit, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("read %s at %s: larger than %d bytes", name, commit, max)
+	}
+	return data, nil
+}
