@@ -3,6 +3,7 @@ package detectors
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -19,24 +20,26 @@ import (
 // starts a PEM block runs to its END line.
 func assignedValues(text []byte) [][2]int {
 	var out [][2]int
-	eachAssignment(text, func(_, v [2]int) { out = appendNew(out, v) })
+	eachAssignment(text, func(_, v [2]int) { out = append(out, v) })
 	for i := 0; i < len(text); i++ {
 		if text[i] == '(' {
-			for _, v := range appendPositional(nil, text, i) {
-				out = appendNew(out, v)
-			}
+			out = appendPositional(out, text, i)
 		}
 	}
-	return out
+	return uniqueSpans(out)
 }
 
-func appendNew(out [][2]int, v [2]int) [][2]int {
-	for _, o := range out {
-		if o == v {
-			return out
+// uniqueSpans sorts spans and drops repeats: one value can be reached by
+// two syntaxes. (Checking each new span against all before it was
+// quadratic, and a window of a large JSON file holds thousands.)
+func uniqueSpans(out [][2]int) [][2]int {
+	slices.SortFunc(out, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
 		}
-	}
-	return append(out, v)
+		return a[1] - b[1]
+	})
+	return slices.Compact(out)
 }
 
 func isLabelByte(c byte) bool {
@@ -51,10 +54,10 @@ func labelledValues(text []byte, label *regexp.Regexp) [][2]int {
 	var out [][2]int
 	eachAssignment(text, func(name, v [2]int) {
 		if label.Match(text[name[0]:name[1]]) {
-			out = appendNew(out, v)
+			out = append(out, v)
 		}
 	})
-	return out
+	return uniqueSpans(out)
 }
 
 // AssignSyntax is one way people write "name = value". Every rule that

@@ -47,10 +47,10 @@ func awsMoreRules() []Rule {
 				}
 				eachAssignment(w, func(name, v [2]int) {
 					if sessionTokenName.Match(w[name[0]:name[1]]) && labelled.Match(w[v[0]:v[1]]) {
-						out = appendNew(out, v)
+						out = append(out, v)
 					}
 				})
-				return out
+				return uniqueSpans(out)
 			},
 			Entropy:  0.7,
 			Validate: checkPublished,

@@ -184,10 +184,10 @@ func namedValueFinder(shape string) func([]byte) [][2]int {
 		var out [][2]int
 		eachAssignment(w, func(name, v [2]int) {
 			if re.Match(w[v[0]:v[1]]) && (credentialName.Match(w[name[0]:name[1]]) || dappName.Match(w[name[0]:name[1]])) {
-				out = appendNew(out, v)
+				out = append(out, v)
 			}
 		})
-		return out
+		return uniqueSpans(out)
 	}
 }
 

@@ -33,10 +33,10 @@ func devToolRules() []Rule {
 				var out [][2]int
 				eachAssignment(w, func(name, v [2]int) {
 					if string(w[name[0]:name[1]]) == "auth" && registryAuthValue.Match(w[v[0]:v[1]]) {
-						out = appendNew(out, v)
+						out = append(out, v)
 					}
 				})
-				return out
+				return uniqueSpans(out)
 			},
 			Validate: validateRegistryAuth,
 			Advice:   registryLoginAdvice,

@@ -409,13 +409,13 @@ func lineAbove(data []byte, at int) []byte {
 	return nil
 }
 
-// lastLineStart returns the start of the line containing data[at], or limit
-// if the line starts before limit.
 // lineBefore returns the line above the one holding offset at, cut like
-// lineAt, or nil when that line starts the chunk.
+// lineAt, or nil when that line starts the chunk (or is too long to look
+// past: a minified file's one line would cost a scan back per finding).
 func lineBefore(data []byte, at int) []byte {
-	ls := lastLineStart(data, 0, at)
-	if ls == 0 {
+	lo := max(0, at-maxWindowSide)
+	ls := lastLineStart(data, lo, at)
+	if ls == 0 || (ls == lo && (lo == 0 || data[lo-1] != '\n')) {
 		return nil
 	}
 	end := ls - 1 // the '\n' ending the line before
@@ -429,6 +429,8 @@ func lineBefore(data []byte, at int) []byte {
 	return data[start:end]
 }
 
+// lastLineStart returns the start of the line containing data[at], or limit
+// if the line starts before limit.
 func lastLineStart(data []byte, limit, at int) int {
 	return limit + bytes.LastIndexByte(data[limit:at], '\n') + 1
 }
@@ -541,9 +543,11 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 		if at < 0 || at > len(c.Data) {
 			continue
 		}
-		ls := lastLineStart(c.Data, 0, at)
-		le := len(c.Data)
-		if n := bytes.IndexByte(c.Data[at:], '\n'); n >= 0 {
+		// Rejected values stand within a window of the finding, so the
+		// line is looked at no further than a window either side.
+		ls := lastLineStart(c.Data, max(0, at-maxWindowSide), at)
+		le := min(len(c.Data), at+maxWindowSide)
+		if n := bytes.IndexByte(c.Data[at:le], '\n'); n >= 0 {
 			le = at + n
 		}
 		for _, r := range rejected {
