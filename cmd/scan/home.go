@@ -17,7 +17,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/home"
 	"github.com/keyward/scan/internal/walk"
 	"github.com/keyward/scan/report"
@@ -102,7 +101,7 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 
 	prog := newProgress(stderr, f.noProgress || f.quiet)
 	start := time.Now()
-	res, err := home.Scan(cmd.Context(), content.New(st.eng, content.Options{MaxFileSize: st.maxSize}), home.Options{
+	res, err := home.Scan(cmd.Context(), st.contentScanner(), home.Options{
 		Root:         dir,
 		Profile:      profile,
 		Keep:         st.opt.Keep,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -176,5 +177,26 @@ func TestDocumentedValueIsDocumentationEverywhere(t *testing.T) {
 	code, out, _ := runCLI(t, "dir", dir, "--format", "json", "--min-severity", "info")
 	if code != 1 || !strings.Contains(out, "published in documentation (docs/rest-api.md)") {
 		t.Errorf("--min-severity info: exit %d, want 1 and a note naming docs/rest-api.md:\n%s", code, out)
+	}
+}
+
+// scan dir reads archive members (as scan git and scan home do) unless
+// --no-archives.
+func TestDirReadsArchives(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("bot/.env")
+	w.Write([]byte("AWS_ACCESS_KEY_ID=" + awsKeyID + "\nAWS_SECRET_ACCESS_KEY=" + awsSecret + "\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "backup.zip"), b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, "dir", dir, "--format", "json")
+	if code != 1 || !strings.Contains(out, `"path": "backup.zip!bot/.env"`) || !strings.Contains(out, `"archive": "backup.zip"`) {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "dir", dir, "--no-archives"); code != 0 {
+		t.Errorf("--no-archives: exit %d\n%s", code, out)
 	}
 }

@@ -37,6 +37,7 @@ type scanFlags struct {
 	exclude      []string
 	maxFileSize  string
 	noIgnoreFile bool
+	noArchives   bool
 	threads      int
 	quiet        bool
 	noColor      bool
@@ -87,6 +88,7 @@ func addSourceFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching this doublestar `GLOB` (repeatable)")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "", "skip files larger than `SIZE` (e.g. 512KiB, 10MiB, 1GB; at most 1PiB), with a warning; by default none is skipped (files are streamed in bounded chunks)")
 	fl.BoolVar(&f.noIgnoreFile, "no-ignore-file", false, "do not apply .keywardignore files (for audits)")
+	fl.BoolVar(&f.noArchives, "no-archives", false, "do not read the members of .zip, .tar, .tar.gz and .gz files")
 	fl.IntVar(&f.threads, "threads", runtime.NumCPU(), "number of files scanned in parallel (at most "+strconv.Itoa(threadsPerCore)+" per core)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but findings and errors")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report")
@@ -296,15 +298,21 @@ type scanSetup struct {
 	eng     *engine.Engine
 	opt     sourceOptions
 	maxSize int64
-	minSev  detectors.Severity
+	// noArchives turns off reading archive members.
+	noArchives bool
+	minSev     detectors.Severity
 	// inlineAllowed counts findings allow comments dropped.
 	inlineAllowed *atomic.Int64
 }
 
+// contentScanner is the content layer with the shared settings.
+func (st scanSetup) contentScanner() *content.Scanner {
+	return content.New(st.eng, content.Options{MaxFileSize: st.maxSize, NoArchives: st.noArchives})
+}
+
 // runSource runs one source with the shared settings.
 func (st scanSetup) runSource(ctx context.Context, src source) ([]detectors.Finding, detectors.Stats, error) {
-	sc := content.New(st.eng, content.Options{MaxFileSize: st.maxSize})
-	return src(ctx, sc, st.opt)
+	return src(ctx, st.contentScanner(), st.opt)
 }
 
 // threadsPerCore bounds --threads: past a few workers per core, more only
@@ -337,6 +345,7 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 		}
 	}
 	st.opt.NoIgnoreFile = f.noIgnoreFile
+	st.noArchives = f.noArchives
 	if st.minSev, err = detectors.ParseSeverity(minSev); err != nil {
 		return st, fmt.Errorf("--min-severity: %w", err)
 	}
