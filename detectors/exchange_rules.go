@@ -55,9 +55,11 @@ type exchangeSpec struct {
 }
 
 const (
-	uuidShape      = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
-	pemShape       = `-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY-----`
-	passphraseSpec = `[^\s'"\x60,;(){}\[\]<>$]{6,64}`
+	uuidShape = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+	pemShape  = `-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY-----`
+	// A passphrase may hold '$' (people pick "Tr4d3r$"), but one that
+	// starts with it is a shell or template reference ($PASS, ${PASS}).
+	passphraseSpec = `[^\s'"\x60,;(){}\[\]<>$][^\s'"\x60,;(){}\[\]<>]{5,63}`
 )
 
 func exchangeSpecs() []exchangeSpec {

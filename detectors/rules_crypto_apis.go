@@ -194,14 +194,38 @@ func namedValueFinder(shape string) func([]byte) [][2]int {
 // dataAPINamed returns the data API whose name a value's label holds
 // (CRYPTOCOMPARE_API_KEY), or "": exchange rules whose keyword is a prefix
 // of such a name ("cryptocom") must not claim the value.
+//
+// The service's name must begin a word of the label: kucoinAPIKey and
+// okcoinApiSecret hold "coinapi" but name KuCoin and OKCoin.
 func dataAPINamed(label string) string {
 	l := strings.ToLower(label)
 	for _, s := range dataAPIKeywords() {
-		if strings.Contains(l, s[0]) {
-			return s[1]
+		for i := 0; ; {
+			j := strings.Index(l[i:], s[0])
+			if j < 0 {
+				break
+			}
+			if wordStart(label, i+j) {
+				return s[1]
+			}
+			i += j + 1
 		}
 	}
 	return ""
+}
+
+// wordStart reports whether a word of s begins at byte i: at the start, after
+// a character that is not a letter, or at a camel-case hump (apiKey).
+func wordStart(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	prev, cur := s[i-1], s[i]
+	isLetter := func(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
+	if !isLetter(prev) {
+		return true
+	}
+	return 'a' <= prev && prev <= 'z' && 'A' <= cur && cur <= 'Z'
 }
 
 var dataAPIKeywords = sync.OnceValue(func() [][2]string {

@@ -135,9 +135,11 @@ func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 // most maxLabelWords of it over, are tried: a label such as "seed phrase"
 // (both list words) may precede the phrase and a list word may follow it,
 // but a phrase in the middle of a long run is indistinguishable from prose.
+// List words left over on another line than the phrase are a label line
+// ("seed - do not share") whatever they are.
 func FindMnemonic(text string) (Mnemonic, bool) {
-	tokens := strings.FieldsFunc(text, func(r rune) bool { return !isLower(r) })
-	if m, ok := mnemonicInTokens(tokens, bip39Lists()); ok {
+	tokens, lines := splitTokens(text, func(r rune) bool { return !isLower(r) }, nil)
+	if m, ok := mnemonicInTokens(tokens, lines, bip39Lists()); ok {
 		return m, true
 	}
 	if strings.IndexFunc(text, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
@@ -146,9 +148,40 @@ func FindMnemonic(text string) (Mnemonic, bool) {
 	return findUnicodeMnemonic(text)
 }
 
+// splitTokens splits text into the fields between separators, mapped by
+// norm when it is not nil, and returns with them the line each stands on.
+func splitTokens(text string, sep func(rune) bool, norm func(string) string) (tokens []string, lines []int) {
+	line, start := 0, -1
+	flush := func(end int) {
+		if start >= 0 {
+			t := text[start:end]
+			if norm != nil {
+				t = norm(t)
+			}
+			tokens = append(tokens, t)
+			lines = append(lines, line)
+			start = -1
+		}
+	}
+	for i, r := range text {
+		if !sep(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+		if r == '\n' {
+			line++
+		}
+	}
+	flush(len(text))
+	return tokens, lines
+}
+
 // mnemonicInTokens tries each run of one list's words, 12 to maxListRun
-// long, for a checksum-valid phrase.
-func mnemonicInTokens(tokens []string, lists []bip39List) (Mnemonic, bool) {
+// long, for a checksum-valid phrase. lines[i] is the line of tokens[i].
+func mnemonicInTokens(tokens []string, lines []int, lists []bip39List) (Mnemonic, bool) {
 	for _, l := range lists {
 		for start := 0; start < len(tokens); {
 			if _, ok := l.index[tokens[start]]; !ok {
@@ -163,7 +196,8 @@ func mnemonicInTokens(tokens []string, lists []bip39List) (Mnemonic, bool) {
 				end++
 			}
 			if run := tokens[start:end]; len(run) >= 12 && len(run) <= maxListRun {
-				if words, ok := checksumWindow(run, l.index); ok {
+				if off, n, ok := checksumWindowAt(run, lines[start:end], l.index); ok {
+					words := run[off : off+n]
 					return Mnemonic{Words: words, Language: l.name}, true
 				}
 			}
@@ -177,30 +211,33 @@ func mnemonicInTokens(tokens []string, lists []bip39List) (Mnemonic, bool) {
 // marks, each in NFKD. Spaces (the ideographic space too), punctuation and
 // list numbers separate them.
 func unicodeTokens(text string) []string {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) })
-	for i, f := range fields {
-		fields[i] = norm.NFKD.String(strings.ToLower(f))
-	}
-	return fields
+	tokens, _ := unicodeTokenLines(text)
+	return tokens
+}
+
+func unicodeTokenLines(text string) ([]string, []int) {
+	return splitTokens(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) },
+		func(f string) string { return norm.NFKD.String(strings.ToLower(f)) })
 }
 
 func findUnicodeMnemonic(text string) (Mnemonic, bool) {
-	return mnemonicInTokens(unicodeTokens(text), bip39UnicodeLists())
+	tokens, lines := unicodeTokenLines(text)
+	return mnemonicInTokens(tokens, lines, bip39UnicodeLists())
 }
 
-func checksumWindow(run []string, index map[string]int) ([]string, bool) {
-	off, n, ok := checksumWindowAt(run, index)
-	return run[off : off+n], ok
-}
-
-func checksumWindowAt(run []string, index map[string]int) (off, n int, ok bool) {
+// checksumWindowAt finds the checksum-valid window of run, if any. lines
+// gives each word's line, or is nil when lines are unknown; list words left
+// over beside the window must be label words unless a line break parts
+// them from it.
+func checksumWindowAt(run []string, lines []int, index map[string]int) (off, n int, ok bool) {
 	for n := 24; n >= 12; n -= 3 {
 		if n > len(run) || len(run)-n > maxLabelWords {
 			continue
 		}
 		for _, off := range []int{0, len(run) - n} {
 			w := run[off : off+n]
-			if bip39Checksum(w, index) && !ascending(w, index) && labelSlack(run[:off]) && labelSlack(run[off+n:]) {
+			if bip39Checksum(w, index) && !ascending(w, index) &&
+				(labelSlack(run[:off]) || lineApart(lines, off)) && (labelSlack(run[off+n:]) || lineApart(lines, off+n)) {
 				return off, n, true
 			}
 		}
@@ -219,6 +256,11 @@ var slackWords = map[string]bool{
 	"your": true, "new": true, "old": true, "main": true, "test": true,
 	// What follows a phrase in wallet configs: its derivation path.
 	"path": true, "account": true, "index": true, "address": true,
+}
+
+// lineApart reports whether a line break stands between word i-1 and word i.
+func lineApart(lines []int, i int) bool {
+	return lines != nil && i > 0 && i < len(lines) && lines[i-1] != lines[i]
 }
 
 func labelSlack(words []string) bool {
@@ -377,7 +419,7 @@ func findLongMnemonics(data []byte, class *[256]bool) [][2]int {
 		for i, t := range r {
 			words[i] = string(data[t[0]:t[1]])
 		}
-		if off, n, ok := checksumWindowAt(words, index); ok && n == 24 {
+		if off, n, ok := checksumWindowAt(words, nil, index); ok && n == 24 {
 			out = append(out, [2]int{r[off][0], r[off+n-1][1]})
 		}
 	}
@@ -410,7 +452,7 @@ func mnemonicRuns(data []byte) [][2]int {
 	var out [][2]int
 	for _, l := range bip39Lists() {
 		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
-			out = append(out, [2]int{r[0][0], r[len(r)-1][1]})
+			out = append(out, phraseSpan(data, r, l.index))
 		}
 	}
 	if bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
@@ -432,6 +474,35 @@ func mnemonicRuns(data []byte) [][2]int {
 		out = merged
 	}
 	return out
+}
+
+// phraseSpan is the span of a run of list words, narrowed to its
+// checksum-valid window when list words on another line stand beside it
+// (a label line such as "seed - do not share"), so that the finding points
+// at the phrase rather than at the label.
+func phraseSpan(data []byte, run [][2]int, index map[string]int) [2]int {
+	whole := [2]int{run[0][0], run[len(run)-1][1]}
+	if len(run) > maxListRun {
+		return whole
+	}
+	words := make([]string, len(run))
+	lines := make([]int, len(run))
+	for i, t := range run {
+		words[i] = string(data[t[0]:t[1]])
+		if i > 0 {
+			lines[i] = lines[i-1]
+			if bytes.IndexByte(data[run[i-1][1]:t[0]], '\n') >= 0 {
+				lines[i]++
+			}
+		}
+	}
+	off, n, ok := checksumWindowAt(words, lines, index)
+	// Label words on the phrase's own line ("seed phrase: …") stay in the
+	// span: the validator reads them as context.
+	if !ok || off > 0 && !lineApart(lines, off) || off+n < len(run) && !lineApart(lines, off+n) {
+		return whole
+	}
+	return [2]int{run[off][0], run[off+n-1][1]}
 }
 
 // listWordRuns returns the runs of at least min consecutive list words
