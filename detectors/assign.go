@@ -474,11 +474,10 @@ var valueDelim = func() (t [256]bool) {
 // appendPositional adds the first two quoted arguments of the call whose
 // parenthesis is at text[p], when there are two: a lone quoted argument is
 // a name far more often (getenv('X'), require('pkg')) than a credential.
+// The arguments may stand on lines of their own, as formatters (black,
+// prettier) wrap a call whose two keys overflow the line.
 func appendPositional(out [][2]int, text []byte, p int) [][2]int {
-	k := p + 1
-	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
-		k++
-	}
+	k := skipArgSpace(text, p+1)
 	if k >= len(text) || !isQuote(text[k]) {
 		return out
 	}
@@ -493,16 +492,21 @@ func appendPositional(out [][2]int, text []byte, p int) [][2]int {
 	if k >= len(text) || text[k] != ',' {
 		return out
 	}
-	k++
-	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
-		k++
-	}
+	k = skipArgSpace(text, k+1)
 	if k < len(text) && isQuote(text[k]) {
 		if second, ok := valueAt(text, k+1); ok {
 			out = append(out, first, second)
 		}
 	}
 	return out
+}
+
+// skipArgSpace skips the blanks and line breaks before a call's argument.
+func skipArgSpace(text []byte, k int) int {
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n') {
+		k++
+	}
+	return k
 }
 
 // shapeFinder returns a Finder for values of one shape assigned to a name:

@@ -738,7 +738,7 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 			return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 		}
 		named := selfIdentifying
-		if positionalArg(c.Line, secret, part) {
+		if positionalArg(c.Line, secret, part) || wrappedPositionalArg(c, secret, part) {
 			label = ""
 			selfIdentifying = true
 		}
@@ -838,6 +838,46 @@ func positionalArg(line, secret, part string) bool {
 		return strings.Contains(before, "(")
 	}
 	return false
+}
+
+// wrappedPositionalArg reports whether secret is the first (key) or second
+// (secret) quoted argument of a call wrapped one argument per line:
+//
+//	client = Client(
+//	    "key",
+//	    "secret",
+//	)
+func wrappedPositionalArg(c Candidate, secret, part string) bool {
+	line := strings.TrimSpace(c.Line)
+	if len(line) < 2 || !isQuote(line[0]) || !strings.HasPrefix(line[1:], secret) {
+		return false
+	}
+	// The lines above this one, nearest first, within the window.
+	i := strings.Index(c.Window, c.Line)
+	if i < 0 {
+		return false
+	}
+	var above []string
+	for _, l := range strings.Split(c.Window[:i], "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			above = append([]string{l}, above...)
+		}
+	}
+	switch part {
+	case PartKey:
+		return len(above) > 0 && strings.HasSuffix(above[0], "(")
+	case PartSecret:
+		return len(above) > 1 && strings.HasSuffix(above[1], "(") && quotedArg(above[0])
+	}
+	return false
+}
+
+// quotedArg reports whether line is one quoted argument and its comma.
+func quotedArg(line string) bool {
+	if len(line) < 4 || !isQuote(line[0]) || !strings.HasSuffix(line, string(line[0])+",") {
+		return false
+	}
+	return !strings.ContainsRune(line[1:len(line)-2], rune(line[0]))
 }
 
 var selfKeyCache sync.Map // exchange id -> *regexp.Regexp

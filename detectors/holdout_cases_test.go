@@ -12,7 +12,8 @@ import (
 // Cases a held-out corpus (built apart from the public one) showed the
 // scanner getting wrong: a seed phrase under a label line that ends in a
 // list word, KuCoin and OKCoin keys in camel-case names that hold
-// "coinapi", and exchange passphrases with a '$' in them.
+// "coinapi", exchange passphrases with a '$' in them, and a client's key
+// and secret passed as arguments of a call wrapped one per line.
 func TestHoldoutCases(t *testing.T) {
 	const (
 		hex   = "0123456789abcdef"
@@ -27,6 +28,9 @@ func TestHoldoutCases(t *testing.T) {
 	okcoinKey, okcoinSecret := detectors.FakeUUID("holdout okcoin k"), detectors.FakeValue("holdout okcoin s", upHex, 32)
 	okxKey, okxSecret := detectors.FakeUUID("holdout okx k"), detectors.FakeValue("holdout okx s", upHex, 32)
 	coinapi := strings.ToUpper(detectors.FakeUUID("holdout coinapi"))
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	binanceKey, binanceSecret := detectors.FakeValue("holdout binance k", alnum, 64), detectors.FakeValue("holdout binance s", alnum, 64)
+	upbitKey, upbitSecret := detectors.FakeValue("holdout upbit k", alnum, 40), detectors.FakeValue("holdout upbit s", alnum, 40)
 
 	type hit struct {
 		rule string
@@ -64,6 +68,19 @@ func TestHoldoutCases(t *testing.T) {
 		{"okx passphrase from the shell", ".env",
 			"OKX_API_KEY=" + okxKey + "\nOKX_API_SECRET=" + okxSecret + "\nOKX_PASSPHRASE=$OKX_PASS\n",
 			[]hit{{"okx-api-secret", 2}}, []string{detectors.PartKey}},
+		// black wraps a call whose two 64-character keys overflow the line.
+		{"python-binance call wrapped by black", "bots/spot.py",
+			"from binance.client import Client\n\nclient = Client(\n    \"" + binanceKey + "\",\n    \"" + binanceSecret + "\",\n)\nprint(client.get_account())\n",
+			[]hit{{"binance-api-secret", 5}}, []string{detectors.PartKey}},
+		{"wrapped call in TypeScript", "src/upbit.ts",
+			"import { Upbit } from './upbit';\n\nexport const client = new Upbit(\n  '" + upbitKey + "',\n  '" + upbitSecret + "',\n);\n",
+			[]hit{{"upbit-api-secret", 5}}, []string{detectors.PartKey}},
+		{"wrapped call reading the environment", "bots/spot_env.py",
+			"from binance.client import Client\n\nclient = Client(\n    os.environ[\"BINANCE_API_KEY\"],\n    os.environ[\"BINANCE_API_SECRET\"],\n)\n",
+			nil, nil},
+		{"wrapped call with one argument per name", "bots/log.py",
+			"from binance.client import Client\n\nclient = Client(\n    \"" + binanceKey + "\",\n    timeout=10,\n)\n",
+			nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), tc.path)

@@ -339,8 +339,9 @@ func window(data []byte, at, before, after int) (int, int) {
 
 // openValueEnd extends a window that ends at data[t] (a line end) by the
 // next non-blank line when its last line opens a value below it: an XML
-// opening tag (<apiKey>) or a YAML block scalar (api_key: |). Otherwise
-// it returns t.
+// opening tag (<apiKey>) or a YAML block scalar (api_key: |); and by the
+// next two when it opens a call's arguments (Client(). Otherwise it
+// returns t.
 func openValueEnd(data []byte, t int) int {
 	if t >= len(data) || data[t] != '\n' {
 		return t
@@ -352,7 +353,12 @@ func openValueEnd(data []byte, t int) int {
 	if e == 0 {
 		return t
 	}
+	lines := 1
 	switch c := data[e-1]; {
+	case c == '(':
+		// A call wrapped one argument per line (black, prettier):
+		// Client(\n "key",\n "secret",\n) — its first two arguments.
+		lines = 2
 	case c == '>':
 		j := e - 1
 		for j > 0 && e-j < 64 && isNameByte(data[j-1]) {
@@ -377,15 +383,19 @@ func openValueEnd(data []byte, t int) int {
 			return t
 		}
 	}
-	k := t + 1
-	for k < len(data) && k-t < maxWindowSide && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n') {
-		k++
+	for ; lines > 0; lines-- {
+		k := t + 1
+		for k < len(data) && k-t < maxWindowSide && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n') {
+			k++
+		}
+		stop := min(len(data), k+maxWindowSide)
+		n := bytes.IndexByte(data[k:stop], '\n')
+		if n < 0 {
+			return stop
+		}
+		t = k + n
 	}
-	stop := min(len(data), k+maxWindowSide)
-	if n := bytes.IndexByte(data[k:stop], '\n'); n >= 0 {
-		return k + n
-	}
-	return stop
+	return t
 }
 
 func isNameByte(c byte) bool {
