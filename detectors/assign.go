@@ -243,6 +243,14 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	// A one-argument call wrapping the value: SecretStr("…"), Key('…').
 	switch n := callPrefix(text[k:]); {
 	case n < 0:
+		// getenv("NAME") wraps a name, but a literal after it is the
+		// fallback: os.getenv("KEY") or "…".
+		if end := bytes.IndexByte(text[k:min(len(text), k+256)], ')'); end >= 0 {
+			if lit, ok := fallbackLiteral(text, k+end+1); ok {
+				value, ok = valueAt(text, lit)
+				return value, name, ok
+			}
+		}
 		return none, none, false
 	case n > 0:
 		k += n
@@ -250,11 +258,48 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	if k < len(text) && text[k] == '\\' {
 		k++
 	}
-	for q := 0; q < 3 && k < len(text) && isQuote(text[k]); q++ {
+	q := 0
+	for ; q < 3 && k < len(text) && isQuote(text[k]); q++ {
 		k++
 	}
 	value, ok = valueAt(text, k)
+	if ok && q == 0 {
+		// process.env.KEY || '…': the expression reads the environment,
+		// the literal is what the code runs with when it is unset.
+		if lit, ok := fallbackLiteral(text, value[1]); ok {
+			if v, ok := valueAt(text, lit); ok {
+				return v, name, true
+			}
+		}
+	}
 	return value, name, ok
+}
+
+// fallbackLiteral returns the start of a quoted literal that follows a
+// fallback operator (||, ??, or) at text[e], after the expression that
+// ends there.
+func fallbackLiteral(text []byte, e int) (int, bool) {
+	k := e
+	if k < 2 || string(text[k-2:k]) != "||" && string(text[k-2:k]) != "??" {
+		for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+			k++
+		}
+		switch {
+		case bytes.HasPrefix(text[k:], []byte("||")), bytes.HasPrefix(text[k:], []byte("??")):
+			k += 2
+		case bytes.HasPrefix(text[k:], []byte("or ")):
+			k += 3
+		default:
+			return 0, false
+		}
+	}
+	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+		k++
+	}
+	if k+1 < len(text) && isQuote(text[k]) && text[k+1] != text[k] {
+		return k + 1, true
+	}
+	return 0, false
 }
 
 // attrName returns, for the name span of a value="…" attribute, the span

@@ -418,6 +418,16 @@ func labelBefore(line, secret string) string {
 		return ""
 	}
 	s := line[:i]
+	// A literal after a fallback operator is named by the assignment
+	// whose environment lookup it stands in for: apiKey:
+	// process.env.KEY || '…', "secret": os.getenv("S") or "…".
+	if t := strings.TrimRight(s, " \t\"'`"); strings.HasSuffix(t, "||") || strings.HasSuffix(t, "??") || strings.HasSuffix(t, " or") {
+		j := strings.LastIndexAny(strings.TrimRight(t[:len(t)-2], " \t"), "=:")
+		if j < 0 {
+			return ""
+		}
+		s = s[:j+1]
+	}
 	// A backslash escapes the quote in JSON-embedded code (notebook
 	// cells: "api_key = \"…\"\n"); PHP's .= and a Makefile's ?= leave
 	// their first byte.

@@ -13,7 +13,8 @@ import (
 // scanner getting wrong: a seed phrase under a label line that ends in a
 // list word, KuCoin and OKCoin keys in camel-case names that hold
 // "coinapi", exchange passphrases with a '$' in them, and a client's key
-// and secret passed as arguments of a call wrapped one per line.
+// and secret passed as arguments of a call wrapped one per line, and
+// literals that stand in for an unset environment variable.
 func TestHoldoutCases(t *testing.T) {
 	const (
 		hex   = "0123456789abcdef"
@@ -30,6 +31,7 @@ func TestHoldoutCases(t *testing.T) {
 	coinapi := strings.ToUpper(detectors.FakeUUID("holdout coinapi"))
 	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	binanceKey, binanceSecret := detectors.FakeValue("holdout binance k", alnum, 64), detectors.FakeValue("holdout binance s", alnum, 64)
+	bybitKey, bybitSecret := detectors.FakeValue("holdout bybit k", alnum, 18), detectors.FakeValue("holdout bybit s", alnum, 36)
 	upbitKey, upbitSecret := detectors.FakeValue("holdout upbit k", alnum, 40), detectors.FakeValue("holdout upbit s", alnum, 40)
 
 	type hit struct {
@@ -80,6 +82,15 @@ func TestHoldoutCases(t *testing.T) {
 			nil, nil},
 		{"wrapped call with one argument per name", "bots/log.py",
 			"from binance.client import Client\n\nclient = Client(\n    \"" + binanceKey + "\",\n    timeout=10,\n)\n",
+			nil, nil},
+		{"literal fallback after process.env", "src/bybit.js",
+			"const ccxt = require('ccxt');\nconst ex = new ccxt.bybit({\n  apiKey: process.env.BYBIT_KEY || '" + bybitKey + "',\n  secret: process.env.BYBIT_SECRET ?? '" + bybitSecret + "',\n});\n",
+			[]hit{{"bybit-api-secret", 4}}, []string{detectors.PartKey}},
+		{"literal fallback after os.getenv", "bots/kucoin_bot.py",
+			"import os, ccxt\nex = ccxt.kucoin({\n    \"apiKey\": os.getenv(\"KUCOIN_API_KEY\") or \"" + kucoinKey + "\",\n    \"secret\": os.environ.get(\"KUCOIN_SECRET\") or \"" + kucoinSecret + "\",\n})\n",
+			[]hit{{"kucoin-api-secret", 4}}, []string{detectors.PartKey}},
+		{"empty or placeholder fallback", "src/bybit_env.js",
+			"const ccxt = require('ccxt');\nconst ex = new ccxt.bybit({\n  apiKey: process.env.BYBIT_KEY || '',\n  secret: process.env.BYBIT_SECRET || 'your-secret-here',\n});\n",
 			nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
