@@ -659,7 +659,46 @@ func exchangeRules() []Rule {
 			rules = append(rules, r)
 		}
 	}
-	return append(rules, hummingbotRule())
+	return append(rules, hummingbotRule(), krakenKeyFileRule(specs))
+}
+
+// krakenKeyFileLine is the first line of krakenex's key file (API.load_key): the API
+// key on the first line and the private key on the second, with no names.
+var krakenKeyFileLine = regexp.MustCompile(`^[A-Za-z0-9+/]{56}$`)
+
+// krakenKeyFileRule finds the private key in krakenex's kraken.key, which
+// names neither part: the file name is the context, and the line above
+// must be the 56-character API key.
+func krakenKeyFileRule(specs []exchangeSpec) Rule {
+	var advice string
+	for _, s := range specs {
+		if s.id == "kraken" {
+			advice = strings.TrimSpace(fmt.Sprintf(exchangeAdviceFmt, s.name, s.name, s.perms))
+		}
+	}
+	return Rule{
+		ID:           "kraken-key-file",
+		Title:        "Kraken API key file (krakenex kraken.key)",
+		Severity:     High,
+		Service:      "kraken",
+		Exchange:     "kraken",
+		Name:         "Kraken",
+		Kind:         KindExchange,
+		AdviceURL:    "https://pro.kraken.com/app/settings/api",
+		Part:         PartSecret,
+		PathKeywords: []string{"kraken.key"},
+		Pattern:      `(?m)^(?P<secret>[A-Za-z0-9+/]{86}==)\r?$`,
+		Entropy:      0.7,
+		Validate: func(secret string, c Candidate) Verdict {
+			if !krakenKeyFileLine.MatchString(strings.TrimSpace(c.Above)) {
+				return Verdict{Reject: true, Reason: "the line above is not a Kraken API key"}
+			}
+			return Verdict{Note: "API key on the line above", Named: true}
+		},
+		Advice:    advice,
+		Examples:  []string{fake("kraken file k", b64Chars, 56) + "\n" + fake("kraken file s", b64Chars, 86) + "==\n"},
+		Negatives: []string{"# kraken.key holds two lines: the API key, then the private key\n" + strings.Repeat("A", 86) + "==\n"},
+	}
 }
 
 // hummingbotKeyfile is hex of `{"crypto":`, how hummingbot stores each

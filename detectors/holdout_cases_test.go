@@ -14,7 +14,8 @@ import (
 // list word, KuCoin and OKCoin keys in camel-case names that hold
 // "coinapi", exchange passphrases with a '$' in them, and a client's key
 // and secret passed as arguments of a call wrapped one per line, and
-// literals that stand in for an unset environment variable.
+// literals that stand in for an unset environment variable, and krakenex's
+// unnamed kraken.key.
 func TestHoldoutCases(t *testing.T) {
 	const (
 		hex   = "0123456789abcdef"
@@ -32,6 +33,8 @@ func TestHoldoutCases(t *testing.T) {
 	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	binanceKey, binanceSecret := detectors.FakeValue("holdout binance k", alnum, 64), detectors.FakeValue("holdout binance s", alnum, 64)
 	bybitKey, bybitSecret := detectors.FakeValue("holdout bybit k", alnum, 18), detectors.FakeValue("holdout bybit s", alnum, 36)
+	const b64 = alnum + "+/"
+	krakenKey, krakenSecret := detectors.FakeValue("holdout kraken k", b64, 56), detectors.FakeValue("holdout kraken s", b64, 86)+"=="
 	upbitKey, upbitSecret := detectors.FakeValue("holdout upbit k", alnum, 40), detectors.FakeValue("holdout upbit s", alnum, 40)
 
 	type hit struct {
@@ -92,6 +95,13 @@ func TestHoldoutCases(t *testing.T) {
 		{"empty or placeholder fallback", "src/bybit_env.js",
 			"const ccxt = require('ccxt');\nconst ex = new ccxt.bybit({\n  apiKey: process.env.BYBIT_KEY || '',\n  secret: process.env.BYBIT_SECRET || 'your-secret-here',\n});\n",
 			nil, nil},
+		{"krakenex key file", "home/trader/bots/kraken.key",
+			krakenKey + "\n" + krakenSecret + "\n",
+			[]hit{{"kraken-key-file", 2}}, nil},
+		{"two base64 lines in another file", "notes/blobs.txt",
+			krakenKey + "\n" + krakenSecret + "\n", nil, nil},
+		{"kraken.key with a comment above the secret", "kraken.key",
+			"# generated " + krakenKey[:20] + "\n" + krakenSecret + "\n", nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), tc.path)

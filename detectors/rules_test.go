@@ -35,13 +35,19 @@ func TestRuleExamples(t *testing.T) {
 		if len(r.Examples) == 0 || len(r.Negatives) == 0 {
 			t.Errorf("%s: needs examples and negative examples", r.ID)
 		}
+		path := "snippet.txt"
+		if len(r.Keywords) == 0 && len(r.PathKeywords) > 0 {
+			// A rule whose only context is the file's name (kraken.key)
+			// is tried on a file of that name.
+			path = "home/trader/" + r.PathKeywords[0]
+		}
 		for _, ex := range r.Examples {
-			if !found(eng, r.ID, ex) {
+			if !foundAt(eng, r.ID, path, ex) {
 				t.Errorf("%s: example not found:\n%s", r.ID, ex)
 			}
 		}
 		for _, ex := range r.Negatives {
-			if found(eng, r.ID, ex) {
+			if foundAt(eng, r.ID, path, ex) {
 				t.Errorf("%s: negative example reported:\n%s", r.ID, ex)
 			}
 		}
@@ -49,7 +55,11 @@ func TestRuleExamples(t *testing.T) {
 }
 
 func found(eng *engine.Engine, id, text string) bool {
-	for _, f := range eng.Scan(engine.Chunk{Path: "snippet.txt", Data: []byte(text), Line: 1, Column: 1}) {
+	return foundAt(eng, id, "snippet.txt", text)
+}
+
+func foundAt(eng *engine.Engine, id, path, text string) bool {
+	for _, f := range eng.Scan(engine.Chunk{Path: path, Data: []byte(text), Line: 1, Column: 1}) {
 		if f.RuleID == id {
 			return true
 		}
