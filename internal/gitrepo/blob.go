@@ -242,8 +242,15 @@ func (r *catFileContent) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Close stops the process.
+// Close stops the process. With part of a blob left unread, git may be
+// blocked writing the rest into a full pipe and would never see its input
+// end, so it is killed instead: the rest is not wanted.
 func (c *CatFile) Close() error {
 	c.w.Close()
+	if c.pending > 0 && c.cmd.Process != nil {
+		c.cmd.Process.Kill()
+		c.cmd.Wait()
+		return nil
+	}
 	return c.cmd.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -93,5 +94,34 @@ func TestHardenedEnvDropsGitVariables(t *testing.T) {
 		if !strings.Contains(env, want) {
 			t.Errorf("missing %s", want)
 		}
+	}
+}
+
+// A caller that stops reading a large blob (a size limit, an error) and
+// closes the reader must not wait forever on a git that is blocked writing
+// the rest of the blob into a full pipe.
+func TestCatFileCloseWithUnreadBlob(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "big.cfg", strings.Repeat("y", 4<<20))
+	gittest.Commit(t, dir, "big")
+	big := plumbing.NewHash(gittest.Git(t, dir, "rev-parse", "HEAD:big.cfg"))
+
+	c, err := StartCatFile(context.Background(), filepath.Join(dir, ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Open(big); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("close: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		c.cmd.Process.Kill()
+		t.Fatal("Close did not return with a blob left unread")
 	}
 }
