@@ -140,7 +140,11 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 	switch kind := sniff(head); kind {
 	case kindBinary:
 		if strings.HasSuffix(strings.ToLower(path), ".dat") {
-			if f, ok := r.walletDat(path, head, limit, st); ok {
+			f, ok, err := r.walletDat(path, head, limit, st)
+			if err != nil {
+				return nil, r.readFailed(st, path, err)
+			}
+			if ok {
 				return []detectors.Finding{f}, nil
 			}
 		}
@@ -318,20 +322,24 @@ func archiveWarningKind(w archive.Warning) detectors.WarningKind {
 	return detectors.WarnUnreadable
 }
 
-// walletDat judges a binary *.dat file whole.
-func (r *Reader) walletDat(path string, head []byte, rest io.Reader, st *detectors.Stats) (detectors.Finding, bool) {
+// walletDat judges a binary *.dat file whole. A read error is returned, not
+// judged on the part read: a wallet cut short could pass for any binary.
+func (r *Reader) walletDat(path string, head []byte, rest io.Reader, st *detectors.Stats) (detectors.Finding, bool, error) {
 	whole := head
 	if len(head) == r.s.opt.ChunkSize {
-		more, _ := io.ReadAll(io.LimitReader(rest, maxWalletDat))
+		more, err := io.ReadAll(io.LimitReader(rest, maxWalletDat))
+		if err != nil {
+			return detectors.Finding{}, false, err
+		}
 		whole = append(bytes.Clone(head), more...)
 	}
 	v, ok := detectors.ClassifyWalletDat(whole[:min(len(whole), 4096)], whole)
 	if !ok {
-		return detectors.Finding{}, false
+		return detectors.Finding{}, false, nil
 	}
 	st.Files++
 	st.Bytes += int64(len(whole))
-	return walletDatFinding(path, v), true
+	return walletDatFinding(path, v), true, nil
 }
 
 func walletDatFinding(path string, v detectors.Verdict) detectors.Finding {

@@ -11,6 +11,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf16"
 
 	"github.com/keyward/scan/detectors"
@@ -149,6 +150,20 @@ func TestWalletDatIsJudgedWhole(t *testing.T) {
 	fs, _ := scanBytes(t, newScanner(t, Options{}), "wallets/old/wallet.dat", data)
 	if len(fs) != 1 || fs[0].RuleID != detectors.WalletDatRuleID || fs[0].Severity != detectors.Critical {
 		t.Fatalf("findings %+v", fs)
+	}
+}
+
+// A wallet.dat that cannot be read past its first chunk is not judged on
+// the part read and passed over as ordinary binary: the scan says it is
+// incomplete.
+func TestWalletDatReadErrorIsReported(t *testing.T) {
+	s := newScanner(t, Options{ChunkSize: 4 * Overlap})
+	head := append([]byte("SQLite format 3\x00"), make([]byte, 4*Overlap)...)
+	src := io.MultiReader(bytes.NewReader(head), iotest.ErrReader(errors.New("disk gone")))
+	var st detectors.Stats
+	_, err := s.NewReader().Scan(context.Background(), "wallets/old/wallet.dat", src, -1, &st)
+	if err == nil || !st.Incomplete || len(st.Warnings) != 1 {
+		t.Fatalf("err %v, incomplete %v, warnings %+v", err, st.Incomplete, st.Warnings)
 	}
 }
 
