@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/config"
 	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // loadConfig finds and loads the config: --config FILE, else the one the
@@ -99,7 +100,7 @@ func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err er
 	top := repo.WorkTree
 	repo.Close()
 	if top == "" {
-		data, err := os.ReadFile(file)
+		data, err := regularfile.ReadFile(file, maxRepoFile)
 		return file, data, err
 	}
 	abs, err := filepath.Abs(file)
@@ -108,7 +109,7 @@ func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err er
 	}
 	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		data, err := os.ReadFile(file)
+		data, err := regularfile.ReadFile(file, maxRepoFile)
 		return file, data, err
 	}
 	return fileAtRev(repoPath, rev, filepath.ToSlash(rel))

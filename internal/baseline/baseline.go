@@ -27,6 +27,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/fingerprint"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // DefaultFile is the baseline's conventional name at a repository's root.
@@ -92,9 +93,14 @@ func New() (*File, error) {
 	return b, nil
 }
 
-// Load reads a baseline file.
+// maxFileSize bounds a baseline file, which is read whole: it sits in the
+// scanned tree, where anyone may have put a FIFO or a huge file by that name.
+const maxFileSize = 16 << 20
+
+// Load reads a baseline file. What is not a regular file of at most
+// 16 MiB is an error.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path, maxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}

@@ -7,12 +7,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // Values built at run time so that this file holds no literal secret.
@@ -228,5 +232,28 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 	os.WriteFile(p, []byte(good), 0o644)
 	if _, err := Load(p); err != nil {
 		t.Errorf("good file: %v", err)
+	}
+}
+
+// The baseline is looked for by name in the scanned tree, so a FIFO there
+// must be refused at once, not read (which would block the scan forever).
+func TestLoadRefusesFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), DefaultFile)
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(p)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, regularfile.ErrNotRegular) {
+			t.Errorf("Load(FIFO) = %v, want ErrNotRegular", err)
+		}
+	case <-time.After(30 * time.Second):
+		os.WriteFile(p, nil, 0) // open the FIFO's write end to free the reader
+		t.Fatal("Load blocked on a FIFO")
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // FileName is the config's name at a scanned root.
@@ -117,10 +117,15 @@ type rawAllowlist struct {
 	Stopwords   []string `toml:"stopwords,omitempty"`
 }
 
+// maxFileSize bounds a config file: it is read whole, and it sits in the
+// scanned tree, where anyone may have put a huge file or a FIFO by that name.
+const maxFileSize = 16 << 20
+
 // Load reads and validates the config at path. known lists the ids of the
-// built-in rules, which rule settings may name.
+// built-in rules, which rule settings may name. What is not a regular file
+// of at most 16 MiB is an error.
 func Load(path string, known []detectors.Rule) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path, maxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}

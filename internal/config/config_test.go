@@ -1,12 +1,16 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // acmeKey is a fake value for the custom rule, built at run time.
@@ -156,5 +160,28 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), FileName), nil); err == nil {
 		t.Error("a missing file must be an error")
+	}
+}
+
+// A config is found by name in the scanned tree, so a FIFO or device there
+// must be refused at once, not read (which would block the scan forever).
+func TestLoadRefusesFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(p, builtin())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, regularfile.ErrNotRegular) {
+			t.Errorf("Load(FIFO) = %v, want ErrNotRegular", err)
+		}
+	case <-time.After(30 * time.Second):
+		os.WriteFile(p, nil, 0) // open the FIFO's write end to free the reader
+		t.Fatal("Load blocked on a FIFO")
 	}
 }
