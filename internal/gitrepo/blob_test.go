@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,5 +125,35 @@ func TestCatFileCloseWithUnreadBlob(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		c.cmd.Process.Kill()
 		t.Fatal("Close did not return with a blob left unread")
+	}
+}
+
+// go-git reads .git/config while it locates a repository: a FIFO there
+// must be refused before, not block Open forever.
+func TestOpenRefusesFIFOConfig(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{".git/refs/heads", ".git/objects"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, ".git/HEAD"), []byte("ref: refs/heads/main\n"), 0o644)
+	fifo := filepath.Join(dir, ".git/config")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Open(filepath.Join(dir))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "FIFO") {
+			t.Errorf("Open = %v, want a refusal naming the FIFO", err)
+		}
+	case <-time.After(30 * time.Second):
+		os.WriteFile(fifo, nil, 0) // free the blocked reader
+		t.Fatal("Open blocked on a FIFO .git/config")
 	}
 }

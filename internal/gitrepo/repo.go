@@ -65,6 +65,13 @@ var ErrUnsupported = errors.New("unsupported repository format")
 // Open opens the repository at path: a working tree (or any directory
 // inside one), a bare repository, or a linked worktree.
 func Open(path string) (*Repo, error) {
+	// go-git reads config while it locates the repository, so the check
+	// runs first on where it will look as well as on what it finds.
+	if gitDir := nearestGitDir(path); gitDir != "" {
+		if err := checkMetadata(gitDir); err != nil {
+			return nil, fmt.Errorf("open repository %s: %w", path, err)
+		}
+	}
 	repoFs, wtFs, err := locate(path)
 	if err != nil {
 		return nil, err
@@ -203,6 +210,37 @@ func findGitDir(path string) string {
 		}
 		dir = parent
 	}
+}
+
+// nearestGitDir is the directory locate will read first for path: path
+// itself when it looks like a bare repository, else the nearest .git
+// directory from path up ("" if none). Unlike findGitDir it does not ask
+// for a regular config: it is what finds one that is not.
+func nearestGitDir(path string) string {
+	dir, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	if isDir(filepath.Join(dir, "objects")) {
+		if _, err := os.Lstat(filepath.Join(dir, "HEAD")); err == nil {
+			return dir
+		}
+	}
+	for {
+		if cand := filepath.Join(dir, ".git"); isDir(cand) {
+			return cand
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 // describeOpenError turns go-git's terse format errors into a sentence that
