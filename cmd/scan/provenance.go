@@ -4,16 +4,16 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/go-git/go-git/v5"
-
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/report"
 )
 
 // provenance fills in where the scanned content came from, for SARIF: the
 // absolute root, and, when root is inside a git work tree, the remote URL,
-// commit and branch. It reads the repository with go-git, which runs
-// nothing from its configuration, and gives up quietly: provenance is
-// nice to have, never a reason to fail a scan.
+// commit and branch. It opens the repository through gitrepo, which runs
+// nothing from its configuration and refuses metadata that could block (a
+// FIFO for .git/config in the scanned tree), and gives up quietly:
+// provenance is nice to have, never a reason to fail a scan.
 func provenance(root string, opt *report.Options) {
 	if root == "" {
 		root = "."
@@ -26,11 +26,12 @@ func provenance(root string, opt *report.Options) {
 		abs = filepath.Dir(abs)
 	}
 	opt.Root = abs
-	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	repo, err := gitrepo.Open(abs)
 	if err != nil {
 		return
 	}
-	if wt, err := repo.Worktree(); err == nil && wt.Filesystem.Root() != abs {
+	defer repo.Close()
+	if !repo.Bare && repo.WorkTree != abs {
 		// The scan starts below the top level: its paths are relative to
 		// where it started, so the repository cannot be mapped onto them.
 		return

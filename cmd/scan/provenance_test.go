@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keyward/scan/internal/gittest"
+	"github.com/keyward/scan/report"
+)
+
+func TestProvenanceOfWorkTree(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "hello\n")
+	head := gittest.Commit(t, dir, "one")
+	gittest.Git(t, dir, "remote", "add", "origin", "https://example.com/team/bot.git")
+	var opt report.Options
+	provenance(dir, &opt)
+	if opt.Revision != head || opt.Branch != "main" || opt.Repository != "https://example.com/team/bot.git" {
+		t.Errorf("provenance = revision %q, branch %q, repository %q", opt.Revision, opt.Branch, opt.Repository)
+	}
+	// Below the top level, paths cannot be mapped onto the repository.
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	opt = report.Options{}
+	provenance(sub, &opt)
+	if opt.Revision != "" {
+		t.Errorf("provenance below the top level = %q, want none", opt.Revision)
+	}
+}
+
+// Provenance is read from a repository in the scanned tree: metadata that
+// could block (a FIFO for .git/config) is refused, not read.
+func TestProvenanceRefusesBlockingMetadata(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{".git/refs/heads", ".git/objects"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, ".git/HEAD"), []byte("ref: refs/heads/main\n"), 0o644)
+	fifo := filepath.Join(dir, ".git/config")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan report.Options, 1)
+	go func() {
+		var opt report.Options
+		provenance(dir, &opt)
+		done <- opt
+	}()
+	select {
+	case opt := <-done:
+		if opt.Revision != "" || opt.Root == "" {
+			t.Errorf("provenance = %+v", opt)
+		}
+	case <-time.After(30 * time.Second):
+		os.WriteFile(fifo, nil, 0) // free the blocked reader
+		t.Fatal("provenance blocked on a FIFO in .git")
+	}
+}
