@@ -60,11 +60,11 @@ func labelledValues(text []byte, label *regexp.Regexp) [][2]int {
 	return uniqueSpans(out)
 }
 
-// AssignSyntax is one way people write "name = value". Every rule that
+// assignSyntax is one way people write "name = value". Every rule that
 // reads a labelled value (the generic rule, exchange keys, labelled
 // service keys) parses the same syntaxes; the table documents them and the
 // tests run each one as a file.
-type AssignSyntax struct {
+type assignSyntax struct {
 	Name string
 	// File is a typical file name for the syntax.
 	File string
@@ -72,8 +72,8 @@ type AssignSyntax struct {
 	Sample string
 }
 
-// AssignSyntaxes lists the syntaxes eachAssignment understands.
-var AssignSyntaxes = []AssignSyntax{
+// assignSyntaxes lists the syntaxes eachAssignment understands.
+var assignSyntaxes = []assignSyntax{
 	{"dotenv", ".env", "{NAME}={value}\n"},
 	{"shell export", "deploy.sh", "export {NAME}=\"{value}\"\n"},
 	{"ini", "settings.ini", "[api]\n{name} = {value}\n"},
@@ -119,7 +119,7 @@ var AssignSyntaxes = []AssignSyntax{
 }
 
 // eachAssignment calls fn with the name and value spans of every
-// assignment in text, in any syntax of AssignSyntaxes. It is one pass of a
+// assignment in text, in any syntax of assignSyntaxes. It is one pass of a
 // byte loop: operators, the '>' of an XML opening tag, the '(' of a
 // name-value call and the start of a Dockerfile ENV line.
 func eachAssignment(text []byte, fn func(name, value [2]int)) {

@@ -91,8 +91,8 @@ func TestTestPathAndDocPath(t *testing.T) {
 		"latest/config.json":                         false,
 		"hummingbot/connector/exchange/binance/x.py": false,
 	} {
-		if got := TestPath(p); got != want {
-			t.Errorf("TestPath(%q) = %v, want %v", p, got, want)
+		if got := testPath(p); got != want {
+			t.Errorf("testPath(%q) = %v, want %v", p, got, want)
 		}
 	}
 	for p, want := range map[string]bool{
@@ -103,8 +103,8 @@ func TestTestPathAndDocPath(t *testing.T) {
 		"deploy/production.yaml":  false,
 		"samplers/random_walk.py": false,
 	} {
-		if got := DocPath(p); got != want {
-			t.Errorf("DocPath(%q) = %v, want %v", p, got, want)
+		if got := docPath(p); got != want {
+			t.Errorf("docPath(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

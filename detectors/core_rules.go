@@ -156,7 +156,7 @@ var (
 // the severity of keys that are encrypted with a passphrase.
 func validatePEM(secret string, c Candidate) Verdict {
 	v := classifyPEM(secret)
-	if !v.Reject && v.Severity == SeverityUnset && TestPath(c.Path) {
+	if !v.Reject && v.Severity == SeverityUnset && testPath(c.Path) {
 		v.Severity = Low
 		v.Note += "; in a test file or fixture: probably a test key"
 	}
@@ -317,10 +317,10 @@ func validateGeneric(secret string, c Candidate) Verdict {
 // and a reviewer who wants them asks with --min-severity info.
 func testMaterial(p string, v Verdict) Verdict {
 	switch {
-	case TestPath(p):
+	case testPath(p):
 		v.Severity = Info
 		v.Note = "in a test file or fixture: probably test material"
-	case DocPath(p):
+	case docPath(p):
 		v.Severity = Info
 		v.Note = "in documentation or an example file: probably a sample value"
 	}
@@ -341,10 +341,10 @@ var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|(?:^|
 // .env there is configuration, not documentation.
 var renderedDocRE = regexp.MustCompile(`(?i)(?:^|/)search/search_index\.json$|(?:^|/)searchindex\.js$|(?:^|/)(?:site|_site|_build|_static|build/docs)/|^(?:[a-z]{2}(?:[_-][a-z]{2})?/)?(?:latest|stable|dev|develop|main|master|v?\d+(?:\.\d+)+[a-z0-9.-]*)/(?:[^/]+/)*[^/]+\.html?$`)
 
-// DocPath reports whether a path is documentation or an example file,
+// docPath reports whether a path is documentation or an example file,
 // written by hand (docs/, *.md) or rendered (HTML and search indexes built
 // by mkdocs, Sphinx or Docusaurus).
-func DocPath(p string) bool { return docPathRE.MatchString(p) || renderedDocRE.MatchString(p) }
+func docPath(p string) bool { return docPathRE.MatchString(p) || renderedDocRE.MatchString(p) }
 
 // DocDir reports whether a path is in a documentation tree, an example
 // file or rendered documentation: where sample values live. A bare notes.md
@@ -361,7 +361,7 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 	if mockMarker.MatchString(line) && sev > Info {
 		return Info, "the line marks this value as a mock or dummy", true
 	}
-	if TestPath(path) && sev > Low {
+	if testPath(path) && sev > Low {
 		return Low, "in a test file or fixture: revoke it if it is real", true
 	}
 	// Documentation folders and example files hold sample keys; a notes.md
@@ -376,8 +376,8 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
 var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
 
-// TestPath reports whether a path is a test, fixture or test-data file.
-func TestPath(p string) bool { return testPathRE.MatchString(p) }
+// testPath reports whether a path is a test, fixture or test-data file.
+func testPath(p string) bool { return testPathRE.MatchString(p) }
 
 var codeExt = map[string]bool{
 	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,
@@ -406,7 +406,7 @@ func quoted(line, secret string) bool {
 
 // labelBefore returns the word that names the value: the identifier-ish text
 // immediately before the assignment that precedes secret on its line. It
-// reads the syntaxes of AssignSyntaxes: compound operators (.= ?= ::=), a
+// reads the syntaxes of assignSyntaxes: compound operators (.= ?= ::=), a
 // type between name and value (var key string = "…", key: str = "…") and
 // a call's name argument (setProperty("NAME", "…")).
 func labelBefore(line, secret string) string {

@@ -10,8 +10,8 @@ import (
 // reach log2 of a 64-symbol alphabet, so one fixed threshold in bits per
 // character drops real secrets of small alphabets and short lengths.
 
-// ShannonEntropy returns the empirical entropy of s in bits per byte.
-func ShannonEntropy(s string) float64 {
+// shannonEntropy returns the empirical entropy of s in bits per byte.
+func shannonEntropy(s string) float64 {
 	if s == "" {
 		return 0
 	}
@@ -30,10 +30,10 @@ func ShannonEntropy(s string) float64 {
 	return h
 }
 
-// AlphabetSize returns the size of the smallest usual secret alphabet that
+// alphabetSize returns the size of the smallest usual secret alphabet that
 // contains every byte of s: 10 digits, 16 hex, 26 letters, 36, 62
 // alphanumerics, 64 for base64 and base64url, 94 printable ASCII.
-func AlphabetSize(s string) int {
+func alphabetSize(s string) int {
 	var digit, lowerHex, upperHex, lower, upper, b64, b64url, other bool
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -81,14 +81,14 @@ func AlphabetSize(s string) int {
 
 type entropyKey struct{ n, k int }
 
-// expectedEntropyCache holds ExpectedEntropy's results: it is called for
+// expectedEntropyCache holds expectedEntropy's results: it is called for
 // every candidate that reaches the entropy check.
 var expectedEntropyCache sync.Map // entropyKey -> float64
 
-// ExpectedEntropy is the mean empirical Shannon entropy of a string of n
+// expectedEntropy is the mean empirical Shannon entropy of a string of n
 // symbols drawn uniformly from an alphabet of k. Each symbol's count is
 // Binomial(n, 1/k), so by linearity E[H] = -k Σ_c P(c) (c/n) log2(c/n).
-func ExpectedEntropy(n, k int) float64 {
+func expectedEntropy(n, k int) float64 {
 	if n <= 1 || k <= 1 {
 		return 0
 	}
@@ -119,9 +119,9 @@ func ExpectedEntropy(n, k int) float64 {
 // EntropyRatio compares s with a random string of its own alphabet and
 // length: about 1 for random secrets, well below for words and patterns.
 func EntropyRatio(s string) float64 {
-	e := ExpectedEntropy(len(s), AlphabetSize(s))
+	e := expectedEntropy(len(s), alphabetSize(s))
 	if e == 0 {
 		return 0
 	}
-	return ShannonEntropy(s) / e
+	return shannonEntropy(s) / e
 }

@@ -55,10 +55,10 @@ func TestEntropyRatioRejectsPatterns(t *testing.T) {
 }
 
 func TestExpectedEntropyApproachesAlphabetLimit(t *testing.T) {
-	if e := ExpectedEntropy(4096, 16); e < 3.99 || e > 4 {
+	if e := expectedEntropy(4096, 16); e < 3.99 || e > 4 {
 		t.Errorf("E[H](4096,16) = %f, want about 4", e)
 	}
-	if e := ExpectedEntropy(20, 16); e > 3.8 || e < 3.3 {
+	if e := expectedEntropy(20, 16); e > 3.8 || e < 3.3 {
 		t.Errorf("E[H](20,16) = %f, want between 3.3 and 3.8", e)
 	}
 }

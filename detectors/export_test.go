@@ -1,7 +1,8 @@
 package detectors
 
 // Test helpers shared with the external tests (package detectors_test):
-// deterministic fake credentials of each shape, and the wallet rules alone.
+// deterministic fake credentials of each shape, the wallet rules alone, and
+// the internals the peer and wallet tests inspect.
 // They are compiled only into tests, so they are no part of the API.
 var (
 	FakeValue         = fake
@@ -12,4 +13,8 @@ var (
 	FakeEVMKey        = fakeEVMKey
 	FakeSolanaKeypair = fakeSolanaKeypair
 	WalletRules       = walletRules
+
+	Base58Encode   = base58Encode
+	AssignSyntaxes = assignSyntaxes
+	FindMnemonic   = findMnemonic
 )

@@ -77,8 +77,8 @@ func TestDocumentationAndTestPaths(t *testing.T) {
 		"latest/config.json":                                  false,
 	}
 	for p, want := range tests {
-		if got := TestPath(p); got != want {
-			t.Errorf("TestPath(%q) = %v, want %v", p, got, want)
+		if got := testPath(p); got != want {
+			t.Errorf("testPath(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

@@ -21,9 +21,9 @@ var base58Index = func() (t [256]int8) {
 	return t
 }()
 
-// Base58Decode decodes the Bitcoin base58 alphabet. Leading '1's are zero
+// base58Decode decodes the Bitcoin base58 alphabet. Leading '1's are zero
 // bytes. It reports false on any character outside the alphabet.
-func Base58Decode(s string) ([]byte, bool) {
+func base58Decode(s string) ([]byte, bool) {
 	zeros := 0
 	for zeros < len(s) && s[zeros] == '1' {
 		zeros++
@@ -51,9 +51,9 @@ func Base58Decode(s string) ([]byte, bool) {
 	return res, true
 }
 
-// Base58Encode is the inverse of Base58Decode; notes use it to show Solana
+// base58Encode is the inverse of base58Decode; notes use it to show Solana
 // public keys and tests use it to build candidates.
-func Base58Encode(b []byte) string {
+func base58Encode(b []byte) string {
 	zeros := 0
 	for zeros < len(b) && b[zeros] == 0 {
 		zeros++
@@ -81,10 +81,10 @@ func doubleSHA256(b []byte) [32]byte {
 	return sha256.Sum256(h[:])
 }
 
-// Base58CheckDecode returns the payload (version bytes included) when the
+// base58CheckDecode returns the payload (version bytes included) when the
 // last four bytes are the double-SHA-256 checksum of the rest.
-func Base58CheckDecode(s string) ([]byte, bool) {
-	b, ok := Base58Decode(s)
+func base58CheckDecode(s string) ([]byte, bool) {
+	b, ok := base58Decode(s)
 	if !ok || len(b) < 5 {
 		return nil, false
 	}
@@ -96,10 +96,10 @@ func Base58CheckDecode(s string) ([]byte, bool) {
 	return payload, true
 }
 
-// Base58CheckEncode appends the checksum and encodes.
-func Base58CheckEncode(payload []byte) string {
+// base58CheckEncode appends the checksum and encodes.
+func base58CheckEncode(payload []byte) string {
 	h := doubleSHA256(payload)
-	return Base58Encode(append(append([]byte(nil), payload...), h[:4]...))
+	return base58Encode(append(append([]byte(nil), payload...), h[:4]...))
 }
 
 var isBase58 = func() (t [256]bool) {

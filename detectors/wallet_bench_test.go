@@ -62,7 +62,7 @@ func TestFindLongMnemonics(t *testing.T) {
 		t.Fatalf("spans = %v", spans)
 	}
 	got := text[spans[0][0]:spans[0][1]]
-	if m, ok := FindMnemonic(got); !ok || m.Phrase() != m24 {
+	if m, ok := findMnemonic(got); !ok || m.Phrase() != m24 {
 		t.Errorf("span %q does not hold the phrase", got)
 	}
 	if s := FindLongMnemonics([]byte(badChecksumMnemonic("long-bad", 24))); len(s) != 0 {

@@ -127,7 +127,7 @@ func (m Mnemonic) Phrase() string { return strings.Join(m.Words, " ") }
 
 func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 
-// FindMnemonic looks for a checksum-valid phrase of 12, 15, 18, 21 or 24
+// findMnemonic looks for a checksum-valid phrase of 12, 15, 18, 21 or 24
 // words in text whose words are separated by anything that is not a
 // lowercase letter (spaces, commas, quotes, brackets, list numbers).
 //
@@ -137,7 +137,7 @@ func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 // but a phrase in the middle of a long run is indistinguishable from prose.
 // List words left over on another line than the phrase are a label line
 // ("seed - do not share") whatever they are.
-func FindMnemonic(text string) (Mnemonic, bool) {
+func findMnemonic(text string) (Mnemonic, bool) {
 	tokens, lines := splitTokens(text, func(r rune) bool { return !isLower(r) }, nil)
 	if m, ok := mnemonicInTokens(tokens, lines, bip39Lists()); ok {
 		return m, true
@@ -355,7 +355,7 @@ func containsAnyFold(s string, words []string) (string, bool) {
 
 // validateMnemonic is the bip39-mnemonic validator.
 func validateMnemonic(secret string, c Candidate) Verdict {
-	m, ok := FindMnemonic(secret)
+	m, ok := findMnemonic(secret)
 	if !ok {
 		return Verdict{Reject: true, Reason: "no checksum-valid BIP-39 phrase of 12–24 words"}
 	}

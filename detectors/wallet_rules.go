@@ -221,7 +221,7 @@ func fakeWIF(label string, version byte, compressed bool) string {
 	if compressed {
 		p = append(p, 1)
 	}
-	return Base58CheckEncode(p)
+	return base58CheckEncode(p)
 }
 
 // fakeExtendedKey builds a 78-byte BIP-32 serialisation with the given
@@ -239,7 +239,7 @@ func fakeExtendedKey(label string, version uint32, private bool) string {
 		k, _ := secpScalar(fakeScalar(label))
 		copy(p[45:], k.PubKey().SerializeCompressed())
 	}
-	return Base58CheckEncode(p)
+	return base58CheckEncode(p)
 }
 
 // fakeEVMKey is a label-derived 0x-prefixed EVM private key.
@@ -333,12 +333,12 @@ func walletExamples() walletExampleSet {
 		"from bit import Key\nkey = Key('" + wifL + "')\nprint(key.address)\n",
 		"BTC_WIF=" + wif5 + "\n",
 		"# regtest signer\nbitcoin-cli -regtest importprivkey " + wifC + " \"bot\" false\n",
-		"key = Key('" + Base58CheckEncode([]byte{0x80, 0x0c, 0x28, 0xfc, 0xa3, 0x86, 0xc7, 0xa2, 0x27, 0x60, 0x0b, 0x2f, 0xe5, 0x0b, 0x7c, 0xae, 0x11, 0xec, 0x86, 0xd3, 0xbf, 0x1f, 0xbe, 0x47, 0x1b, 0xe8, 0x98, 0x27, 0xe1, 0x9d, 0x72, 0xaa, 0x1d}) + "')  # wiki example\n",
+		"key = Key('" + base58CheckEncode([]byte{0x80, 0x0c, 0x28, 0xfc, 0xa3, 0x86, 0xc7, 0xa2, 0x27, 0x60, 0x0b, 0x2f, 0xe5, 0x0b, 0x7c, 0xae, 0x11, 0xec, 0x86, 0xd3, 0xbf, 0x1f, 0xbe, 0x47, 0x1b, 0xe8, 0x98, 0x27, 0xe1, 0x9d, 0x72, 0xaa, 0x1d}) + "')  # wiki example\n",
 	}
 	e.wifNeg = []string{
 		"key = Key('" + corrupt(wifL) + "')\n",
 		"BTC_ADDRESS=" + p2pkhAddress(fakeBytes("addr", 33), 0) + "\n",
-		"wallet key: " + Base58CheckEncode(append([]byte{0xb0}, append(fakeScalar("ltc"), 1)...)) + "\n",
+		"wallet key: " + base58CheckEncode(append([]byte{0xb0}, append(fakeScalar("ltc"), 1)...)) + "\n",
 	}
 
 	xprv := fakeExtendedKey("electrum", 0x0488ade4, true)
@@ -392,24 +392,24 @@ func walletExamples() walletExampleSet {
 	}
 	sig := fakeBytes("signature", 64)
 	e.solB58 = []string{
-		"SOLANA_PRIVATE_KEY=" + Base58Encode(fakeSolanaKeypair("phantom")) + "\n",
-		"# exported from Phantom\nconst secret = bs58.decode(\"" + Base58Encode(fakeSolanaKeypair("bs58")) + "\");\n",
+		"SOLANA_PRIVATE_KEY=" + base58Encode(fakeSolanaKeypair("phantom")) + "\n",
+		"# exported from Phantom\nconst secret = bs58.decode(\"" + base58Encode(fakeSolanaKeypair("bs58")) + "\");\n",
 	}
 	e.solB58Neg = []string{
-		"SOLANA_PUBLIC_KEY=" + Base58Encode(fakeSolanaKeypair("phantom")[32:]) + "\n",
-		"solana confirm -v " + Base58Encode(sig) + "  # tx signature\n",
+		"SOLANA_PUBLIC_KEY=" + base58Encode(fakeSolanaKeypair("phantom")[32:]) + "\n",
+		"solana confirm -v " + base58Encode(sig) + "  # tx signature\n",
 	}
 
 	nearKP := fakeSolanaKeypair("near-credentials")
 	e.near = []string{
-		"// ~/.near-credentials/mainnet/bot.near.json\n{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + Base58Encode(nearKP[32:]) + "\",\"private_key\":\"ed25519:" + Base58Encode(nearKP) + "\"}\n",
-		"const keyPair = KeyPair.fromString('ed25519:" + Base58Encode(fakeSolanaKeypair("near-js")) + "');\n",
+		"// ~/.near-credentials/mainnet/bot.near.json\n{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + base58Encode(nearKP[32:]) + "\",\"private_key\":\"ed25519:" + base58Encode(nearKP) + "\"}\n",
+		"const keyPair = KeyPair.fromString('ed25519:" + base58Encode(fakeSolanaKeypair("near-js")) + "');\n",
 	}
 	nearBad := append([]byte(nil), fakeSolanaKeypair("near-bad")...)
 	copy(nearBad[32:], fakeSolanaKeypair("near-other")[32:])
 	e.nearNeg = []string{
-		"{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + Base58Encode(nearKP[32:]) + "\"}\n",
-		"const keyPair = KeyPair.fromString('ed25519:" + Base58Encode(nearBad) + "');\n",
+		"{\"account_id\":\"bot.near\",\"public_key\":\"ed25519:" + base58Encode(nearKP[32:]) + "\"}\n",
+		"const keyPair = KeyPair.fromString('ed25519:" + base58Encode(nearBad) + "');\n",
 	}
 
 	addr := hex.EncodeToString(fakeBytes("keystore-addr", 20))

@@ -24,29 +24,29 @@ func TestBase58(t *testing.T) {
 		{"00010966776006953d5567439e5e39f86a0d273beed61967f6", "16UwLL9Risc3QfPqBUvKofHmBQ7wMtjvM"},
 	} {
 		b, _ := hex.DecodeString(tc.hex)
-		if got := Base58Encode(b); got != tc.b58 {
-			t.Errorf("Base58Encode(%s) = %q, want %q", tc.hex, got, tc.b58)
+		if got := base58Encode(b); got != tc.b58 {
+			t.Errorf("base58Encode(%s) = %q, want %q", tc.hex, got, tc.b58)
 		}
-		got, ok := Base58Decode(tc.b58)
+		got, ok := base58Decode(tc.b58)
 		if !ok || !bytes.Equal(got, b) {
-			t.Errorf("Base58Decode(%q) = %x, %v; want %s", tc.b58, got, ok, tc.hex)
+			t.Errorf("base58Decode(%q) = %x, %v; want %s", tc.b58, got, ok, tc.hex)
 		}
 	}
-	if _, ok := Base58Decode("0OIl"); ok {
-		t.Error("Base58Decode accepted characters outside the alphabet")
+	if _, ok := base58Decode("0OIl"); ok {
+		t.Error("base58Decode accepted characters outside the alphabet")
 	}
 	for i := range 200 {
 		b := fakeBytes(fmt.Sprint("b58-", i), i%90)
 		if i%7 == 0 && len(b) > 2 {
 			b[0], b[1] = 0, 0
 		}
-		got, ok := Base58Decode(Base58Encode(b))
+		got, ok := base58Decode(base58Encode(b))
 		if !ok || !bytes.Equal(got, b) {
 			t.Fatalf("round trip of %x gave %x", b, got)
 		}
 	}
-	if _, ok := Base58CheckDecode(corrupt(Base58CheckEncode(fakeBytes("chk", 33)))); ok {
-		t.Error("Base58CheckDecode accepted a corrupted string")
+	if _, ok := base58CheckDecode(corrupt(base58CheckEncode(fakeBytes("chk", 33)))); ok {
+		t.Error("base58CheckDecode accepted a corrupted string")
 	}
 }
 
@@ -91,9 +91,9 @@ func TestFindMnemonic(t *testing.T) {
 		{"italian", FakeMnemonicIn("it", 12, wordlists.Italian), FakeMnemonicIn("it", 12, wordlists.Italian)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m, ok := FindMnemonic(tc.text)
+			m, ok := findMnemonic(tc.text)
 			if got := m.Phrase(); ok != (tc.want != "") || got != tc.want {
-				t.Errorf("FindMnemonic = %q, %v; want %q", got, ok, tc.want)
+				t.Errorf("findMnemonic = %q, %v; want %q", got, ok, tc.want)
 			}
 		})
 	}
@@ -172,9 +172,9 @@ func TestValidateWIF(t *testing.T) {
 		{"uncompressed mainnet", FakeWIF("w2", 0x80, false), false, SeverityUnset, "uncompressed"},
 		{"testnet", FakeWIF("w3", 0xef, true), false, High, "testnet"},
 		{"bad checksum", corrupt(FakeWIF("w1", 0x80, true)), true, 0, ""},
-		{"litecoin version", Base58CheckEncode(append([]byte{0xb0}, fakeScalar("ltc")...)), true, 0, ""},
-		{"compressed flag wrong", Base58CheckEncode(append(append([]byte{0x80}, fakeScalar("f")...), 2)), true, 0, ""},
-		{"key ≥ n", Base58CheckEncode(append([]byte{0x80}, bytes.Repeat([]byte{0xff}, 32)...)), true, 0, ""},
+		{"litecoin version", base58CheckEncode(append([]byte{0xb0}, fakeScalar("ltc")...)), true, 0, ""},
+		{"compressed flag wrong", base58CheckEncode(append(append([]byte{0x80}, fakeScalar("f")...), 2)), true, 0, ""},
+		{"key ≥ n", base58CheckEncode(append([]byte{0x80}, bytes.Repeat([]byte{0xff}, 32)...)), true, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := validateWIF(tc.secret, Candidate{})
@@ -262,7 +262,7 @@ func TestValidateSolana(t *testing.T) {
 	kp := FakeSolanaKeypair("sol")
 	bad := append([]byte(nil), kp...)
 	bad[40] ^= 1
-	if v := validateSolanaJSON(strings.Trim(solanaJSON(kp, ", "), "[]"), Candidate{}); v.Reject || !strings.Contains(v.Note, Base58Encode(kp[32:])) {
+	if v := validateSolanaJSON(strings.Trim(solanaJSON(kp, ", "), "[]"), Candidate{}); v.Reject || !strings.Contains(v.Note, base58Encode(kp[32:])) {
 		t.Errorf("keypair: %+v", v)
 	}
 	if v := validateSolanaJSON(strings.Trim(solanaJSON(bad, ","), "[]"), Candidate{}); !v.Reject {
@@ -271,10 +271,10 @@ func TestValidateSolana(t *testing.T) {
 	if v := validateSolanaJSON(strings.Repeat("300,", 63)+"1", Candidate{}); !v.Reject {
 		t.Errorf("values over 255 accepted: %+v", v)
 	}
-	if v := validateSolanaBase58(Base58Encode(kp), Candidate{}); v.Reject {
+	if v := validateSolanaBase58(base58Encode(kp), Candidate{}); v.Reject {
 		t.Errorf("base58 keypair rejected: %+v", v)
 	}
-	for _, s := range []string{Base58Encode(bad), Base58Encode(kp[32:]), Base58Encode(fakeBytes("sig", 64))} {
+	for _, s := range []string{base58Encode(bad), base58Encode(kp[32:]), base58Encode(fakeBytes("sig", 64))} {
 		if v := validateSolanaBase58(s, Candidate{}); !v.Reject {
 			t.Errorf("%s accepted: %+v", s, v)
 		}

@@ -28,12 +28,12 @@ func p2pkhAddress(pub []byte, version byte) string {
 	s := sha256.Sum256(pub)
 	r := ripemd160.New()
 	r.Write(s[:])
-	return Base58CheckEncode(append([]byte{version}, r.Sum(nil)...))
+	return base58CheckEncode(append([]byte{version}, r.Sum(nil)...))
 }
 
 // validateWIF is the bitcoin-wif-private-key validator.
 func validateWIF(secret string, _ Candidate) Verdict {
-	b, ok := Base58CheckDecode(secret)
+	b, ok := base58CheckDecode(secret)
 	if !ok {
 		return Verdict{Reject: true, Reason: "not base58check"}
 	}
@@ -100,7 +100,7 @@ var xprvVersions = map[uint32]xprvVersion{
 
 // validateXprv is the bitcoin-extended-private-key validator.
 func validateXprv(secret string, _ Candidate) Verdict {
-	b, ok := Base58CheckDecode(secret)
+	b, ok := base58CheckDecode(secret)
 	if !ok {
 		return Verdict{Reject: true, Reason: "not base58check"}
 	}
@@ -231,7 +231,7 @@ func solanaKeypair(b []byte) (string, bool) {
 			return "", false
 		}
 	}
-	return Base58Encode(pub), true
+	return base58Encode(pub), true
 }
 
 // validateSolanaJSON is the solana-keypair validator (id.json arrays).
@@ -260,7 +260,7 @@ func validateSolanaBase58(secret string, c Candidate) Verdict {
 	if strings.Contains(c.Line, nearKeyPrefix+secret) {
 		return Verdict{Reject: true, Reason: "a NEAR key (near-private-key reports it)"}
 	}
-	b, ok := Base58Decode(secret)
+	b, ok := base58Decode(secret)
 	if !ok || len(b) != 64 {
 		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
 	}
@@ -323,7 +323,7 @@ const nearKeyPrefix = "ed25519:"
 // the 64-byte Ed25519 keypair that Solana also uses; the prefix says whose
 // wallet it is, and the public half must match the seed.
 func validateNEARKey(secret string, _ Candidate) Verdict {
-	b, ok := Base58Decode(secret)
+	b, ok := base58Decode(secret)
 	if !ok || len(b) != 64 {
 		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
 	}
