@@ -36,7 +36,8 @@ keys (Binance, Bybit, OKX, Kraken, Coinbase, ...), wallet secrets (seed phrases,
 private keys) and the usual cloud and SaaS tokens. Every finding says how
 dangerous it is and what to do. Secrets are redacted unless --show-secrets.
 
-Exit codes: 0 nothing found, 1 findings, 2 error.`,
+Exit codes: 0 nothing found, 1 findings, 2 error or an incomplete scan that
+found nothing, 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
