@@ -302,7 +302,7 @@ func maskFiles(in io.Reader, w io.Writer, root string, findings []detectors.Find
 	return nil
 }
 
-// MaskedSuffix replaces all but the first four characters of a masked secret.
+// maskedSuffix replaces all but the first four characters of a masked secret.
 const maskedSuffix = "****MASKED-BY-KEYWARD****"
 
 func maskFile(p string, secrets []string) (int, error) {
