@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/home"
+	"github.com/keyward/scan/internal/regularfile"
 	"github.com/keyward/scan/internal/walk"
 	"github.com/keyward/scan/report"
 )
@@ -305,7 +306,13 @@ func maskFiles(in io.Reader, w io.Writer, root string, findings []detectors.Find
 // maskedSuffix replaces all but the first four characters of a masked secret.
 const maskedSuffix = "****MASKED-BY-KEYWARD****"
 
+// maxMaskFile bounds a file --mask rewrites in memory (histories and logs,
+// not disk images).
+const maxMaskFile = 256 << 20
+
 func maskFile(p string, secrets []string) (int, error) {
+	// The type is checked on what is opened, not on an earlier stat, so a
+	// file swapped for a FIFO or a symlink is refused, not followed.
 	info, err := os.Lstat(p)
 	if err != nil {
 		return 0, err
@@ -313,9 +320,17 @@ func maskFile(p string, secrets []string) (int, error) {
 	if !info.Mode().IsRegular() {
 		return 0, errors.New("not a regular file")
 	}
-	data, err := os.ReadFile(p)
+	f, _, err := regularfile.Open(p, true)
 	if err != nil {
 		return 0, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxMaskFile+1))
+	f.Close()
+	if err != nil {
+		return 0, err
+	}
+	if len(data) > maxMaskFile {
+		return 0, fmt.Errorf("larger than %d bytes; not masked", maxMaskFile)
 	}
 	text := string(data)
 	n := 0

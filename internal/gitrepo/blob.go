@@ -145,9 +145,12 @@ func StartCatFile(ctx context.Context, gitDir string) (*CatFile, error) {
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		stdin.Close()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
+		stdin.Close()
+		stdout.Close()
 		return nil, err
 	}
 	c := &CatFile{cmd: cmd, in: bufio.NewWriter(stdin), out: bufio.NewReaderSize(stdout, 256<<10), w: stdin}
