@@ -14,6 +14,7 @@ import (
 	"github.com/keyward/scan/internal/baseline"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -61,12 +62,12 @@ func (b *baselineFlags) scan(cmd *cobra.Command, root string) ([]detectors.Findi
 	b.root = root
 	var src source
 	if b.history {
-		src = func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
-			return githistory.Scan(ctx, sc, githistory.Options{Path: root, Keep: o.Keep, Threads: o.Threads, NoIgnoreFile: o.NoIgnoreFile})
+		src = func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
+			return githistory.Scan(ctx, sc, githistory.Options{Path: root, Common: o})
 		}
 	} else {
-		src = func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
-			return walk.Scan(ctx, sc, walk.Options{Roots: []string{root}, Keep: o.Keep, Threads: o.Threads, NoIgnoreFile: o.NoIgnoreFile})
+		src = func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
+			return walk.Scan(ctx, sc, walk.Options{Roots: []string{root}, Common: o})
 		}
 	}
 	res, err := b.collect(cmd, src)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -35,12 +36,10 @@ because an ignored .env full of keys is exactly what an audit must find.`,
 			case 1:
 				f.root = args[0]
 			}
-			return f.run(cmd, "dir", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+			return f.run(cmd, "dir", func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
 				fs, st, err := walk.Scan(ctx, sc, walk.Options{
 					Roots:            args,
-					Keep:             o.Keep,
-					Threads:          o.Threads,
-					NoIgnoreFile:     o.NoIgnoreFile,
+					Common:           o,
 					FollowSymlinks:   follow,
 					RespectGitignore: gitignore,
 				})

@@ -12,6 +12,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 // historyMemoryLimit is the soft memory limit of a history scan (GOMEMLIMIT
@@ -96,9 +97,9 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 
 // historySource scans the history opt selects; git and pre-push share it.
 func historySource(opt githistory.Options) source {
-	return func(ctx context.Context, sc *content.Scanner, so sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+	return func(ctx context.Context, sc *content.Scanner, so scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
 		o := opt
-		o.Keep, o.Threads, o.NoIgnoreFile = so.Keep, so.Threads, so.NoIgnoreFile
+		o.Common = so
 		return githistory.Scan(ctx, sc, o)
 	}
 }

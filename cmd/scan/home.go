@@ -103,14 +103,12 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 	prog := newProgress(stderr, f.noProgress || f.quiet)
 	start := time.Now()
 	res, err := home.Scan(cmd.Context(), st.contentScanner(), home.Options{
-		Root:         dir,
-		Profile:      profile,
-		Keep:         st.opt.Keep,
-		Threads:      st.opt.Threads,
-		NoIgnoreFile: st.opt.NoIgnoreFile,
-		Rules:        st.rules,
-		Progress:     prog.file,
-		Dir:          prog.dir,
+		Root:     dir,
+		Profile:  profile,
+		Common:   st.opt,
+		Rules:    st.rules,
+		Progress: prog.file,
+		Dir:      prog.dir,
 	})
 	prog.finish()
 	if err != nil {

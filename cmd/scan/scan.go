@@ -25,6 +25,7 @@ import (
 	"github.com/keyward/scan/internal/docvalue"
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/report"
 )
 
@@ -96,17 +97,9 @@ func addSourceFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringVar(&f.minSeverity, "min-severity", "low", "report only findings of at least this `LEVEL`: info, low, medium, high, critical (info is known test material such as documentation keys)")
 }
 
-// sourceOptions are what every source takes from the shared flags.
-type sourceOptions struct {
-	// Keep filters paths by --include and --exclude.
-	Keep         pathfilter.Keep
-	Threads      int
-	NoIgnoreFile bool
-}
-
 // source produces findings from one kind of input, reading file contents
 // through sc.
-type source func(ctx context.Context, sc *content.Scanner, opt sourceOptions) ([]detectors.Finding, detectors.Stats, error)
+type source func(ctx context.Context, sc *content.Scanner, opt scanopt.Common) ([]detectors.Finding, detectors.Stats, error)
 
 // run is the pipeline every scan command shares: format → rules → engine
 // → source → severity floor → sort → report → exit code.
@@ -296,7 +289,7 @@ func (f *scanFlags) collect(cmd *cobra.Command, src source) (collected, error) {
 type scanSetup struct {
 	rules   []detectors.Rule
 	eng     *engine.Engine
-	opt     sourceOptions
+	opt     scanopt.Common
 	maxSize int64
 	// noArchives turns off reading archive members.
 	noArchives bool

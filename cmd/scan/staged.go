@@ -12,6 +12,7 @@ import (
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
 	"github.com/keyward/scan/internal/gitrepo"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/staged"
 )
 
@@ -40,11 +41,11 @@ could not be read (never a silent pass).`,
 				skipStage(cmd, &f, "staged", "a push; the pre-push hook scans pushes")
 				return nil
 			}
-			return f.run(cmd, "staged", func(ctx context.Context, sc *content.Scanner, o sourceOptions) ([]detectors.Finding, detectors.Stats, error) {
+			return f.run(cmd, "staged", func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
 				// git hands a hook the index being committed in
 				// GIT_INDEX_FILE (a temporary one under commit -a or
 				// commit <paths>).
-				return staged.Scan(ctx, sc, staged.Options{Path: repo, Keep: o.Keep, NoIgnoreFile: o.NoIgnoreFile, IndexFile: os.Getenv("GIT_INDEX_FILE")})
+				return staged.Scan(ctx, sc, staged.Options{Path: repo, Common: o, IndexFile: os.Getenv("GIT_INDEX_FILE")})
 			})
 		},
 	}

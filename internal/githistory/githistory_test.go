@@ -19,6 +19,7 @@ import (
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/gittest"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 var (
@@ -360,7 +361,7 @@ func TestRangeTakesIgnoreFileFromBase(t *testing.T) {
 	if fs, _ := scan(t, Options{Path: dir}); len(fs) != 0 {
 		t.Errorf("full scan with HEAD's ignore file: %+v", fs)
 	}
-	if fs, st := scan(t, Options{Path: dir, NoIgnoreFile: true}); len(fs) != 1 || st.Skipped["ignored"] != 0 {
+	if fs, st := scan(t, Options{Path: dir, Common: scanopt.Common{NoIgnoreFile: true}}); len(fs) != 1 || st.Skipped["ignored"] != 0 {
 		t.Errorf("--no-ignore-file: %+v %v", fs, st.Skipped)
 	}
 }

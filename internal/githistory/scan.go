@@ -29,18 +29,17 @@ import (
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 // Options select what history to scan.
 type Options struct {
 	// Path is the repository (a working tree, a directory inside one, a
 	// bare repository or a linked worktree).
-	Path    string
-	Threads int
-	// Keep, if set, filters paths (true = scan).
-	Keep pathfilter.Keep
-	// NoIgnoreFile turns off the repository's .keywardignore (audits).
-	NoIgnoreFile bool
+	Path string
+	// Common's Threads bound the blob readers (git processes are capped at
+	// the core count whatever it says).
+	scanopt.Common
 
 	// SinceCommit limits the scan to commits not reachable from this
 	// revision (a pull request's base).
@@ -98,9 +97,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
 	var stats detectors.Stats
-	if opt.Threads <= 0 {
-		opt.Threads = runtime.NumCPU()
-	}
+	opt.Threads = opt.Workers()
 	shallow, err := repo.Storer.Shallow()
 	if err != nil {
 		return nil, stats, fmt.Errorf("read shallow list: %w", err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -125,7 +126,7 @@ func BenchmarkAudit(b *testing.B) {
 	b.Run("home", func(b *testing.B) {
 		b.SetBytes(size)
 		for i := 0; i < b.N; i++ {
-			res, err := Scan(context.Background(), sc, Options{Root: dir, Threads: 2})
+			res, err := Scan(context.Background(), sc, Options{Root: dir, Common: scanopt.Common{Threads: 2}})
 			if err != nil || len(res.Findings) == 0 {
 				b.Fatal(err, len(res.Findings))
 			}
@@ -134,7 +135,7 @@ func BenchmarkAudit(b *testing.B) {
 	b.Run("dir", func(b *testing.B) {
 		b.SetBytes(size)
 		for i := 0; i < b.N; i++ {
-			fs, _, err := walk.Scan(context.Background(), sc, walk.Options{Roots: []string{dir}, Threads: 2})
+			fs, _, err := walk.Scan(context.Background(), sc, walk.Options{Roots: []string{dir}, Common: scanopt.Common{Threads: 2}})
 			if err != nil || len(fs) == 0 {
 				b.Fatal(err, len(fs))
 			}

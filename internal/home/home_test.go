@@ -11,6 +11,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 func newScanner(t testing.TB) *content.Scanner {
@@ -37,7 +38,7 @@ type want struct {
 func TestScanHome(t *testing.T) {
 	dir := t.TempDir()
 	newFixture(t, dir).build()
-	res, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Threads: 2})
+	res, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +266,7 @@ func TestScanCancelled(t *testing.T) {
 	newFixture(t, dir).build()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := Scan(ctx, newScanner(t), Options{Root: dir, Threads: 1})
+	res, err := Scan(ctx, newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 1}})
 	if err != nil || !res.Stats.Interrupted || len(res.Findings) != 0 {
 		t.Errorf("err %v, interrupted %v, %d findings", err, res.Stats.Interrupted, len(res.Findings))
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/archive"
 	"github.com/keyward/scan/internal/content"
-	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -24,11 +24,7 @@ type Options struct {
 	// Root is the home directory (or any directory audited as one).
 	Root    string
 	Profile *Profile
-	// Keep filters display paths (--include, --exclude); nil keeps all.
-	Keep    pathfilter.Keep
-	Threads int
-	// NoIgnoreFile turns off .keywardignore files.
-	NoIgnoreFile bool
+	scanopt.Common
 	// Rules supply titles and advice for presence findings; nil means
 	// detectors.Default().
 	Rules []detectors.Rule
@@ -99,9 +95,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	a := &audit{opt: &opt, root: root, m: opt.Profile.Matcher(), rules: ruleIndex(opt.Rules), placeFiles: map[string]*Place{}, seenVault: map[string]bool{}}
 	findings, stats, err := walk.Scan(ctx, sc, walk.Options{
 		Roots:         []string{root},
-		Keep:          opt.Keep,
-		Threads:       opt.Threads,
-		NoIgnoreFile:  opt.NoIgnoreFile,
+		Common:        opt.Common,
 		OneFilesystem: true,
 		Skip:          a.skip,
 		Progress:      opt.Progress,

@@ -34,19 +34,19 @@ import (
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/pathfilter"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 // Options configure a staged scan.
 type Options struct {
 	// Path is the repository (or a directory inside its working tree).
 	Path string
-	Keep pathfilter.Keep
+	// Common's Keep and NoIgnoreFile apply; the scan is sequential.
+	scanopt.Common
 	// IndexFile is the index to read instead of the repository's own (git
 	// sets GIT_INDEX_FILE for hooks); a relative path is taken from the
 	// current directory, as git does.
 	IndexFile string
-	// NoIgnoreFile turns off the staged .keywardignore.
-	NoIgnoreFile bool
 
 	// goGitOnly reads with go-git even where git is installed (tests).
 	goGitOnly bool

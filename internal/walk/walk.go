@@ -15,27 +15,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"sync"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
-	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/regularfile"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 // Options configure a walk.
 type Options struct {
 	Roots []string
-	// Keep filters relative paths (include and exclude globs); nil keeps
-	// everything.
-	Keep             pathfilter.Keep
-	Threads          int
+	scanopt.Common
 	FollowSymlinks   bool
 	RespectGitignore bool
-	// NoIgnoreFile turns off .keywardignore files (for audits).
-	NoIgnoreFile bool
 
 	// Skip, if set, is asked about every directory entry (but .git, which
 	// is never entered) before anything else; a non-empty reason skips the
@@ -65,9 +59,7 @@ type job struct {
 // A cancelled scan returns what it found so far, with the statistics
 // marked interrupted.
 func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
-	if opt.Threads <= 0 {
-		opt.Threads = runtime.NumCPU()
-	}
+	opt.Threads = opt.Workers()
 	roots, err := checkRoots(opt.Roots)
 	if err != nil {
 		return nil, detectors.Stats{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/scanopt"
 )
 
 // A GitHub token shape the default rules find; built at run time so this
@@ -232,7 +233,7 @@ func TestScanIgnoreFiles(t *testing.T) {
 	if got := paths(fs); got != "" {
 		t.Errorf("--respect-gitignore: findings in %q, want none", got)
 	}
-	fs, _ = scan(t, Options{Roots: []string{dir}, Keep: func(p string) bool { return !strings.HasSuffix(p, ".env") }})
+	fs, _ = scan(t, Options{Roots: []string{dir}, Common: scanopt.Common{Keep: func(p string) bool { return !strings.HasSuffix(p, ".env") }}})
 	if got := paths(fs); got != "" {
 		t.Errorf("keep filter: findings in %q", got)
 	}
@@ -243,9 +244,9 @@ func TestScanIsDeterministic(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		write(t, dir, filepath.Join("d", string(rune('a'+i%26))+string(rune('a'+i/26))+".env"), "GITHUB_TOKEN="+token+"\n")
 	}
-	first, _ := scan(t, Options{Roots: []string{dir}, Threads: 4})
+	first, _ := scan(t, Options{Roots: []string{dir}, Common: scanopt.Common{Threads: 4}})
 	for i := 0; i < 5; i++ {
-		again, _ := scan(t, Options{Roots: []string{dir}, Threads: 4})
+		again, _ := scan(t, Options{Roots: []string{dir}, Common: scanopt.Common{Threads: 4}})
 		if paths(again) != paths(first) {
 			t.Fatalf("order changed between runs")
 		}
