@@ -59,7 +59,13 @@ func Summarize(findings []detectors.Finding, opt Options) Summary {
 		k := v.rule(f).Kind.String()
 		add(kinds, k, f)
 		if f.Exchange != "" {
-			add(exchanges, f.Exchange, f)
+			// The rule's display name (Binance.US, HTX (Huobi)), as every
+			// other report shows it; the id where no rule is loaded.
+			name := f.Exchange
+			if r := v.rule(f); r.Name != "" && r.Exchange == f.Exchange {
+				name = r.Name
+			}
+			add(exchanges, name, f)
 		}
 		if s.BySeverity[k] == nil {
 			s.BySeverity[k] = map[detectors.Severity]int{}

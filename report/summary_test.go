@@ -24,8 +24,8 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("ByKind = %+v\nwant %+v", s.ByKind, wantKind)
 	}
 	wantEx := []SummaryRow{
-		{Name: "binance", Count: 3, Files: 2, Highest: detectors.Critical},
-		{Name: "bybit", Count: 1, Files: 1, Highest: detectors.Critical},
+		{Name: "Binance", Count: 3, Files: 2, Highest: detectors.Critical},
+		{Name: "Bybit", Count: 1, Files: 1, Highest: detectors.Critical},
 	}
 	if !reflect.DeepEqual(s.ByExchange, wantEx) {
 		t.Errorf("ByExchange = %+v\nwant %+v", s.ByExchange, wantEx)
@@ -47,7 +47,7 @@ func TestSummarize(t *testing.T) {
 	if err := WriteSummary(&b, htmlFindings(), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Findings by kind", "  exchange             3       3  critical", "Findings by exchange", "  binance              2       2  critical", "What to do", "  1. Revoke"} {
+	for _, want := range []string{"Findings by kind", "  exchange             3       3  critical", "Findings by exchange", "  Binance              2       2  critical", "What to do", "  1. Revoke"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
 		}
