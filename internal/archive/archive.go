@@ -212,8 +212,17 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 		}
 	}
 	// The fs.FS view has already cleaned names and merged duplicates.
-	return fs.WalkDir(zr, ".", func(name string, d fs.DirEntry, err error) error {
+	visited := map[string]bool{}
+	var dirErrs []string
+	err = fs.WalkDir(zr, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if d != nil && d.IsDir() {
+				// A name that is both a file and a directory makes the
+				// directory unreadable through fs.FS; its files are read
+				// from the central directory below.
+				dirErrs = append(dirErrs, fmt.Sprintf("%s: %v", name, err))
+				return nil
+			}
 			w.warn(p+Sep+name, err)
 			return nil
 		}
@@ -223,6 +232,7 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 		if !d.Type().IsRegular() {
 			return nil // symlinks and other special members
 		}
+		visited[name] = true
 		info, err := d.Info()
 		if err != nil {
 			w.warn(p+Sep+name, err)
@@ -242,6 +252,41 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 		// The ratio is judged against the declared compressed size.
 		return w.member(p+Sep+name, name, info.Size(), &boundReader{w: w, r: f, compressed: &countReader{n: compressed}, budget: true}, depth)
 	})
+	if err != nil || len(dirErrs) == 0 {
+		return err
+	}
+	return w.zipFilesNotVisited(p, zr, visited, dirErrs, depth)
+}
+
+// zipFilesNotVisited reads, straight from the central directory, the
+// regular members the fs.FS walk could not reach (their directory was
+// unreadable); only those that still cannot be read are warned about.
+func (w *walker) zipFilesNotVisited(p string, zr *zip.Reader, visited map[string]bool, dirErrs []string, depth int) error {
+	read := 0
+	for _, f := range zr.File {
+		name := cleanName(f.Name)
+		if name == "" || visited[name] || strings.HasSuffix(f.Name, "/") || !f.Mode().IsRegular() {
+			continue
+		}
+		visited[name] = true
+		rc, err := f.Open()
+		if err != nil {
+			w.warn(p+Sep+name, err)
+			continue
+		}
+		err = w.member(p+Sep+name, name, int64(f.UncompressedSize64), &boundReader{w: w, r: rc, compressed: &countReader{n: int64(f.CompressedSize64)}, budget: true}, depth)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		read++
+	}
+	if read == 0 {
+		for _, e := range dirErrs {
+			w.warn(p, errors.New(e))
+		}
+	}
+	return nil
 }
 
 // tar reads a tar stream; r must already count expanded bytes against the

@@ -289,3 +289,15 @@ func TestKind(t *testing.T) {
 		t.Errorf("Kind = %v, want %v", got, want)
 	}
 }
+
+// A name that is both a file and a directory ("a/b" and "a/b/c") makes
+// the directory unreadable through zip's fs.FS; every member is still read,
+// from the central directory, without a warning.
+func TestWalkFileAndDirectoryOfOneName(t *testing.T) {
+	data := zipBytes(t, file{name: "a/b", body: "file"}, file{name: "a/b/c", body: "nested"}, file{name: "top.txt", body: "top"})
+	got, warnings := walkFile(t, "odd.zip", data, archive.Limits{})
+	want := map[string]string{"odd.zip!a/b": "file", "odd.zip!a/b/c": "nested", "odd.zip!top.txt": "top"}
+	if !reflect.DeepEqual(got, want) || len(warnings) != 0 {
+		t.Errorf("members %v, warnings %v; want %v and no warning", got, warnings, want)
+	}
+}
