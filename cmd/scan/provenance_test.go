@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -34,17 +33,7 @@ func TestProvenanceOfWorkTree(t *testing.T) {
 // Provenance is read from a repository in the scanned tree: metadata that
 // could block (a FIFO for .git/config) is refused, not read.
 func TestProvenanceRefusesBlockingMetadata(t *testing.T) {
-	dir := t.TempDir()
-	for _, d := range []string{".git/refs/heads", ".git/objects"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.WriteFile(filepath.Join(dir, ".git/HEAD"), []byte("ref: refs/heads/main\n"), 0o644)
-	fifo := filepath.Join(dir, ".git/config")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skip(err)
-	}
+	dir, fifo := gittest.FIFOConfigRepo(t)
 	done := make(chan report.Options, 1)
 	go func() {
 		var opt report.Options

@@ -273,10 +273,10 @@ func ignoreFileAt(repo *gitrepo.Repo, commit plumbing.Hash) (*pathfilter.Ignore,
 	if commit.IsZero() {
 		return nil, nil
 	}
-	if _, err := repo.CommitObject(commit); err != nil {
+	data, err := repo.FileAt(commit, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return nil, nil // a missing commit is reported by the walk
 	}
-	data, err := repo.FileAt(commit, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
 	if err != nil || data == nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -131,17 +130,7 @@ func TestCatFileCloseWithUnreadBlob(t *testing.T) {
 // go-git reads .git/config while it locates a repository: a FIFO there
 // must be refused before, not block Open forever.
 func TestOpenRefusesFIFOConfig(t *testing.T) {
-	dir := t.TempDir()
-	for _, d := range []string{".git/refs/heads", ".git/objects"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	os.WriteFile(filepath.Join(dir, ".git/HEAD"), []byte("ref: refs/heads/main\n"), 0o644)
-	fifo := filepath.Join(dir, ".git/config")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skip(err)
-	}
+	dir, fifo := gittest.FIFOConfigRepo(t)
 	done := make(chan error, 1)
 	go func() {
 		_, err := Open(filepath.Join(dir))

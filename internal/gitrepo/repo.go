@@ -82,7 +82,7 @@ func Open(path string) (*Repo, error) {
 	}
 	repo.Settings = readSettings(repo.GitDir())
 	if repo.Settings.SHA256 {
-		return nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
+		return nil, errSHA256(path)
 	}
 	// A storage that keeps pack descriptors open: by default go-git opens
 	// and closes the packfile for every object it reads.
@@ -131,8 +131,8 @@ func locate(path string) (billy.Filesystem, billy.Filesystem, error) {
 // locateWithGit asks a hardened git where the repository at path lives.
 func locateWithGit(path string, openErr error) (billy.Filesystem, billy.Filesystem, error) {
 	fail := func() (billy.Filesystem, billy.Filesystem, error) {
-		if gitDir := findGitDir(path); gitDir != "" && readSettings(gitDir).SHA256 {
-			return nil, nil, fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
+		if gitDir := nearestGitDir(path); gitDir != "" && readSettings(gitDir).SHA256 {
+			return nil, nil, errSHA256(path)
 		}
 		return nil, nil, fmt.Errorf("open repository %s: %w", path, describeOpenError(path, openErr))
 	}
@@ -189,33 +189,16 @@ func (s readOnlyExtensions) Config() (*config.Config, error) {
 	return c, nil
 }
 
-// findGitDir finds the .git directory of path or of the repository above
-// it, for reading settings when go-git refuses to open it.
-func findGitDir(path string) string {
-	dir, err := filepath.Abs(path)
-	if err != nil {
-		return ""
-	}
-	for {
-		for _, cand := range []string{filepath.Join(dir, ".git"), dir} {
-			if info, err := os.Stat(filepath.Join(cand, "config")); err == nil && info.Mode().IsRegular() {
-				if _, err := os.Stat(filepath.Join(cand, "HEAD")); err == nil {
-					return cand
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+// errSHA256 is the one sentence a SHA-256 repository gets: go-git's object
+// ids hold SHA-1 only.
+func errSHA256(path string) error {
+	return fmt.Errorf("%s: %w: the repository uses SHA-256 object names (extensions.objectFormat = sha256), which this scanner cannot read yet; scan its working tree with \"scan dir\" instead", path, ErrUnsupported)
 }
 
 // nearestGitDir is the directory locate will read first for path: path
 // itself when it looks like a bare repository, else the nearest .git
-// directory from path up ("" if none). Unlike findGitDir it does not ask
-// for a regular config: it is what finds one that is not.
+// directory from path up ("" if none). It does not ask for a regular
+// config: it is what finds one that is not.
 func nearestGitDir(path string) string {
 	dir, err := filepath.Abs(path)
 	if err != nil {

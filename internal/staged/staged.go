@@ -17,7 +17,6 @@
 package staged
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -160,7 +159,7 @@ func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c cha
 	}
 	old, ok1, err1 := idx.readAll(c.base, maxDiffSide)
 	cur, ok2, err2 := idx.readAll(c.blob, maxDiffSide)
-	if err1 != nil || err2 != nil || !ok1 || !ok2 || looksBinary(old) {
+	if err1 != nil || err2 != nil || !ok1 || !ok2 || content.LooksBinary(old) {
 		// Without a readable old version every line counts as added: the
 		// safe side for a hook.
 		return fs, nil
@@ -177,8 +176,6 @@ func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c cha
 	}
 	return kept, nil
 }
-
-func looksBinary(b []byte) bool { return bytes.IndexByte(b[:min(len(b), 8<<10)], 0) >= 0 }
 
 // addedLines returns the 1-based numbers of the lines of dst that a line
 // diff from src inserts.
