@@ -189,7 +189,7 @@ type sarifRegion struct {
 }
 
 // WriteSARIF writes a SARIF 2.1.0 log with one run that GitHub code
-// scanning accepts and tracks (the README, "How alerts are tracked", says how).
+// scanning accepts and tracks (docs/ci.md, "How alerts are tracked", says how).
 //
 // SARIF never holds a secret, whatever Options.ShowSecrets says: the file
 // is uploaded to a service and kept as a CI artifact. Only rules that
@@ -513,7 +513,7 @@ func ruleTags(r *detectors.Rule) []string {
 }
 
 // helpURI is where a person revokes the credential (the rule's own page),
-// or else the README's advice for its kind.
+// or else the advice for its kind.
 func helpURI(r *detectors.Rule) string {
 	if r.AdviceURL != "" {
 		return r.AdviceURL

@@ -23,7 +23,7 @@ type verifyFlags struct {
 
 func addVerifyFlags(cmd *cobra.Command, v *verifyFlags) {
 	fl := cmd.Flags()
-	fl.BoolVar(&v.on, "verify", false, "ask each credential's own exchange or service, read-only, whether it is live and what it may do (this sends the credential to that service's official API host; see the README)")
+	fl.BoolVar(&v.on, "verify", false, "ask each credential's own exchange or service, read-only, whether it is live and what it may do (this sends the credential to that service's official API host; see docs/verification.md)")
 	fl.StringArrayVar(&v.endpoints, "verify-endpoint", nil, "send verification requests for one exchange to another base URL, as `EXCHANGE=URL` (an exchange proxy, a test server); repeatable and always reported")
 }
 

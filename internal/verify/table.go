@@ -9,8 +9,8 @@ import (
 
 // services is the table: one row per service whose credentials can be
 // checked. The id is the finding's Exchange (or Service for data APIs).
-// Codes come from each service's documented error list; the README's
-// Verification section says what is sent where.
+// Codes come from each service's documented error list;
+// docs/verification.md says what is sent where.
 var services = []service{
 	{
 		id: "binance", name: "Binance",
