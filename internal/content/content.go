@@ -91,8 +91,9 @@ func (s *Scanner) MaxFileSize() int64 { return s.opt.MaxFileSize }
 // Reader scans files one at a time for one worker, reusing its buffer. It
 // is not safe for concurrent use.
 type Reader struct {
-	s   *Scanner
-	buf []byte
+	s    *Scanner
+	buf  []byte
+	view []byte // what the engine sees of a binary file's chunk
 }
 
 // NewReader returns a Reader for one worker.
@@ -112,7 +113,9 @@ func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int6
 	return r.scanFile(ctx, path, src, size, st)
 }
 
-// scanFile is Scan for one file that is not read as an archive.
+// scanFile is Scan for one file that is not read as an archive. It reads
+// a small head first and decides from it what the file is, so a binary
+// format costs one small read, not a chunk.
 func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	if opt.MaxFileSize > 0 && size > opt.MaxFileSize {
@@ -128,7 +131,7 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		limit = io.LimitReader(src, opt.MaxFileSize+1)
 	}
 	r.buf = r.buf[:0]
-	n, err := fill(limit, &r.buf, opt.ChunkSize)
+	n, err := fill(limit, &r.buf, sniffSize)
 	if err != nil {
 		return nil, r.readFailed(st, path, err)
 	}
@@ -137,24 +140,35 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		st.Skip("empty")
 		return nil, nil
 	}
-	switch kind := sniff(head); kind {
-	case kindBinary:
-		if strings.HasSuffix(strings.ToLower(path), ".dat") {
-			f, ok, err := r.walletDat(path, head, limit, st)
-			if err != nil {
-				return nil, r.readFailed(st, path, err)
-			}
-			if ok {
-				return []detectors.Finding{f}, nil
-			}
+	k := sniff(head)
+	if (k == kindFormat || k == kindBinary) && strings.HasSuffix(strings.ToLower(path), ".dat") {
+		whole, err := io.ReadAll(io.LimitReader(limit, maxWalletDat))
+		if err != nil {
+			return nil, r.readFailed(st, path, err)
 		}
+		whole = append(bytes.Clone(head), whole...)
+		if f, ok := r.walletDat(path, whole, st); ok {
+			return []detectors.Finding{f}, nil
+		}
+		r.buf = r.buf[:0]
+		limit = io.MultiReader(bytes.NewReader(whole), limit)
+	}
+	switch k {
+	case kindFormat:
 		st.Skip("binary")
 		return nil, nil
+	case kindBinary:
+		// No format this package knows: text may sit in it (a history
+		// file with a run of NULs a crash left, a log with binary records),
+		// so each region is judged, as strings(1) and grep -a would.
+		st.Note(path, "binary; its text regions and printable runs were scanned")
+		st.Count("binary: text regions scanned")
+		return r.chunks(ctx, path, limit, true, st)
 	case kindUTF16LE, kindUTF16BE:
 		st.Note(path, "UTF-16 text; decoded to UTF-8 for scanning")
 		st.Count("utf-16 decoded")
 		endian := unicode.LittleEndian
-		if kind == kindUTF16BE {
+		if k == kindUTF16BE {
 			endian = unicode.BigEndian
 		}
 		// The decoder strips a byte-order mark and follows it if present;
@@ -162,21 +176,22 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		dec := unicode.UTF16(endian, unicode.UseBOM).NewDecoder()
 		rest := io.MultiReader(bytes.NewReader(bytes.Clone(head)), limit)
 		r.buf = r.buf[:0]
-		return r.chunks(ctx, path, transform.NewReader(rest, dec), st)
+		return r.chunks(ctx, path, transform.NewReader(rest, dec), false, st)
 	case kindTextWithNUL:
 		st.Note(path, "mostly text with stray NUL bytes; scanned as text")
 		st.Count("stray NUL bytes")
 	}
-	if !utf8.Valid(trimPartialRune(head[:min(len(head), 64<<10)])) {
+	if !utf8.Valid(trimPartialRune(head)) {
 		st.Note(path, "not valid UTF-8; scanned as bytes")
 		st.Count("not valid UTF-8")
 	}
-	return r.chunks(ctx, path, limit, st)
+	return r.chunks(ctx, path, limit, false, st)
 }
 
 // chunks scans src in overlapping chunks. r.buf may already hold the start
-// of the content.
-func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, st *detectors.Stats) ([]detectors.Finding, error) {
+// of the content. With regions set, the engine sees each chunk through
+// textRegions.
+func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	var out []detectors.Finding
 	var offset int64
@@ -201,7 +216,15 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, st *det
 		}
 		st.Bytes += int64(len(data) - carried)
 		last := len(data) < opt.ChunkSize
-		found := r.s.eng.Scan(engine.Chunk{Path: path, Data: data, Line: line, Column: col, Offset: offset})
+		seen := data
+		if regions {
+			if cap(r.view) < len(data) {
+				r.view = make([]byte, opt.ChunkSize)
+			}
+			seen = r.view[:len(data)]
+			textRegions(seen, data)
+		}
+		found := r.s.eng.Scan(engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
 		// Findings that start in the overlap belong to the next chunk,
 		// which sees them whole.
 		keepBelow := offset + int64(len(data)) - Overlap
@@ -322,24 +345,15 @@ func archiveWarningKind(w archive.Warning) detectors.WarningKind {
 	return detectors.WarnUnreadable
 }
 
-// walletDat judges a binary *.dat file whole. A read error is returned, not
-// judged on the part read: a wallet cut short could pass for any binary.
-func (r *Reader) walletDat(path string, head []byte, rest io.Reader, st *detectors.Stats) (detectors.Finding, bool, error) {
-	whole := head
-	if len(head) == r.s.opt.ChunkSize {
-		more, err := io.ReadAll(io.LimitReader(rest, maxWalletDat))
-		if err != nil {
-			return detectors.Finding{}, false, err
-		}
-		whole = append(bytes.Clone(head), more...)
-	}
+// walletDat judges a binary *.dat file whole.
+func (r *Reader) walletDat(path string, whole []byte, st *detectors.Stats) (detectors.Finding, bool) {
 	v, ok := detectors.ClassifyWalletDat(whole[:min(len(whole), 4096)], whole)
 	if !ok {
-		return detectors.Finding{}, false, nil
+		return detectors.Finding{}, false
 	}
 	st.Files++
 	st.Bytes += int64(len(whole))
-	return walletDatFinding(path, v), true, nil
+	return walletDatFinding(path, v), true
 }
 
 func walletDatFinding(path string, v detectors.Verdict) detectors.Finding {

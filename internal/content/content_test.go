@@ -71,9 +71,10 @@ func TestFilesThatHideTheirText(t *testing.T) {
 		{"UTF-16LE without BOM", "secrets.txt", utf16Bytes(env, binary.LittleEndian, false), 3, "", "utf-16 decoded"},
 		{"UTF-16BE with BOM", "secrets.txt", utf16Bytes(env, binary.BigEndian, true), 3, "", "utf-16 decoded"},
 		{"UTF-16BE without BOM", "secrets.txt", utf16Bytes(env, binary.BigEndian, false), 3, "", "utf-16 decoded"},
-		{"PNG magic", "logo", append([]byte("\x89PNG\r\n\x1a\n"), env...), 0, "binary", ""},
+		{"PNG with its IHDR chunk", "logo", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x01\x00"), env...), 0, "binary", ""},
+		{"PNG signature alone, then text", "logo", append([]byte("\x89PNG\r\n\x1a\n"), env...), 5, "", ""},
 		{"ELF executable with the token in its strings", "tool", append(append([]byte("\x7fELF\x02\x01\x01"), random[:512]...), env...), 0, "binary", ""},
-		{"random bytes", "blob", append(random, env...), 0, "binary", ""},
+		{"random bytes, then text", "blob", append(random, env...), 3 + bytes.Count(random, []byte("\n")), "", "binary: text regions scanned"},
 		{"empty", "e.txt", nil, 0, "empty", ""},
 		{"Latin-1", "notes.txt", []byte("caf\xe9\nGITHUB_TOKEN=" + tok + "\n"), 2, "", "not valid UTF-8"},
 	}
@@ -239,4 +240,97 @@ func TestArchiveBombIsRefused(t *testing.T) {
 	if err != nil || !st.Incomplete || st.Skipped["archive bomb"] != 1 {
 		t.Errorf("err %v, stats %+v", err, st)
 	}
+}
+
+// A magic number is two to six bytes a text file may start with: "MZ=1" in
+// a .env is a setting, not a Windows executable. Only a format whose
+// structure follows its magic is passed over as binary.
+func TestMagicNumbersConfirmedByStructure(t *testing.T) {
+	key, secret := alnum(1, 64), alnum(2, 64)
+	keys := "BINANCE_API_KEY=" + key + "\nBINANCE_API_SECRET=" + secret + "\n"
+	text := []string{"MZ=1\n", "ID3=on\n", "RIFF=2\n", "BZh9\n", "%PDF-1.7 export on\n", "GIF89a\n", "GIF87a=x\n",
+		"PK=12\n", "PK\x03\x04\n", "OggS\n", "fLaC\n", "wOFF\n", "\x7fELF\n", "RIFF1234WAVEfmt \n", "BZh91AY&SY\n"}
+	s := newScanner(t, Options{})
+	for _, start := range text {
+		fs, st := scanBytes(t, s, "bot/.env", []byte(start+keys))
+		if len(fs) == 0 {
+			t.Errorf("%q: no finding; skipped %v", start, st.Skipped)
+		}
+	}
+
+	pe := make([]byte, 256)
+	copy(pe, "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")
+	binary.LittleEndian.PutUint32(pe[0x3C:], 0x80)
+	copy(pe[0x80:], "PE\x00\x00\x4c\x01")
+	tiny := make([]byte, 64) // a DOS header whose PE header lies past the head
+	copy(tiny, "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")
+	binary.LittleEndian.PutUint32(tiny[0x3C:], 1<<20)
+	formats := map[string][]byte{
+		"PE executable":  pe,
+		"DOS header":     tiny,
+		"ID3 tag":        []byte("ID3\x04\x00\x00\x00\x00\x01\x00TIT2"),
+		"RIFF wave":      []byte("RIFF\x24\x08\x00\x00WAVEfmt \x10\x00\x00\x00"),
+		"bzip2":          []byte("BZh91AY&SY\x8e\x8d\x2a\x1c\x00\x00"),
+		"PDF":            []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+		"GIF":            []byte("GIF89a\x10\x00\x10\x00\xf7\x00\x00"),
+		"zip local file": append([]byte("PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00"), "a.go"...),
+		"gzip":           []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
+		"ELF":            append([]byte("\x7fELF\x02\x01\x01\x00"), make([]byte, 56)...),
+	}
+	for name, head := range formats {
+		fs, st := scanBytes(t, s, "blob", append(bytes.Clone(head), keys...))
+		if len(fs) != 0 || st.Skipped["binary"] != 1 {
+			t.Errorf("%s: %d findings, skipped %v; want passed over as binary", name, len(fs), st.Skipped)
+		}
+	}
+}
+
+// Binary is decided region by region: a history file with a block of NULs
+// a crash left, or a log with binary records, still has its text read.
+func TestTextRegionsOfBinaryFiles(t *testing.T) {
+	tok := gittest.FakeToken("regions")
+	line := "export GITHUB_TOKEN=" + tok + "\n"
+	random := make([]byte, 64<<10)
+	rand.New(rand.NewSource(7)).Read(random)
+	zeros := make([]byte, 8<<10)
+	scattered := []byte(strings.Repeat("ls -la\ncd /srv\n", 40))
+	for i := 0; i < len(scattered); i += 5 {
+		scattered[i] = 0 // a fifth of the head is NULs
+	}
+	tests := []struct {
+		name     string
+		data     []byte
+		wantLine int
+	}{
+		{"history after a zeroed block", append(append(bytes.Clone(zeros), "ls\n"...), line...), 2},
+		{"history with NULs all through its head", append(bytes.Clone(scattered), line...), 1 + bytes.Count(scattered, []byte("\n"))},
+		{"text between binary records", append(append(append(bytes.Clone(random), '\n'), line...), random...), 2 + bytes.Count(random, []byte("\n"))},
+	}
+	for _, chunk := range []int{0, 4 * Overlap} {
+		s := newScanner(t, Options{ChunkSize: chunk})
+		for _, tt := range tests {
+			fs, st := scanBytes(t, s, ".bash_history", tt.data)
+			if len(fs) != 1 || fs[0].Secret != tok || fs[0].StartLine != tt.wantLine {
+				t.Errorf("chunk %d, %s: findings %+v, want the token on line %d; stats %v %v", chunk, tt.name, fs, tt.wantLine, st.Skipped, st.Noted)
+			}
+		}
+	}
+	// Random bytes alone give nothing: their printable runs are short.
+	s := newScanner(t, Options{})
+	big := make([]byte, 1<<20)
+	rand.New(rand.NewSource(8)).Read(big)
+	if fs, _ := scanBytes(t, s, "disk.img", big); len(fs) != 0 {
+		t.Errorf("random bytes: %d findings, want none", len(fs))
+	}
+}
+
+// alnum returns n letters and digits, the same for the same seed.
+func alnum(seed int64, n int) string {
+	const set = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	r := rand.New(rand.NewSource(seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = set[r.Intn(len(set))]
+	}
+	return string(b)
 }

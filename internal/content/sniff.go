@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path"
 	"strings"
 )
@@ -11,20 +12,123 @@ type kind uint8
 const (
 	kindText kind = iota
 	kindTextWithNUL
+	// kindBinary: control bytes throughout the head, but no format
+	// confirmed; read region by region (text regions whole, the printable
+	// runs of binary regions).
 	kindBinary
+	// kindFormat: a binary format confirmed by its structure (an image,
+	// an executable, compressed data); passed over after the head.
+	kindFormat
 	kindUTF16LE
 	kindUTF16BE
 )
 
-// magic numbers of formats that are binary whatever their bytes look like
-// further in. Archives are here too until the content layer opens them.
-var magic = [][]byte{
-	[]byte("\x89PNG\r\n\x1a\n"), []byte("\xff\xd8\xff"), []byte("GIF87a"), []byte("GIF89a"),
-	[]byte("%PDF-"), []byte("PK\x03\x04"), []byte("\x1f\x8b"), []byte("BZh"), []byte("\xfd7zXZ\x00"),
-	[]byte("\x28\xb5\x2f\xfd"), []byte("7z\xbc\xaf\x27\x1c"), []byte("Rar!\x1a\x07"),
-	[]byte("\x7fELF"), []byte("\xcf\xfa\xed\xfe"), []byte("\xce\xfa\xed\xfe"), []byte("\xca\xfe\xba\xbe"),
-	[]byte("MZ"), []byte("\x00asm"), []byte("wOFF"), []byte("wOF2"), []byte("OggS"), []byte("fLaC"),
-	[]byte("ID3"), []byte("RIFF"), []byte("\x00\x00\x01\x00"), []byte("II*\x00"), []byte("MM\x00*"),
+// format is a binary file format: its magic number and a check of the
+// structure that follows it. Two or three printable bytes are not a format:
+// a .env may start with "MZ=1" or "ID3=" and still hold keys below, so a
+// magic counts only when the bytes after it are what the format puts there.
+type format struct {
+	magic   string
+	confirm func(head []byte) bool
+}
+
+var formats = []format{
+	{"\x89PNG\r\n\x1a\n", func(h []byte) bool { return at(h, 12, "IHDR") }},
+	{"\xff\xd8\xff", func(h []byte) bool { return len(h) > 3 && h[3] >= 0xC0 }},
+	{"GIF87a", func(h []byte) bool { return nonTextIn(h, 6, 13) }},
+	{"GIF89a", func(h []byte) bool { return nonTextIn(h, 6, 13) }},
+	{"%PDF-", pdf},
+	{"PK\x03\x04", zipLocalHeader},
+	{"\x1f\x8b\x08", func(h []byte) bool { return len(h) >= 10 && h[3]&0xE0 == 0 }},
+	{"BZh", func(h []byte) bool {
+		return len(h) >= 10 && h[3] >= '1' && h[3] <= '9' && (at(h, 4, "1AY&SY") && nonTextIn(h, 10, 16) || at(h, 4, "\x17\x72\x45\x38\x50\x90"))
+	}},
+	{"\xfd7zXZ\x00", func(h []byte) bool { return len(h) >= 12 && h[6] == 0 }},
+	{"\x28\xb5\x2f\xfd", func(h []byte) bool { return len(h) >= 6 }},
+	{"7z\xbc\xaf\x27\x1c", func(h []byte) bool { return len(h) >= 32 }},
+	{"Rar!\x1a\x07", func(h []byte) bool { return len(h) >= 8 && (h[6] == 0 || h[6] == 1) }},
+	{"\x7fELF", func(h []byte) bool {
+		return len(h) >= 52 && (h[4] == 1 || h[4] == 2) && (h[5] == 1 || h[5] == 2) && h[6] == 1
+	}},
+	{"\xcf\xfa\xed\xfe", machO}, {"\xce\xfa\xed\xfe", machO}, {"\xfe\xed\xfa\xcf", machO}, {"\xfe\xed\xfa\xce", machO},
+	{"\xca\xfe\xba\xbe", func(h []byte) bool { return len(h) >= 8 && nonTextIn(h, 4, 8) }},
+	{"MZ", pe},
+	{"\x00asm", func(h []byte) bool { return at(h, 4, "\x01\x00\x00\x00") }},
+	{"wOFF", func(h []byte) bool { return nonTextIn(h, 4, 44) }},
+	{"wOF2", func(h []byte) bool { return nonTextIn(h, 4, 48) }},
+	{"OggS", func(h []byte) bool { return len(h) >= 27 && h[4] == 0 }},
+	{"fLaC", func(h []byte) bool { return len(h) >= 42 && h[4]&0x7f == 0 && at(h, 5, "\x00\x00\x22") }},
+	{"ID3", func(h []byte) bool { return len(h) >= 10 && h[3] >= 2 && h[3] <= 4 && h[4] == 0 }},
+	{"RIFF", riff},
+	{"\x00\x00\x01\x00", func(h []byte) bool { return len(h) >= 22 && h[4]|h[5] != 0 }},
+	{"II*\x00", func(h []byte) bool { return len(h) >= 8 }},
+	{"MM\x00*", func(h []byte) bool { return len(h) >= 8 }},
+	{"SQLite format 3\x00", func(h []byte) bool { return len(h) >= 100 }},
+}
+
+func at(h []byte, off int, s string) bool {
+	return len(h) >= off+len(s) && string(h[off:off+len(s)]) == s
+}
+
+// nonTextIn reports whether h[from:to] holds a byte that text does not:
+// a control byte or a byte above ASCII. Binary headers carry lengths and
+// flags that almost always include one.
+func nonTextIn(h []byte, from, to int) bool {
+	if len(h) < to {
+		return false
+	}
+	for _, c := range h[from:to] {
+		if controlByte[c] == 1 || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// pdf: a version, and an object within the head. A PDF's own text (its
+// object dictionaries) holds no secrets worth its compressed streams' cost.
+func pdf(h []byte) bool {
+	return len(h) >= 8 && h[5] >= '1' && h[5] <= '9' && h[6] == '.' && bytes.Contains(h, []byte(" obj"))
+}
+
+// zipLocalHeader: a known compression method, and a name that fits.
+func zipLocalHeader(h []byte) bool {
+	if len(h) < 30 {
+		return false
+	}
+	switch binary.LittleEndian.Uint16(h[8:]) {
+	case 0, 8, 9, 12, 14, 93, 95, 98, 99:
+	default:
+		return false
+	}
+	n := int(binary.LittleEndian.Uint16(h[26:]))
+	return n > 0 && (30+n <= len(h) || len(h) == sniffSize)
+}
+
+func machO(h []byte) bool { return len(h) >= 28 && nonTextIn(h, 4, 28) }
+
+// pe: a DOS header whose e_lfanew points at "PE\0\0" (or, when it points
+// past the head, a header with the NULs every DOS header has).
+func pe(h []byte) bool {
+	if len(h) < 64 {
+		return false
+	}
+	off := int(binary.LittleEndian.Uint32(h[0x3C:]))
+	if off >= 64 && off+4 <= len(h) {
+		return at(h, off, "PE\x00\x00") || at(h, off, "NE") || at(h, off, "LE")
+	}
+	return bytes.Count(h[2:64], []byte{0}) >= 8
+}
+
+func riff(h []byte) bool {
+	if len(h) < 16 {
+		return false
+	}
+	switch string(h[8:12]) {
+	case "WAVE", "AVI ", "WEBP", "RMID", "ACON", "CDXA", "AIFF", "RDIB", "PAL ":
+		return nonTextIn(h, 4, 8) || nonTextIn(h, 12, 16+min(len(h)-16, 16))
+	}
+	return false
 }
 
 // sniff decides what the first bytes of a file are.
@@ -37,9 +141,9 @@ func sniff(head []byte) kind {
 			return kindUTF16BE
 		}
 	}
-	for _, m := range magic {
-		if bytes.HasPrefix(head, m) {
-			return kindBinary
+	for i := range formats {
+		if bytes.HasPrefix(head, []byte(formats[i].magic)) && formats[i].confirm(head) {
+			return kindFormat
 		}
 	}
 	sample := head[:min(len(head), sniffSize)]
@@ -51,22 +155,26 @@ func sniff(head []byte) kind {
 			return k
 		}
 	}
-	control := 0
-	for _, c := range sample {
-		control += int(controlByte[c])
-	}
-	// Text has almost no control bytes; compressed, encrypted or random
-	// data has about one in ten (27 of the 256 byte values count here), so
-	// a tenth let half of all disk images and archives through as text. A
-	// twentieth separates them with room for a text file that carries a
-	// stray NUL or two.
 	switch {
-	case control*20 > len(sample):
+	case binaryShare(sample):
 		return kindBinary
 	case nul > 0:
 		return kindTextWithNUL
 	}
 	return kindText
+}
+
+// binaryShare reports whether b has the control-byte share of binary data.
+// Text has almost no control bytes; compressed, encrypted or random data
+// has about one in ten (27 of the 256 byte values count here), so a tenth
+// let half of all disk images and archives through as text. A twentieth
+// separates them with room for a text file that carries a stray NUL or two.
+func binaryShare(b []byte) bool {
+	control := 0
+	for _, c := range b {
+		control += int(controlByte[c])
+	}
+	return control*20 > len(b)
 }
 
 // controlByte marks the bytes that text does not hold: C0 controls other
@@ -123,7 +231,56 @@ func binaryExtension(p string) bool {
 	return binaryExt[strings.ToLower(path.Ext(p))]
 }
 
+// minRun is the shortest printable run kept from a binary region, as
+// strings(1) keeps runs of four or more: long enough that random bytes
+// rarely make one (about once per 3 KiB at ten), short enough for
+// "key=value" lines.
+const minRun = 10
+
+// regionSize is the unit a binary file is judged in: text regions are
+// scanned whole, binary ones for their printable runs.
+const regionSize = 4 << 10
+
+// textRegions writes into dst (len(src)) what the engine sees of src, a
+// part of a file whose head was binary: regions of text as they are, and
+// of binary regions only the printable runs of minRun bytes or more, the
+// rest turned to spaces. Newlines stay where they are, so lines and
+// offsets are the file's own. A run reaching the end of src is kept: the
+// next part, which starts before it, judges it again.
+func textRegions(dst, src []byte) {
+	copy(dst, src)
+	bin := make([]bool, (len(src)+regionSize-1)/regionSize)
+	anyBin := false
+	for i := range bin {
+		bin[i] = binaryShare(src[i*regionSize : min(len(src), (i+1)*regionSize)])
+		anyBin = anyBin || bin[i]
+	}
+	if !anyBin {
+		return
+	}
+	runStart := -1
+	for i, c := range src {
+		if (c >= 0x20 && c < 0x7f) || c == '\t' {
+			if runStart < 0 {
+				runStart = i
+			}
+			continue
+		}
+		if runStart >= 0 && i-runStart < minRun {
+			for j := runStart; j < i; j++ {
+				if bin[j/regionSize] {
+					dst[j] = ' '
+				}
+			}
+		}
+		runStart = -1
+		if c != '\n' && bin[i/regionSize] {
+			dst[i] = ' '
+		}
+	}
+}
+
 // LooksBinary reports whether the first bytes of a file (up to 8 KiB are
 // enough) are binary by the same test Scan applies. Sources use it to pass
 // over a large file after one small read.
-func LooksBinary(head []byte) bool { return sniff(head) == kindBinary }
+func LooksBinary(head []byte) bool { k := sniff(head); return k == kindBinary || k == kindFormat }
