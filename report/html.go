@@ -59,6 +59,7 @@ type htmlData struct {
 	Severities             []string
 	Skipped                []string
 	Warnings               []string
+	Places                 []Place
 }
 
 var severityFill = map[detectors.Severity]string{
@@ -74,6 +75,9 @@ func WriteHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		Tool: ToolName, Version: opt.Version, Command: opt.Command,
 		Total: len(findings), Stats: stats, Bytes: humanBytes(stats.Bytes),
 		Summary: Summarize(findings, opt),
+	}
+	if opt.Audit != nil {
+		d.Places = opt.Audit.Places
 	}
 	for _, k := range summaryKinds {
 		d.Kinds = append(d.Kinds, k.String())

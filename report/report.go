@@ -67,9 +67,27 @@ type Options struct {
 	Repository string
 	Revision   string
 	Branch     string
+	// Audit, set by a home audit, makes the text report end with the
+	// summary, what to do and the places checked, and the HTML report list
+	// the places: a clean audit still shows what was looked at.
+	Audit *Audit
 	// Warn, if set, receives warnings about the report itself (results
 	// dropped to stay within an upload limit). The caller shows them.
 	Warn func(string)
+}
+
+// Audit is what a home audit adds to its reports.
+type Audit struct {
+	// Places are the known places found on disk, most likely leaks first.
+	Places []Place
+}
+
+// Place counts the files of one kind of known place (shell history, SSH
+// key, wallet) an audit found, and the findings they held.
+type Place struct {
+	Kind     string
+	Files    int
+	Findings int
 }
 
 // warn passes a warning about the report to the caller, if it listens.

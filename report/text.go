@@ -73,7 +73,25 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		b.WriteByte('\n')
 	}
 	writeTextSummary(&b, findings, stats, v, p)
+	if opt.Audit != nil {
+		if err := WriteSummary(&b, findings, opt); err != nil {
+			return err
+		}
+		writePlaces(&b, opt.Audit.Places)
+	}
 	return flush(w, &b)
+}
+
+// writePlaces lists the known places an audit found on disk, so a clean
+// report still shows what was looked at.
+func writePlaces(b *bytes.Buffer, places []Place) {
+	if len(places) == 0 {
+		return
+	}
+	b.WriteString("\nPlaces checked\n")
+	for _, p := range places {
+		fmt.Fprintf(b, "  %-34s %5d file(s) %5d finding(s)\n", p.Kind, p.Files, p.Findings)
+	}
 }
 
 func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter) {

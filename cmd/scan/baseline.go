@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,9 +11,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/baseline"
-	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/githistory"
-	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -60,17 +57,15 @@ func (b *baselineFlags) path(root string) string {
 // scan runs the scan a baseline describes.
 func (b *baselineFlags) scan(cmd *cobra.Command, root string) ([]detectors.Finding, error) {
 	b.root = root
-	var src source
+	src := dirSource(walk.Options{Roots: []string{root}})
 	if b.history {
-		src = func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
-			return githistory.Scan(ctx, sc, githistory.Options{Path: root, Common: o})
-		}
-	} else {
-		src = func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
-			return walk.Scan(ctx, sc, walk.Options{Roots: []string{root}, Common: o})
-		}
+		src = historySource(githistory.Options{Path: root})
 	}
-	res, err := b.collect(cmd, src)
+	p, err := b.setup(cmd)
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.collect(cmd, src)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +74,7 @@ func (b *baselineFlags) scan(cmd *cobra.Command, root string) ([]detectors.Findi
 		// findings that were there all along.
 		return nil, fmt.Errorf("scan incomplete (%d warning(s)): fix them or narrow the scan before writing a baseline", len(res.stats.Warnings))
 	}
-	return filterSeverity(res.findings, res.minSev), nil
+	return filterSeverity(res.findings, p.minSev), nil
 }
 
 func rootArg(args []string) string {

@@ -20,17 +20,18 @@ import (
 // command says (the base of a git range), else .keyward.toml at the scanned
 // root. No config is not an error; a broken one is.
 func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*config.Config, error) {
+	var cfg *config.Config
 	var err error
 	switch {
 	case f.config != "":
-		f.cfg, err = config.Load(f.config, builtin)
+		cfg, err = config.Load(f.config, builtin)
 	case f.configAt != nil:
 		name, data, rerr := f.configAt()
 		switch {
 		case rerr != nil:
 			return nil, rerr
 		case data != nil:
-			f.cfg, err = config.Parse(name, data, builtin)
+			cfg, err = config.Parse(name, data, builtin)
 		}
 	default:
 		root := f.root
@@ -44,15 +45,15 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
 			return nil, nil
 		}
-		f.cfg, err = config.Load(path, builtin)
+		cfg, err = config.Load(path, builtin)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if f.cfg != nil && f.verbose {
-		fmt.Fprintf(cmd.ErrOrStderr(), "scan: settings from %s\n", f.cfg.Path)
+	if cfg != nil && f.verbose {
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: settings from %s\n", cfg.Path)
 	}
-	return f.cfg, nil
+	return cfg, nil
 }
 
 // configAtRev reads .keyward.toml as it is at rev in the repository at

@@ -36,18 +36,11 @@ because an ignored .env full of keys is exactly what an audit must find.`,
 			case 1:
 				f.root = args[0]
 			}
-			return f.run(cmd, "dir", func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
-				fs, st, err := walk.Scan(ctx, sc, walk.Options{
-					Roots:            args,
-					Common:           o,
-					FollowSymlinks:   follow,
-					RespectGitignore: gitignore,
-				})
-				if errors.Is(err, walk.ErrNoSuchRoot) {
-					return nil, st, fmt.Errorf("cannot scan %w", err)
-				}
-				return fs, st, err
-			})
+			return f.run(cmd, "dir", dirSource(walk.Options{
+				Roots:            args,
+				FollowSymlinks:   follow,
+				RespectGitignore: gitignore,
+			}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "text")
@@ -55,4 +48,18 @@ because an ignored .env full of keys is exactly what an audit must find.`,
 	cmd.Flags().BoolVar(&follow, "follow-symlinks", false, "follow symbolic links (each directory is entered once, so loops end)")
 	cmd.Flags().BoolVar(&gitignore, "respect-gitignore", false, "also skip what .gitignore files ignore")
 	return cmd
+}
+
+// dirSource scans the files and directories opt names; scan dir and scan
+// baseline share it.
+func dirSource(opt walk.Options) source {
+	return func(ctx context.Context, sc *content.Scanner, so scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
+		o := opt
+		o.Common = so
+		fs, st, err := walk.Scan(ctx, sc, o)
+		if errors.Is(err, walk.ErrNoSuchRoot) {
+			return nil, st, fmt.Errorf("cannot scan %w", err)
+		}
+		return fs, st, err
+	}
 }

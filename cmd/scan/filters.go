@@ -20,14 +20,15 @@ type suppression struct {
 
 // filter runs the filters between the engine and the report, in the order
 // of the house plan: the config's allowlists, then the baseline. (Inline
-// allow comments are applied inside the engine, see setup.) Each dropped finding is counted in stats.Suppressed and, with
-// --verbose, listed with its reason on standard error.
-func (f *scanFlags) filter(cmd *cobra.Command, fs []detectors.Finding, stats *detectors.Stats) ([]detectors.Finding, error) {
+// allow comments are applied inside the engine, see setup.) Each dropped
+// finding is counted in stats.Suppressed and, with --verbose, listed with
+// its reason on standard error.
+func (p *pipeline) filter(cmd *cobra.Command, fs []detectors.Finding, stats *detectors.Stats) []detectors.Finding {
 	var dropped []suppression
-	if f.cfg != nil && len(f.cfg.Allowlists) > 0 {
+	if p.cfg != nil && len(p.cfg.Allowlists) > 0 {
 		kept := fs[:0]
 		for _, x := range fs {
-			if why, ok := f.cfg.Allowed(&x); ok {
+			if why, ok := p.cfg.Allowed(&x); ok {
 				dropped = append(dropped, suppression{finding: x, filter: "config", reason: why})
 				continue
 			}
@@ -35,15 +36,11 @@ func (f *scanFlags) filter(cmd *cobra.Command, fs []detectors.Finding, stats *de
 		}
 		fs = kept
 	}
-	if f.baseline != "" {
-		b, err := f.loadBaseline(cmd)
-		if err != nil {
-			return nil, err
-		}
+	if p.base != nil {
 		var acc []baseline.Accepted
-		fs, acc = b.Filter(fs)
+		fs, acc = p.base.Filter(fs)
 		for _, a := range acc {
-			why := "accepted in " + f.baseline
+			why := "accepted in " + p.baseName
 			if a.Entry.Note != "" {
 				why += ": " + a.Entry.Note
 			}
@@ -52,13 +49,13 @@ func (f *scanFlags) filter(cmd *cobra.Command, fs []detectors.Finding, stats *de
 	}
 	for _, d := range dropped {
 		stats.Suppress(d.filter)
-		if f.verbose {
+		if p.flags.verbose {
 			fmt.Fprintf(cmd.ErrOrStderr(), "suppressed %s:%d %s %s: %s\n",
 				logSafe(d.finding.Path), d.finding.StartLine, d.finding.RuleID,
 				logSafe(detectors.Redact(d.finding.Secret)), logSafe(d.reason))
 		}
 	}
-	return fs, nil
+	return fs
 }
 
 // loadBaseline reads --baseline, from the range's base when the command

@@ -81,7 +81,7 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 				// for a few percent of CPU.
 				debug.SetMemoryLimit(historyMemoryLimit)
 			}
-			return f.run(cmd, "git", historySource(opt))
+			return f.run(cmd, "git", historySource(opt), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "text")

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,8 +17,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/home"
 	"github.com/keyward/scan/internal/regularfile"
+	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 	"github.com/keyward/scan/report"
 )
@@ -76,6 +78,7 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 			for _, s := range f.skip {
 				profile.Skip(s)
 			}
+			f.root = dir
 			return f.runHome(cmd, dir, profile)
 		},
 	}
@@ -89,90 +92,41 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 	return cmd
 }
 
+// runHome runs the audit through the pipeline every scan shares (config,
+// baseline, allowlists, documentation values, reports); the places it
+// checked reach the reports as an option, and --mask runs after them.
 func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profile) error {
-	format, err := report.Lookup(f.format)
-	if err != nil {
-		return fmt.Errorf("--format: %w", err)
-	}
-	st, err := f.setup(cmd)
-	if err != nil {
-		return err
-	}
-	stderr := cmd.ErrOrStderr()
-
-	prog := newProgress(stderr, f.noProgress || f.quiet)
-	start := time.Now()
-	res, err := home.Scan(cmd.Context(), st.contentScanner(), home.Options{
-		Root:     dir,
-		Profile:  profile,
-		Common:   st.opt,
-		Rules:    st.rules,
-		Progress: prog.file,
-		Dir:      prog.dir,
-	})
-	prog.finish()
-	if err != nil {
-		if errors.Is(err, walk.ErrNoSuchRoot) {
-			return fmt.Errorf("cannot scan %w", err)
-		}
-		return err
-	}
-	stats := res.Stats
-	stats.Duration = time.Since(start)
-	findings := filterSeverity(res.Findings, st.minSev)
-	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
-
-	if format.Name == "text" {
-		// The audit's text report ends with what to do and what was
-		// checked.
-		text := format.Write
-		format.Write = func(w io.Writer, fs []detectors.Finding, st detectors.Stats, opt report.Options) error {
-			if err := text(w, fs, st, opt); err != nil {
-				return err
+	var places []report.Place
+	src := func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
+		prog := newProgress(cmd.ErrOrStderr(), f.noProgress || f.quiet)
+		res, err := home.Scan(ctx, sc, home.Options{
+			Root:     dir,
+			Profile:  profile,
+			Common:   o,
+			Rules:    sc.Engine().Rules(),
+			Progress: prog.file,
+			Dir:      prog.dir,
+		})
+		prog.finish()
+		if err != nil {
+			if errors.Is(err, walk.ErrNoSuchRoot) {
+				return nil, res.Stats, fmt.Errorf("cannot scan %w", err)
 			}
-			if err := report.WriteSummary(w, fs, opt); err != nil {
-				return err
-			}
-			return writePlaces(w, res.Places)
+			return nil, res.Stats, err
+		}
+		places = []report.Place{}
+		for _, p := range res.Places {
+			places = append(places, report.Place{Kind: p.Kind, Files: p.Files, Findings: p.Findings})
+		}
+		return res.Findings, res.Stats, nil
+	}
+	d := door{report: func(opt *report.Options) { opt.Audit = &report.Audit{Places: places} }}
+	if f.mask {
+		d.after = func(cmd *cobra.Command, findings []detectors.Finding) error {
+			return maskFiles(cmd.InOrStdin(), cmd.ErrOrStderr(), dir, findings, f.yes)
 		}
 	}
-	switch {
-	case stats.Interrupted && f.output != "":
-		fmt.Fprintf(stderr, "scan: interrupted: %s left as it was\n", f.output)
-		for i := range findings {
-			x := &findings[i]
-			fmt.Fprintf(stderr, "  %s:%d  %s\n", x.Path, x.StartLine, x.RuleID)
-		}
-	default:
-		if err := f.writeReport(cmd, format, "home", st.rules, findings, stats); err != nil {
-			return err
-		}
-	}
-	if (f.output != "" || !format.ForPeople) && !f.quiet && !stats.Interrupted {
-		fmt.Fprintln(stderr, summaryLine(findings, stats, f.output))
-	}
-
-	if f.mask && len(findings) > 0 && !stats.Interrupted {
-		if err := maskFiles(cmd.InOrStdin(), stderr, dir, findings, f.yes); err != nil {
-			return err
-		}
-	}
-	return exitFor(stderr, "home", findings, stats)
-}
-
-// writePlaces lists the known places the audit found on disk, most likely
-// leaks first, so a clean report still shows what was looked at.
-func writePlaces(w io.Writer, places []home.PlaceCount) error {
-	if len(places) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("\nPlaces checked\n")
-	for _, p := range places {
-		fmt.Fprintf(&b, "  %-34s %5d file(s) %5d finding(s)\n", p.Kind, p.Files, p.Findings)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return f.run(cmd, "home", src, d)
 }
 
 // progress is the live line on a terminal: files and bytes scanned, rate,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/allow"
+	"github.com/keyward/scan/internal/baseline"
 	"github.com/keyward/scan/internal/config"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/docvalue"
@@ -55,10 +56,9 @@ type scanFlags struct {
 	noInlineAllow bool
 	// reports are extra FORMAT=FILE reports written from the same scan.
 	reports []string
-	// cfg is the loaded config, for the filters. configAt and baselineAt,
-	// when set, read the config and the baseline from somewhere else than
-	// the disk (the base of a git range); nil data means absent there.
-	cfg        *config.Config
+	// configAt and baselineAt, when set, read the config and the baseline
+	// from somewhere else than the disk (the base of a git range); nil data
+	// means absent there.
 	configAt   func() (name string, data []byte, err error)
 	baselineAt func() (name string, data []byte, err error)
 }
@@ -101,9 +101,21 @@ func addSourceFlags(cmd *cobra.Command, f *scanFlags) {
 // through sc.
 type source func(ctx context.Context, sc *content.Scanner, opt scanopt.Common) ([]detectors.Finding, detectors.Stats, error)
 
-// run is the pipeline every scan command shares: format → rules → engine
-// → source → severity floor → sort → report → exit code.
-func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
+// door is what one command adds to the shared pipeline: none of it may
+// decide which filters run.
+type door struct {
+	// report, if set, adds to the options of every report of the scan once
+	// the source has run (the audit's places).
+	report func(*report.Options)
+	// after, if set, runs once the reports are written, on the findings
+	// they hold (scan home --mask); not after an interrupt.
+	after func(cmd *cobra.Command, findings []detectors.Finding) error
+}
+
+// run is the pipeline every scan command shares: format → setup (config,
+// baseline, rules, engine) → source → filters → verify → severity floor →
+// sort → reports → the door's last step → exit code.
+func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) error {
 	// The format is checked before anything is scanned.
 	format, err := report.Lookup(f.format)
 	if err != nil {
@@ -117,7 +129,11 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 	if err != nil {
 		return err
 	}
-	res, err := f.collect(cmd, src)
+	p, err := f.setup(cmd)
+	if err != nil {
+		return err
+	}
+	res, err := p.collect(cmd, src)
 	if err != nil {
 		return err
 	}
@@ -126,11 +142,14 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 	// is sent nowhere), and verification may change a severity, so the
 	// floor comes after it.
 	verifyFindings(cmd.Context(), verifier, findings, cmd.ErrOrStderr(), f.quiet)
-	findings = filterSeverity(findings, res.minSev)
-	// Sources may sort by their own keys; reports promise this order.
+	findings = filterSeverity(findings, p.minSev)
+	// Reports promise this order, whatever order the source produced.
 	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
+	opt := f.reportOptions(cmd, command, p.rules)
+	if d.report != nil {
+		d.report(&opt)
+	}
 	if !stats.Interrupted {
-		opt := f.reportOptions(cmd, command, res.rules)
 		for _, x := range extra {
 			if err := writeReportFile(x.path, x.format, findings, stats, opt); err != nil {
 				return err
@@ -149,14 +168,18 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source) error {
 			fmt.Fprintf(cmd.ErrOrStderr(), "  %s:%d  %s\n", x.Path, x.StartLine, x.RuleID)
 		}
 	case !(f.quiet && format.ForPeople && clean && f.output == ""):
-		if err := f.writeReport(cmd, format, command, res.rules, findings, stats); err != nil {
+		if err := f.writeReport(cmd, format, opt, findings, stats); err != nil {
 			return err
 		}
 	}
 	if (f.output != "" || !format.ForPeople) && !f.quiet && !stats.Interrupted {
 		fmt.Fprintln(cmd.ErrOrStderr(), summaryLine(findings, stats, f.output))
 	}
-
+	if d.after != nil && len(findings) > 0 && !stats.Interrupted {
+		if err := d.after(cmd, findings); err != nil {
+			return err
+		}
+	}
 	return exitFor(cmd.ErrOrStderr(), command, findings, stats)
 }
 
@@ -177,8 +200,7 @@ func exitFor(stderr io.Writer, command string, findings []detectors.Finding, sta
 
 // writeReport writes the report to --output (atomically) or to standard
 // output (coloured when it is a terminal and the format is for people).
-func (f *scanFlags) writeReport(cmd *cobra.Command, format report.Format, command string, rules []detectors.Rule, findings []detectors.Finding, stats detectors.Stats) error {
-	opt := f.reportOptions(cmd, command, rules)
+func (f *scanFlags) writeReport(cmd *cobra.Command, format report.Format, opt report.Options, findings []detectors.Finding, stats detectors.Stats) error {
 	if f.output == "" {
 		out := cmd.OutOrStdout()
 		if file, ok := out.(*os.File); ok && format.ForPeople && !f.noColor && os.Getenv("NO_COLOR") == "" {
@@ -250,21 +272,40 @@ func writeReportFile(path, format string, findings []detectors.Finding, stats de
 // collected is what a scan found once the filters ran. The severity floor
 // is left to the caller, which may change severities first (--verify).
 type collected struct {
-	rules    []detectors.Rule
 	findings []detectors.Finding
 	stats    detectors.Stats
-	minSev   detectors.Severity
 }
 
-// collect runs the part of the pipeline every scan command shares: rules →
-// engine → source → filters. Reports and baselines take it from there.
-func (f *scanFlags) collect(cmd *cobra.Command, src source) (collected, error) {
-	st, err := f.setup(cmd)
-	if err != nil {
-		return collected{}, err
-	}
+// pipeline is one scan's path from a source to its findings, built once by
+// setup from the shared flags. It owns everything that decides which
+// findings survive — config, baseline, rules, engine, filters — so that no
+// command can run a source without them.
+type pipeline struct {
+	flags *scanFlags
+	// cfg is the loaded config (nil: none); base the baseline to filter
+	// with (nil: no --baseline), loaded before anything is scanned.
+	cfg      *config.Config
+	base     *baseline.File
+	baseName string
+	rules    []detectors.Rule
+	eng      *engine.Engine
+	opt      scanopt.Common
+	content  content.Options
+	minSev   detectors.Severity
+	// inlineAllowed counts findings allow comments dropped.
+	inlineAllowed *atomic.Int64
+}
+
+// contentScanner is the content layer with the shared settings.
+func (p *pipeline) contentScanner() *content.Scanner {
+	return content.New(p.eng, p.content)
+}
+
+// collect runs one source through the pipeline: source → documentation
+// values → filters. Reports and baselines take it from there.
+func (p *pipeline) collect(cmd *cobra.Command, src source) (collected, error) {
 	start := time.Now()
-	findings, stats, err := st.runSource(cmd.Context(), src)
+	findings, stats, err := src(cmd.Context(), p.contentScanner(), p.opt)
 	if err != nil {
 		return collected{}, err
 	}
@@ -272,55 +313,32 @@ func (f *scanFlags) collect(cmd *cobra.Command, src source) (collected, error) {
 	// A value published in documentation is rated as documentation
 	// wherever it appears, before any filter sees it.
 	findings, _ = docvalue.Apply(findings)
-	if n := st.inlineAllowed.Load(); n > 0 {
+	if n := p.inlineAllowed.Load(); n > 0 {
 		if stats.Suppressed == nil {
 			stats.Suppressed = map[string]int64{}
 		}
 		stats.Suppressed["inline"] += n
 	}
-	findings, err = f.filter(cmd, findings, &stats)
-	if err != nil {
-		return collected{}, err
-	}
-	return collected{rules: st.rules, findings: findings, stats: stats, minSev: st.minSev}, nil
-}
-
-// scanSetup is what every scan command derives from the shared flags.
-type scanSetup struct {
-	rules   []detectors.Rule
-	eng     *engine.Engine
-	opt     scanopt.Common
-	maxSize int64
-	// noArchives turns off reading archive members.
-	noArchives bool
-	minSev     detectors.Severity
-	// inlineAllowed counts findings allow comments dropped.
-	inlineAllowed *atomic.Int64
-}
-
-// contentScanner is the content layer with the shared settings.
-func (st scanSetup) contentScanner() *content.Scanner {
-	return content.New(st.eng, content.Options{MaxFileSize: st.maxSize, NoArchives: st.noArchives})
-}
-
-// runSource runs one source with the shared settings.
-func (st scanSetup) runSource(ctx context.Context, src source) ([]detectors.Finding, detectors.Stats, error) {
-	return src(ctx, st.contentScanner(), st.opt)
+	findings = p.filter(cmd, findings, &stats)
+	return collected{findings: findings, stats: stats}, nil
 }
 
 // threadsPerCore bounds --threads: past a few workers per core, more only
 // cost memory (each holds a chunk buffer) and, in history scans, processes.
 const threadsPerCore = 4
 
-// setup checks the shared flags and builds the engine; with --verbose the
-// engine logs every suppressed candidate, redacted, to standard error.
-func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
-	var st scanSetup
+// setup checks the shared flags and builds the pipeline: the config, the
+// baseline (a missing one is an error before anything is scanned), the
+// rules and the engine. With --verbose the engine logs every suppressed
+// candidate, redacted, to standard error.
+func (f *scanFlags) setup(cmd *cobra.Command) (*pipeline, error) {
+	st := &pipeline{flags: f}
 	builtin := detectors.Default()
 	cfg, err := f.loadConfig(cmd, builtin)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
+	st.cfg = cfg
 	maxSize, minSev, exclude := f.maxFileSize, f.minSeverity, f.exclude
 	if cfg != nil {
 		// A flag given on the command line wins over the config's default.
@@ -333,20 +351,20 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 		exclude = append(append([]string(nil), exclude...), cfg.Scan.Exclude...)
 	}
 	if maxSize != "" {
-		if st.maxSize, err = parseSize(maxSize); err != nil {
-			return st, fmt.Errorf("--max-file-size: %w", err)
+		if st.content.MaxFileSize, err = parseSize(maxSize); err != nil {
+			return nil, fmt.Errorf("--max-file-size: %w", err)
 		}
 	}
 	st.opt.NoIgnoreFile = f.noIgnoreFile
-	st.noArchives = f.noArchives
+	st.content.NoArchives = f.noArchives
 	if st.minSev, err = detectors.ParseSeverity(minSev); err != nil {
-		return st, fmt.Errorf("--min-severity: %w", err)
+		return nil, fmt.Errorf("--min-severity: %w", err)
 	}
 	if st.opt.Keep, err = pathfilter.Globs(f.include, exclude); err != nil {
-		return st, err
+		return nil, err
 	}
 	if st.opt.Threads, err = capThreads(f.threads, runtime.NumCPU(), cmd.ErrOrStderr()); err != nil {
-		return st, err
+		return nil, err
 	}
 	opt := engine.Options{}
 	if f.verbose {
@@ -370,7 +388,13 @@ func (f *scanFlags) setup(cmd *cobra.Command) (scanSetup, error) {
 	}
 	st.rules = cfg.Apply(builtin)
 	if st.eng, err = engine.New(st.rules, opt); err != nil {
-		return st, fmt.Errorf("load rules: %w", err)
+		return nil, fmt.Errorf("load rules: %w", err)
+	}
+	if f.baseline != "" {
+		if st.base, err = f.loadBaseline(cmd); err != nil {
+			return nil, err
+		}
+		st.baseName = f.baseline
 	}
 	return st, nil
 }

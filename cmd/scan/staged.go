@@ -37,16 +37,15 @@ could not be read (never a silent pass).`,
 			if len(args) == 1 {
 				repo = args[0]
 			}
+			f.root = repo
 			if fw := frameworkStage(); fw == stagePush {
 				skipStage(cmd, &f, "staged", "a push; the pre-push hook scans pushes")
 				return nil
 			}
-			return f.run(cmd, "staged", func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
-				// git hands a hook the index being committed in
-				// GIT_INDEX_FILE (a temporary one under commit -a or
-				// commit <paths>).
-				return staged.Scan(ctx, sc, staged.Options{Path: repo, Common: o, IndexFile: os.Getenv("GIT_INDEX_FILE")})
-			})
+			// git hands a hook the index being committed in
+			// GIT_INDEX_FILE (a temporary one under commit -a or
+			// commit <paths>).
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, IndexFile: os.Getenv("GIT_INDEX_FILE")}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
@@ -94,16 +93,25 @@ no remote-tracking ref.`,
 			// As in any range scan, the commits being pushed must not
 			// configure their own review: config and baseline come from
 			// what the remote already has, when this clone knows it.
+			f.root = opt.Path
 			if base := knownBase(opt.Path, opt.ExcludeIfKnown); base != "" {
-				f.root = opt.Path
 				f.configAt = func() (string, []byte, error) { return configAtRev(opt.Path, base) }
 				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(opt.Path, base, f.baseline) }
 			}
-			return f.run(cmd, "pre-push", historySource(opt))
+			return f.run(cmd, "pre-push", historySource(opt), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
 	return cmd
+}
+
+// stagedSource scans the changes staged in the repository opt names.
+func stagedSource(opt staged.Options) source {
+	return func(ctx context.Context, sc *content.Scanner, so scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
+		o := opt
+		o.Common = so
+		return staged.Scan(ctx, sc, o)
+	}
 }
 
 // knownBase returns the first of revs that resolves in the repository at
