@@ -25,10 +25,12 @@ func newDirCmd() *cobra.Command {
 and devices are skipped and counted; symlinks are not followed unless
 --follow-symlinks. Paths matched by a .keywardignore file (gitignore syntax) at
 a scan root are skipped; .gitignore is honoured only with --respect-gitignore,
-because an ignored .env full of keys is exactly what an audit must find.`,
+because an ignored .env full of keys is exactly what an audit must find.
+A PATH of "-" (or /dev/stdin, or a named pipe) is read as one file.`,
 		Example: `  scan dir .
   scan dir ~ --format sarif --output home.sarif
-  scan dir src config --exclude '**/testdata/**'`,
+  scan dir src config --exclude '**/testdata/**'
+  kubectl get secret -o yaml | scan dir -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch len(args) {
 			case 0:

@@ -54,10 +54,25 @@ func (w *walker) rel(p string) string {
 }
 
 func (w *walker) run() {
+	if w.root.stream {
+		select {
+		case w.jobs <- job{abs: w.root.abs, rel: w.root.display, size: -1, stream: true}:
+		case <-w.ctx.Done():
+		}
+		return
+	}
 	if !w.root.isDir {
 		info, err := os.Stat(w.root.abs)
 		if err != nil {
 			w.warn(w.root.display, err)
+			return
+		}
+		if !info.Mode().IsRegular() {
+			// Named on the command line, so not read is said, not
+			// counted away.
+			w.stats.Skip("not a regular file")
+			w.stats.Warn(detectors.WarnNotScanned, w.root.display, "not a regular file, a directory or a pipe; not read")
+			w.stats.Incomplete = true
 			return
 		}
 		w.send(w.root.abs, w.rel(w.root.abs), info)

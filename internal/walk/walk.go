@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,6 +41,8 @@ type Options struct {
 	// OneFilesystem keeps the walk on the device of each root: network
 	// mounts, /proc and removable disks below a root are not entered.
 	OneFilesystem bool
+	// Stdin is what a root of "-" reads (nil: os.Stdin).
+	Stdin io.Reader
 	// Progress, if set, is called by the workers after each file with its
 	// display path, the bytes read and the findings in it. It must be safe
 	// for concurrent use.
@@ -52,6 +55,9 @@ var ErrNoSuchRoot = errors.New("no such file or directory")
 type job struct {
 	abs, rel string
 	size     int64
+	// stream is set for a root read as a stream (stdin, a named pipe):
+	// read to its end, with no size known.
+	stream bool
 }
 
 // Scan walks the roots and returns every finding, sorted, with statistics.
@@ -82,7 +88,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 					continue // drain
 				}
 				before := r.stats.Bytes
-				found := scanFile(ctx, rd, j, opt.FollowSymlinks, &r.stats)
+				found := scanFile(ctx, rd, j, &opt, &r.stats)
 				r.findings = append(r.findings, found...)
 				if opt.Progress != nil {
 					opt.Progress(j.rel, r.stats.Bytes-before, len(found))
@@ -121,7 +127,13 @@ type root struct {
 	abs     string
 	display string // prefix for relative paths ("" for a single directory root)
 	isDir   bool
+	// stream: the root is "-" (standard input) or a pipe named on the
+	// command line, read to its end as one file, as cat would.
+	stream bool
 }
+
+// StdinName is how a root of "-" is shown.
+const StdinName = "stdin"
 
 func checkRoots(paths []string) ([]root, error) {
 	if len(paths) == 0 {
@@ -129,6 +141,10 @@ func checkRoots(paths []string) ([]root, error) {
 	}
 	var out []root
 	for _, p := range paths {
+		if p == "-" {
+			out = append(out, root{abs: "-", display: StdinName, stream: true})
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -140,7 +156,10 @@ func checkRoots(paths []string) ([]root, error) {
 		if err != nil {
 			return nil, fmt.Errorf("scan root %s: %w", p, err)
 		}
-		r := root{abs: abs, isDir: info.IsDir()}
+		// A pipe named as a root is what the user asked to read
+		// (/dev/stdin, a process substitution); below a root one is
+		// passed over, since nothing may ever write to it.
+		r := root{abs: abs, isDir: info.IsDir(), stream: info.Mode()&fs.ModeNamedPipe != 0 || sameFile(info, os.Stdin)}
 		switch {
 		case len(paths) > 1:
 			r.display = filepath.ToSlash(filepath.Clean(p))
@@ -156,7 +175,11 @@ func checkRoots(paths []string) ([]root, error) {
 // layer. The file is opened without blocking and its type checked on the
 // open descriptor: a file swapped for a FIFO after the walk saw it must not
 // hang the scan.
-func scanFile(ctx context.Context, rd *content.Reader, j job, follow bool, st *detectors.Stats) []detectors.Finding {
+func scanFile(ctx context.Context, rd *content.Reader, j job, opt *Options, st *detectors.Stats) []detectors.Finding {
+	if j.stream {
+		return scanStream(ctx, rd, j, opt, st)
+	}
+	follow := opt.FollowSymlinks
 	f, info, err := regularfile.Open(j.abs, !follow)
 	if err != nil {
 		if errors.Is(err, regularfile.ErrNotRegular) {
@@ -179,4 +202,33 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// scanStream reads a root that is a stream (standard input, a pipe) as one
+// file of unknown size.
+func scanStream(ctx context.Context, rd *content.Reader, j job, opt *Options, st *detectors.Stats) []detectors.Finding {
+	var src io.Reader = opt.Stdin
+	if j.abs != "-" {
+		f, err := os.Open(j.abs)
+		if err != nil {
+			st.Skip("unreadable")
+			st.Warn(detectors.WarnUnreadable, j.rel, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
+			st.Incomplete = true
+			return nil
+		}
+		defer f.Close()
+		src = f
+	} else if src == nil {
+		src = os.Stdin
+	}
+	found, _ := rd.Scan(ctx, j.rel, src, -1, st)
+	return found
+}
+
+func sameFile(info fs.FileInfo, f *os.File) bool {
+	if f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&fs.ModeCharDevice == 0 && os.SameFile(info, fi)
 }

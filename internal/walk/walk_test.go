@@ -298,3 +298,37 @@ func TestCancelledWalkIsInterrupted(t *testing.T) {
 		t.Errorf("err %v, stats %+v", err, st)
 	}
 }
+
+// Standard input and a pipe named on the command line are read to their
+// end as one file, as cat reads them: `... | scan dir -` and
+// `scan dir /dev/stdin` must not pass with nothing read.
+func TestStreamRoots(t *testing.T) {
+	body := "# piped\nGITHUB_TOKEN=" + token + "\n"
+	fs, st := scan(t, Options{Roots: []string{"-"}, Stdin: strings.NewReader(body)})
+	if paths(fs) != "stdin" || fs[0].StartLine != 2 || st.Files != 1 || st.Incomplete {
+		t.Errorf("stdin: findings %s, %d files, incomplete %v", paths(fs), st.Files, st.Incomplete)
+	}
+
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.WriteString(body)
+		f.Close()
+	}()
+	fs, st = scan(t, Options{Roots: []string{fifo}})
+	if paths(fs) != "pipe" || st.Incomplete {
+		t.Errorf("named pipe root: findings %s, incomplete %v, skipped %v", paths(fs), st.Incomplete, st.Skipped)
+	}
+
+	// A device named as a root is not read, and the scan says so.
+	_, st = scan(t, Options{Roots: []string{os.DevNull}})
+	if !st.Incomplete || len(st.Warnings) != 1 {
+		t.Errorf("device root: incomplete %v, warnings %v", st.Incomplete, st.Warnings)
+	}
+}
