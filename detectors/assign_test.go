@@ -5,41 +5,6 @@ import (
 	"testing"
 )
 
-func TestAssignedValues(t *testing.T) {
-	tests := []struct {
-		text string
-		want []string
-	}{
-		{`BINANCE_API_KEY=abc123`, []string{"abc123"}},
-		{`export OKX_SECRET='S3CR3T'`, []string{"S3CR3T"}},
-		{`  api_key: plain-value`, []string{"plain-value"}},
-		{`"key": "quoted",`, []string{"quoted"}},
-		{`'apiKey': 'single',`, []string{"single"}},
-		{`secret := "gostyle"`, []string{"gostyle"}},
-		{`$secret => 'phparrow'`, []string{"phparrow"}},
-		{`api_secret="""tripled"""`, []string{"tripled"}},
-		{`    \"apiKey\": \"escaped\",\n`, []string{"escaped"}},
-		{`key = SecretStr("wrapped")`, []string{"wrapped"}},
-		{`client = Client("first", "second")`, []string{"first", "second"}},
-		{`x = getenv('NAME')`, nil},
-		{`"AWS::IAM::AccessKey": "72c2a1"`, nil},
-		{`if a == b:`, nil},
-		{`std::string s;`, nil},
-		{`url: http://host:8080/x`, []string{"http://host:8080/x", "8080/x"}},
-		{`key = os.environ.get("KEY")`, nil},
-		{"key: \"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----\\n\"", []string{"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----"}},
-	}
-	for _, tt := range tests {
-		var got []string
-		for _, v := range assignedValues([]byte(tt.text)) {
-			got = append(got, tt.text[v[0]:v[1]])
-		}
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("%s: got %q, want %q", tt.text, got, tt.want)
-		}
-	}
-}
-
 func TestByteLoopFinders(t *testing.T) {
 	k := strings.Repeat("a1b2c3d4", 8)
 	hexTests := []struct {

@@ -12,9 +12,7 @@ var (
 	FakeExtendedKey   = fakeExtendedKey
 	FakeEVMKey        = fakeEVMKey
 	FakeSolanaKeypair = fakeSolanaKeypair
-	WalletRules       = walletRules
+	WalletRules       = func() []Rule { return withServices(walletRules()) }
 
-	Base58Encode   = base58Encode
-	AssignSyntaxes = assignSyntaxes
-	FindMnemonic   = findMnemonic
+	Base58Encode = base58Encode
 )

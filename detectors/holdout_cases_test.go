@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/mnemonic"
 )
 
 // Cases a held-out corpus (built apart from the public one) showed the
@@ -148,7 +149,7 @@ func badChecksum(t *testing.T, phrase string) string {
 	for _, w := range []string{"zoo", "wrong", "visit", "useful", "tunnel", "sunset"} {
 		words[len(words)-1] = w
 		p := strings.Join(words, " ")
-		if _, ok := detectors.FindMnemonic(p); !ok {
+		if _, ok := mnemonic.Find(p); !ok {
 			return p
 		}
 	}

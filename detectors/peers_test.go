@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/assign"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/mnemonic"
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
 )
@@ -55,7 +57,7 @@ func TestAssignSyntaxes(t *testing.T) {
 		{"telegram-bot-token", "telegram_bot_token", "8720606271:AA" + detectors.FakeValue("syntax telegram", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", 33)},
 		{"stripe-secret-key", "stripe_secret_key", "sk_live_" + detectors.FakeValue("syntax stripe", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 99)},
 	}
-	for _, s := range detectors.AssignSyntaxes {
+	for _, s := range assign.Syntaxes {
 		for _, c := range cases {
 			text := strings.NewReplacer("{name}", c.name, "{NAME}", strings.ToUpper(c.name), "{value}", c.value).Replace(s.Sample)
 			if !hasRule(scanFile(t, eng, s.File, text), c.rule) {
@@ -121,7 +123,7 @@ func TestMnemonicLanguages(t *testing.T) {
 		for _, w := range strings.Fields(phrase) {
 			word := list[index[w]]
 			if strip {
-				word = detectors.StripAccents(word)
+				word = mnemonic.StripAccents(word)
 			}
 			out = append(out, word)
 		}

@@ -7,18 +7,36 @@ import "sort"
 // (bitcoin-core-wallet). The engine, `scan rules` and every report read
 // this one list. Each call returns fresh values, so callers may filter or
 // modify the slice.
+//
+// Each category of credential is one file, rules_<category>.go, holding
+// one function; this is the one list of them. Adding an exchange is one row
+// in exchangeSpecs (rules_exchange_table.go); adding a service is one Rule
+// in its category's file (and a row in services when it has several).
 func Default() []Rule {
 	var rs []Rule
-	rs = append(rs, coreRules()...)
-	rs = append(rs, walletRules()...)
-	rs = append(rs, WalletDatRule(), IgnoreFileChangedRule())
-	rs = append(rs, saasRules()...)
-	rs = append(rs, exchangeRules()...)
-	rs = append(rs, homeRules()...)
-	rs = append(rs, cryptoAPIRules()...)
-	rs = append(rs, awsMoreRules()...)
-	rs = append(rs, teamsRules()...)
-	rs = append(rs, devToolRules()...)
+	for _, group := range [][]Rule{
+		coreRules(),          // PEM private keys, the generic labelled secret, GitHub
+		walletRules(),        // seed phrases, private keys, keystores
+		walletDatRules(),     // Bitcoin Core wallet.dat (whole file)
+		exchangeRules(),      // the exchange table
+		homeRules(),          // files found in a home directory
+		cryptoAPIRules(),     // market-data and node APIs beside exchange keys
+		blockchainAPIRules(), // RPC providers and explorers
+		cloudRules(),         // cloud platforms and source hosting
+		awsRules(),           // AWS beyond the key pair
+		chatRules(),          // chat tokens and webhooks
+		teamsRules(),         // Microsoft Teams webhooks
+		paymentRules(),       // payment platforms
+		aiRules(),            // AI providers
+		messagingRules(),     // SMS and e-mail APIs
+		registryRules(),      // package registries
+		jwtRules(),           // signed tokens
+		devToolRules(),       // developer tools
+		metaRules(),          // findings about the scan itself
+	} {
+		rs = append(rs, group...)
+	}
+	rs = withServices(rs)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 	return rs
 }

@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"github.com/keyward/scan/internal/assign"
+
 	"regexp"
 	"strings"
 	"sync"
@@ -182,12 +184,12 @@ func namedValueFinder(shape string) func([]byte) [][2]int {
 	re := regexp.MustCompile(`^(?:` + shape + `)$`)
 	return func(w []byte) [][2]int {
 		var out [][2]int
-		eachAssignment(w, func(name, v [2]int) {
+		assign.Each(w, func(name, v [2]int) {
 			if re.Match(w[v[0]:v[1]]) && (credentialName.Match(w[name[0]:name[1]]) || dappName.Match(w[name[0]:name[1]])) {
 				out = append(out, v)
 			}
 		})
-		return uniqueSpans(out)
+		return assign.UniqueSpans(out)
 	}
 }
 

@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"github.com/keyward/scan/internal/assign"
+
 	"encoding/base64"
 	"regexp"
 	"strings"
@@ -31,12 +33,12 @@ func devToolRules() []Rule {
 			WindowAfter: 12,
 			Finder: func(w []byte) [][2]int {
 				var out [][2]int
-				eachAssignment(w, func(name, v [2]int) {
+				assign.Each(w, func(name, v [2]int) {
 					if string(w[name[0]:name[1]]) == "auth" && registryAuthValue.Match(w[v[0]:v[1]]) {
 						out = append(out, v)
 					}
 				})
-				return uniqueSpans(out)
+				return assign.UniqueSpans(out)
 			},
 			Validate: validateRegistryAuth,
 			Advice:   registryLoginAdvice,
@@ -59,8 +61,6 @@ func devToolRules() []Rule {
 			Title:    "GitLab runner registration token",
 			Severity: High,
 			Service:  "gitlab",
-			Name:     "GitLab",
-			Kind:     KindSaaS,
 			Keywords: []string{"gr1348941"},
 			Pattern:  tokStart + `(?P<secret>GR1348941[A-Za-z0-9_\-]{20,24})` + tokEnd,
 			Validate: randomAfter(len("GR1348941"), 0.7),

@@ -45,30 +45,3 @@ func BenchmarkMnemonicRegexClass(b *testing.B) {
 		re.FindAllStringSubmatchIndex(text, -1)
 	}
 }
-
-func BenchmarkFindLongMnemonics(b *testing.B) {
-	text := []byte(strings.Repeat("func main() { fmt.Println(\"the quick brown fox jumps over the lazy dog\") } // 0x1234\n", 2000))
-	b.SetBytes(int64(len(text)))
-	for b.Loop() {
-		FindLongMnemonics(text)
-	}
-}
-
-func TestFindLongMnemonics(t *testing.T) {
-	m24 := FakeMnemonic("long-24", 24)
-	text := "const x = 1;\nvar seedless = [\"" + strings.Join(strings.Fields(m24), "\", \"") + "\"];\n" + FakeMnemonic("long-12", 12) + "\n"
-	spans := FindLongMnemonics([]byte(text))
-	if len(spans) != 1 {
-		t.Fatalf("spans = %v", spans)
-	}
-	got := text[spans[0][0]:spans[0][1]]
-	if m, ok := findMnemonic(got); !ok || m.Phrase() != m24 {
-		t.Errorf("span %q does not hold the phrase", got)
-	}
-	if s := FindLongMnemonics([]byte(badChecksumMnemonic("long-bad", 24))); len(s) != 0 {
-		t.Errorf("bad checksum found: %v", s)
-	}
-	if s := FindLongMnemonics([]byte("label words " + m24 + " trailing")); len(s) != 1 {
-		t.Errorf("phrase inside a line not found: %v", s)
-	}
-}

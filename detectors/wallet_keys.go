@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+	"github.com/keyward/scan/internal/mnemonic"
 	"github.com/tyler-smith/go-bip39"
 	"golang.org/x/crypto/sha3"
 )
@@ -104,14 +105,6 @@ func (k hdKey) path(p ...uint32) hdKey {
 	return k
 }
 
-// Public test mnemonics. Their keys hold no value, but they show up in
-// every tutorial, config template and CI job; reporting them as leaks
-// would bury the real ones.
-const (
-	mnemonicHardhat = "test test test test test test test test test test test junk"
-	mnemonicAbandon = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
-)
-
 type knownKey struct {
 	reason string
 }
@@ -140,8 +133,8 @@ func buildKnownKeys() {
 		}
 	}
 	for _, tm := range []struct{ mnemonic, name string }{
-		{mnemonicHardhat, "Hardhat/Anvil default"},
-		{mnemonicAbandon, "BIP-39 test vector (abandon … about)"},
+		{mnemonic.Hardhat, "Hardhat/Anvil default"},
+		{mnemonic.Abandon, "BIP-39 test vector (abandon … about)"},
 	} {
 		master := hdMaster(bip39.NewSeed(tm.mnemonic, ""))
 		add(master.key, tm.name+" master key")

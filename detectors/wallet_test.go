@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tyler-smith/go-bip39"
-	"github.com/tyler-smith/go-bip39/wordlists"
+	"github.com/keyward/scan/internal/mnemonic"
 )
 
 func TestBase58(t *testing.T) {
@@ -50,60 +49,6 @@ func TestBase58(t *testing.T) {
 	}
 }
 
-// The checksum is written out here; go-bip39 is the reference.
-func TestBIP39ChecksumMatchesLibrary(t *testing.T) {
-	idx := bip39Lists()[0].index
-	for _, n := range []int{12, 15, 18, 21, 24} {
-		for i := range 64 {
-			m := FakeMnemonic(fmt.Sprint("cs-", n, "-", i), n)
-			w := strings.Fields(m)
-			if !bip39Checksum(w, idx) {
-				t.Fatalf("valid %d-word phrase rejected: %s", n, m)
-			}
-			// Replace the last word: the result is valid for 1 in 2^(n/3)
-			// choices, and both implementations must agree on each.
-			w[n-1] = bip39.GetWordList()[(i*37)%2048]
-			if got, want := bip39Checksum(w, idx), bip39.IsMnemonicValid(strings.Join(w, " ")); got != want {
-				t.Fatalf("checksum(%q) = %v, go-bip39 says %v", w, got, want)
-			}
-		}
-	}
-}
-
-func TestFindMnemonic(t *testing.T) {
-	m12 := FakeMnemonic("find-12", 12)
-	m24 := FakeMnemonic("find-24", 24)
-	w24 := strings.Fields(m24)
-	for _, tc := range []struct {
-		name, text, want string
-	}{
-		{"plain", m12, m12},
-		{"json array", `["` + strings.Join(w24, `", "`) + `"]`, m24},
-		{"numbered lines", numbered(w24, "\n"), m24},
-		{"numbered inline", numbered(strings.Fields(m12), " "), m12},
-		{"label of list words before", "seed phrase " + m12, m12},
-		{"list word after", m12 + " path", m12},
-		{"comma separated", strings.ReplaceAll(m24, " ", ","), m24},
-		{"bad checksum", badChecksumMnemonic("find-bad", 12), ""},
-		{"eleven words", strings.Join(strings.Fields(m12)[:11], " "), ""},
-		{"sorted word list excerpt", strings.Join(bip39.GetWordList()[:24], " "), ""},
-		{"long run", strings.Repeat(m12+" ", 3), ""},
-		{"italian", FakeMnemonicIn("it", 12, wordlists.Italian), FakeMnemonicIn("it", 12, wordlists.Italian)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m, ok := findMnemonic(tc.text)
-			if got := m.Phrase(); ok != (tc.want != "") || got != tc.want {
-				t.Errorf("findMnemonic = %q, %v; want %q", got, ok, tc.want)
-			}
-		})
-	}
-}
-
-// FakeMnemonicIn builds a phrase in another word list.
-func FakeMnemonicIn(label string, n int, list []string) string {
-	return encodeMnemonic(fakeBytes(label, n*4/3), list)
-}
-
 func TestValidateMnemonic(t *testing.T) {
 	m12 := FakeMnemonic("v-12", 12)
 	m24 := FakeMnemonic("v-24", 24)
@@ -117,8 +62,8 @@ func TestValidateMnemonic(t *testing.T) {
 		{"12 without context", m12, Candidate{Window: "const quiz = \"" + m12 + "\""}, true, 0},
 		{"12 with wallet-ish path", m12, Candidate{Path: "backups/Wallet.txt", Window: m12}, false, SeverityUnset},
 		{"24 without context", m24, Candidate{Window: m24}, false, SeverityUnset},
-		{"hardhat", mnemonicHardhat, Candidate{Window: "mnemonic: \"" + mnemonicHardhat + "\""}, false, Info},
-		{"abandon about", mnemonicAbandon, Candidate{Window: "seed: " + mnemonicAbandon}, false, Info},
+		{"hardhat", mnemonic.Hardhat, Candidate{Window: "mnemonic: \"" + mnemonic.Hardhat + "\""}, false, Info},
+		{"abandon about", mnemonic.Abandon, Candidate{Window: "seed: " + mnemonic.Abandon}, false, Info},
 		{"bip39 vector", "legal winner thank year wave sausage worth useful legal winner thank yellow", Candidate{Window: "mnemonic"}, false, Info},
 		{"bad checksum", badChecksumMnemonic("v-bad", 24), Candidate{Window: "seed"}, true, 0},
 	} {
@@ -306,7 +251,7 @@ func TestValidateKeystore(t *testing.T) {
 
 func TestWalletRuleExamples(t *testing.T) {
 	ids := map[string]bool{}
-	for _, r := range walletRules() {
+	for _, r := range withServices(walletRules()) {
 		if ids[r.ID] {
 			t.Errorf("duplicate id %s", r.ID)
 		}

@@ -1,6 +1,8 @@
 package detectors
 
 import (
+	"github.com/keyward/scan/internal/assign"
+
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
@@ -260,15 +262,25 @@ func validateSolanaBase58(secret string, c Candidate) Verdict {
 	if strings.Contains(c.Line, nearKeyPrefix+secret) {
 		return Verdict{Reject: true, Reason: "a NEAR key (near-private-key reports it)"}
 	}
+	pub, v := base58Keypair(secret)
+	if v.Reject {
+		return v
+	}
+	return Verdict{Note: "Solana secret key for public key " + pub}
+}
+
+// base58Keypair decodes the base58 form of a 64-byte Ed25519 keypair, as
+// Solana and NEAR write secret keys, and returns the public half.
+func base58Keypair(secret string) (string, Verdict) {
 	b, ok := base58Decode(secret)
 	if !ok || len(b) != 64 {
-		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
+		return "", Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
 	}
 	pub, ok := solanaKeypair(b)
 	if !ok {
-		return Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
+		return "", Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
 	}
-	return Verdict{Note: "Solana secret key for public key " + pub}
+	return pub, Verdict{}
 }
 
 var (
@@ -323,13 +335,9 @@ const nearKeyPrefix = "ed25519:"
 // the 64-byte Ed25519 keypair that Solana also uses; the prefix says whose
 // wallet it is, and the public half must match the seed.
 func validateNEARKey(secret string, _ Candidate) Verdict {
-	b, ok := base58Decode(secret)
-	if !ok || len(b) != 64 {
-		return Verdict{Reject: true, Reason: "does not decode to 64 bytes"}
-	}
-	pub, ok := solanaKeypair(b)
-	if !ok {
-		return Verdict{Reject: true, Reason: "second half is not the Ed25519 public key of the first"}
+	pub, v := base58Keypair(secret)
+	if v.Reject {
+		return v
 	}
 	return Verdict{Note: "NEAR secret key for public key " + nearKeyPrefix + pub, Named: true}
 }
@@ -353,7 +361,7 @@ func passedToWallet(name, window string) bool {
 		rest := window[m[1]:]
 		for _, prefix := range []string{"self.", "this.", ""} {
 			if arg, ok := strings.CutPrefix(rest, prefix); ok && strings.HasPrefix(arg, name) {
-				if after := arg[len(name):]; after == "" || !isLabelByte(after[0]) || after[0] == '.' {
+				if after := arg[len(name):]; after == "" || !assign.IsLabelByte(after[0]) || after[0] == '.' {
 					return true
 				}
 			}

@@ -22,3 +22,6 @@ func IgnoreFileChangedRule() Rule {
 			"review it as you would a change to a security setting before it applies to later scans.",
 	}
 }
+
+// metaRules is this file's group for Default.
+func metaRules() []Rule { return []Rule{IgnoreFileChangedRule()} }

@@ -16,8 +16,6 @@ func WalletDatRule() Rule {
 		Title:     "Bitcoin Core wallet file (wallet.dat)",
 		Severity:  Critical,
 		Service:   "bitcoin",
-		Name:      "Bitcoin",
-		Kind:      KindWallet,
 		Advice: walletAdvice + " An encrypted wallet.dat is protected only by its passphrase, which can be " +
 			"guessed offline without limit; move the funds even if the passphrase is strong.",
 	}
@@ -86,3 +84,6 @@ func ClassifyWalletDat(header, sample []byte) (Verdict, bool) {
 	}
 	return Verdict{}, false
 }
+
+// walletDatRules is this file's group for Default.
+func walletDatRules() []Rule { return []Rule{WalletDatRule()} }

@@ -1,17 +1,19 @@
 package detectors
 
 import (
+	"github.com/keyward/scan/internal/assign"
+
 	"encoding/base64"
 	"regexp"
 	"strings"
 )
 
-// assign is the shared shape of "label = value" as people write it in .env
+// assignOp is the shared shape of "label = value" as people write it in .env
 // files, shell exports, YAML, JSON, Python, JS and Go: an optional quote
 // around the label, one of : = := => and an optional quote around the value.
 // A backslash may precede the quotes: notebooks and other JSON-embedded
 // code escape them.
-const assign = `\\?["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?\\?["'\x60]{0,3}`
+const assignOp = `\\?["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_][A-Za-z0-9_]*\()?\\?["'\x60]{0,3}`
 
 // end is what may follow a value: a quote, a separator, or the line's end.
 const end = `(?:["'\x60\s,;)}\]&\\]|$)`
@@ -25,8 +27,6 @@ func coreRules() []Rule {
 			Title:     "AWS access key ID",
 			Severity:  Medium,
 			Service:   "aws",
-			Name:      "AWS",
-			Kind:      KindCloud,
 			AdviceURL: "https://console.aws.amazon.com/iam/home#/security_credentials",
 			Part:      PartKey,
 			Keywords:  []string{"akia", "asia", "abia", "acca"},
@@ -47,12 +47,10 @@ func coreRules() []Rule {
 			Title:     "AWS secret access key",
 			Severity:  High,
 			Service:   "aws",
-			Name:      "AWS",
-			Kind:      KindCloud,
 			AdviceURL: "https://console.aws.amazon.com/iam/home#/security_credentials",
 			Part:      PartSecret,
 			Keywords:  []string{"secret_access_key", "secretaccesskey", "secret-access-key", "aws_secret", "awssecret"},
-			Pattern:   `(?i)(?:aws)?_?secret_?(?:access)?_?key["']?` + assign + `(?P<secret>[A-Za-z0-9/+]{40})` + end,
+			Pattern:   `(?i)(?:aws)?_?secret_?(?:access)?_?key["']?` + assignOp + `(?P<secret>[A-Za-z0-9/+]{40})` + end,
 			Entropy:   0.8,
 			Advice:    cloudAdvice,
 			Examples: []string{
@@ -234,7 +232,7 @@ var (
 // genericFinder returns values assigned to secret-sounding names.
 func genericFinder(w []byte) [][2]int {
 	var out [][2]int
-	for _, v := range labelledValues(w, genericLabel) {
+	for _, v := range assign.Labelled(w, genericLabel) {
 		if genericValue.Match(w[v[0]:v[1]]) {
 			out = append(out, v)
 		}
@@ -406,7 +404,7 @@ func quoted(line, secret string) bool {
 
 // labelBefore returns the word that names the value: the identifier-ish text
 // immediately before the assignment that precedes secret on its line. It
-// reads the syntaxes of assignSyntaxes: compound operators (.= ?= ::=), a
+// reads the syntaxes of assign.Syntaxes: compound operators (.= ?= ::=), a
 // type between name and value (var key string = "…", key: str = "…") and
 // a call's name argument (setProperty("NAME", "…")).
 func labelBefore(line, secret string) string {
@@ -435,62 +433,41 @@ func labelBefore(line, secret string) string {
 	if t, ok := strings.CutSuffix(s, ","); ok {
 		// setProperty("NAME", "value"): the first argument names the second.
 		t = strings.TrimRight(t, " \t")
-		if n := len(t); n > 1 && isQuote(t[n-1]) {
+		if n := len(t); n > 1 && assign.IsQuote(t[n-1]) {
 			t = t[:n-1]
-			name := trailingLabel(t)
+			name := assign.TrailingLabel(t)
 			j := len(t) - len(name)
-			if name != "" && j > 0 && isQuote(t[j-1]) && strings.HasSuffix(strings.TrimRight(t[:j-1], " \t"), "(") {
+			if name != "" && j > 0 && assign.IsQuote(t[j-1]) && strings.HasSuffix(strings.TrimRight(t[:j-1], " \t"), "(") {
 				return name
 			}
 		}
 		return ""
 	}
-	label := trailingLabel(s)
+	label := assign.TrailingLabel(s)
 	if strings.EqualFold(label, "value") {
 		// <add key="ApiKey" value="…"/>: the key attribute names it.
 		for _, a := range []string{`key="`, `name="`, `key='`, `name='`} {
 			if i := strings.LastIndex(s, a); i >= 0 {
 				t := s[i+len(a):]
-				if k := strings.IndexAny(t, `"'`); k > 0 && trailingLabel(t[:k]) == t[:k] {
+				if k := strings.IndexAny(t, `"'`); k > 0 && assign.TrailingLabel(t[:k]) == t[:k] {
 					return t[:k]
 				}
 			}
 		}
 	}
-	if typeNames[label] {
+	if assign.TypeNames[label] {
 		// A typed declaration names the value before its type:
 		// self.partner_key: str = "…" (Python), apiKey: string = '…'
 		// (TypeScript), var apiKey string = "…" (Go).
 		t := strings.TrimRight(s[:len(s)-len(label)], " \t")
 		if u, ok := strings.CutSuffix(t, ":"); ok {
-			return trailingLabel(strings.TrimRight(u, " \t\"'`"))
+			return assign.TrailingLabel(strings.TrimRight(u, " \t\"'`"))
 		}
-		if name := trailingLabel(t); goVarDecl(t[:len(t)-len(name)]) {
+		if name := assign.TrailingLabel(t); assign.GoVarDecl(t[:len(t)-len(name)]) {
 			return name
 		}
 	}
 	return label
-}
-
-// goVarDecl reports whether the text before a name ends in Go's var or
-// const keyword: only there does a bare type follow the name
-// (var apiKey string = "…").
-func goVarDecl(before string) bool {
-	b := strings.TrimRight(before, " \t")
-	if len(b) == len(before) {
-		return false
-	}
-	kw := trailingLabel(b)
-	return kw == "var" || kw == "const"
-}
-
-// trailingLabel returns the identifier-ish text at the end of s.
-func trailingLabel(s string) string {
-	j := len(s)
-	for j > 0 && isLabelByte(s[j-1]) {
-		j--
-	}
-	return s[j:]
 }
 
 // valueLabel is labelBefore for a candidate, and also reads the name of a
@@ -517,7 +494,7 @@ func openerName(line string) string {
 	t := strings.TrimRight(line, " \t\r")
 	if strings.HasSuffix(t, ">") {
 		if i := strings.LastIndexByte(t, '<'); i >= 0 {
-			if name := t[i+1 : len(t)-1]; name != "" && trailingLabel(name) == name {
+			if name := t[i+1 : len(t)-1]; name != "" && assign.TrailingLabel(name) == name {
 				return name
 			}
 		}
@@ -535,7 +512,7 @@ func openerName(line string) string {
 	if !ok {
 		return ""
 	}
-	return trailingLabel(strings.TrimRight(t, " \t\"'"))
+	return assign.TrailingLabel(strings.TrimRight(t, " \t\"'"))
 }
 
 // validateGitHubToken lowers the job token that actions/checkout writes into
@@ -552,7 +529,3 @@ func validateGitHubToken(secret string, c Candidate) Verdict {
 	}
 	return Verdict{}
 }
-
-// typeNames are the string types a typed declaration puts between a name
-// and its value.
-var typeNames = map[string]bool{"str": true, "&str": true, "string": true, "String": true, "bytes": true, "SecretStr": true, "Text": true, "text": true, "CharSequence": true}

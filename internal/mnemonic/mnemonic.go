@@ -1,16 +1,18 @@
-package detectors
+// Package mnemonic finds BIP-39 seed phrases in text: runs of word-list
+// words in every BIP-39 language, the checksum that tells a phrase from a
+// run of ordinary words, and the public test phrases. It knows nothing of
+// rules or findings; the detectors package decides what a phrase means.
+package mnemonic
 
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
 	"golang.org/x/text/unicode/norm"
 )
@@ -93,18 +95,6 @@ func stripMarks(w string) string {
 	return b.String()
 }
 
-// mnemonicContext are the words that make a 12-word phrase believable:
-// at 4 checksum bits one random run of list words in 16 passes, so a bare
-// 12-word run is not enough evidence.
-var mnemonicContext = append([]string{"mnemonic", "seed", "phrase", "recovery", "words", "bip39", "bip-39"}, localMnemonicWords...)
-
-// localMnemonicWords name a seed phrase in the languages of the other
-// word lists ("phrase" already covers French).
-var localMnemonicWords = []string{"semilla", "frase", "助记词", "助記詞", "ニーモニック", "シード", "니모닉", "시드"}
-
-// mnemonicPathWords mark files that hold phrases by their name alone.
-var mnemonicPathWords = []string{"seed", "mnemonic", "wallet", "recovery", "phrase", "backup"}
-
 // maxListRun caps how long a run of list words may be. Longer runs are
 // word lists or prose; sliding a 12-word window over them would find a
 // checksum-valid window every 16 tries.
@@ -116,18 +106,18 @@ const maxListRun = 24 + maxLabelWords
 // of its 12-word halves.
 const maxLabelWords = 3
 
-// Mnemonic is a checksum-valid BIP-39 phrase found in a candidate.
-type Mnemonic struct {
+// Match is a checksum-valid BIP-39 phrase found in a candidate.
+type Match struct {
 	Words    []string
 	Language string
 }
 
 // Phrase is the normalised phrase: words joined by single spaces.
-func (m Mnemonic) Phrase() string { return strings.Join(m.Words, " ") }
+func (m Match) Phrase() string { return strings.Join(m.Words, " ") }
 
 func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 
-// findMnemonic looks for a checksum-valid phrase of 12, 15, 18, 21 or 24
+// Find looks for a checksum-valid phrase of 12, 15, 18, 21 or 24
 // words in text whose words are separated by anything that is not a
 // lowercase letter (spaces, commas, quotes, brackets, list numbers).
 //
@@ -137,13 +127,13 @@ func isLower(r rune) bool { return 'a' <= r && r <= 'z' }
 // but a phrase in the middle of a long run is indistinguishable from prose.
 // List words left over on another line than the phrase are a label line
 // ("seed - do not share") whatever they are.
-func findMnemonic(text string) (Mnemonic, bool) {
+func Find(text string) (Match, bool) {
 	tokens, lines := splitTokens(text, func(r rune) bool { return !isLower(r) }, nil)
 	if m, ok := mnemonicInTokens(tokens, lines, bip39Lists()); ok {
 		return m, true
 	}
 	if strings.IndexFunc(text, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
-		return Mnemonic{}, false
+		return Match{}, false
 	}
 	return findUnicodeMnemonic(text)
 }
@@ -181,7 +171,7 @@ func splitTokens(text string, sep func(rune) bool, norm func(string) string) (to
 
 // mnemonicInTokens tries each run of one list's words, 12 to maxListRun
 // long, for a checksum-valid phrase. lines[i] is the line of tokens[i].
-func mnemonicInTokens(tokens []string, lines []int, lists []bip39List) (Mnemonic, bool) {
+func mnemonicInTokens(tokens []string, lines []int, lists []bip39List) (Match, bool) {
 	for _, l := range lists {
 		for start := 0; start < len(tokens); {
 			if _, ok := l.index[tokens[start]]; !ok {
@@ -198,13 +188,13 @@ func mnemonicInTokens(tokens []string, lines []int, lists []bip39List) (Mnemonic
 			if run := tokens[start:end]; len(run) >= 12 && len(run) <= maxListRun {
 				if off, n, ok := checksumWindowAt(run, lines[start:end], l.index); ok {
 					words := run[off : off+n]
-					return Mnemonic{Words: words, Language: l.name}, true
+					return Match{Words: words, Language: l.name}, true
 				}
 			}
 			start = end
 		}
 	}
-	return Mnemonic{}, false
+	return Match{}, false
 }
 
 // unicodeTokens splits text into words: runs of letters and combining
@@ -220,7 +210,7 @@ func unicodeTokenLines(text string) ([]string, []int) {
 		func(f string) string { return norm.NFKD.String(strings.ToLower(f)) })
 }
 
-func findUnicodeMnemonic(text string) (Mnemonic, bool) {
+func findUnicodeMnemonic(text string) (Match, bool) {
 	tokens, lines := unicodeTokenLines(text)
 	return mnemonicInTokens(tokens, lines, bip39UnicodeLists())
 }
@@ -236,7 +226,7 @@ func checksumWindowAt(run []string, lines []int, index map[string]int) (off, n i
 		}
 		for _, off := range []int{0, len(run) - n} {
 			w := run[off : off+n]
-			if bip39Checksum(w, index) && !ascending(w, index) &&
+			if Checksum(w, index) && !ascending(w, index) &&
 				(labelSlack(run[:off]) || lineApart(lines, off)) && (labelSlack(run[off+n:]) || lineApart(lines, off+n)) {
 				return off, n, true
 			}
@@ -272,9 +262,9 @@ func labelSlack(words []string) bool {
 	return true
 }
 
-// bip39Checksum checks that the last n/3 bits of the 11-bit word indices
+// Checksum checks that the last n/3 bits of the 11-bit word indices
 // equal the first bits of SHA-256 of the entropy before them.
-func bip39Checksum(words []string, index map[string]int) bool {
+func Checksum(words []string, index map[string]int) bool {
 	n := len(words)
 	if n%3 != 0 || n < 12 || n > 24 {
 		return false
@@ -308,14 +298,14 @@ func ascending(words []string, index map[string]int) bool {
 	return true
 }
 
-// knownMnemonic names public test phrases: the BIP-39 vectors and the
+// Known names public test phrases: the BIP-39 vectors and the
 // Hardhat/Anvil/Ganache default.
-func knownMnemonic(words []string) (string, bool) {
+func Known(words []string) (string, bool) {
 	phrase := strings.Join(words, " ")
 	switch phrase {
-	case mnemonicHardhat:
+	case Hardhat:
 		return "Hardhat/Anvil default mnemonic (test … junk)", true
-	case mnemonicAbandon:
+	case Abandon:
 		return "BIP-39 test vector (abandon … about)", true
 	}
 	// The BIP-39 vectors repeat one word and end in a checksum word
@@ -343,51 +333,10 @@ var bip39Vectors = []string{
 	"letter advice cage absurd amount doctor acoustic avoid letter advice cage above",
 }
 
-func containsAnyFold(s string, words []string) (string, bool) {
-	ls := strings.ToLower(s)
-	for _, w := range words {
-		if strings.Contains(ls, w) {
-			return w, true
-		}
-	}
-	return "", false
-}
-
-// validateMnemonic is the bip39-mnemonic validator.
-func validateMnemonic(secret string, c Candidate) Verdict {
-	m, ok := findMnemonic(secret)
-	if !ok {
-		return Verdict{Reject: true, Reason: "no checksum-valid BIP-39 phrase of 12–24 words"}
-	}
-	n := len(m.Words)
-	if n == 12 {
-		// The phrase itself may contain "seed" or "phrase" (list words);
-		// only the text around it counts as context.
-		around := strings.Replace(c.Window, secret, " ", 1) + " " + labelWordsOf(secret, m.Words)
-		if _, ok := containsAnyFold(around, mnemonicContext); !ok {
-			if _, ok := containsAnyFold(c.Path, mnemonicPathWords); !ok {
-				return Verdict{Reject: true, Reason: "12 checksum-valid words without a mnemonic/seed/phrase context word or wallet file name (1 in 16 random runs passes)"}
-			}
-		}
-	}
-	if reason, ok := knownMnemonic(m.Words); ok {
-		return Verdict{Severity: Info, Reason: "well-known test material: " + reason, Note: "well-known test material: " + reason}
-	}
-	note := fmt.Sprintf("%d-word BIP-39 mnemonic (%s word list, checksum valid)", n, m.Language)
-	if m.Language == "English" {
-		seed := bip39.NewSeed(m.Phrase(), "")
-		k := hdMaster(seed).path(44+hardened, 60+hardened, 0+hardened, 0, 0)
-		if priv, ok := secpScalar(k.key[:]); ok {
-			note += "; first Ethereum account without passphrase: " + ethereumAddress(priv)
-		}
-	}
-	return Verdict{Note: note}
-}
-
-// labelWordsOf returns the words of a run that are not the phrase's: a
+// LeftOver returns the words of a run that are not the phrase's: a
 // label made of list words ("frase semilla", "seed phrase") counts as
 // context.
-func labelWordsOf(run string, phrase []string) string {
+func LeftOver(run string, phrase []string) string {
 	left := map[string]int{}
 	for _, w := range phrase {
 		left[w]++
@@ -403,15 +352,15 @@ func labelWordsOf(run string, phrase []string) string {
 	return strings.Join(out, " ")
 }
 
-// FindLongMnemonics finds checksum-valid 24-word English phrases anywhere
+// FindLong finds checksum-valid 24-word English phrases anywhere
 // in data, with no context word: a 24-word checksum passes at random once in
 // 256 tries, and runs of 24 list words are rare outside phrases. It returns
 // byte spans [start, end).
-func FindLongMnemonics(data []byte) [][2]int {
-	return findLongMnemonics(data, &phraseByte)
+func FindLong(data []byte) [][2]int {
+	return findLong(data, &phraseByte)
 }
 
-func findLongMnemonics(data []byte, class *[256]bool) [][2]int {
+func findLong(data []byte, class *[256]bool) [][2]int {
 	index := bip39Lists()[0].index
 	var out [][2]int
 	for _, r := range listWordRuns(data, 24, index, class) {
@@ -426,29 +375,12 @@ func findLongMnemonics(data []byte, class *[256]bool) [][2]int {
 	return out
 }
 
-// longMnemonicsOutsideCode runs FindLongMnemonics on every text file up
-// to 512 KiB, source code included: a 24-word phrase pasted into a string
-// literal or a comment needs no context word, since its checksum passes at
-// random once in 256 tries and runs of 24 list words almost never occur
-// in code. Larger files are data (candles, exports, logs), where a phrase
-// sits under a name the keyword windows find, and a whole pass would cost
-// more than the rest of the scan.
-func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
-	if len(data) > 512<<10 {
-		return nil
-	}
-	if codeFile(path) {
-		return findLongMnemonics(data, &codePhraseByte)
-	}
-	return FindLongMnemonics(data)
-}
-
-// mnemonicRuns is the bip39-mnemonic rule's finder: the spans of runs of at
+// Runs is the bip39-mnemonic rule's finder: the spans of runs of at
 // least twelve list words, in any of the word lists, in a window. The
 // validator then looks for a checksum-valid phrase inside each run. A plain
 // byte loop, because a regular expression for "twelve or more words" over
 // windows of prose and code costs more than all other rules together.
-func mnemonicRuns(data []byte) [][2]int {
+func Runs(data []byte) [][2]int {
 	var out [][2]int
 	for _, l := range bip39Lists() {
 		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
@@ -670,4 +602,36 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 		}
 	}
 	return out
+}
+
+// FindLongInCode is FindLong for source code, where a phrase stands in a
+// string literal or a comment as words separated by spaces or by quotes
+// and commas: the narrower byte class skips most of a file.
+func FindLongInCode(data []byte) [][2]int { return findLong(data, &codePhraseByte) }
+
+// English is the English list's word → index map, for checksums.
+func English() map[string]int { return bip39Lists()[0].index }
+
+// The public test phrases that libraries and tutorials ship.
+const (
+	Hardhat = "test test test test test test test test test test test junk"
+	Abandon = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+)
+
+// Encode turns BIP-39 entropy (16 to 32 bytes, a multiple of 4) into the
+// words of list. go-bip39 keeps its word list in a package global, which
+// callers must not have to share.
+func Encode(entropy []byte, list []string) string {
+	sum := sha256.Sum256(entropy)
+	bits := append(append([]byte(nil), entropy...), sum[0])
+	n := len(entropy) * 8 * 33 / 32 / 11
+	words := make([]string, n)
+	for i := range words {
+		v := 0
+		for b := i * 11; b < i*11+11; b++ {
+			v = v<<1 | int(bits[b/8]>>(7-b%8)&1)
+		}
+		words[i] = list[v]
+	}
+	return strings.Join(words, " ")
 }

@@ -1,4 +1,9 @@
-package detectors
+// Package assign finds the values people assign to names — "name =
+// value" in a dozen syntaxes (dotenv, shell, INI, YAML, JSON, XML, source
+// code, Dockerfiles, Makefiles) and the first two quoted arguments of a
+// call — in one byte loop, so that every rule that reads a labelled value
+// parses the same syntaxes. It knows nothing of rules or secrets.
+package assign
 
 import (
 	"bytes"
@@ -10,29 +15,29 @@ import (
 // Most credentials are written as "name = value" in one of a dozen
 // syntaxes. Matching that with a regular expression per rule costs an NFA
 // pass per rule over every line that mentions an exchange, which in a
-// trading bot's code is most lines. assignedValues instead finds the
+// trading bot's code is most lines. Values instead finds the
 // assignments once with a byte loop, and each rule checks only the value's
 // shape.
 
-// assignedValues returns the [start, end) spans of values assigned to a
-// name in text, in every syntax of assignSyntaxes, and of the first two
+// Values returns the [start, end) spans of values assigned to a
+// name in text, in every syntax of Syntaxes, and of the first two
 // quoted arguments of a call (Client("key", "secret")). A value that
 // starts a PEM block runs to its END line.
-func assignedValues(text []byte) [][2]int {
+func Values(text []byte) [][2]int {
 	var out [][2]int
-	eachAssignment(text, func(_, v [2]int) { out = append(out, v) })
+	Each(text, func(_, v [2]int) { out = append(out, v) })
 	for i := 0; i < len(text); i++ {
 		if text[i] == '(' {
 			out = appendPositional(out, text, i)
 		}
 	}
-	return uniqueSpans(out)
+	return UniqueSpans(out)
 }
 
-// uniqueSpans sorts spans and drops repeats: one value can be reached by
+// UniqueSpans sorts spans and drops repeats: one value can be reached by
 // two syntaxes. (Checking each new span against all before it was
 // quadratic, and a window of a large JSON file holds thousands.)
-func uniqueSpans(out [][2]int) [][2]int {
+func UniqueSpans(out [][2]int) [][2]int {
 	slices.SortFunc(out, func(a, b [2]int) int {
 		if a[0] != b[0] {
 			return a[0] - b[0]
@@ -42,29 +47,29 @@ func uniqueSpans(out [][2]int) [][2]int {
 	return slices.Compact(out)
 }
 
-func isLabelByte(c byte) bool {
+func IsLabelByte(c byte) bool {
 	return c == '_' || c == '-' || c == '.' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
 
-func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
+func IsQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
-// labelledValues returns the values assigned to a name whose text matches
+// Labelled returns the values assigned to a name whose text matches
 // label, with no positional arguments.
-func labelledValues(text []byte, label *regexp.Regexp) [][2]int {
+func Labelled(text []byte, label *regexp.Regexp) [][2]int {
 	var out [][2]int
-	eachAssignment(text, func(name, v [2]int) {
+	Each(text, func(name, v [2]int) {
 		if label.Match(text[name[0]:name[1]]) {
 			out = append(out, v)
 		}
 	})
-	return uniqueSpans(out)
+	return UniqueSpans(out)
 }
 
-// assignSyntax is one way people write "name = value". Every rule that
+// Syntax is one way people write "name = value". Every rule that
 // reads a labelled value (the generic rule, exchange keys, labelled
 // service keys) parses the same syntaxes; the table documents them and the
 // tests run each one as a file.
-type assignSyntax struct {
+type Syntax struct {
 	Name string
 	// File is a typical file name for the syntax.
 	File string
@@ -72,8 +77,8 @@ type assignSyntax struct {
 	Sample string
 }
 
-// assignSyntaxes lists the syntaxes eachAssignment understands.
-var assignSyntaxes = []assignSyntax{
+// Syntaxes lists the syntaxes Each understands.
+var Syntaxes = []Syntax{
 	{"dotenv", ".env", "{NAME}={value}\n"},
 	{"shell export", "deploy.sh", "export {NAME}=\"{value}\"\n"},
 	{"ini", "settings.ini", "[api]\n{name} = {value}\n"},
@@ -118,11 +123,11 @@ var assignSyntaxes = []assignSyntax{
 	{".NET appSettings", "Web.config", "<appSettings>\n  <add key=\"{name}\" value=\"{value}\" />\n</appSettings>\n"},
 }
 
-// eachAssignment calls fn with the name and value spans of every
-// assignment in text, in any syntax of assignSyntaxes. It is one pass of a
+// Each calls fn with the name and value spans of every
+// assignment in text, in any syntax of Syntaxes. It is one pass of a
 // byte loop: operators, the '>' of an XML opening tag, the '(' of a
 // name-value call and the start of a Dockerfile ENV line.
-func eachAssignment(text []byte, fn func(name, value [2]int)) {
+func Each(text []byte, fn func(name, value [2]int)) {
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '=', ':':
@@ -180,23 +185,23 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
 		j--
 	}
-	if j > 0 && isQuote(text[j-1]) {
+	if j > 0 && IsQuote(text[j-1]) {
 		j--
 		if j > 0 && text[j-1] == '\\' {
 			j--
 		}
 	}
-	if j == 0 || !isLabelByte(text[j-1]) {
+	if j == 0 || !IsLabelByte(text[j-1]) {
 		return none, none, false
 	}
 	nameEnd := j
-	for j > 0 && isLabelByte(text[j-1]) {
+	for j > 0 && IsLabelByte(text[j-1]) {
 		j--
 	}
 	if j >= 2 && text[j-1] == ':' && text[j-2] == ':' {
 		return none, none, false // a type path such as "AWS::IAM::AccessKey": a map key, not a variable
 	}
-	if typeNames[string(text[j:nameEnd])] {
+	if TypeNames[string(text[j:nameEnd])] {
 		// var key string = "…" / val key: String = "…": the name is
 		// the word before the type.
 		k := j
@@ -210,14 +215,14 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 				k--
 			}
 		}
-		if k < j && k > 0 && isLabelByte(text[k-1]) {
+		if k < j && k > 0 && IsLabelByte(text[k-1]) {
 			n := k
-			for n > 0 && isLabelByte(text[n-1]) {
+			for n > 0 && IsLabelByte(text[n-1]) {
 				n--
 			}
 			// Without a colon only Go puts the type after the name,
 			// after var or const; "const text = …" names text.
-			if colon || goVarDecl(string(text[max(0, n-16):n])) {
+			if colon || GoVarDecl(string(text[max(0, n-16):n])) {
 				nameEnd, j = k, n
 			}
 		}
@@ -259,7 +264,7 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 		k++
 	}
 	q := 0
-	for ; q < 3 && k < len(text) && isQuote(text[k]); q++ {
+	for ; q < 3 && k < len(text) && IsQuote(text[k]); q++ {
 		k++
 	}
 	value, ok = valueAt(text, k)
@@ -296,7 +301,7 @@ func fallbackLiteral(text []byte, e int) (int, bool) {
 	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
 		k++
 	}
-	if k+1 < len(text) && isQuote(text[k]) && text[k+1] != text[k] {
+	if k+1 < len(text) && IsQuote(text[k]) && text[k+1] != text[k] {
 		return k + 1, true
 	}
 	return 0, false
@@ -320,10 +325,10 @@ func attrName(text []byte, name [2]int) [2]int {
 		if i := bytes.Index(attrs, a); i >= 0 {
 			s := lo + tag + i + len(a)
 			e := s
-			for e < name[0] && isLabelByte(text[e]) {
+			for e < name[0] && IsLabelByte(text[e]) {
 				e++
 			}
-			if e > s && e < name[0] && isQuote(text[e]) {
+			if e > s && e < name[0] && IsQuote(text[e]) {
 				return [2]int{s, e}
 			}
 		}
@@ -370,7 +375,7 @@ func skipBlank(text []byte, k int) int {
 func xmlElement(text []byte, gt int) (value, name [2]int, ok bool) {
 	var none [2]int
 	j := gt
-	for j > 0 && gt-j < 64 && isLabelByte(text[j-1]) {
+	for j > 0 && gt-j < 64 && IsLabelByte(text[j-1]) {
 		j--
 	}
 	if j == gt || j == 0 || text[j-1] != '<' {
@@ -400,7 +405,7 @@ func xmlElement(text []byte, gt int) (value, name [2]int, ok bool) {
 // (add_argument("--password", "-p")): neither is a value.
 func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
 	c := p
-	for c > 0 && (isLabelByte(text[c-1]) && text[c-1] != '-') {
+	for c > 0 && (IsLabelByte(text[c-1]) && text[c-1] != '-') {
 		c--
 	}
 	callee := strings.ToLower(string(text[c:p]))
@@ -419,7 +424,7 @@ func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
 		return value, name, false
 	}
 	for _, c := range n {
-		if !isLabelByte(c) {
+		if !IsLabelByte(c) {
 			return value, name, false
 		}
 	}
@@ -437,7 +442,7 @@ func dockerEnv(text []byte, i int) (value, name [2]int, ok bool) {
 		k++
 	}
 	n := k
-	for k < len(text) && isLabelByte(text[k]) {
+	for k < len(text) && IsLabelByte(text[k]) {
 		k++
 	}
 	if k == n || k >= len(text) || text[k] != ' ' {
@@ -447,7 +452,7 @@ func dockerEnv(text []byte, i int) (value, name [2]int, ok bool) {
 	for k < len(text) && text[k] == ' ' {
 		k++
 	}
-	if k < len(text) && isQuote(text[k]) {
+	if k < len(text) && IsQuote(text[k]) {
 		k++
 	}
 	value, ok = valueAt(text, k)
@@ -523,7 +528,7 @@ var valueDelim = func() (t [256]bool) {
 // prettier) wrap a call whose two keys overflow the line.
 func appendPositional(out [][2]int, text []byte, p int) [][2]int {
 	k := skipArgSpace(text, p+1)
-	if k >= len(text) || !isQuote(text[k]) {
+	if k >= len(text) || !IsQuote(text[k]) {
 		return out
 	}
 	first, ok := valueAt(text, k+1)
@@ -538,7 +543,7 @@ func appendPositional(out [][2]int, text []byte, p int) [][2]int {
 		return out
 	}
 	k = skipArgSpace(text, k+1)
-	if k < len(text) && isQuote(text[k]) {
+	if k < len(text) && IsQuote(text[k]) {
 		if second, ok := valueAt(text, k+1); ok {
 			out = append(out, first, second)
 		}
@@ -554,18 +559,27 @@ func skipArgSpace(text []byte, k int) int {
 	return k
 }
 
-// shapeFinder returns a Finder for values of one shape assigned to a name:
-// the shape is checked on the whole value, so "longer than the shape" and
-// "part of a word" need no boundary assertions.
-func shapeFinder(shape string) func([]byte) [][2]int {
-	re := regexp.MustCompile(`^(?:` + shape + `)$`)
-	return func(window []byte) [][2]int {
-		var out [][2]int
-		for _, v := range assignedValues(window) {
-			if re.Match(window[v[0]:v[1]]) {
-				out = append(out, v)
-			}
-		}
-		return out
+// GoVarDecl reports whether the text before a name ends in Go's var or
+// const keyword: only there does a bare type follow the name
+// (var apiKey string = "…").
+func GoVarDecl(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	if len(b) == len(before) {
+		return false
 	}
+	kw := TrailingLabel(b)
+	return kw == "var" || kw == "const"
 }
+
+// TrailingLabel returns the identifier-ish text at the end of s.
+func TrailingLabel(s string) string {
+	j := len(s)
+	for j > 0 && IsLabelByte(s[j-1]) {
+		j--
+	}
+	return s[j:]
+}
+
+// TypeNames are the string types a typed declaration puts between a name
+// and its value.
+var TypeNames = map[string]bool{"str": true, "&str": true, "string": true, "String": true, "bytes": true, "SecretStr": true, "Text": true, "text": true, "CharSequence": true}

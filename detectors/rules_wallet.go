@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyward/scan/internal/mnemonic"
 	"github.com/tyler-smith/go-bip39/wordlists"
 )
 
@@ -37,7 +38,7 @@ func walletRules() []Rule {
 			// Lowercase words of 3–9 letters (the ASCII lists) separated by
 			// whitespace, commas, quotes, brackets or list numbers. The
 			// validator finds the phrase inside the run.
-			Finder:           mnemonicRuns,
+			Finder:           mnemonic.Runs,
 			ScanAll:          longMnemonicsOutsideCode,
 			KeepPlaceholders: true,
 			Validate:         validateMnemonic,
@@ -50,8 +51,6 @@ func walletRules() []Rule {
 			Title:    "Bitcoin private key (WIF)",
 			Severity: Critical,
 			Service:  "bitcoin",
-			Name:     "Bitcoin",
-			Kind:     KindWallet,
 			// "key" alone is everywhere in code; these forms are how WIF
 			// keys are handed to libraries and written in configs.
 			Keywords:     []string{"key(", "key =", "key=", "key:", "key\"", "key'", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
@@ -68,8 +67,6 @@ func walletRules() []Rule {
 			Title:     "Bitcoin extended private key (xprv/yprv/zprv/tprv…)",
 			Severity:  Critical,
 			Service:   "bitcoin",
-			Name:      "Bitcoin",
-			Kind:      KindWallet,
 			Keywords:  []string{"xprv", "yprv", "zprv", "tprv", "uprv", "vprv"},
 			Pattern:   `\b(?P<secret>(?:[xyztuv]prv|[YZUV]prv)[1-9A-HJ-NP-Za-km-z]{107})\b`,
 			Validate:  validateXprv,
@@ -82,8 +79,6 @@ func walletRules() []Rule {
 			Title:    "Ethereum/EVM private key",
 			Severity: Critical,
 			Service:  "ethereum",
-			Name:     "Ethereum",
-			Kind:     KindWallet,
 			Keywords: []string{"private_key", "private-key", "privatekey", "private key", "priv_key", "privkey",
 				"secret_key", "secretkey", "accounts", "wallet(", "from_key", "deployer", "signer", "privatekeytoaccount"},
 			// A key is often assigned a few lines above the constructor
@@ -102,8 +97,6 @@ func walletRules() []Rule {
 			Title:        "Solana keypair (JSON byte array)",
 			Severity:     Critical,
 			Service:      "solana",
-			Name:         "Solana",
-			Kind:         KindWallet,
 			Keywords:     []string{"keypair", "secretkey", "secret_key", "solana", "uint8array"},
 			WindowBefore: 2,
 			// Pretty-printed id.json puts one byte per line.
@@ -111,7 +104,6 @@ func walletRules() []Rule {
 			PathKeywords: []string{"solana", "keypair", "id.json", "wallet"},
 			Pattern:      `\[\s*(?P<secret>[0-9]{1,3}(?:\s*,\s*[0-9]{1,3}){63})\s*\]`,
 			Validate:     validateSolanaJSON,
-			Advice:       walletAdvice,
 			Examples:     ex.solJSON,
 			Negatives:    ex.solJSONNeg,
 		},
@@ -120,15 +112,12 @@ func walletRules() []Rule {
 			Title:    "Solana private key (base58)",
 			Severity: Critical,
 			Service:  "solana",
-			Name:     "Solana",
-			Kind:     KindWallet,
 			Keywords: []string{"solana", "sol_", "phantom", "solflare", "private_key", "privatekey", "private key",
 				"secret_key", "secretkey", "keypair"},
 			WindowBefore: 2,
 			WindowAfter:  2,
 			Finder:       base58Runs(86, 88, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"),
 			Validate:     validateSolanaBase58,
-			Advice:       walletAdvice,
 			Examples:     ex.solB58,
 			Negatives:    ex.solB58Neg,
 		},
@@ -153,8 +142,6 @@ func walletRules() []Rule {
 			Title:    "Ethereum keystore v3 (encrypted private key)",
 			Severity: Medium,
 			Service:  "ethereum",
-			Name:     "Ethereum",
-			Kind:     KindWallet,
 			Keywords: []string{"ciphertext"},
 			// Pretty-printed keystores spread crypto over ~20 lines.
 			WindowBefore: 20,
@@ -195,24 +182,7 @@ func fakeScalar(label string) []byte {
 // fakeMnemonic returns a checksum-valid English phrase of n words from a
 // label.
 func fakeMnemonic(label string, n int) string {
-	return encodeMnemonic(fakeBytes(label, n*4/3), wordlists.English)
-}
-
-// encodeMnemonic is BIP-39 entropy → words. go-bip39 keeps its word list
-// in a package global, which tests and callers must not have to share.
-func encodeMnemonic(entropy []byte, list []string) string {
-	sum := sha256.Sum256(entropy)
-	bits := append(append([]byte(nil), entropy...), sum[0])
-	n := len(entropy) * 8 * 33 / 32 / 11
-	words := make([]string, n)
-	for i := range words {
-		v := 0
-		for b := i * 11; b < i*11+11; b++ {
-			v = v<<1 | int(bits[b/8]>>(7-b%8)&1)
-		}
-		words[i] = list[v]
-	}
-	return strings.Join(words, " ")
+	return mnemonic.Encode(fakeBytes(label, n*4/3), wordlists.English)
 }
 
 // fakeWIF encodes a label-derived key as WIF.
@@ -260,10 +230,10 @@ func solanaJSON(b []byte, sep string) string {
 
 func badChecksumMnemonic(label string, n int) string {
 	words := strings.Fields(fakeMnemonic(label, n))
-	idx := bip39Lists()[0].index
+	idx := mnemonic.English()
 	for _, w := range []string{"zoo", "abandon", "ability", "able", "about"} {
 		words[n-1] = w
-		if !bip39Checksum(words, idx) {
+		if !mnemonic.Checksum(words, idx) {
 			return strings.Join(words, " ")
 		}
 	}
@@ -313,8 +283,8 @@ func walletExamples() walletExampleSet {
 		"My recovery phrase (seed.txt):\n" + numbered(m12b, "\n") + "\n",
 		"wallet backup - 24 words: " + numbered(m24b, " ") + "\n",
 		"seed_words = ['" + strings.Join(strings.Fields(fakeMnemonic("python-15", 15)), "', '") + "']\n",
-		"module.exports = { networks: { hardhat: { accounts: { mnemonic: \"" + mnemonicHardhat + "\" } } } };\n",
-		"const seed = bip39.mnemonicToSeedSync('" + mnemonicAbandon + "');\n",
+		"module.exports = { networks: { hardhat: { accounts: { mnemonic: \"" + mnemonic.Hardhat + "\" } } } };\n",
+		"const seed = bip39.mnemonicToSeedSync('" + mnemonic.Abandon + "');\n",
 	}
 	prose := "mnemonic docs: always keep your seed phrase private and never share it with anyone. " +
 		"cover the paper, lock the door, hide the box, tell nobody, check again, and then sleep well"

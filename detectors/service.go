@@ -35,14 +35,52 @@ const (
 	rpcAdvice      = "Rotate the key in the provider's dashboard; until then anyone can spend your request quota. Keep RPC endpoints with keys in the environment, not in front-end code or git."
 )
 
-// saasRules gathers the SaaS rules, one file per category.
-func saasRules() []Rule {
-	var rs []Rule
-	for _, group := range [][]Rule{
-		blockchainAPIRules(), chatRules(), paymentRules(), aiRules(),
-		cloudRules(), messagingRules(), registryRules(), jwtRules(),
-	} {
-		rs = append(rs, group...)
+// service is the row a multi-rule service's rules share: a rule that
+// names its Service takes the service's Name, Kind, AdviceURL and Advice
+// from here unless it sets its own (a webhook's advice differs from a bot
+// token's).
+type service struct {
+	name      string
+	kind      Kind
+	adviceURL string
+	advice    string
+}
+
+// services holds the rows of every service with more than one rule.
+// Exchanges have their own table (rules_exchange_table.go).
+var services = map[string]service{
+	"aws":      {name: "AWS", kind: KindCloud},
+	"gitlab":   {name: "GitLab", kind: KindSaaS},
+	"slack":    {name: "Slack", kind: KindSaaS, adviceURL: "https://api.slack.com/apps"},
+	"discord":  {name: "Discord", kind: KindSaaS, adviceURL: "https://discord.com/developers/applications"},
+	"twilio":   {name: "Twilio", kind: KindSaaS, adviceURL: "https://console.twilio.com"},
+	"stripe":   {name: "Stripe", kind: KindSaaS, adviceURL: "https://dashboard.stripe.com/apikeys"},
+	"alchemy":  {name: "Alchemy", kind: KindSaaS, adviceURL: "https://dashboard.alchemy.com"},
+	"bitcoin":  {name: "Bitcoin", kind: KindWallet},
+	"ethereum": {name: "Ethereum", kind: KindWallet},
+	"solana":   {name: "Solana", kind: KindWallet, advice: walletAdvice},
+}
+
+// withServices fills each rule's shared fields from its service's row.
+func withServices(rs []Rule) []Rule {
+	for i := range rs {
+		s, ok := services[rs[i].Service]
+		if !ok {
+			continue
+		}
+		r := &rs[i]
+		if r.Name == "" {
+			r.Name = s.name
+		}
+		if r.Kind == KindUnset {
+			r.Kind = s.kind
+		}
+		if r.AdviceURL == "" {
+			r.AdviceURL = s.adviceURL
+		}
+		if r.Advice == "" {
+			r.Advice = s.advice
+		}
 	}
 	return rs
 }

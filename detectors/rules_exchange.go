@@ -1,0 +1,561 @@
+package detectors
+
+import (
+	"github.com/keyward/scan/internal/assign"
+
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Exchange credentials are mostly generic shapes (64 alphanumerics, a UUID,
+// 32 hex digits) that mean nothing without the exchange's name nearby. Each
+// exchange is therefore one row of data — names, shapes per part, examples —
+// and exchangeRules turns every row into rules of the same form: the
+// exchange's names open a window of a few lines, and inside it a value of
+// the right shape must be assigned to a name that says which part it is
+// ("apiKey", "BINANCE_API_SECRET", "X-MBX-APIKEY", "passphrase").
+
+type exchangeSpec struct {
+	id   string // rule id prefix and Exchange value: "binance"
+	name string // for titles: "Binance"
+	// guess says the shapes come from SDK examples, masked screenshots or
+	// a likeness to another exchange rather than from the exchange's own
+	// documentation; findings say so, so that a reader weighs them.
+	guess bool
+	// keywords open the search window: names, ccxt ids, SDK packages,
+	// request-header prefixes. Lowercase; matched case-insensitively.
+	keywords []string
+	// aliases are the names that, inside a label such as BINANCE_API_KEY,
+	// say which exchange the value belongs to; defaults to keywords.
+	aliases                 []string
+	key, secret, passphrase string // value shapes (RE2, no group); "" if none
+	// selfKey is a key shape that identifies the exchange without any
+	// label or name nearby (bg_…, mx0…, organizations/…/apiKeys/…), with
+	// the keywords that find it.
+	selfKey         string
+	selfKeyKeywords []string
+	// pemSecret accepts a PEM private key as the secret (Coinbase CDP EC
+	// keys; Binance, Bybit and Bitget Ed25519/RSA keys beside an API key).
+	pemSecret                 bool
+	keyEntropy, secretEntropy float64
+	// secretCheck runs after the shared checks on the secret part: wallet
+	// keys used as exchange credentials (Hyperliquid) are validated as
+	// wallet keys.
+	secretCheck func(string, Candidate) Verdict
+	// secretLabels are words that, in a label, name this exchange's
+	// secret although they say "key": KuCoin's broker partner key is the
+	// HMAC key of the KC-API-PARTNER-SIGN header, a secret.
+	secretLabels []string
+	perms        string // what a key can do, for the advice
+	// apiURL is the exchange's API-key management page, where a leaked
+	// key is deleted; empty where we have not confirmed one.
+	apiURL    string
+	examples  []string
+	negatives []string
+}
+
+const (
+	uuidShape = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+	pemShape  = `-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY-----`
+	// A passphrase may hold '$' (people pick "Tr4d3r$"), but one that
+	// starts with it is a shell or template reference ($PASS, ${PASS}).
+	passphraseSpec = `[^\s'"\x60,;(){}\[\]<>$][^\s'"\x60,;(){}\[\]<>]{5,63}`
+)
+
+// aliasEntry ties one alias to its exchange id. buildAliases lists every
+// alias longest first, so a label such as BINANCE_US_API_KEY names
+// binanceus, not binance.
+type aliasEntry struct{ alias, id string }
+
+func buildAliases(specs []exchangeSpec) []aliasEntry {
+	var out []aliasEntry
+	for _, s := range specs {
+		names := s.aliases
+		if len(names) == 0 {
+			names = s.keywords
+		}
+		for _, a := range names {
+			a = normLabel(a)
+			if len(a) >= 3 {
+				out = append(out, aliasEntry{a, s.id})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].alias) > len(out[j].alias) })
+	return out
+}
+
+// normLabel lowercases a label and drops separators: BINANCE_API_KEY,
+// binance-api-key and binanceApiKey all become binanceapikey.
+func normLabel(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			b.WriteByte(c)
+		case 'A' <= c && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		}
+	}
+	return b.String()
+}
+
+// labelPart says which part of a credential a label names.
+func labelPart(label string) string {
+	l := normLabel(label)
+	switch {
+	case strings.Contains(l, "pass") || strings.Contains(l, "pwd"):
+		return PartPassphrase
+	case strings.Contains(l, "signature"):
+		// A request's signature is derived from the secret, not the secret.
+		return ""
+	case strings.Contains(l, "secret") || strings.Contains(l, "private") || strings.Contains(l, "signing"):
+		return PartSecret
+	case strings.Contains(l, "key") || strings.Contains(l, "clientid") || strings.Contains(l, "access") || strings.Contains(l, "token"):
+		return PartKey
+	}
+	return ""
+}
+
+// withSelfKey extends a finder with a self-identifying key shape, looked for
+// only in windows that hold one of its literal prefixes.
+func withSelfKey(finder func([]byte) [][2]int, selfKey string, prefixes []string) func([]byte) [][2]int {
+	re := regexp.MustCompile(`(?:^|[^A-Za-z0-9_/-])(` + selfKey + `)` + end)
+	return func(w []byte) [][2]int {
+		out := finder(w)
+		for _, p := range prefixes {
+			if !bytes.Contains(w, []byte(p)) {
+				continue
+			}
+			for _, m := range re.FindAllSubmatchIndex(w, -1) {
+				sp := [2]int{m[2], m[3]}
+				dup := false
+				for _, o := range out {
+					if o == sp {
+						dup = true
+					}
+				}
+				if !dup {
+					out = append(out, sp)
+				}
+			}
+			break
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+		return out
+	}
+}
+
+// pathNames are the exchange's names as they appear in a file path
+// (tools/kucoin_account.sh, connector/exchange/bitmart/): such a file is
+// about that exchange throughout, so its name need not stand within a few
+// lines of the key. Short or common names (gate, htx, futures) would match
+// unrelated paths and are left out.
+func pathNames(s exchangeSpec) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string{s.id}, s.aliases...), s.keywords...) {
+		n = strings.ToLower(n)
+		if len(n) < 5 || n == "futures" || seen[n] || strings.Trim(n, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+			continue
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+// labelWords are what the name of a labelled value contains; a line
+// without one (or the exchange's name, or a client constructor) cannot
+// hold a value these rules accept.
+var labelWords = []string{"key", "secret", "pass", "pwd", "private", "client", "token", "access", "signing"}
+
+const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. What the leaked key could do: %s."
+
+func exchangeRules() []Rule {
+	specs := exchangeSpecs()
+	aliases := buildAliases(specs)
+	var rules []Rule
+	for _, s := range specs {
+		advice := strings.TrimSpace(fmt.Sprintf(exchangeAdviceFmt, s.name, s.name, s.perms))
+		parts := []struct {
+			part, shape, suffix, title string
+			sev                        Severity
+			entropy                    float64
+		}{
+			{PartKey, s.key, "api-key", "API key", Medium, s.keyEntropy},
+			{PartSecret, s.secret, "api-secret", "API secret", High, s.secretEntropy},
+			{PartPassphrase, s.passphrase, "passphrase", "API passphrase", Low, 0},
+		}
+		for _, p := range parts {
+			if p.shape == "" {
+				continue
+			}
+			shape := p.shape
+			if p.part == PartSecret && s.pemSecret {
+				shape = pemShape + "|" + shape
+			}
+			ent := p.entropy
+			if ent == 0 && p.part != PartPassphrase {
+				ent = 0.7
+			}
+			finder := shapeFinder(shape)
+			keywords := s.keywords
+			if p.part == PartKey && s.selfKey != "" {
+				// A self-identifying key needs neither label nor name.
+				finder = withSelfKey(finder, s.selfKey, s.selfKeyKeywords)
+				keywords = append(append([]string(nil), s.keywords...), s.selfKeyKeywords...)
+			}
+			r := Rule{
+				PathKeywords:   pathNames(s),
+				LineKeywords:   append(append([]string(nil), labelWords...), keywords...),
+				MultilineValue: p.part == PartSecret && s.pemSecret,
+				ID:             s.id + "-" + p.suffix,
+				Title:          s.name + " " + p.title,
+				Severity:       p.sev,
+				Service:        s.id,
+				Exchange:       s.id,
+				Name:           s.name,
+				Kind:           KindExchange,
+				AdviceURL:      s.apiURL,
+				Part:           p.part,
+				Keywords:       keywords,
+				WindowBefore:   8,
+				WindowAfter:    8,
+				Finder:         finder,
+				Entropy:        ent,
+				Validate:       exchangeValidator(s.id, p.part, s, aliases),
+				Advice:         advice,
+			}
+			if p.part == PartPassphrase {
+				r.Entropy = 0
+			}
+			r.Negatives = s.negatives
+			for _, ex := range s.examples {
+				// Every example shows a key and a secret; only some show
+				// a passphrase.
+				if p.part != PartPassphrase || strings.Contains(strings.ToLower(ex), "pass") {
+					r.Examples = append(r.Examples, ex)
+				}
+			}
+			rules = append(rules, r)
+		}
+	}
+	return append(rules, hummingbotRule(), krakenKeyFileRule(specs))
+}
+
+// krakenKeyFileLine is the first line of krakenex's key file (API.load_key): the API
+// key on the first line and the private key on the second, with no names.
+var krakenKeyFileLine = regexp.MustCompile(`^[A-Za-z0-9+/]{56}$`)
+
+// krakenKeyFileRule finds the private key in krakenex's kraken.key, which
+// names neither part: the file name is the context, and the line above
+// must be the 56-character API key.
+func krakenKeyFileRule(specs []exchangeSpec) Rule {
+	var advice string
+	for _, s := range specs {
+		if s.id == "kraken" {
+			advice = strings.TrimSpace(fmt.Sprintf(exchangeAdviceFmt, s.name, s.name, s.perms))
+		}
+	}
+	return Rule{
+		ID:           "kraken-key-file",
+		Title:        "Kraken API key file (krakenex kraken.key)",
+		Severity:     High,
+		Service:      "kraken",
+		Exchange:     "kraken",
+		Name:         "Kraken",
+		Kind:         KindExchange,
+		AdviceURL:    "https://pro.kraken.com/app/settings/api",
+		Part:         PartSecret,
+		PathKeywords: []string{"kraken.key"},
+		Pattern:      `(?m)^(?P<secret>[A-Za-z0-9+/]{86}==)\r?$`,
+		Entropy:      0.7,
+		Validate: func(secret string, c Candidate) Verdict {
+			if !krakenKeyFileLine.MatchString(strings.TrimSpace(c.Above)) {
+				return Verdict{Reject: true, Reason: "the line above is not a Kraken API key"}
+			}
+			return Verdict{Note: "API key on the line above", Named: true}
+		},
+		Advice:    advice,
+		Examples:  []string{fake("kraken file k", b64Chars, 56) + "\n" + fake("kraken file s", b64Chars, 86) + "==\n"},
+		Negatives: []string{"# kraken.key holds two lines: the API key, then the private key\n" + strings.Repeat("A", 86) + "==\n"},
+	}
+}
+
+// hummingbotKeyfile is hex of `{"crypto":`, how hummingbot stores each
+// connector's API key and secret: an eth-keyfile encrypted with the user's
+// password.
+const hummingbotKeyfile = "7b2263727970746f223a"
+
+// hummingbotConfPath is where hummingbot 0.x–1.x kept each encrypted
+// connector setting: conf/encrypted_<setting>.json, an eth-keyfile of the
+// setting's value (not of a wallet key) under the hummingbot password.
+var hummingbotConfPath = regexp.MustCompile(`(?:^|/)conf/encrypted_([A-Za-z0-9_]+)\.json$`)
+
+func hummingbotRule() Rule {
+	return Rule{
+		ID:       "hummingbot-encrypted-key",
+		Title:    "Hummingbot password-encrypted exchange credential",
+		Severity: Low,
+		Service:  "hummingbot",
+		Name:     "Hummingbot",
+		Kind:     KindExchange,
+		// When the decoded text is a whole keystore, the keystore rule
+		// describes it better.
+		Generic:      true,
+		Keywords:     []string{hummingbotKeyfile},
+		PathKeywords: []string{"conf/encrypted_"},
+		Pattern:      `(?P<secret>` + hummingbotKeyfile + `[0-9a-f]{20,})|"ciphertext"\s*:\s*"(?P<secret>[0-9a-f]{16,})"`,
+		Validate: func(secret string, c Candidate) Verdict {
+			note := "encrypted with the hummingbot password: exposed to offline guessing of that password"
+			if !strings.HasPrefix(secret, hummingbotKeyfile) {
+				m := hummingbotConfPath.FindStringSubmatch(c.Path)
+				if m == nil {
+					return Verdict{Reject: true, Reason: "a ciphertext outside hummingbot's conf/encrypted_*.json"}
+				}
+				return Verdict{Note: note + " (" + m[1] + ")"}
+			}
+			raw, err := hex.DecodeString(secret[:len(secret)&^1])
+			if err != nil || !strings.Contains(string(raw), `"cipher"`) && len(raw) > 64 {
+				return Verdict{Reject: true, Reason: "not an eth-keyfile"}
+			}
+			if l := labelBefore(c.Line, secret); l != "" {
+				note += " (" + l + ")"
+			}
+			return Verdict{Note: note}
+		},
+		Advice: "This API credential is encrypted with your hummingbot password, so it is only as safe as that password. Keep conf/ out of git; if the password is weak or was shared, revoke the exchange key, create a new one with withdrawals disabled and an IP whitelist, and choose a long password.",
+		Examples: []string{
+			"binance_api_key: " + hex.EncodeToString([]byte(`{"crypto": {"cipher": "aes-128-ctr", "cipherparams": {"iv": "`+fake("hb iv", hexChars, 32)+`"}, "ciphertext": "`+fake("hb ct", hexChars, 64)+`"}, "version": 3}`)) + "\n",
+		},
+		Negatives: []string{
+			"binance_api_key: \"\"\n",
+			"prefix = '" + hummingbotKeyfile + "'\n",
+		},
+	}
+}
+
+var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false|undefined|string|required|optional|testnet|sandbox|demo)$`)
+
+// exchangeValidator checks what the pattern cannot: that the label names
+// this part (a 64-character Binance key and secret share one shape) and no
+// other exchange, and that a passphrase is a value rather than code.
+func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) func(string, Candidate) Verdict {
+	return func(secret string, c Candidate) Verdict {
+		label := valueLabel(c, secret)
+		if svc := dataAPINamed(label); svc != "" {
+			return Verdict{Reject: true, Reason: "the name " + label + " belongs to " + svc}
+		}
+		if strings.HasPrefix(secret, "-----BEGIN") {
+			if v := validatePEM(secret, c); v.Reject {
+				return v
+			}
+		}
+		selfIdentifying := s.selfKey != "" && part == PartKey && selfKeyRE(s).MatchString(secret)
+		if !selfIdentifying && codeFile(c.Path) && !quotedOrEscaped(c.Line, secret) {
+			// In source code an unquoted value is an expression: *key =
+			// __pyx_n_s_key; in generated C, api_key=self._api_key.
+			return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
+		}
+		named := selfIdentifying
+		if positionalArg(c.Line, secret, part) || wrappedPositionalArg(c, secret, part) {
+			label = ""
+			selfIdentifying = true
+		}
+		if label != "" || !selfIdentifying {
+			got := labelPart(label)
+			for _, w := range s.secretLabels {
+				if strings.Contains(normLabel(label), w) {
+					got = PartSecret
+				}
+			}
+			if got == "" && !selfIdentifying {
+				return Verdict{Reject: true, Reason: "the name " + strconv.Quote(label) + " does not say which credential this is"}
+			}
+			if got != "" && got != part {
+				return Verdict{Reject: true, Reason: "the name " + label + " says this is the " + got}
+			}
+			l := normLabel(label)
+			for _, a := range aliases {
+				if strings.Contains(l, a.alias) {
+					if a.id != id {
+						return Verdict{Reject: true, Reason: "the name " + label + " belongs to " + a.id}
+					}
+					named = true
+					break
+				}
+			}
+		}
+		if !named && hexShape.MatchString(partShape(s, part)) {
+			// The exchange documents a hex secret and its name opened this
+			// window: 64 hex digits here are its secret, not a wallet key
+			// that happens to share the shape.
+			named = true
+		}
+		if part == PartSecret && s.secretCheck != nil {
+			// The exchange's name opened this window: a wallet key beside
+			// it is that exchange's credential, not just a wallet.
+			v := s.secretCheck(secret, c)
+			v.Named = true
+			return v
+		}
+		if part == PartPassphrase {
+			if placeholderLabelValue.MatchString(secret) || identifierLike.MatchString(secret) && strings.ContainsAny(secret, "._") || dottedName.MatchString(secret) {
+				return Verdict{Reject: true, Reason: "a name or keyword, not a passphrase"}
+			}
+		}
+		v := Verdict{Named: named}
+		if s.guess {
+			v.Note = guessNote
+		}
+		return v
+	}
+}
+
+// guessNote is shown with findings of rows whose shapes are not documented.
+const guessNote = "found by its label: the exchange does not document this credential's format, so its shape here is a guess"
+
+// hexShape matches a part shape that is hex digits only.
+var hexShape = regexp.MustCompile(`^\[0-9(?:a-f|A-F|A-Fa-f|a-fA-F)\]\{\d+(?:,\d+)?\}$`)
+
+func partShape(s exchangeSpec, part string) string {
+	switch part {
+	case PartKey:
+		return s.key
+	case PartSecret:
+		return s.secret
+	}
+	return s.passphrase
+}
+
+// knownExamples are credentials published in exchanges' API documentation:
+// anyone can read them, so finding one is not a leak.
+var knownExamples = map[string]string{
+	"vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A":                         "Binance API documentation example key",
+	"NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j":                         "Binance API documentation example secret",
+	"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7":                         "FastAPI documentation example SECRET_KEY",
+	"kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==": "Kraken API documentation example private key",
+}
+
+// KnownExample reports whether a value is published documentation material
+// and says whose. The engine drops such values for every rule.
+func KnownExample(secret string) (string, bool) {
+	note, ok := knownExamples[secret]
+	if ok {
+		return "published documentation example: " + note, true
+	}
+	return "", false
+}
+
+// positionalArg reports whether secret is the first (key) or second
+// (secret) quoted argument of a call on line.
+func positionalArg(line, secret, part string) bool {
+	i := strings.Index(line, secret)
+	if i < 1 {
+		return false
+	}
+	before := strings.TrimRight(line[:i-1], " \t")
+	switch part {
+	case PartKey:
+		return strings.HasSuffix(before, "(")
+	case PartSecret:
+		if !strings.HasSuffix(before, ",") {
+			return false
+		}
+		return strings.Contains(before, "(")
+	}
+	return false
+}
+
+// wrappedPositionalArg reports whether secret is the first (key) or second
+// (secret) quoted argument of a call wrapped one argument per line:
+//
+//	client = Client(
+//	    "key",
+//	    "secret",
+//	)
+func wrappedPositionalArg(c Candidate, secret, part string) bool {
+	line := strings.TrimSpace(c.Line)
+	if len(line) < 2 || !assign.IsQuote(line[0]) || !strings.HasPrefix(line[1:], secret) {
+		return false
+	}
+	// The lines above this one, nearest first, within the window.
+	i := strings.Index(c.Window, c.Line)
+	if i < 0 {
+		return false
+	}
+	var above []string
+	for _, l := range strings.Split(c.Window[:i], "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			above = append([]string{l}, above...)
+		}
+	}
+	switch part {
+	case PartKey:
+		return len(above) > 0 && strings.HasSuffix(above[0], "(")
+	case PartSecret:
+		return len(above) > 1 && strings.HasSuffix(above[1], "(") && quotedArg(above[0])
+	}
+	return false
+}
+
+// quotedArg reports whether line is one quoted argument and its comma.
+func quotedArg(line string) bool {
+	if len(line) < 4 || !assign.IsQuote(line[0]) || !strings.HasSuffix(line, string(line[0])+",") {
+		return false
+	}
+	return !strings.ContainsRune(line[1:len(line)-2], rune(line[0]))
+}
+
+var selfKeyCache sync.Map // exchange id -> *regexp.Regexp
+
+func selfKeyRE(s exchangeSpec) *regexp.Regexp {
+	if re, ok := selfKeyCache.Load(s.id); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(`^(?:` + s.selfKey + `)$`)
+	selfKeyCache.Store(s.id, re)
+	return re
+}
+
+const (
+	alnumChars  = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	hexChars    = "0123456789abcdef"
+	upperHex    = "0123456789ABCDEF"
+	b64Chars    = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/"
+	b64urlChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+)
+
+// fake derives an example value of n characters from alphabet. Examples are
+// generated so that no real credential is ever written down, and so that
+// this repository's own source holds nothing a scan would report.
+func fake(label, alphabet string, n int) string {
+	b := fakeBytes("exchange "+label, n)
+	out := make([]byte, n)
+	for i, v := range b {
+		out[i] = alphabet[int(v)%len(alphabet)]
+	}
+	return string(out)
+}
+
+func fakeUUID(label string) string {
+	h := fake(label, hexChars, 32)
+	return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:]
+}
+
+// quotedOrEscaped reports whether secret stands right after a quote, or
+// after an escaped quote inside a string (JSON in a Python literal).
+func quotedOrEscaped(line, secret string) bool {
+	if first, _, ok := strings.Cut(secret, "\n"); ok {
+		secret = first // a PEM block continues below its line
+	}
+	return quoted(line, secret) || strings.Contains(line, `\"`+secret) || strings.Contains(line, `\'`+secret)
+}
