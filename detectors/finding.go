@@ -5,12 +5,15 @@
 // verification work; it is redacted only when written. Writers must call
 // Redact (or honour an explicit --show-secrets) and never print Secret
 // directly.
+//
+// Finding, Location and Part have no JSON form of their own: the JSON
+// report (package report, JSON.md) is the one serialised schema, and it
+// redacts. Commit, FileAccess and Verification carry the tags that report
+// writes them with.
 
 package detectors
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,20 +22,20 @@ import (
 // columns count characters, not bytes. EndColumn is one past the last
 // character of the span, as SARIF's endColumn is.
 type Location struct {
-	Path        string `json:"path"`
-	StartLine   int    `json:"start_line"`
-	StartColumn int    `json:"start_column"`
-	EndLine     int    `json:"end_line"`
-	EndColumn   int    `json:"end_column"`
+	Path        string
+	StartLine   int
+	StartColumn int
+	EndLine     int
+	EndColumn   int
 }
 
 // Part is another part of the same credential found near the secret (the
 // API key beside an API secret, the passphrase beside both).
 type Part struct {
-	RuleID   string   `json:"rule_id"`
-	Part     string   `json:"part"`
-	Secret   string   `json:"-"`
-	Location Location `json:"location"`
+	RuleID   string
+	Part     string
+	Secret   string
+	Location Location
 }
 
 // Commit says where in git history a finding was introduced.
@@ -50,46 +53,43 @@ type Commit struct {
 
 // Finding is one secret at one place.
 type Finding struct {
-	RuleID   string   `json:"rule_id"`
-	Title    string   `json:"title"`
-	Severity Severity `json:"severity"`
-	Service  string   `json:"service,omitempty"`
-	Exchange string   `json:"exchange,omitempty"`
-	Part     string   `json:"part,omitempty"`
+	RuleID   string
+	Title    string
+	Severity Severity
+	Service  string
+	Exchange string
+	Part     string
 	Location
 	// Secret is the raw value. Never write it without the user's consent.
-	Secret string `json:"-"`
+	Secret string
 	// Line is the raw text of the line the secret starts on; writers show
 	// it through RedactedLine.
-	Line string `json:"-"`
+	Line string
 	// LineBefore is the raw text of the line above, where an
 	// allow-next-line comment stands; empty at the start of a chunk.
-	LineBefore string `json:"-"`
-	// Fingerprint identifies (rule, secret) and does not change when the
-	// secret moves to another line.
-	Fingerprint string   `json:"fingerprint"`
-	Parts       []Part   `json:"parts,omitempty"`
-	Notes       []string `json:"notes,omitempty"`
-	Advice      string   `json:"advice,omitempty"`
-	Commit      *Commit  `json:"commit,omitempty"`
+	LineBefore string
+	Parts      []Part
+	Notes      []string
+	Advice     string
+	Commit     *Commit
 	// Verification is set when --verify asked the credential's service
 	// about it; nil when verification did not run.
-	Verification *Verification `json:"verification,omitempty"`
+	Verification *Verification
 	// Conceal lists other values near the secret that reports must not
 	// print either: candidates a rule rejected only for want of context (a
 	// key-shaped value with no label). Reports redact them, and every
 	// finding's secrets, in every line, subject, note and warning they
 	// print.
-	Conceal []string `json:"-"`
+	Conceal []string
 	// File describes who may read the file holding the secret; home
 	// scans set it, and a secret others can read is escalated.
-	File *FileAccess `json:"file,omitempty"`
+	File *FileAccess
 	// Archive names the outermost archive the secret was found in; Path
 	// is then "archive!member" (see internal/archive).
-	Archive string `json:"archive,omitempty"`
+	Archive string
 	// Offset is the byte offset of the secret in its file; sources use it
 	// to drop duplicates found in overlapping chunks.
-	Offset int64 `json:"-"`
+	Offset int64
 }
 
 // FileAccess is the part of a file's permissions that matters for a leak.
@@ -99,16 +99,6 @@ type FileAccess struct {
 	// ReadableByOthers is true when the group or other users may read
 	// the file.
 	ReadableByOthers bool `json:"readable_by_others"`
-}
-
-// Fingerprint hashes a rule id and a secret. It is the identity of a leak
-// for baselines and for SARIF partialFingerprints.
-func Fingerprint(ruleID, secret string) string {
-	h := sha256.New()
-	h.Write([]byte(ruleID))
-	h.Write([]byte{0})
-	h.Write([]byte(secret))
-	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // Redact shows enough of a secret to recognise it and no more: the first four

@@ -20,7 +20,7 @@ func htmlFindings() []detectors.Finding {
 		f := detectors.Finding{
 			RuleID: rule, Title: rule, Severity: sev, Service: service, Exchange: exchange,
 			Location: detectors.Location{Path: path, StartLine: 3, StartColumn: 1, EndLine: 3, EndColumn: 9},
-			Secret:   secret, Line: "KEY=" + secret, Fingerprint: detectors.Fingerprint(rule, secret),
+			Secret:   secret, Line: "KEY=" + secret,
 			File: &detectors.FileAccess{Mode: "0600"},
 		}
 		if others {

@@ -13,7 +13,7 @@ import (
 // JSONSchemaVersion is the version of the JSON report's shape, described in
 // JSON.md. It changes only when a field is removed or changes meaning;
 // added fields keep the version.
-const JSONSchemaVersion = "2"
+const JSONSchemaVersion = "3"
 
 type jsonReport struct {
 	SchemaVersion string        `json:"schema_version"`
@@ -142,6 +142,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Commit: wn.Commit, Message: v.text(wn.Message),
 		})
 	}
+	fps := reportedFingerprints(findings)
 	for i := range findings {
 		f := &findings[i]
 		rule := v.rule(f)
@@ -163,7 +164,7 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Secret:         v.secret(f.Secret),
 			SecretRedacted: !opt.ShowSecrets,
 			Line:           v.line(f),
-			Fingerprint:    fingerprint(f),
+			Fingerprint:    fps[i],
 			Parts:          make([]jsonPart, 0, len(f.Parts)),
 			Notes:          make([]string, 0, len(f.Notes)),
 			Advice:         v.advice(f),
@@ -203,13 +204,4 @@ func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		return err
 	}
 	return flush(w, &b)
-}
-
-// fingerprint returns the finding's fingerprint, computing it when the
-// producer left it empty: a result without one cannot be tracked.
-func fingerprint(f *detectors.Finding) string {
-	if f.Fingerprint != "" {
-		return f.Fingerprint
-	}
-	return detectors.Fingerprint(f.RuleID, f.Secret)
 }

@@ -17,7 +17,7 @@ func TestJSONEnvelope(t *testing.T) {
 	if err := dec.Decode(&r); err != nil {
 		t.Fatal(err)
 	}
-	if r.SchemaVersion != "2" || r.Tool.Name != "keyward-scan" || r.Tool.Version != "0.3.0" || r.Command != "dir" {
+	if r.SchemaVersion != "3" || r.Tool.Name != "keyward-scan" || r.Tool.Version != "0.3.0" || r.Command != "dir" {
 		t.Errorf("envelope = %q %+v %q", r.SchemaVersion, r.Tool, r.Command)
 	}
 	if len(r.Findings) != 4 {

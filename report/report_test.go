@@ -88,9 +88,6 @@ func testFindings() []detectors.Finding {
 				Date: "2025-03-15T10:00:00Z", Subject: "wip", AtHead: true},
 		},
 	}
-	for i := range fs {
-		fs[i].Fingerprint = detectors.Fingerprint(fs[i].RuleID, fs[i].Secret)
-	}
 	return fs
 }
 

@@ -34,10 +34,24 @@ const (
 	lineHashKey = "primaryLocationLineHash"
 	// srcRoot is the base every result URI is relative to.
 	srcRoot = "%SRCROOT%"
-	// fingerprintSalt keeps SARIF fingerprints apart from any other use of
-	// the same derivation; the rule id is added per rule.
+	// fingerprintSalt keeps report fingerprints apart from any other use
+	// of the same derivation (baselines salt per file); the rule id is
+	// added per rule. SARIF and JSON share it, so a finding has one
+	// identity in every report.
 	fingerprintSalt = "keyward-scan/sarif"
 )
+
+// reportedFingerprints derives each finding's content fingerprint: slow and
+// salted (internal/fingerprint), never a plain hash of the secret, because
+// reports are uploaded and a plain hash lets a reader confirm a guessed
+// password offline.
+func reportedFingerprints(findings []detectors.Finding) []string {
+	pairs := make([]fpderive.Pair, len(findings))
+	for i := range findings {
+		pairs[i] = fpderive.Pair{Rule: findings[i].RuleID, Secret: findings[i].Secret}
+	}
+	return fpderive.New([]byte(fingerprintSalt), fpderive.Reported).All(pairs)
+}
 
 // githubLimits are code scanning's hard limits on one SARIF upload; going
 // over any of them rejects the whole file, so the writer stays under them
@@ -242,11 +256,7 @@ func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options
 	v := newView(findings, opt)
 	rules, index := sarifRules(findings, v, lim)
 
-	pairs := make([]fpderive.Pair, len(findings))
-	for i := range findings {
-		pairs[i] = fpderive.Pair{Rule: findings[i].RuleID, Secret: findings[i].Secret}
-	}
-	fps := fpderive.New([]byte(fingerprintSalt), fpderive.Reported).All(pairs)
+	fps := reportedFingerprints(findings)
 
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{

@@ -149,9 +149,6 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 			more(line)
 		}
 	}
-	if v.opt.Verbose && f.Fingerprint != "" {
-		field("id", f.Fingerprint)
-	}
 	for i, line := range wrap(v.advice(f), 72) {
 		if i == 0 {
 			field("advice", printable(line))

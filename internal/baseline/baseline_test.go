@@ -107,7 +107,8 @@ func TestBaselineFileRevealsNothing(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(text, detectors.Fingerprint(f.RuleID, f.Secret)) {
+		plain := sha256.Sum256([]byte(f.RuleID + "\x00" + f.Secret))
+		if strings.Contains(text, hex.EncodeToString(plain[:])[:32]) {
 			t.Errorf("the file holds the reports' unsalted fingerprint of %s", f.RuleID)
 		}
 	}

@@ -363,14 +363,13 @@ func walletDatFinding(path string, v detectors.Verdict) detectors.Finding {
 		sev = v.Severity
 	}
 	f := detectors.Finding{
-		RuleID:      rule.ID,
-		Title:       rule.Title,
-		Severity:    sev,
-		Service:     rule.Service,
-		Location:    detectors.Location{Path: path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
-		Secret:      path,
-		Fingerprint: detectors.Fingerprint(rule.ID, path),
-		Advice:      rule.Advice,
+		RuleID:   rule.ID,
+		Title:    rule.Title,
+		Severity: sev,
+		Service:  rule.Service,
+		Location: detectors.Location{Path: path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:   path,
+		Advice:   rule.Advice,
 	}
 	if v.Note != "" {
 		f.Notes = []string{v.Note}

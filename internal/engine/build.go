@@ -43,13 +43,12 @@ func (e *Engine) build(c Chunk, cands []candidate) []detectors.Finding {
 				EndLine:     endLine,
 				EndColumn:   endCol,
 			},
-			Secret:      secret,
-			Line:        string(lineAt(data, cd.start, displayBefore)),
-			LineBefore:  string(lineBefore(data, cd.start)),
-			Fingerprint: detectors.Fingerprint(r.ID, secret),
-			Notes:       cd.notes,
-			Advice:      r.Advice,
-			Offset:      c.Offset + int64(cd.start),
+			Secret:     secret,
+			Line:       string(lineAt(data, cd.start, displayBefore)),
+			LineBefore: string(lineBefore(data, cd.start)),
+			Notes:      cd.notes,
+			Advice:     r.Advice,
+			Offset:     c.Offset + int64(cd.start),
 		})
 	}
 	if e.opt.Allow != nil {

@@ -178,9 +178,6 @@ func TestScanDecoded(t *testing.T) {
 				if w.part != "" && (len(f.Parts) != 1 || f.Parts[0].RuleID != w.part) {
 					t.Errorf("finding %d: parts %+v, want one %s", i, f.Parts, w.part)
 				}
-				if f.Fingerprint != detectors.Fingerprint(f.RuleID, f.Secret) {
-					t.Errorf("finding %d: fingerprint is not of the decoded secret", i)
-				}
 				if !strings.Contains(f.RedactedLine(), "…") && w.note != "" {
 					t.Errorf("finding %d: line %q shows the secret unredacted", i, f.RedactedLine())
 				}

@@ -354,15 +354,14 @@ type ignoreChange struct{ commit, blob plumbing.Hash }
 func ignoreChangedFinding(commit plumbing.Hash) detectors.Finding {
 	r := detectors.IgnoreFileChangedRule()
 	return detectors.Finding{
-		RuleID:      r.ID,
-		Title:       r.Title,
-		Severity:    r.Severity,
-		Service:     r.Service,
-		Location:    detectors.Location{Path: pathfilter.IgnoreFile, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
-		Secret:      pathfilter.IgnoreFile + "@" + commit.String(),
-		Fingerprint: detectors.Fingerprint(r.ID, commit.String()),
-		Advice:      r.Advice,
-		Commit:      &detectors.Commit{SHA: commit.String()},
+		RuleID:   r.ID,
+		Title:    r.Title,
+		Severity: r.Severity,
+		Service:  r.Service,
+		Location: detectors.Location{Path: pathfilter.IgnoreFile, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:   pathfilter.IgnoreFile + "@" + commit.String(),
+		Advice:   r.Advice,
+		Commit:   &detectors.Commit{SHA: commit.String()},
 	}
 }
 

@@ -230,14 +230,13 @@ func (a *audit) gpgKey(rel, abs string) {
 
 func presenceFinding(r *detectors.Rule, rel string) detectors.Finding {
 	return detectors.Finding{
-		RuleID:      r.ID,
-		Title:       r.Title,
-		Severity:    r.Severity,
-		Service:     r.Service,
-		Location:    detectors.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
-		Secret:      rel,
-		Fingerprint: detectors.Fingerprint(r.ID, rel),
-		Advice:      r.Advice,
+		RuleID:   r.ID,
+		Title:    r.Title,
+		Severity: r.Severity,
+		Service:  r.Service,
+		Location: detectors.Location{Path: rel, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:   rel,
+		Advice:   r.Advice,
 	}
 }
 
