@@ -80,6 +80,10 @@ type Options struct {
 type Audit struct {
 	// Places are the known places found on disk, most likely leaks first.
 	Places []Place
+	// OwnBackups counts the findings held by the originals keyward's
+	// own --mask kept in BackupFolder, which the audit does not read.
+	OwnBackups   int
+	BackupFolder string
 }
 
 // Place counts the files of one kind of known place (shell history, SSH

@@ -78,6 +78,10 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			return err
 		}
 		writePlaces(&b, opt.Audit.Places)
+		if n := opt.Audit.OwnBackups; n > 0 {
+			fmt.Fprintf(&b, "\n%d finding(s) are in keyward's own backups (%s), not reported again: "+
+				"scan home --unmask restores them; delete the folder once you have checked the masked files.\n", n, printable(opt.Audit.BackupFolder))
+		}
 	}
 	return flush(w, &b)
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/home"
-	"github.com/keyward/scan/internal/regularfile"
+	"github.com/keyward/scan/internal/mask"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 	"github.com/keyward/scan/report"
@@ -31,7 +31,10 @@ type homeFlags struct {
 	skip       []string
 	noSkip     []string
 	mask       bool
+	maskNamed  []string
+	dryRun     bool
 	yes        bool
+	unmask     bool
 }
 
 func newHomeCmd() *cobra.Command {
@@ -60,7 +63,9 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 		Example: `  scan home
   scan home --format html --output audit.html
   scan home /mnt/old-laptop/home/me --no-skip trash
-  scan home --mask          # rewrite histories with the secrets masked`,
+  scan home --mask --dry-run  # list what --mask would change
+  scan home --mask          # mask secrets in histories, notebooks, logs and copies
+  scan home --unmask        # undo the last --mask, byte for byte`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := os.Getenv("HOME")
@@ -78,6 +83,15 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 			for _, s := range f.skip {
 				profile.Skip(s)
 			}
+			if f.unmask {
+				return unmask(cmd.ErrOrStderr(), dir)
+			}
+			if len(f.maskNamed) > 0 {
+				f.mask = true
+			}
+			if f.dryRun && !f.mask {
+				return errors.New("--dry-run goes with --mask: it lists what --mask would change")
+			}
 			f.root = dir
 			return f.runHome(cmd, dir, profile)
 		},
@@ -87,8 +101,11 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 	fl.BoolVar(&f.noProgress, "no-progress", false, "never show the progress line (it is shown only when standard error is a terminal)")
 	fl.StringArrayVar(&f.skip, "skip", nil, "also skip paths matching this doublestar `GLOB`, relative to DIR (repeatable)")
 	fl.StringArrayVar(&f.noSkip, "no-skip", nil, "read what a default skip rule skips: give its pattern (e.g. .cache) or reason (e.g. trash) (repeatable)")
-	fl.BoolVar(&f.mask, "mask", false, "after the report, rewrite the files holding findings with the secrets masked, keeping a backup beside each")
-	fl.BoolVar(&f.yes, "yes", false, "do not ask before --mask rewrites files")
+	fl.BoolVar(&f.mask, "mask", false, "after the report, mask the secrets in histories, notebooks, logs and copies (never wallets, seed backups, key files, credential stores or live configs); originals kept in DIR/.keyward/backups")
+	fl.StringArrayVar(&f.maskNamed, "mask-file", nil, "also mask this `FILE`, which --mask leaves alone by default (implies --mask; repeatable)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "with --mask: list every file and what would change, and change nothing")
+	fl.BoolVar(&f.yes, "yes", false, "do not ask before --mask rewrites files (required when standard input is not a terminal)")
+	fl.BoolVar(&f.unmask, "unmask", false, "restore the files the last --mask run rewrote, byte for byte, from DIR/.keyward/backups")
 	return cmd
 }
 
@@ -120,10 +137,13 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 		}
 		return res.Findings, res.Stats, nil
 	}
-	d := door{report: func(opt *report.Options) { opt.Audit = &report.Audit{Places: places} }}
+	d := door{report: func(opt *report.Options) {
+		n, folder := mask.InBackups(dir)
+		opt.Audit = &report.Audit{Places: places, OwnBackups: n, BackupFolder: folder}
+	}}
 	if f.mask {
 		d.after = func(cmd *cobra.Command, findings []detectors.Finding) error {
-			return maskFiles(cmd.InOrStdin(), cmd.ErrOrStderr(), dir, findings, f.yes)
+			return f.maskFiles(cmd.InOrStdin(), cmd.ErrOrStderr(), dir, findings, detectors.Default())
 		}
 	}
 	return f.run(cmd, "home", src, d)
@@ -203,145 +223,130 @@ var unmaskable = map[string]bool{
 	detectors.WalletDatRuleID: true, detectors.BrowserWalletVaultRuleID: true, detectors.GPGSecretKeyRuleID: true,
 }
 
-// maskFiles rewrites each file holding findings with every secret replaced
-// by its masked form, after copying the original to FILE.keyward-backup
-// (mode 0600). It asks first unless yes is set.
-func maskFiles(in io.Reader, w io.Writer, root string, findings []detectors.Finding, yes bool) error {
-	byFile := map[string][]string{}
-	var order []string
-	var skipped []string
+// maskItems is what masking needs to know of each finding.
+func maskItems(findings []detectors.Finding, rules []detectors.Rule) []mask.Item {
+	kind := map[string]detectors.Kind{}
+	for i := range rules {
+		kind[rules[i].ID] = rules[i].Kind
+	}
+	items := make([]mask.Item, 0, len(findings))
 	for i := range findings {
 		f := &findings[i]
-		switch {
-		case f.Archive != "":
-			skipped = append(skipped, f.Path+" (inside an archive: delete or re-create the archive)")
-			continue
-		case unmaskable[f.RuleID]:
-			skipped = append(skipped, f.Path+" (the file is the key: delete or encrypt it)")
-			continue
-		}
-		if byFile[f.Path] == nil {
-			order = append(order, f.Path)
-		}
-		byFile[f.Path] = append(byFile[f.Path], f.Secret)
+		it := mask.Item{Path: f.Path, Archive: f.Archive, RuleID: f.RuleID, Line: f.StartLine,
+			Wallet: kind[f.RuleID] == detectors.KindWallet, WholeFile: unmaskable[f.RuleID], Secrets: []string{f.Secret}}
 		for _, p := range f.Parts {
 			if p.Location.Path == "" || p.Location.Path == f.Path {
-				byFile[f.Path] = append(byFile[f.Path], p.Secret)
+				it.Secrets = append(it.Secrets, p.Secret)
+				if kind[p.RuleID] == detectors.KindWallet {
+					it.Wallet = true
+				}
 			}
 		}
+		items = append(items, it)
 	}
-	for _, s := range skipped {
-		fmt.Fprintf(w, "mask: not masking %s\n", s)
+	return items
+}
+
+// namedFiles turns --mask-file arguments into paths relative to root.
+func namedFiles(root string, names []string) ([]string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
 	}
-	if len(order) == 0 {
+	var out []string
+	for _, n := range names {
+		p := n
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(absRoot, p)
+		}
+		rel, err := filepath.Rel(absRoot, filepath.Clean(p))
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("--mask-file %s: not inside %s", n, root)
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out, nil
+}
+
+// maskFiles shows what masking will change and what it will not, asks
+// (unless yes or dryRun), then rewrites and says exactly what it did.
+func (f *homeFlags) maskFiles(in io.Reader, w io.Writer, root string, findings []detectors.Finding, rules []detectors.Rule) error {
+	named, err := namedFiles(root, f.maskNamed)
+	if err != nil {
+		return err
+	}
+	plan, err := mask.Prepare(root, maskItems(findings, rules), named)
+	if err != nil {
+		return fmt.Errorf("mask: %w", err)
+	}
+	fmt.Fprintln(w)
+	plan.Write(w)
+	if len(plan.Files) == 0 {
+		fmt.Fprintln(w, "mask: nothing to mask; nothing changed")
 		return nil
 	}
-	if !yes {
-		fmt.Fprintf(w, "\nMask the secrets in %d file(s)? A copy of each original is kept as FILE.keyward-backup (mode 0600). [y/N] ", len(order))
+	if f.dryRun {
+		fmt.Fprintln(w, "mask: --dry-run: nothing changed")
+		return nil
+	}
+	if !f.yes {
+		if !isTerminal(in) {
+			return errors.New("mask: standard input is not a terminal: add --yes to rewrite these files (or --dry-run to only list them); nothing changed")
+		}
+		fmt.Fprintf(w, "Rewrite these %d file(s)? The originals are kept in %s. [y/N] ", len(plan.Files), filepath.Join(root, mask.BackupDir))
 		line, _ := bufio.NewReader(in).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 			fmt.Fprintln(w, "mask: nothing changed")
 			return nil
 		}
 	}
-	for _, rel := range order {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		n, err := maskFile(p, byFile[rel])
-		if err != nil {
-			return fmt.Errorf("mask %s: %w", rel, err)
+	res, err := plan.Apply(time.Now())
+	if err != nil {
+		return fmt.Errorf("mask: %w; nothing changed", err)
+	}
+	for _, m := range res.Masked {
+		n := 0
+		for _, c := range m.Changes {
+			n += c.Count
 		}
-		fmt.Fprintf(w, "mask: %s: %d secret(s) masked; original in %s.keyward-backup (delete it once you have checked)\n", rel, n, rel)
+		fmt.Fprintf(w, "mask: masked %d secret(s) in %s\n", n, mask.Quote(m.Path))
+	}
+	for _, r := range res.Refused {
+		fmt.Fprintf(w, "mask: not masked: %s: %s\n", mask.Quote(r.Path), r.Reason)
+	}
+	fmt.Fprintf(w, "mask: %d secret(s) masked in %d file(s); %d file(s) left as they were\n", res.Secrets(), len(res.Masked), len(res.Refused))
+	if res.Backup != "" {
+		fmt.Fprintf(w, "mask: originals in %s (mode 0600); to undo: scan home --unmask %s\n", mask.Quote(res.Backup), mask.Quote(root))
+		fmt.Fprintln(w, "mask: masking does not make a leaked key safe: revoke each key at its exchange or service too")
 	}
 	return nil
 }
 
-// maskedSuffix replaces all but the first four characters of a masked secret.
-const maskedSuffix = "****MASKED-BY-KEYWARD****"
-
-// maxMaskFile bounds a file --mask rewrites in memory (histories and logs,
-// not disk images).
-const maxMaskFile = 256 << 20
-
-func maskFile(p string, secrets []string) (int, error) {
-	// The type is checked on what is opened, not on an earlier stat, so a
-	// file swapped for a FIFO or a symlink is refused, not followed.
-	info, err := os.Lstat(p)
-	if err != nil {
-		return 0, err
+// isTerminal reports whether the answer to a question can come from a
+// person. A reader may say so itself (tests stand in for a terminal).
+func isTerminal(in io.Reader) bool {
+	if t, ok := in.(interface{ IsTerminal() bool }); ok {
+		return t.IsTerminal()
 	}
-	if !info.Mode().IsRegular() {
-		return 0, errors.New("not a regular file")
-	}
-	f, _, err := regularfile.Open(p, true)
-	if err != nil {
-		return 0, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxMaskFile+1))
-	f.Close()
-	if err != nil {
-		return 0, err
-	}
-	if len(data) > maxMaskFile {
-		return 0, fmt.Errorf("larger than %d bytes; not masked", maxMaskFile)
-	}
-	text := string(data)
-	n := 0
-	for _, s := range secrets {
-		if len(s) < 8 {
-			continue
-		}
-		c := strings.Count(text, s)
-		if c == 0 {
-			continue
-		}
-		n += c
-		text = strings.ReplaceAll(text, s, s[:4]+maskedSuffix)
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	if err := writeNew(p+".keyward-backup", data, 0o600); err != nil {
-		return 0, fmt.Errorf("write backup: %w", err)
-	}
-	// Write beside the file and rename over it, so a crash leaves either
-	// the old or the new file, never half of one.
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".keyward-mask-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(text); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return 0, err
-	}
-	return n, nil
+	file, ok := in.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// writeNew creates a file that must not exist yet: an old backup is never
-// overwritten by a second --mask run (which then stops with an error).
-func writeNew(p string, data []byte, mode os.FileMode) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+// unmask restores the newest mask run under root.
+func unmask(w io.Writer, root string) error {
+	r, err := mask.Unmask(root)
 	if err != nil {
-		return err
+		return fmt.Errorf("unmask: %w", err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(p)
-		return err
+	for _, p := range r.Restored {
+		fmt.Fprintf(w, "unmask: restored %s\n", mask.Quote(p))
 	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
+	for _, x := range r.Refused {
+		fmt.Fprintf(w, "unmask: not restored: %s: %s\n", mask.Quote(x.Path), x.Reason)
 	}
-	return f.Close()
+	fmt.Fprintf(w, "unmask: %d file(s) restored from %s\n", len(r.Restored), mask.Quote(r.Backup))
+	if len(r.Refused) > 0 {
+		return exitCode(2)
+	}
+	return nil
 }

@@ -32,6 +32,9 @@ const (
 	ReasonPresence    = "presence only"
 	ReasonLargeBinary = "large binary"
 	ReasonUser        = "--skip"
+	// ReasonOwnBackups is keyward's own --mask backups: the originals of
+	// files it masked, already reported once.
+	ReasonOwnBackups = "keyward backups"
 )
 
 // SkipRule skips directories (or files) matching Pattern.
@@ -135,6 +138,9 @@ func defaultSkips() []SkipRule {
 		{Pattern: "{Music,Movies,Videos}", Reason: ReasonMedia},
 		{Pattern: "Pictures/*.photoslibrary", Reason: ReasonMedia},
 		{Pattern: "Library/Application Support/MobileSync/Backup", Reason: ReasonMedia},
+		// The originals --mask kept: reporting them again would ask the
+		// user to mask the backups (and then the backups of those).
+		{Pattern: ".keyward/backups", Reason: ReasonOwnBackups},
 	}
 }
 
