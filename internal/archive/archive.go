@@ -8,8 +8,17 @@
 // member count, bytes expanded in total and per member, and the ratio of
 // expanded to compressed bytes. A decompression bomb is refused with a
 // warning, not expanded. Member names are only labels: they are cleaned so
-// that "../x" cannot point outside the archive, and nothing is ever written
-// to disk. Symbolic links, hard links and device members are skipped.
+// that "../x" (or "..\\x" from Windows) cannot point outside the archive,
+// and nothing is ever written to disk.
+//
+// What an extractor would give a user is read: every zip member of a
+// duplicated name, members whose mode says FIFO or device (unzip writes
+// them as files), tar members of any type that carries data (contiguous
+// files, GNU sparse files, vendor letters), the bytes before and after a
+// zip and in its comment, the bytes after a tar's end marker, a gzip
+// header's comment, and the members of a zip whose central directory is
+// lost (from their local headers). Symbolic and hard links, directories,
+// and device or FIFO entries of a tar (which carry no data) are skipped.
 //
 // The package knows nothing about secrets or the engine: it turns one file's
 // bytes into (path, reader, size) triples, and the content layer decides
@@ -19,9 +28,12 @@ package archive
 import (
 	"archive/tar"
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -42,10 +54,13 @@ type Limits struct {
 	MaxDepth int
 	// MaxMembers bounds the members visited, nested ones included.
 	MaxMembers int
-	// MaxMemberSize is the largest member handed to the callback; larger
-	// members are skipped with a warning. Nested archives are read into
-	// memory, so this also bounds memory.
+	// MaxMemberSize, when set, is the largest member handed to the
+	// callback; larger members are skipped with a TooLarge warning. Zero:
+	// no limit, members are streamed.
 	MaxMemberSize int64
+	// MaxInMemory bounds a nested zip, which is read into memory to be
+	// opened (tar and gzip are streamed); a larger one is NotHeld.
+	MaxInMemory int64
 	// MaxTotal bounds the bytes expanded from one outermost archive.
 	MaxTotal int64
 	// MaxRatio is the largest expanded/compressed ratio accepted once more
@@ -57,11 +72,11 @@ type Limits struct {
 // DefaultLimits suit a laptop audit: deep enough for a backup of a backup,
 // small enough that a hostile archive costs seconds.
 var DefaultLimits = Limits{
-	MaxDepth:      3,
-	MaxMembers:    10000,
-	MaxMemberSize: 64 << 20,
-	MaxTotal:      1 << 30,
-	MaxRatio:      200,
+	MaxDepth:    3,
+	MaxMembers:  10000,
+	MaxInMemory: 64 << 20,
+	MaxTotal:    1 << 30,
+	MaxRatio:    200,
 }
 
 // ratioFloor is how much must be expanded before the ratio is judged: a
@@ -83,11 +98,36 @@ type Member struct {
 	Size int64
 }
 
-// Warning is something a walk skipped or refused. Refused is set for a
-// decompression bomb (the rest of the archive was not read).
+// WarningKind says what a warning means for the scan, so callers decide
+// by kind, never by the words of the message.
+type WarningKind uint8
+
+const (
+	// Unreadable: a corrupt archive or member; what it held was not read.
+	Unreadable WarningKind = iota
+	// Bomb: a decompression bomb, refused; the rest of the outermost
+	// archive was not read.
+	Bomb
+	// TooDeep: an archive nested deeper than MaxDepth, not opened.
+	TooDeep
+	// TooLarge: a member over the caller's MaxMemberSize, skipped.
+	TooLarge
+	// NotHeld: a nested zip too large to hold in memory, not opened.
+	NotHeld
+	// Renamed: a member name that pointed outside the archive, read
+	// under a name inside it.
+	Renamed
+	// Recovered: a zip whose central directory could not be read; its
+	// members were read from their local headers.
+	Recovered
+)
+
+// Warning is something a walk skipped, refused or worked around. Refused
+// is set for a decompression bomb (the rest of the archive was not read).
 type Warning struct {
 	Path    string
 	Message string
+	Kind    WarningKind
 	Refused bool
 }
 
@@ -144,6 +184,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxMemberSize > 0 {
 		d.MaxMemberSize = l.MaxMemberSize
 	}
+	if l.MaxInMemory > 0 {
+		d.MaxInMemory = l.MaxInMemory
+	}
 	if l.MaxTotal > 0 {
 		d.MaxTotal = l.MaxTotal
 	}
@@ -171,8 +214,17 @@ type walker struct {
 	warnings []Warning
 }
 
+// warn records err at p as Unreadable, or as Bomb for ErrBomb.
 func (w *walker) warn(p string, err error) {
-	w.warnings = append(w.warnings, Warning{Path: p, Message: err.Error(), Refused: errors.Is(err, ErrBomb)})
+	if errors.Is(err, ErrBomb) {
+		w.warnings = append(w.warnings, Warning{Path: p, Message: err.Error(), Kind: Bomb, Refused: true})
+		return
+	}
+	w.warnKind(p, Unreadable, err)
+}
+
+func (w *walker) warnKind(p string, k WarningKind, err error) {
+	w.warnings = append(w.warnings, Warning{Path: p, Message: err.Error(), Kind: k})
 }
 
 // archive walks one archive at display path p.
@@ -181,7 +233,9 @@ func (w *walker) archive(p, kind string, ra io.ReaderAt, size int64, depth int) 
 	case "zip":
 		return w.zip(p, ra, size, depth)
 	case "tar":
-		return w.tar(p, &boundReader{w: w, r: io.NewSectionReader(ra, 0, size), budget: true}, depth)
+		// A plain tar expands nothing: its bytes are already counted by
+		// whatever produced them (the file, or an outer stream).
+		return w.tar(p, &boundReader{w: w, r: io.NewSectionReader(ra, 0, size)}, depth)
 	case "tar.gz", "gz":
 		return w.gz(p, kind, io.NewSectionReader(ra, 0, size), depth)
 	}
@@ -191,7 +245,7 @@ func (w *walker) archive(p, kind string, ra io.ReaderAt, size int64, depth int) 
 func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return fmt.Errorf("read zip: %w", err)
+		return w.zipLocal(p, ra, size, depth, err)
 	}
 	// The central directory declares every size up front: a bomb is
 	// refused before a byte is inflated. The reads below are bounded
@@ -206,87 +260,217 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 	if declared > uint64(w.lim.MaxTotal-w.expanded) {
 		return fmt.Errorf("%w (declares %d bytes, more than the %d allowed)", ErrBomb, declared, w.lim.MaxTotal)
 	}
+	// Straight from the central directory, as unzip reads it: every
+	// member of a duplicated name (unzip -o leaves the last), and members
+	// whose mode claims FIFO, device or socket (unzip writes them as
+	// files). Only directories and symbolic links hold no file content.
+	first := size
 	for _, f := range zr.File {
-		if c := cleanName(f.Name); c != strings.TrimSuffix(f.Name, "/") && f.Name != "" {
-			w.warn(p+Sep+c, fmt.Errorf("member name %q points outside the archive; read as %q", f.Name, c))
+		if off, err := f.DataOffset(); err == nil && off < first {
+			first = off
 		}
-	}
-	// The fs.FS view has already cleaned names and merged duplicates.
-	visited := map[string]bool{}
-	var dirErrs []string
-	err = fs.WalkDir(zr, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if d != nil && d.IsDir() {
-				// A name that is both a file and a directory makes the
-				// directory unreadable through fs.FS; its files are read
-				// from the central directory below.
-				dirErrs = append(dirErrs, fmt.Sprintf("%s: %v", name, err))
-				return nil
-			}
-			w.warn(p+Sep+name, err)
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return nil // symlinks and other special members
-		}
-		visited[name] = true
-		info, err := d.Info()
-		if err != nil {
-			w.warn(p+Sep+name, err)
-			return nil
-		}
-		hdr, _ := info.Sys().(*zip.FileHeader)
-		compressed := int64(0)
-		if hdr != nil {
-			compressed = int64(hdr.CompressedSize64)
-		}
-		f, err := zr.Open(name)
-		if err != nil {
-			w.warn(p+Sep+name, err)
-			return nil
-		}
-		defer f.Close()
-		// The ratio is judged against the declared compressed size.
-		return w.member(p+Sep+name, name, info.Size(), &boundReader{w: w, r: f, compressed: &countReader{n: compressed}, budget: true}, depth)
-	})
-	if err != nil || len(dirErrs) == 0 {
-		return err
-	}
-	return w.zipFilesNotVisited(p, zr, visited, dirErrs, depth)
-}
-
-// zipFilesNotVisited reads, straight from the central directory, the
-// regular members the fs.FS walk could not reach (their directory was
-// unreadable); only those that still cannot be read are warned about.
-func (w *walker) zipFilesNotVisited(p string, zr *zip.Reader, visited map[string]bool, dirErrs []string, depth int) error {
-	read := 0
-	for _, f := range zr.File {
-		name := cleanName(f.Name)
-		if name == "" || visited[name] || strings.HasSuffix(f.Name, "/") || !f.Mode().IsRegular() {
+		if strings.HasSuffix(strings.ReplaceAll(f.Name, "\\", "/"), "/") || f.Mode()&fs.ModeSymlink != 0 || (f.Mode().IsDir() && f.UncompressedSize64 == 0) {
 			continue
 		}
-		visited[name] = true
+		name := w.memberName(p, f.Name)
 		rc, err := f.Open()
 		if err != nil {
 			w.warn(p+Sep+name, err)
 			continue
 		}
+		// The ratio is judged against the declared compressed size.
 		err = w.member(p+Sep+name, name, int64(f.UncompressedSize64), &boundReader{w: w, r: rc, compressed: &countReader{n: int64(f.CompressedSize64)}, budget: true}, depth)
 		rc.Close()
 		if err != nil {
 			return err
 		}
-		read++
 	}
-	if read == 0 {
-		for _, e := range dirErrs {
-			w.warn(p, errors.New(e))
+	return w.zipOutside(p, ra, size, first, zr.Comment, depth)
+}
+
+// zipOutside hands over the bytes of a zip file that belong to no member
+// but that a user sees: a prefix (a self-extractor's stub, or text put
+// before the archive), the archive comment unzip prints, and whatever
+// follows the end record.
+func (w *walker) zipOutside(p string, ra io.ReaderAt, size, firstData int64, comment string, depth int) error {
+	if start := localHeaderBefore(ra, firstData); start > 0 {
+		if err := w.extra(p, "before the archive", io.NewSectionReader(ra, 0, start), start); err != nil {
+			return err
+		}
+	}
+	if comment != "" {
+		if err := w.extra(p, "zip comment", strings.NewReader(comment), int64(len(comment))); err != nil {
+			return err
+		}
+	}
+	if end := endOfZip(ra, size); end > 0 && end < size {
+		if err := w.extra(p, "after the archive", io.NewSectionReader(ra, end, size-end), size-end); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// extra hands the callback bytes of an archive that are no member's, at
+// "archive!(what)".
+func (w *walker) extra(p, what string, r io.Reader, size int64) error {
+	return w.member(p+Sep+"("+what+")", "", size, r, w.lim.MaxDepth)
+}
+
+// localHeaderBefore finds where the local header of the member whose data
+// starts at dataOff begins: the end of anything put before the archive.
+// It returns 0 when nothing precedes the first header.
+func localHeaderBefore(ra io.ReaderAt, dataOff int64) int64 {
+	from := max(0, dataOff-30-2*0xFFFF)
+	buf := make([]byte, dataOff-from)
+	if n, _ := ra.ReadAt(buf, from); int64(n) != dataOff-from {
+		return 0
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x03\x04"))
+	if i < 0 {
+		return 0
+	}
+	return from + int64(i)
+}
+
+// endOfZip returns the offset just past the end-of-central-directory
+// record and its comment, or 0 when it cannot be found.
+func endOfZip(ra io.ReaderAt, size int64) int64 {
+	from := max(0, size-22-0xFFFF)
+	buf := make([]byte, size-from)
+	if n, _ := ra.ReadAt(buf, from); int64(n) != size-from {
+		return 0
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || i+22 > len(buf) {
+		return 0
+	}
+	return from + int64(i) + 22 + int64(binary.LittleEndian.Uint16(buf[i+20:]))
+}
+
+// zipLocal reads a zip whose central directory or end record is lost (cut
+// short, corrupt) as an extractor that scans for local headers does. The
+// original error is returned when no member can be found that way.
+func (w *walker) zipLocal(p string, ra io.ReaderAt, size int64, depth int, cdErr error) error {
+	found := 0
+	off := int64(0)
+	var hdr [30]byte
+	for off < size {
+		at := nextSignature(ra, off, size, "PK\x03\x04")
+		if at < 0 {
+			break
+		}
+		if n, _ := ra.ReadAt(hdr[:], at); n < 30 {
+			break
+		}
+		flags := binary.LittleEndian.Uint16(hdr[6:])
+		method := binary.LittleEndian.Uint16(hdr[8:])
+		csize := int64(binary.LittleEndian.Uint32(hdr[18:]))
+		usize := int64(binary.LittleEndian.Uint32(hdr[22:]))
+		nameLen := int64(binary.LittleEndian.Uint16(hdr[26:]))
+		extraLen := int64(binary.LittleEndian.Uint16(hdr[28:]))
+		data := at + 30 + nameLen + extraLen
+		nameBuf := make([]byte, nameLen)
+		if n, _ := ra.ReadAt(nameBuf, at+30); int64(n) != nameLen || data > size {
+			break
+		}
+		off = at + 4
+		raw := string(nameBuf)
+		if strings.HasSuffix(strings.ReplaceAll(raw, "\\", "/"), "/") {
+			continue
+		}
+		if found == 0 {
+			w.warnKind(p, Recovered, fmt.Errorf("central directory unreadable (%v); members read from their local headers", cdErr))
+			if at > 0 {
+				if err := w.extra(p, "before the archive", io.NewSectionReader(ra, 0, at), at); err != nil {
+					return err
+				}
+			}
+		}
+		found++
+		name := w.memberName(p, raw)
+		sized := flags&0x8 == 0 || csize > 0
+		var r io.Reader
+		comp := &countReader{}
+		switch {
+		case method == 0 && sized:
+			r = io.NewSectionReader(ra, data, min(csize, size-data))
+			comp.n = csize
+			off = data + csize
+		case method == 8:
+			comp.r = io.NewSectionReader(ra, data, size-data)
+			r = flate.NewReader(comp)
+			if sized {
+				off = data + csize
+			}
+		default:
+			w.warn(p+Sep+name, fmt.Errorf("central directory lost and compression method %d cannot be read from the local header alone", method))
+			continue
+		}
+		if !sized {
+			usize = -1
+		}
+		if err := w.member(p+Sep+name, name, usize, &boundReader{w: w, r: r, compressed: comp, budget: true}, depth); err != nil {
+			return err
+		}
+	}
+	if found == 0 {
+		return fmt.Errorf("read zip: %w", cdErr)
+	}
+	return nil
+}
+
+// nextSignature returns the offset of the next sig at or after off, or -1.
+func nextSignature(ra io.ReaderAt, off, size int64, sig string) int64 {
+	buf := make([]byte, 64<<10)
+	for off < size {
+		n, _ := ra.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if n < len(sig) {
+			return -1
+		}
+		if i := bytes.Index(buf[:n], []byte(sig)); i >= 0 {
+			return off + int64(i)
+		}
+		if int64(n) < int64(len(buf)) {
+			return -1
+		}
+		off += int64(n - len(sig) + 1)
+	}
+	return -1
+}
+
+// memberName returns the name a member is read under, warning when the
+// stored name pointed outside the archive. Windows separators are not a
+// warning: "dir\\file" is "dir/file".
+func (w *walker) memberName(p, raw string) string {
+	name := cleanName(raw)
+	n := strings.ReplaceAll(raw, "\\", "/")
+	if escapes(n) {
+		w.warnKind(p+Sep+name, Renamed, fmt.Errorf("member name %q points outside the archive; read as %q", raw, name))
+	}
+	return name
+}
+
+// escapes reports whether a slash path leaves the directory it is
+// extracted into: absolute, a drive letter, or a ".." that climbs out.
+func escapes(n string) bool {
+	if strings.HasPrefix(n, "/") || len(n) >= 2 && n[1] == ':' {
+		return true
+	}
+	depth := 0
+	for _, seg := range strings.Split(n, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			depth--
+			if depth < 0 {
+				return true
+			}
+		default:
+			depth++
+		}
+	}
+	return false
 }
 
 // tar reads a tar stream; r must already count expanded bytes against the
@@ -299,7 +483,7 @@ func (w *walker) tar(p string, r io.Reader, depth int) error {
 		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
-			return nil
+			return w.afterEnd(p, r)
 		}
 		if err != nil {
 			if w.bomb != nil {
@@ -307,17 +491,45 @@ func (w *walker) tar(p string, r io.Reader, depth int) error {
 			}
 			return fmt.Errorf("read tar: %w", err)
 		}
-		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
-			continue // directories, links, devices, FIFOs
+		switch hdr.Typeflag {
+		case tar.TypeLink, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeDir, tar.TypeFifo:
+			continue // no data of their own
 		}
-		name := cleanName(hdr.Name)
-		if name != strings.TrimPrefix(hdr.Name, "./") {
-			w.warn(p+Sep+name, fmt.Errorf("member name %q points outside the archive; read as %q", hdr.Name, name))
-		}
+		// Regular and contiguous files, GNU sparse files (expanded by
+		// the reader) and any other letter: GNU tar extracts an unknown
+		// type as a regular file, so it is read as one.
+		name := w.memberName(p, hdr.Name)
 		if err := w.member(p+Sep+name, name, hdr.Size, tr, depth); err != nil {
 			return err
 		}
 	}
+}
+
+// afterEnd hands over what follows a tar's end marker, past the zero
+// padding: tar stops reading there, but cat and strings do not.
+func (w *walker) afterEnd(p string, r io.Reader) error {
+	br := bufio.NewReader(r)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return nil // only zeros (or nothing) after the marker
+		}
+		if b[0] != 0 {
+			break
+		}
+		if _, err := br.Discard(1); err != nil {
+			return nil
+		}
+	}
+	return w.extra(p, "after the end marker", br, -1)
+}
+
+// stream walks a nested tar or gzip archive straight from its reader.
+func (w *walker) stream(p, kind string, r io.Reader, depth int) error {
+	if kind == "tar" {
+		return w.tar(p, r, depth)
+	}
+	return w.gz(p, kind, r, depth)
 }
 
 func (w *walker) gz(p, kind string, r io.Reader, depth int) error {
@@ -329,6 +541,11 @@ func (w *walker) gz(p, kind string, r io.Reader, depth int) error {
 	defer zr.Close()
 	// A gzip stream has one member; its name is the file's without .gz.
 	inner := strings.TrimSuffix(strings.TrimSuffix(path.Base(p[strings.LastIndex(p, Sep)+1:]), ".gz"), ".GZ")
+	if zr.Comment != "" {
+		if err := w.extra(p, "gzip comment", strings.NewReader(zr.Comment), int64(len(zr.Comment))); err != nil {
+			return err
+		}
+	}
 	stream := &boundReader{w: w, r: zr, compressed: cr, budget: true}
 	if kind == "tar.gz" || Kind(inner) == "tar" {
 		return w.tar(p, stream, depth)
@@ -349,18 +566,34 @@ func (w *walker) member(p, name string, size int64, r io.Reader, depth int) erro
 	if w.members > w.lim.MaxMembers {
 		return fmt.Errorf("%w (more than %d members)", ErrBomb, w.lim.MaxMembers)
 	}
-	if size > w.lim.MaxMemberSize {
-		w.warn(p, fmt.Errorf("%d bytes, larger than the %d-byte member limit; skipped", size, w.lim.MaxMemberSize))
-		return nil
-	}
-	// Bound what is read whatever the header declares.
-	br := io.LimitReader(r, w.lim.MaxMemberSize+1)
-	if k := Kind(name); k != "" {
-		if depth >= w.lim.MaxDepth {
-			w.warn(p, fmt.Errorf("archive nested more than %d deep; not opened", w.lim.MaxDepth))
+	br := r
+	if w.lim.MaxMemberSize > 0 {
+		if size > w.lim.MaxMemberSize {
+			w.warnKind(p, TooLarge, fmt.Errorf("%d bytes, larger than the %d-byte member limit; skipped", size, w.lim.MaxMemberSize))
 			return nil
 		}
-		data, err := io.ReadAll(br)
+		// Bound what is read whatever the header declares.
+		br = io.LimitReader(r, w.lim.MaxMemberSize+1)
+	}
+	if k := Kind(name); k != "" {
+		if depth >= w.lim.MaxDepth {
+			w.warnKind(p, TooDeep, fmt.Errorf("archive nested more than %d deep; not opened", w.lim.MaxDepth))
+			return nil
+		}
+		if k != "zip" {
+			// Streams need no copy: read as they inflate.
+			err := w.stream(p, k, br, depth+1)
+			if err != nil && !errors.As(err, new(stopError)) && !errors.Is(err, ErrBomb) {
+				w.warn(p, err)
+				return nil
+			}
+			return err
+		}
+		if size > w.lim.MaxInMemory {
+			w.warnKind(p, NotHeld, fmt.Errorf("nested zip of %d bytes, more than the %d held in memory to open one; not opened", size, w.lim.MaxInMemory))
+			return nil
+		}
+		data, err := io.ReadAll(io.LimitReader(br, w.lim.MaxInMemory+1))
 		if err != nil {
 			if w.bomb != nil {
 				return w.bomb
@@ -368,8 +601,8 @@ func (w *walker) member(p, name string, size int64, r io.Reader, depth int) erro
 			w.warn(p, err)
 			return nil
 		}
-		if int64(len(data)) > w.lim.MaxMemberSize {
-			w.warn(p, fmt.Errorf("larger than the %d-byte member limit; skipped", w.lim.MaxMemberSize))
+		if int64(len(data)) > w.lim.MaxInMemory {
+			w.warnKind(p, NotHeld, fmt.Errorf("nested zip larger than the %d bytes held in memory to open one; not opened", w.lim.MaxInMemory))
 			return nil
 		}
 		err = w.archive(p, k, bytes.NewReader(data), int64(len(data)), depth+1)

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -105,7 +106,7 @@ func walkFileW(t *testing.T, name string, data []byte, lim archive.Limits) (map[
 		if err != nil {
 			return err
 		}
-		got[m.Path] = string(b)
+		got[m.Path] += string(b)
 		return nil
 	})
 	if err != nil {
@@ -299,5 +300,125 @@ func TestWalkFileAndDirectoryOfOneName(t *testing.T) {
 	want := map[string]string{"odd.zip!a/b": "file", "odd.zip!a/b/c": "nested", "odd.zip!top.txt": "top"}
 	if !reflect.DeepEqual(got, want) || len(warnings) != 0 {
 		t.Errorf("members %v, warnings %v; want %v and no warning", got, warnings, want)
+	}
+}
+
+// retype sets the type flag of the tar header at off (and, for GNU sparse,
+// a one-extent sparse map covering size bytes), fixing the checksum.
+func retype(data []byte, off int, flag byte, size int) {
+	h := data[off : off+512]
+	h[156] = flag
+	if flag == 'S' {
+		copy(h[386:], fmt.Sprintf("%011o\x00%011o\x00", 0, size))
+		copy(h[483:], fmt.Sprintf("%011o\x00", size))
+	}
+	copy(h[148:156], "        ")
+	sum := 0
+	for _, c := range h {
+		sum += int(c)
+	}
+	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+}
+
+// What an extractor gives its user is read, not only what looks ordinary.
+func TestWalkReadsWhatExtractorsExtract(t *testing.T) {
+	zipWith := func(build func(zw *zip.Writer)) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		build(zw)
+		zw.Close()
+		return buf.Bytes()
+	}
+	add := func(zw *zip.Writer, h *zip.FileHeader, body string) {
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	plain := zipBytes(t, file{name: "a.txt", body: "member"})
+	gnuTar := func(flag byte) []byte {
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		tw.WriteHeader(&tar.Header{Name: "k.env", Mode: 0o600, Size: int64(len(env)), Typeflag: tar.TypeReg, Format: tar.FormatGNU})
+		io.WriteString(tw, env)
+		tw.Close()
+		b := buf.Bytes()
+		retype(b, 0, flag, len(env))
+		return b
+	}
+	var gzc bytes.Buffer
+	gw := gzip.NewWriter(&gzc)
+	gw.Comment = env
+	gw.Write([]byte("hello"))
+	gw.Close()
+	truncated := zipBytes(t, file{name: "bot/.env", body: env}, file{name: "b.txt", body: "second"})
+	truncated = truncated[:bytes.LastIndex(truncated, []byte("PK\x01\x02"))-40]
+	noEnd := zipBytes(t, file{name: "bot/.env", body: env})
+	noEnd = noEnd[:bytes.Index(noEnd, []byte("PK\x05\x06"))]
+
+	tests := []struct {
+		name string
+		data []byte
+		want map[string]string
+	}{
+		{"dup.zip", zipWith(func(zw *zip.Writer) {
+			add(zw, &zip.FileHeader{Name: ".env", Method: zip.Deflate}, "decoy\n")
+			add(zw, &zip.FileHeader{Name: ".env", Method: zip.Deflate}, env)
+		}), map[string]string{"dup.zip!.env": "decoy\n" + env}},
+		{"modes.zip", zipWith(func(zw *zip.Writer) {
+			for i, m := range []os.FileMode{os.ModeNamedPipe, os.ModeDevice, os.ModeDevice | os.ModeCharDevice, os.ModeSocket} {
+				h := &zip.FileHeader{Name: fmt.Sprintf("f%d", i), Method: zip.Deflate}
+				h.SetMode(m | 0o644)
+				add(zw, h, env)
+			}
+		}), map[string]string{"modes.zip!f0": env, "modes.zip!f1": env, "modes.zip!f2": env, "modes.zip!f3": env}},
+		{"contiguous.tar", gnuTar('7'), map[string]string{"contiguous.tar!k.env": env}},
+		{"vendor.tar", gnuTar('X'), map[string]string{"vendor.tar!k.env": env}},
+		{"sparse.tar", gnuTar('S'), map[string]string{"sparse.tar!k.env": env}},
+		{"sfx.zip", append([]byte("#!/bin/sh\n"+env), plain...), map[string]string{"sfx.zip!(before the archive)": "#!/bin/sh\n" + env, "sfx.zip!a.txt": "member"}},
+		{"tail.zip", append(bytes.Clone(plain), env...), map[string]string{"tail.zip!(after the archive)": env, "tail.zip!a.txt": "member"}},
+		{"comment.zip", zipWith(func(zw *zip.Writer) {
+			add(zw, &zip.FileHeader{Name: "a.txt"}, "member")
+			zw.SetComment(env)
+		}), map[string]string{"comment.zip!(zip comment)": env, "comment.zip!a.txt": "member"}},
+		{"marker.tar", append(tarBytes(t, file{name: "a.txt", body: "member"}), env...), map[string]string{"marker.tar!(after the end marker)": env, "marker.tar!a.txt": "member"}},
+		{"notes.gz", gzc.Bytes(), map[string]string{"notes.gz!(gzip comment)": env, "notes.gz!notes": "hello"}},
+		{"cut.zip", truncated, map[string]string{"cut.zip!bot/.env": env, "cut.zip!b.txt": "second"}},
+		{"noend.zip", noEnd, map[string]string{"noend.zip!bot/.env": env}},
+		{"windows.zip", zipBytes(t, file{name: "bot\\config\\.env", body: env}), map[string]string{"windows.zip!bot/config/.env": env}},
+	}
+	for _, tt := range tests {
+		got, warnings := walkFileW(t, tt.name, tt.data, archive.Limits{})
+		// dup.zip's two members share a path: keep both bodies.
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: members %q, want %q", tt.name, got, tt.want)
+		}
+		for _, w := range warnings {
+			if w.Kind != archive.Recovered {
+				t.Errorf("%s: warning %v", tt.name, w)
+			}
+		}
+	}
+}
+
+// No default member size: a member larger than the old 64 MiB limit is
+// streamed, not skipped; a chosen limit skips with a TooLarge warning; a
+// nested zip too large to hold is NotHeld, by kind, not by its wording.
+func TestWalkMemberSizes(t *testing.T) {
+	big := strings.Repeat("0123456789abcdef\n", 4<<20) // 68 MiB, stored in a tar
+	data := tarBytes(t, file{name: "dump.sql", body: big + env})
+	got, warnings := walkFileW(t, "big.tar", data, archive.Limits{MaxTotal: 1 << 30})
+	if len(got["big.tar!dump.sql"]) != len(big)+len(env) || len(warnings) != 0 {
+		t.Errorf("big member: %d bytes read, warnings %v", len(got["big.tar!dump.sql"]), warnings)
+	}
+	_, warnings = walkFileW(t, "big.tar", data, archive.Limits{MaxMemberSize: 1 << 20})
+	if len(warnings) != 1 || warnings[0].Kind != archive.TooLarge {
+		t.Errorf("chosen limit: warnings %v", warnings)
+	}
+	inner := zipBytes(t, file{name: "a", body: strings.Repeat("x", 4096)})
+	_, warnings = walkFileW(t, "outer.tar", tarBytes(t, file{name: "in.zip", body: string(inner)}), archive.Limits{MaxInMemory: 32})
+	if len(warnings) != 1 || warnings[0].Kind != archive.NotHeld {
+		t.Errorf("nested zip past memory: warnings %v", warnings)
 	}
 }

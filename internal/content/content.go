@@ -126,6 +126,12 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		st.Skip("binary")
 		return nil, nil
 	}
+	return r.scanBytes(ctx, path, src, st)
+}
+
+// scanBytes is scanFile once the name has had its say: the bytes decide.
+func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, st *detectors.Stats) ([]detectors.Finding, error) {
+	opt := r.s.opt
 	var limit io.Reader = src
 	if opt.MaxFileSize > 0 {
 		limit = io.LimitReader(src, opt.MaxFileSize+1)
@@ -300,24 +306,21 @@ func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, si
 	})
 	visited := len(out) > 0 || st.Files > filesBefore
 	for _, w := range warnings {
-		kind := archiveWarningKind(w)
-		if w.Path == path && kind == detectors.WarnUnreadable && !visited && err == nil {
+		kind := archiveWarningKind(w.Kind)
+		if w.Path == path && w.Kind == archive.Unreadable && !visited && err == nil {
 			// Not the archive its name says (corrupt, truncated, or
-			// another format): its bytes are read as a file instead, so
-			// a .tar's plain text is still scanned.
-			st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+w.Message+"); scanned as a file")
-			st.Count("unreadable archive scanned as a file")
-			return r.scanFile(ctx, path, io.NewSectionReader(ra, 0, size), size, st)
+			// another format): its bytes are read as a file instead.
+			return r.scanUnopened(ctx, path, ra, size, w.Message, st)
 		}
 		st.Warn(kind, w.Path, w.Message)
-		switch {
-		case w.Refused:
+		switch w.Kind {
+		case archive.Bomb:
 			st.Skip("archive bomb")
 			st.Incomplete = true
-		case kind == detectors.WarnTooLarge:
-			// A member over the limits is skipped as a file over
-			// --max-file-size is: said, not an error.
-		case kind != detectors.WarnOther:
+		case archive.TooLarge, archive.Renamed, archive.Recovered:
+			// Over --max-file-size, as a file would be: said, not an
+			// error. A renamed or recovered member was read.
+		default:
 			// What could not be read may hold secrets.
 			st.Incomplete = true
 		}
@@ -333,16 +336,35 @@ func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, si
 }
 
 // archiveWarningKind sorts archive warnings into the report's kinds.
-func archiveWarningKind(w archive.Warning) detectors.WarningKind {
-	switch {
-	case w.Refused, strings.Contains(w.Message, "nested more than"):
+func archiveWarningKind(k archive.WarningKind) detectors.WarningKind {
+	switch k {
+	case archive.Bomb, archive.TooDeep, archive.NotHeld:
 		return detectors.WarnNotScanned
-	case strings.Contains(w.Message, "member limit"):
+	case archive.TooLarge:
 		return detectors.WarnTooLarge
-	case strings.Contains(w.Message, "points outside the archive"):
-		return detectors.WarnOther // read, under a safe name
+	case archive.Renamed, archive.Recovered:
+		return detectors.WarnOther
 	}
 	return detectors.WarnUnreadable
+}
+
+// scanUnopened reads a file named as an archive that is none (or is too
+// damaged to find a member in). Text is scanned as text: a ".tar" of plain
+// text loses nothing. Anything else is scanned for its text regions, and
+// the scan is incomplete: what was compressed in it was not read.
+func (r *Reader) scanUnopened(ctx context.Context, path string, ra io.ReaderAt, size int64, why string, st *detectors.Stats) ([]detectors.Finding, error) {
+	head := make([]byte, min(size, sniffSize))
+	n, _ := ra.ReadAt(head, 0)
+	src := io.NewSectionReader(ra, 0, size)
+	if k := sniff(head[:n]); k == kindText || k == kindTextWithNUL || k == kindUTF16LE || k == kindUTF16BE {
+		st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+why+"); scanned as a file")
+		st.Count("unreadable archive scanned as a file")
+		return r.scanBytes(ctx, path, src, st)
+	}
+	st.Warn(detectors.WarnUnreadable, path, "not a readable "+archive.Kind(path)+" archive ("+why+"); only its text regions were scanned")
+	st.Incomplete = true
+	r.buf = r.buf[:0]
+	return r.chunks(ctx, path, src, true, st)
 }
 
 // walletDat judges a binary *.dat file whole.

@@ -334,3 +334,22 @@ func alnum(seed int64, n int) string {
 	}
 	return string(b)
 }
+
+// A file named as an archive that cannot be opened is not dropped as
+// binary: its text regions are scanned and the scan is incomplete, naming
+// it. Plain text under an archive's name is simply text.
+func TestUnopenedArchive(t *testing.T) {
+	tok := gittest.FakeToken("unopened")
+	junk := make([]byte, 16<<10)
+	rand.New(rand.NewSource(3)).Read(junk)
+	damaged := append(append([]byte("PK\x03\x04\x14\x00\x00\x00\x63\x00"), junk...), "\nGITHUB_TOKEN="+tok+"\n"...)
+	s := newScanner(t, Options{})
+	fs, st := scanBytes(t, s, "backup.zip", damaged)
+	if len(fs) != 1 || fs[0].Secret != tok || !st.Incomplete || len(st.Warnings) != 1 || st.Warnings[0].Path != "backup.zip" {
+		t.Errorf("damaged zip: findings %d, incomplete %v, warnings %v", len(fs), st.Incomplete, st.Warnings)
+	}
+	fs, st = scanBytes(t, s, "notes.tar", []byte("GITHUB_TOKEN="+tok+"\n"))
+	if len(fs) != 1 || st.Incomplete {
+		t.Errorf("text named .tar: findings %d, incomplete %v, warnings %v", len(fs), st.Incomplete, st.Warnings)
+	}
+}
