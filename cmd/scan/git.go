@@ -22,7 +22,7 @@ const historyMemoryLimit = 300 << 20
 func newGitCmd() *cobra.Command {
 	var f scanFlags
 	var opt githistory.Options
-	var since string
+	var since, statePath string
 	cmd := &cobra.Command{
 		Use:   "git [REPO]",
 		Short: "Scan the whole history of a git repository (every branch, tag, remote ref and stash)",
@@ -46,11 +46,18 @@ are named and make the exit code 2 unless something was found.
 
 Ranges for CI: --since-commit BASE scans only commits not reachable from BASE
 (a pull request's commits, all of them); --branch, --since and --max-commits
-narrow further. A range with no commits is an error unless --allow-empty.`,
+narrow further. A range with no commits is an error unless --allow-empty.
+
+Incremental audits: --state FILE remembers the commits and blobs scanned and
+the places already reported (as keyed hashes: no secret is stored), so the
+next run reads only new commits and blobs and reports only new findings.
+A new version, a changed config, baseline or flag means a full scan (it
+says so); a damaged or foreign state file is an error.`,
 		Example: `  scan git
   scan git /path/to/repo.git --format sarif --output history.sarif
   scan git --since-commit origin/main        # the commits of a pull request
-  scan git --branch feature/x --since 2024-01-01`,
+  scan git --branch feature/x --since 2024-01-01
+  scan git --state .keyward/history.state    # only what is new since the last run`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Path = "."
@@ -81,7 +88,18 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 				// for a few percent of CPU.
 				debug.SetMemoryLimit(historyMemoryLimit)
 			}
-			return f.run(cmd, "git", historySource(opt), door{})
+			if statePath == "" {
+				return f.run(cmd, "git", historySource(opt), door{})
+			}
+			if opt.SinceCommit != "" || since != "" || opt.MaxCommits > 0 {
+				return fmt.Errorf("--state records whole histories: it cannot be combined with --since-commit, --since or --max-commits")
+			}
+			sr, err := openStateRun(statePath)
+			if err != nil {
+				return err
+			}
+			err = f.run(cmd, "git", sr.source(&f, opt, cmd.ErrOrStderr()), door{})
+			return sr.finish(err, cmd.ErrOrStderr(), f.quiet)
 		},
 	}
 	addScanFlags(cmd, &f, "text")
@@ -91,6 +109,7 @@ narrow further. A range with no commits is an error unless --allow-empty.`,
 	fl.StringVar(&opt.Branch, "branch", "", "scan only the history of `REF` instead of every ref")
 	fl.StringVar(&since, "since", "", "scan only commits committed on or after `DATE` (2006-01-02 or RFC 3339)")
 	fl.IntVar(&opt.MaxCommits, "max-commits", 0, "scan only the newest `N` commits of the range (0: all)")
+	addStateFlag(cmd, &statePath)
 	fl.BoolVar(&opt.AllowEmpty, "allow-empty", false, "treat a range with no commits as a clean scan instead of an error")
 	return cmd
 }

@@ -193,10 +193,15 @@ func exitFor(stderr io.Writer, command string, findings []detectors.Finding, sta
 	case len(findings) > 0:
 		return exitCode(1)
 	case stats.Incomplete:
-		return fmt.Errorf("%s scan incomplete: %d warning(s); nothing found in what could be read", command, len(stats.Warnings))
+		return incompleteError(fmt.Sprintf("%s scan incomplete: %d warning(s); nothing found in what could be read", command, len(stats.Warnings)))
 	}
 	return nil
 }
+
+// incompleteError is the exit-2 error of a scan whose report was written.
+type incompleteError string
+
+func (e incompleteError) Error() string { return string(e) }
 
 // writeReport writes the report to --output (atomically) or to standard
 // output (coloured when it is a terminal and the format is for people).

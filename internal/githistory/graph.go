@@ -34,6 +34,9 @@ type graph struct {
 	shallow map[plumbing.Hash]bool
 	// missing lists commits that should exist but could not be read.
 	missing []string
+	// known, if set, names commits an earlier scan covered with all their
+	// ancestors: walks stop there without reading them.
+	known func(plumbing.Hash) bool
 }
 
 func newGraph(s storer.EncodedObjectStorer, shallow []plumbing.Hash) *graph {
@@ -105,7 +108,9 @@ func (g *graph) walk(ctx context.Context, tips, excl []plumbing.Hash) ([]*node, 
 		push(n)
 	}
 	for _, h := range tips {
-		push(g.node(h))
+		if g.known == nil || !g.known(h) {
+			push(g.node(h))
+		}
 	}
 	var out []*node
 	steps := 0
@@ -127,6 +132,9 @@ func (g *graph) walk(ctx context.Context, tips, excl []plumbing.Hash) ([]*node, 
 			continue
 		}
 		for _, p := range n.parents {
+			if g.known != nil && g.known(p) {
+				continue
+			}
 			pn := g.node(p)
 			if n.uninteresting {
 				g.markUninteresting(pn)
@@ -199,6 +207,9 @@ func (g *graph) reachable(ctx context.Context, tips []plumbing.Hash, want map[pl
 		seen[h] = true
 		if want[h] {
 			got[h] = true
+		}
+		if g.known != nil && g.known(h) {
+			continue // old history cannot reach commits new to this scan
 		}
 		stack = append(stack, g.node(h).parents...)
 	}

@@ -15,6 +15,7 @@ package githistory
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
@@ -30,6 +31,7 @@ import (
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
+	"github.com/keyward/scan/internal/scanstate"
 )
 
 // Options select what history to scan.
@@ -66,6 +68,14 @@ type Options struct {
 	// LocalHeads starts from local branches and HEAD only (no tags,
 	// remote refs or stash).
 	LocalHeads bool
+
+	// State, if set, makes the scan incremental: commits reachable from the
+	// tips it recorded and blobs it has read are skipped, and locations it
+	// has reported are not reported again (see package scanstate). The
+	// caller commits and saves it after a complete scan. StateDigest
+	// identifies the rules and settings; the scan adds the ignore file.
+	State       *scanstate.State
+	StateDigest scanstate.Digest
 
 	// goGitOnly reads blobs with go-git even where git is installed, so
 	// tests can compare the two readers.
@@ -108,7 +118,11 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 	g := newGraph(repo.Storer, shallow)
 
-	refs, err := repo.ListRefs()
+	var known func(plumbing.Hash) bool
+	if opt.State != nil {
+		known = func(h plumbing.Hash) bool { return opt.State.Known(scanstate.ID(h)) }
+	}
+	refs, err := repo.ListRefsKnown(known)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -117,6 +131,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 	if len(refs.Warnings) > 0 {
 		stats.Incomplete = true
+		if opt.State != nil {
+			opt.State.Block("refs could not be read")
+		}
 	}
 
 	tips := refs.All
@@ -185,6 +202,44 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		opt.Keep = opt.Keep.And(ign)
 	}
 
+	if opt.State != nil {
+		if ranged || !opt.Since.IsZero() || opt.MaxCommits > 0 {
+			return nil, stats, errors.New("a scan state records whole histories: it cannot be combined with a range, --since or --max-commits")
+		}
+		st := opt.State
+		if st.Start(stateDigest(repo, refs.Head, shallow, opt)) {
+			var still []scanstate.ID
+			for _, id := range st.Missing() {
+				if repo.Storer.HasEncodedObject(plumbing.Hash(id)) != nil {
+					still = append(still, id)
+				}
+			}
+			if len(still) < len(st.Missing()) {
+				st.Reset(fmt.Sprintf("%d object(s) missing at the last scan are present now", len(st.Missing())-len(still)))
+			}
+		}
+		if st.Incremental() {
+			if n := len(st.Missing()); n > 0 {
+				var names []string
+				for _, id := range st.Missing() {
+					names = append(names, "blob "+plumbing.Hash(id).String()+" (missing at an earlier scan)")
+					st.AddMissing(id)
+				}
+				stats.Incomplete = true
+				stats.Warnings = append(stats.Warnings, namedWarnings(detectors.WarnMissingObject, "missing or unreadable git object", names)...)
+			}
+			// Commits scanned before, with their ancestors, are
+			// left out of the walk.
+			g.known = known
+			opt.AllowEmpty = true
+		}
+		var ids []scanstate.ID
+		for _, h := range tips {
+			ids = append(ids, scanstate.ID(h))
+		}
+		opt.State.SetTips(ids)
+	}
+
 	commits, err := g.walk(ctx, tips, excl)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -244,6 +299,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	for _, h := range s.trees.missing {
 		missing = append(missing, "tree "+h.String())
 	}
+	if opt.State != nil && len(missing) > 0 {
+		opt.State.Block("commits or trees could not be read")
+	}
 	missing = append(missing, s.missingBlobs...)
 	if len(missing) > 0 {
 		stats.Incomplete = true
@@ -251,6 +309,16 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 
 	out, blobs := s.attribute(order, events)
+	if st := opt.State; st != nil {
+		for _, n := range order {
+			st.AddCommit(scanstate.ID(n.hash))
+		}
+		for h, r := range s.blobs {
+			if r.state == blobScanned || r.state == blobSkipped {
+				st.AddBlob(scanstate.ID(h), len(r.findings) > 0)
+			}
+		}
+	}
 	for _, ch := range s.ignoreChanges {
 		out = append(out, ignoreChangedFinding(ch.commit))
 		blobs = append(blobs, ch.blob)
@@ -265,6 +333,30 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 	stats.Duration = time.Since(start)
 	return out, stats, nil
+}
+
+// stateDigest extends the caller's digest with what else decides the
+// findings of a whole-history scan: the ignore file at HEAD, which refs
+// are scanned, and the shallow boundary.
+func stateDigest(repo *gitrepo.Repo, head plumbing.Hash, shallow []plumbing.Hash, opt Options) scanstate.Digest {
+	h := sha256.New()
+	h.Write(opt.StateDigest[:])
+	// Deepening a shallow clone brings in ancestors of commits already
+	// scanned, which an incremental walk would never reach.
+	for _, c := range shallow {
+		h.Write(c[:])
+	}
+	fmt.Fprintf(h, "\x00branch=%q localheads=%v revs=%q noignore=%v\x00", opt.Branch, opt.LocalHeads, opt.Revs, opt.NoIgnoreFile)
+	if !head.IsZero() && !opt.NoIgnoreFile {
+		data, err := repo.FileAt(head, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+		if err != nil {
+			fmt.Fprintf(h, "error %v", err)
+		}
+		h.Write(data)
+	}
+	var d scanstate.Digest
+	copy(d[:], h.Sum(nil))
+	return d
 }
 
 // ignoreFileAt reads the ignore file in commit's tree; nil when the commit
@@ -300,6 +392,8 @@ type blobResult struct {
 	findings []detectors.Finding
 	// state: scanned, skipped (binary, too large) or missing.
 	state blobState
+	// damaged: the object exists but reading it failed.
+	damaged bool
 }
 
 type blobState uint8
@@ -424,6 +518,13 @@ func (s *scanner) run(order []*node) []event {
 			events = append(events, event{commit: int32(i), newBlob: nb})
 			if !queued[nb.blob] {
 				queued[nb.blob] = true
+				if st := s.opt.State; st != nil {
+					// A blob read before needs reading again only if it
+					// held findings, to attribute them at a new place.
+					if seen, had := st.Seen(scanstate.ID(nb.blob)); seen && !had {
+						return
+					}
+				}
 				select {
 				case s.jobs <- job{blob: nb.blob, path: nb.path, commit: n.hash}:
 				case <-ctx.Done():
@@ -454,6 +555,16 @@ func (w *worker) scan(j job) {
 	s.blobs[j.blob] = res
 	s.stats.Merge(st)
 	if res.state == blobMissing {
+		if st := s.opt.State; st != nil {
+			// An absent object is named again by every later scan until
+			// it is fetched; one present but unreadable is not
+			// remembered at all.
+			if res.damaged {
+				st.Block("blob " + j.blob.String() + " could not be read")
+			} else {
+				st.AddMissing(scanstate.ID(j.blob))
+			}
+		}
 		s.missingBlobs = append(s.missingBlobs, fmt.Sprintf("blob %s (%s in commit %s)", j.blob, j.path, j.commit))
 	}
 }
@@ -478,7 +589,7 @@ func (w *worker) read(j job) (*blobResult, detectors.Stats) {
 	case errors.Is(err, content.ErrInterrupted) || w.s.ctx.Err() != nil:
 		return &blobResult{state: blobSkipped, findings: fs}, st
 	case err != nil:
-		return &blobResult{state: blobMissing, findings: fs}, st
+		return &blobResult{state: blobMissing, damaged: true, findings: fs}, st
 	case st.Files == files:
 		return &blobResult{state: blobSkipped}, st
 	}
@@ -527,6 +638,14 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 			k := locKey{ev.path, f.RuleID, f.Secret}
 			if prior[secretKey{f.RuleID, f.Secret}] || reported[k] {
 				continue
+			}
+			if st := s.opt.State; st != nil {
+				sk := st.Key(ev.path, f.RuleID, f.Secret)
+				if st.Reported(sk) {
+					reported[k] = true
+					continue
+				}
+				st.AddReported(sk)
 			}
 			here = append(here, k)
 			// The blob was scanned under one of its paths; this event

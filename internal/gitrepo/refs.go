@@ -25,7 +25,13 @@ type Refs struct {
 // stash and its reflog, HEAD), peeled to commits. Replace refs are skipped:
 // git honours them, but a scanner must see the objects that are really
 // there.
-func (r *Repo) ListRefs() (Refs, error) {
+func (r *Repo) ListRefs() (Refs, error) { return r.ListRefsKnown(nil) }
+
+// ListRefsKnown is ListRefs for a caller that knows some commits already
+// (an incremental scan): refs pointing at them are taken as commits without
+// reading the object, which on a mirror with thousands of pull refs is
+// most of the time ListRefs takes.
+func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 	var ri Refs
 	seen := map[plumbing.Hash]bool{}
 	add := func(h plumbing.Hash, remote bool) {
@@ -46,7 +52,10 @@ func (r *Repo) ListRefs() (Refs, error) {
 		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/replace/") {
 			return nil
 		}
-		h, ok, err := r.Peel(ref.Hash())
+		h, ok, err := ref.Hash(), true, error(nil)
+		if isCommit == nil || !isCommit(h) {
+			h, ok, err = r.Peel(h)
+		}
 		if err != nil {
 			ri.Warnings = append(ri.Warnings, fmt.Sprintf("ref %s: %v", name, err))
 			ri.Missing = append(ri.Missing, ref.Hash())
