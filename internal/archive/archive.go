@@ -139,7 +139,8 @@ func (w Warning) String() string { return w.Path + ": " + w.Message }
 type Visit func(m Member, r io.Reader) error
 
 // Kind returns the archive format a file name announces ("zip", "tar",
-// "tar.gz", "gz") or "" when it is not an archive this package reads.
+// "tar.gz", "gz"; office documents are "zip") or "" when it is not an
+// archive this package reads.
 func Kind(name string) string {
 	n := strings.ToLower(name)
 	switch {
@@ -149,7 +150,7 @@ func Kind(name string) string {
 		return "gz"
 	case strings.HasSuffix(n, ".tar"):
 		return "tar"
-	case strings.HasSuffix(n, ".zip"):
+	case strings.HasSuffix(n, ".zip"), office(n):
 		return "zip"
 	}
 	return ""
@@ -264,6 +265,7 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 	// member of a duplicated name (unzip -o leaves the last), and members
 	// whose mode claims FIFO, device or socket (unzip writes them as
 	// files). Only directories and symbolic links hold no file content.
+	doc := newOfficeDoc(p, zr, w)
 	first := size
 	for _, f := range zr.File {
 		if off, err := f.DataOffset(); err == nil && off < first {
@@ -273,6 +275,14 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 			continue
 		}
 		name := w.memberName(p, f.Name)
+		if doc != nil {
+			if done, err := doc.part(name, f, depth); done || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		rc, err := f.Open()
 		if err != nil {
 			w.warn(p+Sep+name, err)
@@ -282,6 +292,11 @@ func (w *walker) zip(p string, ra io.ReaderAt, size int64, depth int) error {
 		err = w.member(p+Sep+name, name, int64(f.UncompressedSize64), &boundReader{w: w, r: rc, compressed: &countReader{n: int64(f.CompressedSize64)}, budget: true}, depth)
 		rc.Close()
 		if err != nil {
+			return err
+		}
+	}
+	if doc != nil {
+		if err := doc.unusedStrings(depth); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -351,5 +352,103 @@ func TestUnopenedArchive(t *testing.T) {
 	fs, st = scanBytes(t, s, "notes.tar", []byte("GITHUB_TOKEN="+tok+"\n"))
 	if len(fs) != 1 || st.Incomplete {
 		t.Errorf("text named .tar: findings %d, incomplete %v, warnings %v", len(fs), st.Incomplete, st.Warnings)
+	}
+}
+
+func zipParts(t *testing.T, parts ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(parts); i += 2 {
+		w, err := zw.Create(parts[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, parts[i+1])
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+const (
+	xmlDecl = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n"
+	nsSheet = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	nsWord  = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	nsODF   = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"`
+)
+
+// Office documents are zips of XML that traders keep keys in: the text a
+// user sees is read, a key and its secret in adjacent columns under an
+// "exchange,api_key,api_secret" header are found as a pair, and each is
+// located at the part and row it is in.
+func TestOfficeDocuments(t *testing.T) {
+	key, secret := alnum(11, 64), alnum(12, 64)
+	tok := gittest.FakeToken("office")
+	si := func(s ...string) string {
+		var b strings.Builder
+		for _, x := range s {
+			b.WriteString("<si><t>" + x + "</t></si>")
+		}
+		return b.String()
+	}
+	xlsx := zipParts(t,
+		"[Content_Types].xml", xmlDecl+`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`,
+		"xl/workbook.xml", xmlDecl+`<workbook `+nsSheet+`><sheets><sheet name="Keys" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/worksheets/sheet1.xml", xmlDecl+`<worksheet `+nsSheet+`><dimension ref="A1:C3"/><sheetData>`+
+			`<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>`+
+			`<row r="3" spans="1:3"><c r="A3" t="s"><v>3</v></c><c r="B3" t="s"><v>4</v></c><c r="C3" t="s"><v>5</v></c></row>`+
+			`</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`,
+		"xl/sharedStrings.xml", xmlDecl+`<sst `+nsSheet+` count="7" uniqueCount="7">`+si("exchange", "api_key", "api_secret", "binance", key, secret, "GITHUB_TOKEN="+tok)+`</sst>`,
+	)
+	docx := zipParts(t,
+		"[Content_Types].xml", xmlDecl+`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"word/document.xml", xmlDecl+`<w:document `+nsWord+`><w:body>`+
+			`<w:p><w:r><w:t>Trading bot settings</w:t></w:r></w:p>`+
+			`<w:tbl><w:tr><w:tc><w:p><w:r><w:t>exchange</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>api_key</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>api_secret</w:t></w:r></w:p></w:tc></w:tr>`+
+			`<w:tr><w:tc><w:p><w:r><w:t>binance</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>`+key[:30]+`</w:t></w:r><w:r><w:t>`+key[30:]+`</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>`+secret+`</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`+
+			`</w:body></w:document>`,
+	)
+	ods := zipParts(t,
+		"mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+		"content.xml", xmlDecl+`<office:document-content `+nsODF+`><office:body><office:spreadsheet><table:table table:name="Keys">`+
+			`<table:table-row><table:table-cell office:value-type="string"><text:p>exchange</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>api_key</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>api_secret</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1021"/></table:table-row>`+
+			`<table:table-row><table:table-cell office:value-type="string"><text:p>binance</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>`+key+`</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>`+secret+`</text:p></table:table-cell></table:table-row>`+
+			`</table:table></office:spreadsheet></office:body></office:document-content>`,
+	)
+	odt := zipParts(t,
+		"mimetype", "application/vnd.oasis.opendocument.text",
+		"content.xml", xmlDecl+`<office:document-content `+nsODF+`><office:body><office:text>`+
+			`<text:h>Deploy</text:h><text:p>BINANCE_API_KEY=`+key+`</text:p><text:p>BINANCE_API_SECRET=<text:s/>`+secret+`</text:p>`+
+			`</office:text></office:body></office:document-content>`,
+	)
+	s := newScanner(t, Options{})
+	tests := []struct {
+		name string
+		data []byte
+		want map[string]int // path -> line of a finding
+	}{
+		{"keys.xlsx", xlsx, map[string]int{"keys.xlsx!xl/worksheets/sheet1.xml": 3, "keys.xlsx!xl/sharedStrings.xml": 7}},
+		{"bot.docx", docx, map[string]int{"bot.docx!word/document.xml": 3}},
+		{"keys.ods", ods, map[string]int{"keys.ods!content.xml": 2}},
+		{"notes.odt", odt, map[string]int{"notes.odt!content.xml": 3}},
+	}
+	for _, tt := range tests {
+		fs, st := scanBytes(t, s, tt.name, tt.data)
+		got := map[string]int{}
+		var secretFound bool
+		for _, f := range fs {
+			got[f.Path] = f.StartLine
+			if f.Secret == secret && f.RuleID == "binance-api-secret" && f.Archive == tt.name {
+				secretFound = true
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) || !secretFound || st.Incomplete {
+			t.Errorf("%s: findings at %v, want %v; binance secret found: %v; warnings %v", tt.name, got, tt.want, secretFound, st.Warnings)
+			for _, f := range fs {
+				t.Logf("  %s %s:%d %q", f.RuleID, f.Path, f.StartLine, f.Line)
+			}
+		}
 	}
 }
