@@ -26,11 +26,16 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 
 type htmlFinding struct {
 	Severity, Kind, RuleID, Title, Path, Archive, Secret, Line, Advice string
-	StartLine                                                          int
-	Notes                                                              []string
-	Mode                                                               string
-	Others                                                             bool
-	Rank                                                               int
+	// Key is the API key's redacted prefix beside a secret (what the
+	// exchange's API page shows); AdviceURL the revocation page.
+	Key, AdviceURL, Exchange string
+	// ShowMode is set on the first finding of a file: its mode is said once.
+	ShowMode  bool
+	StartLine int
+	Notes     []string
+	Mode      string
+	Others    bool
+	Rank      int
 }
 
 type htmlBar struct {
@@ -60,6 +65,9 @@ type htmlData struct {
 	Skipped                []string
 	Warnings               []string
 	Places                 []Place
+	Revoke                 []revokeGroup
+	OwnBackups             int
+	BackupFolder           string
 }
 
 var severityFill = map[detectors.Severity]string{
@@ -78,7 +86,11 @@ func WriteHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	}
 	if opt.Audit != nil {
 		d.Places = opt.Audit.Places
+		d.OwnBackups, d.BackupFolder = opt.Audit.OwnBackups, opt.Audit.BackupFolder
 	}
+	d.Revoke = revokeList(findings, v)
+	v.revoke = d.Revoke
+	modeShown := map[string]bool{}
 	for _, k := range summaryKinds {
 		d.Kinds = append(d.Kinds, k.String())
 	}
@@ -95,8 +107,26 @@ func WriteHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Severity: f.Severity.String(), Kind: v.rule(f).Kind.String(), RuleID: f.RuleID, Title: f.Title,
 			Path: f.Path, Archive: f.Archive, StartLine: f.StartLine,
 			Secret: v.secret(f.Secret), Line: v.line(f),
-			Advice: v.advice(f), Rank: int(f.Severity),
+			Advice: forPeople(v.advice(f), opt.Verbose), AdviceURL: v.adviceURL(f), Rank: int(f.Severity),
 		}
+		if f.Secret == f.Path {
+			hf.Secret = "" // a presence finding: the path says it
+		}
+		if v.inRevokeList(f) {
+			hf.Exchange = v.rule(f).Name
+			hf.Advice = "Revoke it at " + hf.Exchange + ": see \"Keys to revoke\" at the top."
+		}
+		for _, p := range f.Parts {
+			if p.Part == detectors.PartKey && f.Part != detectors.PartKey {
+				hf.Key = v.secret(p.Secret)
+			}
+		}
+		file := f.Path
+		if f.Archive != "" {
+			file = f.Archive
+		}
+		hf.ShowMode = !modeShown[file]
+		modeShown[file] = true
 		for _, n := range f.Notes {
 			hf.Notes = append(hf.Notes, v.text(n))
 		}
@@ -107,7 +137,9 @@ func WriteHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	}
 
 	// Horizontal stacked bars, one per kind, scaled to the largest kind.
-	const left, width, barH, gap = 90, 420, 26, 10
+	// The labels column is wide enough for the longest kind and its count,
+	// so no label is cut by its bar.
+	const left, width, barH, gap = 150, 420, 26, 10
 	most := 1
 	for _, r := range d.Summary.ByKind {
 		most = max(most, r.Count)

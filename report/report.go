@@ -71,6 +71,13 @@ type Options struct {
 	// summary, what to do and the places checked, and the HTML report list
 	// the places: a clean audit still shows what was looked at.
 	Audit *Audit
+	// Brief (-q) keeps a report for people short: the checklist of keys
+	// to revoke, one line per finding and the summary line.
+	Brief bool
+	// Steps, if set, returns an exchange's own steps to revoke or restrict
+	// a key ("binance.com → Account → API Management → …"), for the
+	// checklist reports for people open with.
+	Steps func(exchange string) string
 	// Warn, if set, receives warnings about the report itself (results
 	// dropped to stay within an upload limit). The caller shows them.
 	Warn func(string)
@@ -112,6 +119,21 @@ type view struct {
 	// conceal replaces every secret of every finding with its redacted
 	// form; nil when secrets are shown.
 	conceal *strings.Replacer
+	// revoke is the "keys to revoke" checklist, once a writer built it.
+	revoke []revokeGroup
+}
+
+// inRevokeList reports whether f's advice is said by the checklist.
+func (v *view) inRevokeList(f *detectors.Finding) bool {
+	if len(v.revoke) == 0 || v.ownAdvice(f) {
+		return false
+	}
+	for _, g := range v.revoke {
+		if g.Exchange == f.Exchange {
+			return true
+		}
+	}
+	return false
 }
 
 // minConcealed is the shortest value redacted inside free text: shorter
@@ -147,7 +169,11 @@ func newView(findings []detectors.Finding, opt Options) *view {
 	}
 	for i := range findings {
 		f := &findings[i]
-		add(f.Secret)
+		if f.Secret != f.Path {
+			// A presence finding's "secret" is its path: a path is not a
+			// secret, and commands must name the real file.
+			add(f.Secret)
+		}
 		for _, p := range f.Parts {
 			add(p.Secret)
 		}

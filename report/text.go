@@ -57,6 +57,23 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	p := painter(opt.Color)
 	v := newView(findings, opt)
 	writeTextUrgent(&b, findings, v, p)
+	v.revoke = revokeList(findings, v)
+	writeTextRevoke(&b, v.revoke, p, opt.Brief)
+	if opt.Brief {
+		for i := range findings {
+			f := &findings[i]
+			line := fmt.Sprintf("%s:%d  %s", printable(f.Path), f.StartLine, printable(titleOf(f)))
+			if f.Secret != f.Path {
+				line += "  " + printable(v.secret(f.Secret))
+			}
+			fmt.Fprintf(&b, "%s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))), line)
+		}
+		if len(findings) > 0 {
+			b.WriteByte('\n')
+		}
+		writeTextSummary(&b, findings, stats, v, p)
+		return flush(w, &b)
+	}
 	lastPath, first := "", true
 	for i := range findings {
 		f := &findings[i]
@@ -110,7 +127,9 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 	fmt.Fprintf(b, "  %s  %s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", sev)),
 		printable(f.RuleID), printable(titleOf(f)))
 	field("at", fmt.Sprintf("%d:%d", f.StartLine, f.StartColumn))
-	field("secret", printable(v.secret(f.Secret)))
+	if f.Secret != f.Path { // a presence finding's "secret" is where it is
+		field("secret", printable(v.secret(f.Secret)))
+	}
 	if line := v.line(f); line != "" {
 		field("line", printable(line))
 	}
@@ -153,15 +172,20 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 			more(line)
 		}
 	}
-	for i, line := range wrap(v.advice(f), 72) {
+	advice, url := forPeople(v.advice(f), v.opt.Verbose), v.adviceURL(f)
+	if v.inRevokeList(f) {
+		// The checklist at the top says it once per exchange.
+		advice, url = "Revoke it at "+v.rule(f).Name+": see \"Keys to revoke\" at the top.", ""
+	}
+	for i, line := range wrap(advice, 72) {
 		if i == 0 {
 			field("advice", printable(line))
 		} else {
 			more(printable(line))
 		}
 	}
-	if u := v.adviceURL(f); u != "" {
-		more(printable(u))
+	if url != "" {
+		more(printable(url))
 	}
 }
 

@@ -97,6 +97,7 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 		},
 	}
 	addScanFlags(cmd, &f.scanFlags, "text")
+	addVerifyFlags(cmd, &f.verify)
 	fl := cmd.Flags()
 	fl.BoolVar(&f.noProgress, "no-progress", false, "never show the progress line (it is shown only when standard error is a terminal)")
 	fl.StringArrayVar(&f.skip, "skip", nil, "also skip paths matching this doublestar `GLOB`, relative to DIR (repeatable)")
@@ -137,7 +138,21 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 		}
 		return res.Findings, res.Stats, nil
 	}
-	d := door{report: func(opt *report.Options) {
+	d := door{byDanger: true, report: func(opt *report.Options, findings []detectors.Finding) {
+		// Count what the reports hold, not what the walk saw before the
+		// filters and --min-severity.
+		m := profile.Matcher()
+		held := map[string]int{}
+		for i := range findings {
+			if findings[i].Archive == "" {
+				if pl := m.Place(findings[i].Path); pl != nil {
+					held[pl.Kind]++
+				}
+			}
+		}
+		for i := range places {
+			places[i].Findings = held[places[i].Kind]
+		}
 		n, folder := mask.InBackups(dir)
 		opt.Audit = &report.Audit{Places: places, OwnBackups: n, BackupFolder: folder}
 	}}

@@ -27,6 +27,7 @@ import (
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
+	"github.com/keyward/scan/internal/verify"
 	"github.com/keyward/scan/report"
 )
 
@@ -106,10 +107,15 @@ type source func(ctx context.Context, sc *content.Scanner, opt scanopt.Common) (
 type door struct {
 	// report, if set, adds to the options of every report of the scan once
 	// the source has run (the audit's places).
-	report func(*report.Options)
+	// It is given the findings the reports will hold (after filters and
+	// the severity floor), so counts it adds agree with the reports'.
+	report func(*report.Options, []detectors.Finding)
 	// after, if set, runs once the reports are written, on the findings
 	// they hold (scan home --mask); not after an interrupt.
 	after func(cmd *cobra.Command, findings []detectors.Finding) error
+	// byDanger orders the reports most dangerous first (critical before
+	// high…), then by place: an audit is read top down and acted on.
+	byDanger bool
 }
 
 // run is the pipeline every scan command shares: format → setup (config,
@@ -145,9 +151,12 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 	findings = filterSeverity(findings, p.minSev)
 	// Reports promise this order, whatever order the source produced.
 	sort.SliceStable(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
+	if d.byDanger {
+		sort.SliceStable(findings, func(i, j int) bool { return findings[i].Severity > findings[j].Severity })
+	}
 	opt := f.reportOptions(cmd, command, p.rules)
 	if d.report != nil {
-		d.report(&opt)
+		d.report(&opt, findings)
 	}
 	if !stats.Interrupted {
 		for _, x := range extra {
@@ -237,6 +246,8 @@ func (f *scanFlags) reportOptions(cmd *cobra.Command, command string, rules []de
 		Command:     command,
 		Rules:       rules,
 		Verbose:     f.verbose,
+		Brief:       f.quiet,
+		Steps:       verify.Steps,
 		Warn:        func(s string) { fmt.Fprintf(stderr, "scan: warning: %s\n", s) },
 	}
 	provenance(f.root, &opt)

@@ -26,16 +26,16 @@ func TestDocsTable(t *testing.T) {
 	}
 	hostRE := regexp.MustCompile(`[a-z0-9-]+(\.[a-z0-9-]+)+`)
 	for _, s := range services {
-		row, ok := rows[s.name]
+		row, ok := rows[displayNames()[s.id]]
 		if !ok {
 			for name, r := range rows {
-				if strings.HasPrefix(name, s.name+" (") {
+				if strings.HasPrefix(name, displayNames()[s.id]+" (") {
 					row, ok = r, true
 				}
 			}
 		}
 		if !ok {
-			t.Errorf("docs/verification.md has no row for %s (%s)", s.name, s.id)
+			t.Errorf("docs/verification.md has no row for %s (%s)", displayNames()[s.id], s.id)
 			continue
 		}
 		want := map[string]bool{}
@@ -51,17 +51,17 @@ func TestDocsTable(t *testing.T) {
 		}
 		for h := range want {
 			if !got[h] {
-				t.Errorf("%s: docs/verification.md does not name host %s", s.name, h)
+				t.Errorf("%s: docs/verification.md does not name host %s", displayNames()[s.id], h)
 			}
 		}
 		for h := range got {
 			if !want[h] {
-				t.Errorf("%s: docs/verification.md names host %s, which table.go does not use", s.name, h)
+				t.Errorf("%s: docs/verification.md names host %s, which table.go does not use", displayNames()[s.id], h)
 			}
 		}
 		for _, c := range s.calls {
 			if !strings.Contains(row[1], c.path) {
-				t.Errorf("%s: docs/verification.md does not name the request path %s", s.name, c.path)
+				t.Errorf("%s: docs/verification.md does not name the request path %s", displayNames()[s.id], c.path)
 			}
 		}
 	}

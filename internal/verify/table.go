@@ -8,12 +8,14 @@ import (
 )
 
 // services is the table: one row per service whose credentials can be
-// checked. The id is the finding's Exchange (or Service for data APIs).
+// checked. The id is the finding's Exchange (or Service for data APIs);
+// the display name comes from the rule registry (displayNames), so the
+// two cannot drift apart.
 // Codes come from each service's documented error list;
 // docs/verification.md says what is sent where.
 var services = []service{
 	{
-		id: "binance", name: "Binance",
+		id:     "binance",
 		hosts:  []string{"api.binance.com"},
 		accept: acceptPEM("Binance", true),
 		calls:  []call{{method: "GET", path: "/sapi/v1/account/apiRestrictions"}},
@@ -42,7 +44,7 @@ var services = []service{
 		// Binance.US keys do not work on binance.com (nor the reverse);
 		// apiRestrictions is not known to exist there, so the account
 		// call proves validity and its canWithdraw is account-level only.
-		id: "binanceus", name: "Binance.US",
+		id:     "binanceus",
 		hosts:  []string{"api.binance.us"},
 		accept: acceptPEM("Binance.US", true),
 		calls:  []call{{method: "GET", path: "/api/v3/account", query: "omitZeroBalances=true"}},
@@ -52,7 +54,7 @@ var services = []service{
 		steps:  "binance.us → Profile → API Management: delete the key or edit it to remove withdrawal and trading rights and restrict it to trusted IPs.",
 	},
 	{
-		id: "bitvavo", name: "Bitvavo",
+		id:    "bitvavo",
 		hosts: []string{"api.bitvavo.com"},
 		calls: []call{{method: "GET", path: "/v2/account"}},
 		sign:  signBitvavo,
@@ -69,7 +71,7 @@ var services = []service{
 		steps: "bitvavo.com → Settings → API: delete the key, or edit it to drop \"Withdraw\" and add an IP whitelist.",
 	},
 	{
-		id: "bybit", name: "Bybit",
+		id:      "bybit",
 		hosts:   []string{"api.bybit.com", "api.bytick.com"},
 		testnet: "api-testnet.bybit.com",
 		accept:  acceptPEM("Bybit", false),
@@ -115,7 +117,7 @@ var services = []service{
 		steps: "bybit.com → Account → API Management → Edit: set \"Read-Only\", untick Assets → Withdraw, bind the key to your server's IP addresses — or delete the key.",
 	},
 	{
-		id: "okx", name: "OKX",
+		id:         "okx",
 		hosts:      []string{"www.okx.com", "my.okx.com", "app.okx.com"},
 		regional:   true,
 		passphrase: true,
@@ -156,7 +158,7 @@ var services = []service{
 		steps: "okx.com → Profile → API keys → Edit: untick \"Withdraw\" (and \"Trade\" if the bot only reads), bind the key to IP addresses — or delete the key. EEA and US accounts manage keys on my.okx.com and app.okx.com.",
 	},
 	{
-		id: "coinbase", name: "Coinbase",
+		id:     "coinbase",
 		hosts:  []string{"api.coinbase.com"},
 		accept: acceptCoinbase,
 		calls:  []call{{method: "GET", path: "/api/v3/brokerage/key_permissions"}},
@@ -183,7 +185,7 @@ var services = []service{
 		steps: "portal.cdp.coinbase.com → API Keys (or coinbase.com/settings/api): delete the key and create one with only the \"View\" permission, plus \"Trade\" if needed, never \"Transfer\", and an IP allowlist.",
 	},
 	{
-		id: "kraken", name: "Kraken",
+		id:    "kraken",
 		hosts: []string{"api.kraken.com"},
 		calls: []call{{method: "POST", path: "/0/private/GetApiKeyInfo"}},
 		sign:  signKraken,
@@ -204,7 +206,7 @@ var services = []service{
 		steps: "kraken.com → Settings → Connections & API → the key → Edit: untick \"Withdraw Funds\" (and \"Create & Modify Orders\" if the bot only reads), set an IP allowlist — or delete the key.",
 	},
 	{
-		id: "kucoin", name: "KuCoin",
+		id:         "kucoin",
 		hosts:      []string{"api.kucoin.com"},
 		passphrase: true,
 		calls:      []call{{method: "GET", path: "/api/v1/user/api-key"}},
@@ -235,7 +237,7 @@ var services = []service{
 		steps: "kucoin.com → Account → API Management → the key → Modify: untick \"Withdrawal\" (and trading permissions the bot does not use), keep the IP whitelist — or delete the key.",
 	},
 	{
-		id: "bitget", name: "Bitget",
+		id:         "bitget",
 		hosts:      []string{"api.bitget.com"},
 		passphrase: true,
 		calls:      []call{{method: "GET", path: "/api/v2/spot/account/info"}},
@@ -282,7 +284,7 @@ var services = []service{
 		steps: "bitget.com → Profile → API Key Management → Edit: set read-only or untick \"Withdraw\", bind the key to IP addresses — or delete the key.",
 	},
 	{
-		id: "bitfinex", name: "Bitfinex",
+		id:    "bitfinex",
 		hosts: []string{"api.bitfinex.com"},
 		calls: []call{{method: "POST", path: "/v2/auth/r/permissions", body: "{}"}},
 		sign:  signBitfinex,
@@ -329,7 +331,7 @@ var services = []service{
 		steps: "bitfinex.com → Account → API Keys: revoke the key, or create one without \"Withdraw\" write permission and with an IP access list.",
 	},
 	{
-		id: "gateio", name: "Gate",
+		id:    "gateio",
 		hosts: []string{"api.gateio.ws"},
 		calls: []call{{method: "GET", path: "/api/v4/account/detail"}},
 		sign:  signGate,
@@ -355,7 +357,7 @@ var services = []service{
 		steps: "gate.io → Account → API Management → the key: untick \"Withdrawal\" and set an IP whitelist — or delete the key.",
 	},
 	{
-		id: "bitmex", name: "BitMEX",
+		id:      "bitmex",
 		hosts:   []string{"www.bitmex.com"},
 		testnet: "testnet.bitmex.com",
 		calls:   []call{{method: "GET", path: "/api/v1/apiKey"}},
@@ -396,7 +398,7 @@ var services = []service{
 		steps: "bitmex.com → Account → API Keys: delete the key and create one without \"Withdraw\", restricted to your IP range (CIDR).",
 	},
 	{
-		id: "huobi", name: "HTX",
+		id:    "huobi",
 		hosts: []string{"api.huobi.pro"},
 		calls: []call{
 			{method: "GET", path: "/v2/user/uid", capture: map[string]string{"uid": "data"}},
@@ -425,7 +427,7 @@ var services = []service{
 		steps: "htx.com → Account → API Management → the key → Edit: untick \"Withdraw\", bind IP addresses — or delete the key.",
 	},
 	{
-		id: "gemini", name: "Gemini",
+		id:      "gemini",
 		hosts:   []string{"api.gemini.com"},
 		testnet: "api.sandbox.gemini.com",
 		calls:   []call{{method: "POST", path: "/v1/roles"}},
@@ -452,7 +454,7 @@ var services = []service{
 		steps: "exchange.gemini.com → Settings → API: revoke the key and create one with the Auditor role, or Trader without Fund Manager.",
 	},
 	{
-		id: "deribit", name: "Deribit",
+		id:      "deribit",
 		hosts:   []string{"www.deribit.com"},
 		testnet: "test.deribit.com",
 		calls:   []call{{method: "GET", path: "/api/v2/public/auth"}},
@@ -480,7 +482,7 @@ var services = []service{
 		steps: "deribit.com → Account → API: edit the key's scope to \"wallet: read\" or none and \"trade: read\" unless the bot trades, add an IP whitelist — or remove the key.",
 	},
 	{
-		id: "mexc", name: "MEXC",
+		id:    "mexc",
 		hosts: []string{"api.mexc.com"},
 		calls: []call{{method: "GET", path: "/api/v3/account"}},
 		sign:  signBinance("X-MEXC-APIKEY"),
@@ -499,7 +501,7 @@ var services = []service{
 		accept: acceptPEM("MEXC", false),
 	},
 	{
-		id: "cryptocom", name: "Crypto.com",
+		id:    "cryptocom",
 		hosts: []string{"api.crypto.com"},
 		calls: []call{{method: "POST", path: "/exchange/v1/private/user-balance"}},
 		sign:  signCryptoCom,
@@ -515,7 +517,7 @@ var services = []service{
 		steps: "crypto.com/exchange → Settings → API Keys: delete the key or untick withdrawal and set an IP whitelist.",
 	},
 	{
-		id: "etherscan", name: "Etherscan",
+		id:     "etherscan",
 		hosts:  []string{"api.etherscan.io"},
 		single: true,
 		calls:  []call{{method: "GET", path: "/v2/api", query: "chainid=1&module=account&action=balance&address=0x0000000000000000000000000000000000000000&tag=latest&apikey={key}"}},
@@ -541,7 +543,7 @@ var services = []service{
 		steps: "etherscan.io/myapikey: delete the key and create a new one.",
 	},
 	{
-		id: "infura", name: "Infura",
+		id:     "infura",
 		hosts:  []string{"mainnet.infura.io"},
 		single: true,
 		calls:  []call{{method: "POST", path: "/v3/{key}", body: `{"jsonrpc":"2.0","method":"eth_blockNumber","params":[],"id":1}`}},
@@ -555,7 +557,7 @@ var services = []service{
 		steps: "app.infura.io → the key → delete it, and restrict its replacement by origin or contract.",
 	},
 	{
-		id: "alchemy", name: "Alchemy",
+		id:     "alchemy",
 		hosts:  []string{"eth-mainnet.g.alchemy.com"},
 		single: true,
 		rules:  map[string]bool{"alchemy-api-key": true},
@@ -570,7 +572,7 @@ var services = []service{
 		steps: "dashboard.alchemy.com → Apps → the app → rotate the API key.",
 	},
 	{
-		id: "coingecko", name: "CoinGecko",
+		id:       "coingecko",
 		hosts:    []string{"pro-api.coingecko.com", "api.coingecko.com"},
 		regional: true,
 		single:   true,

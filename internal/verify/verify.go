@@ -115,8 +115,13 @@ func New(opt Options) (*Checker, error) {
 		sem:      make(chan struct{}, opt.Concurrency),
 		cache:    map[string]*entry{},
 	}
+	names := displayNames()
 	for i := range services {
 		s := services[i]
+		s.name = names[s.id]
+		if s.name == "" {
+			s.name = s.id
+		}
 		c.services[s.id] = &s
 	}
 	for id, raw := range opt.Endpoints {
@@ -176,6 +181,31 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// displayNames maps each exchange and service id of the rule registry to
+// its display name ("Binance.US", "HTX (Huobi)").
+var displayNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, r := range detectors.Default() {
+		for _, id := range []string{r.Exchange, r.Service} {
+			if id != "" && r.Name != "" && m[id] == "" {
+				m[id] = r.Name
+			}
+		}
+	}
+	return m
+})
+
+// Steps returns the exchange's or service's own steps to revoke or
+// restrict a key, or "" for a service the table does not know.
+func Steps(id string) string {
+	for i := range services {
+		if services[i].id == id {
+			return services[i].steps
+		}
+	}
+	return ""
 }
 
 // ServiceIDs lists the services that can be verified, sorted.
