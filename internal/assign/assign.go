@@ -128,9 +128,23 @@ var Syntaxes = []Syntax{
 // byte loop: operators, the '>' of an XML opening tag, the '(' of a
 // name-value call and the start of a Dockerfile ENV line.
 func Each(text []byte, fn func(name, value [2]int)) {
+	// next is the first value delimiter after the operator being looked
+	// at. An operator inside a run longer than any value ("a=b=c=…" for
+	// megabytes) starts no value: finding the run's end once for all of
+	// its operators keeps such a line linear, not quadratic.
+	next := -1
 	for i := 0; i < len(text); i++ {
 		switch text[i] {
 		case '=', ':':
+			if next <= i {
+				next = i + 1
+				for next < len(text) && !valueDelim[text[next]] {
+					next++
+				}
+			}
+			if next-i-1 > maxValueLen {
+				continue
+			}
 			if v, name, ok := valueAfterAssign(text, i); ok {
 				fn(attrName(text, name), v)
 			}
@@ -503,14 +517,20 @@ func valueAt(text []byte, k int) ([2]int, bool) {
 		return [2]int{}, false
 	}
 	e := k
-	for e < len(text) && !valueDelim[text[e]] {
+	stop := min(len(text), k+maxValueLen+1)
+	for e < stop && !valueDelim[text[e]] {
 		e++
 	}
-	if e == k {
+	if e == k || e-k > maxValueLen {
 		return [2]int{}, false
 	}
 	return [2]int{k, e}, true
 }
+
+// maxValueLen bounds an unquoted-run value (PEM blocks are read to their
+// END line instead): credentials are far shorter, and the bound keeps the
+// search for a value's end from crossing a megabyte line once per operator.
+const maxValueLen = 4096
 
 // valueDelim ends a value: white space, quotes, separators, brackets and
 // the backslash of an escaped quote.

@@ -39,3 +39,29 @@ func TestAssignedValues(t *testing.T) {
 		}
 	}
 }
+
+// A value is at most maxValueLen bytes: a line of "password=token=secret=…"
+// would otherwise make each operator read to the line's end, and the line
+// cost its length squared.
+func TestValuesLongRun(t *testing.T) {
+	tests := []struct {
+		text string
+		last string // the last value found, "" for none
+	}{
+		{"token=" + strings.Repeat("y", maxValueLen), strings.Repeat("y", maxValueLen)},
+		{"token=" + strings.Repeat("x", maxValueLen+1), ""},
+		{strings.Repeat("password=token=secret=", 64<<10/22) + " api_key=abc123", "abc123"},
+	}
+	for _, tt := range tests {
+		last := ""
+		for _, v := range Values([]byte(tt.text)) {
+			if v[1]-v[0] > maxValueLen {
+				t.Errorf("%.40s…: a value of %d bytes", tt.text, v[1]-v[0])
+			}
+			last = tt.text[v[0]:v[1]]
+		}
+		if last != tt.last {
+			t.Errorf("%.40s…: last value %.20q, want %.20q", tt.text, last, tt.last)
+		}
+	}
+}

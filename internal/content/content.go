@@ -203,6 +203,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions
 	var offset int64
 	line, col := 1, 1
 	carried := 0 // bytes at the start of r.buf already counted
+	warnedCap := map[string]bool{}
 	st.Files++
 	for {
 		if ctx.Err() != nil {
@@ -230,7 +231,20 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
 		}
-		found := r.s.eng.Scan(engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
+		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
+		if err != nil {
+			st.Interrupt()
+			return out, ErrInterrupted
+		}
+		for _, cp := range capped {
+			// Once per rule and file: every chunk of a huge file would
+			// say it again.
+			if !warnedCap[cp.RuleID] {
+				warnedCap[cp.RuleID] = true
+				st.Warn(detectors.WarnNotScanned, path, fmt.Sprintf("rule %s matched more than %d times in one %d-byte chunk; it stopped there, so the rest of the file was not checked for it", cp.RuleID, cp.Matches, len(data)))
+				st.Incomplete = true
+			}
+		}
 		// Findings that start in the overlap belong to the next chunk,
 		// which sees them whole.
 		keepBelow := offset + int64(len(data)) - Overlap

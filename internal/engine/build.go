@@ -9,10 +9,11 @@ import (
 
 // build turns candidates (sorted by offset) into findings with lines and
 // columns, then links the parts of multi-part credentials.
-func (e *Engine) build(c Chunk, cands []candidate) []detectors.Finding {
+func (sc *chunkScan) build(cands []candidate) []detectors.Finding {
 	if len(cands) == 0 {
 		return nil
 	}
+	e, c := sc.e, sc.c
 	data := c.Data
 	out := make([]detectors.Finding, 0, len(cands))
 	// A cursor walks forward through the chunk so that counting newlines
@@ -55,7 +56,7 @@ func (e *Engine) build(c Chunk, cands []candidate) []detectors.Finding {
 		kept := out[:0]
 		for i, f := range out {
 			if why, ok := e.opt.Allow(&out[i]); ok {
-				e.suppress(c, cands[i].start, f.RuleID, why, f.Secret)
+				sc.suppress(cands[i].start, f.RuleID, why, f.Secret)
 				continue
 			}
 			kept = append(kept, f)
@@ -96,6 +97,7 @@ func (lc *lineCursor) position(at, firstColumn int) (int, int) {
 // its key can be used at once and becomes critical; parts that found no
 // secret stay findings of their own.
 func linkParts(fs []detectors.Finding, maxLines int) []detectors.Finding {
+	const maxLinkNeighbours = 256
 	used := make([]bool, len(fs))
 	for i := range fs {
 		if fs[i].Part != detectors.PartSecret {
@@ -104,7 +106,10 @@ func linkParts(fs []detectors.Finding, maxLines int) []detectors.Finding {
 		var gotKey bool
 		for _, want := range []string{detectors.PartKey, detectors.PartPassphrase} {
 			best, bestDist := -1, maxLines+1
-			for j := range fs {
+			// Findings are in order of position, so the parts near a
+			// secret stand near it in fs: looking at maxLinkNeighbours
+			// either side keeps a line of thousands of parts linear.
+			for j := max(0, i-maxLinkNeighbours); j < min(len(fs), i+maxLinkNeighbours+1); j++ {
 				if used[j] || fs[j].Part != want || fs[j].Service != fs[i].Service {
 					continue
 				}

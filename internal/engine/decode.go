@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,13 +28,14 @@ const decodeContext = 2
 // copy of the lines around it, and that copy is scanned by the engine itself
 // (which decodes again, up to maxDecodeDepth). Only findings that touch
 // decoded text are kept: the rest were found by the plain pass already.
-func (e *Engine) scanDecoded(c Chunk, found []detectors.Finding) []detectors.Finding {
+func (sc *chunkScan) scanDecoded(found []detectors.Finding) ([]detectors.Finding, error) {
+	e, c := sc.e, sc.c
 	if e.decodeDepth >= maxDecodeDepth {
-		return found
+		return found, nil
 	}
 	spans := decode.Find(c.Data, decode.Options{JSONAll: strings.HasSuffix(strings.ToLower(c.Path), ".ipynb")})
 	if len(spans) == 0 {
-		return found
+		return found, nil
 	}
 	sub := *e
 	sub.decodeDepth++
@@ -55,7 +57,16 @@ func (e *Engine) scanDecoded(c Chunk, found []detectors.Finding) []detectors.Fin
 				e.opt.OnSuppress(s)
 			}
 		}
-		for _, f := range sub.Scan(Chunk{Path: c.Path, Data: dt.data, Line: 1, Column: 1}) {
+		fs, capped, err := sub.ScanContext(sc.ctx, Chunk{Path: c.Path, Data: dt.data, Line: 1, Column: 1})
+		if err != nil {
+			return nil, err
+		}
+		for _, cp := range capped {
+			if !slices.Contains(sc.capped, cp) {
+				sc.capped = append(sc.capped, cp)
+			}
+		}
+		for _, f := range fs {
 			a := dt.offsetOf(f.StartLine, f.StartColumn)
 			b := dt.offsetOf(f.EndLine, f.EndColumn)
 			k := dt.kindIn(a, b)
@@ -77,7 +88,7 @@ func (e *Engine) scanDecoded(c Chunk, found []detectors.Finding) []detectors.Fin
 			decoded = append(decoded, decodedFinding{dt.remap(f, a, b, &pos), pos.c.Offset + int64(dt.srcEnd(b))})
 		}
 	}
-	return e.mergeDecoded(found, decoded, relinked)
+	return e.mergeDecoded(found, decoded, relinked), nil
 }
 
 // withEncodingNote says where the secret was found; a note from a deeper

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
@@ -306,6 +307,7 @@ func BenchmarkScanDecoded(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.scanDecoded(Chunk{Path: "handshake_server_tls13.go", Data: data, Line: 1, Column: 1}, nil)
+		sc := &chunkScan{e: e, ctx: context.Background(), c: Chunk{Path: "handshake_server_tls13.go", Data: data, Line: 1, Column: 1}}
+		sc.scanDecoded(nil)
 	}
 }

@@ -10,6 +10,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -203,12 +204,36 @@ type candidate struct {
 	named    bool
 }
 
-// Scan returns the findings in one chunk, ordered by position.
+// MaxMatchesPerRule bounds how many matches of one rule one chunk is
+// checked for. Past it the rule stops in that chunk and ScanContext says so:
+// a rule that matches every letter of a 3 MB file would otherwise cost
+// millions of candidates, each with its filters and validator.
+const MaxMatchesPerRule = 10000
+
+// Capped says that a rule stopped at MaxMatchesPerRule in a chunk, so the
+// rest of the chunk was not checked for it.
+type Capped struct {
+	RuleID  string
+	Matches int
+}
+
+// Scan returns the findings in one chunk, ordered by position. It is
+// ScanContext without cancellation, for callers whose input is small.
 func (e *Engine) Scan(c Chunk) []detectors.Finding {
+	fs, _, _ := e.ScanContext(context.Background(), c)
+	return fs
+}
+
+// ScanContext returns the findings in one chunk, ordered by position, and
+// the rules that stopped at MaxMatchesPerRule. The context is checked
+// between windows and candidates, so a chunk full of keyword hits can be
+// interrupted; on cancellation it returns ctx.Err() and no findings.
+func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding, []Capped, error) {
 	data := c.Data
 	if len(data) == 0 {
-		return nil
+		return nil, nil, nil
 	}
+	sc := &chunkScan{e: e, ctx: ctx, c: c}
 	work := make(map[int]*ruleWork)
 	get := func(ri int) *ruleWork {
 		w := work[ri]
@@ -283,11 +308,6 @@ func (e *Engine) Scan(c Chunk) []detectors.Finding {
 	}
 
 	var cands []candidate
-	// rejected are values a validator turned down after they passed the
-	// shape, entropy and placeholder filters — mostly for want of context
-	// (a label that names no credential). They may still be secrets, so
-	// reports must not print them beside a finding on the same line.
-	var rejected []span
 	ruleIdx := make([]int, 0, len(work))
 	for ri := range work {
 		ruleIdx = append(ruleIdx, ri)
@@ -298,17 +318,68 @@ func (e *Engine) Scan(c Chunk) []detectors.Finding {
 		if len(e.rules[ri].LineKeywords) > 0 {
 			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
 		}
-		cands = e.matchRule(c, ri, w, cands, &rejected)
+		cands = sc.matchRule(ri, w, cands)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, ri := range e.scanAll {
-		for _, m := range e.rules[ri].ScanAll(c.Path, data) {
-			cands = e.check(c, ri, m[0], m[1], nil, nil, cands, &rejected)
+		ms := e.rules[ri].ScanAll(c.Path, data)
+		if len(ms) > MaxMatchesPerRule {
+			ms = ms[:MaxMatchesPerRule]
+			sc.cap(ri)
+		}
+		for i, m := range ms {
+			if i%256 == 255 && ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			cands = sc.check(ri, m[0], m[1], "", nil, cands)
 		}
 	}
 	cands = resolveOverlaps(e.rules, cands)
-	findings := e.build(c, cands)
-	concealRejected(c, findings, rejected)
-	return e.scanDecoded(c, findings)
+	findings := sc.build(cands)
+	concealRejected(c, findings, sc.rejected)
+	findings, err := sc.scanDecoded(findings)
+	if err != nil {
+		return nil, nil, err
+	}
+	return findings, sc.capped, nil
+}
+
+// chunkScan is the state of one ScanContext call.
+type chunkScan struct {
+	e   *Engine
+	ctx context.Context
+	c   Chunk
+	// rejected are values a validator turned down after they passed the
+	// shape, entropy and placeholder filters — mostly for want of context
+	// (a label that names no credential). They may still be secrets, so
+	// reports must not print them beside a finding on the same line.
+	rejected []span
+	capped   []Capped
+	// newlines holds the offsets of the chunk's line ends, built on the
+	// first suppression that needs a line number: counting from the start
+	// of the chunk for each would cost a pass per suppressed candidate.
+	newlines []int
+	indexed  bool
+}
+
+func (sc *chunkScan) cap(ri int) {
+	sc.capped = append(sc.capped, Capped{RuleID: sc.e.rules[ri].ID, Matches: MaxMatchesPerRule})
+}
+
+// lineOf returns the line number of offset at in the chunk.
+func (sc *chunkScan) lineOf(at int) int {
+	if !sc.indexed {
+		sc.indexed = true
+		for i, b := range sc.c.Data {
+			if b == '\n' {
+				sc.newlines = append(sc.newlines, i)
+			}
+		}
+	}
+	n, _ := slices.BinarySearch(sc.newlines, at)
+	return sc.c.Line + n
 }
 
 // window returns the byte span of the lines around data[at], before lines
@@ -460,8 +531,13 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool) []span 
 			ls := lastLineStart(data, max(w.start, at-maxWindowSide), at)
 			le := w.end
 			if !multiline {
-				if n := bytes.IndexByte(data[at:w.end], '\n'); n >= 0 {
+				// Bounded like window: a hit in a huge line looks no
+				// further than maxWindowSide for its line's end.
+				stop := min(w.end, at+maxWindowSide)
+				if n := bytes.IndexByte(data[at:stop], '\n'); n >= 0 {
 					le = min(w.end, openValueEnd(data, at+n))
+				} else {
+					le = stop
 				}
 			}
 			addWindow(&out, ls, le)
@@ -486,31 +562,86 @@ func addWindow(ws *[]span, s, t int) {
 	*ws = append(*ws, span{s, t})
 }
 
-func (e *Engine) matchRule(c Chunk, ri int, w *ruleWork, out []candidate, rejected *[]span) []candidate {
-	r := &e.rules[ri]
-	data := c.Data
+// maxValidatorWindow is the largest window a validator is given whole.
+// Windows merge, so on a line full of keyword hits one window spans the
+// line; each candidate in a larger window gets its own lines within
+// maxWindowSide either side instead, which keeps the cost per candidate
+// fixed and the whole scan linear in the bytes.
+const maxValidatorWindow = 16 << 10
+
+func (sc *chunkScan) matchRule(ri int, w *ruleWork, out []candidate) []candidate {
+	r := &sc.e.rules[ri]
+	data := sc.c.Data
+	matches := 0
 	for _, win := range w.windows {
+		if sc.ctx.Err() != nil {
+			return out
+		}
 		text := data[win.start:win.end]
-		for _, m := range r.spans(text) {
-			out = e.check(c, ri, win.start+m[0], win.start+m[1], text, w.hits, out, rejected)
+		spans := r.spans(text, MaxMatchesPerRule-matches+1)
+		if matches+len(spans) > MaxMatchesPerRule {
+			spans = spans[:MaxMatchesPerRule-matches]
+			sc.cap(ri)
+		}
+		matches += len(spans)
+		var whole string // the window as a string, made once and only if asked for
+		for i, m := range spans {
+			if i%256 == 255 && sc.ctx.Err() != nil {
+				return out
+			}
+			start, end := win.start+m[0], win.start+m[1]
+			var ws string
+			switch {
+			case r.Validate == nil:
+			case len(text) <= maxValidatorWindow:
+				if whole == "" {
+					whole = string(text)
+				}
+				ws = whole
+			default:
+				ws = string(candidateWindow(data, win, start, end))
+			}
+			out = sc.check(ri, start, end, ws, w.hits, out)
+		}
+		if matches >= MaxMatchesPerRule {
+			break
 		}
 	}
 	return out
 }
 
+// candidateWindow returns the whole lines of win within maxWindowSide of
+// data[start:end] (a longer line is cut at that distance).
+func candidateWindow(data []byte, win span, start, end int) []byte {
+	s := max(win.start, start-maxWindowSide)
+	if s > win.start {
+		if n := bytes.IndexByte(data[s:start], '\n'); n >= 0 {
+			s += n + 1
+		}
+	}
+	t := min(win.end, end+maxWindowSide)
+	if t < win.end {
+		if n := bytes.LastIndexByte(data[end:t], '\n'); n >= 0 {
+			t = end + n
+		}
+	}
+	return data[s:t]
+}
+
 // check runs the filters and the validator on one candidate span; a span
-// the validator rejects is added to rejected.
-func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, out []candidate, rejected *[]span) []candidate {
+// the validator rejects is added to sc.rejected.
+func (sc *chunkScan) check(ri, start, end int, window string, hits []int, out []candidate) []candidate {
+	e, c := sc.e, sc.c
 	r := &e.rules[ri]
 	data := c.Data
 	secret := string(data[start:end])
 	line := lineAt(data, start, contextBefore)
 	if reason, drop := e.filter(r, secret); drop {
-		e.suppress(c, start, r.ID, reason, secret)
+		sc.suppress(start, r.ID, reason, secret)
 		return out
 	}
 	if reason, public := detectors.PublicValue(secret, string(line)); public {
-		e.suppress(c, start, r.ID, reason, secret)
+		sc.suppress(start, r.ID, reason, secret)
 		return out
 	}
 	cd := candidate{rule: ri, start: start, end: end, severity: r.Severity, keyDist: nearest(hits, start)}
@@ -518,12 +649,12 @@ func (e *Engine) check(c Chunk, ri, start, end int, window []byte, hits []int, o
 		v := r.Validate(secret, detectors.Candidate{
 			Path:   c.Path,
 			Line:   string(line),
-			Window: string(window),
+			Window: window,
 			Above:  string(lineAbove(data, start)),
 		})
 		if v.Reject {
-			e.suppress(c, start, r.ID, v.Reason, secret)
-			*rejected = append(*rejected, span{start, end})
+			sc.suppress(start, r.ID, v.Reason, secret)
+			sc.rejected = append(sc.rejected, span{start, end})
 			return out
 		}
 		if v.Severity != detectors.SeverityUnset {
@@ -547,6 +678,10 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 	if len(rejected) == 0 {
 		return
 	}
+	// Sorted, each finding looks only at the values on its own line: a
+	// line of thousands of candidates costs no pass over all of them per
+	// finding.
+	slices.SortFunc(rejected, func(a, b span) int { return a.start - b.start })
 	for i := range findings {
 		f := &findings[i]
 		at := int(f.Offset - c.Offset)
@@ -560,8 +695,12 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 		if n := bytes.IndexByte(c.Data[at:le], '\n'); n >= 0 {
 			le = at + n
 		}
-		for _, r := range rejected {
-			if r.start < ls || r.end > le {
+		k, _ := slices.BinarySearchFunc(rejected, ls, func(r span, at int) int { return r.start - at })
+		for _, r := range rejected[k:] {
+			if r.start > le {
+				break
+			}
+			if r.end > le {
 				continue
 			}
 			v := string(c.Data[r.start:r.end])
@@ -572,13 +711,14 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 	}
 }
 
-// spans returns the [start, end) offsets of the secrets in text.
-func (r *compiledRule) spans(text []byte) [][2]int {
+// spans returns the [start, end) offsets of the secrets in text: of the
+// first n matches of a pattern (a finder's are all returned).
+func (r *compiledRule) spans(text []byte, n int) [][2]int {
 	if r.Finder != nil {
 		return r.Finder(text)
 	}
 	var out [][2]int
-	for _, m := range r.re.FindAllSubmatchIndex(text, -1) {
+	for _, m := range r.re.FindAllSubmatchIndex(text, n) {
 		for _, i := range r.secretIdx {
 			if m[2*i] >= 0 && m[2*i+1] > m[2*i] {
 				out = append(out, [2]int{m[2*i], m[2*i+1]})
@@ -606,29 +746,30 @@ func (e *Engine) filter(r *compiledRule, secret string) (string, bool) {
 	return "", false
 }
 
-func (e *Engine) suppress(c Chunk, at int, rule, reason, secret string) {
-	if e.opt.OnSuppress == nil {
+func (sc *chunkScan) suppress(at int, rule, reason, secret string) {
+	if sc.e.opt.OnSuppress == nil {
 		return
 	}
-	e.opt.OnSuppress(Suppression{
-		Path:     c.Path,
-		Line:     c.Line + bytes.Count(c.Data[:at], []byte{'\n'}),
+	sc.e.opt.OnSuppress(Suppression{
+		Path:     sc.c.Path,
+		Line:     sc.lineOf(at),
 		RuleID:   rule,
 		Reason:   reason,
 		Redacted: detectors.Redact(secret),
 	})
 }
 
+// nearest returns the distance from at to the nearest of hits (sorted),
+// a keyword after the value counting double: it is weaker evidence than
+// one before it. Only the hits either side of at can be nearest.
 func nearest(hits []int, at int) int {
 	best := int(^uint(0) >> 1)
-	for _, h := range hits {
-		d := at - h
-		if d < 0 {
-			d = -d * 2 // a keyword after the value is weaker evidence than one before it
-		}
-		if d < best {
-			best = d
-		}
+	i, _ := slices.BinarySearch(hits, at+1)
+	if i > 0 {
+		best = at - hits[i-1]
+	}
+	if i < len(hits) {
+		best = min(best, (hits[i]-at)*2)
 	}
 	return best
 }
