@@ -45,8 +45,11 @@ type Commit struct {
 	Email   string `json:"email"`
 	Date    string `json:"date"`
 	Subject string `json:"subject"`
-	// AtHead is true when the secret is still present in the checked-out
-	// commit; Pushed when the commit is reachable from a remote-tracking ref.
+	// AtHead is true when the secret is still present at the tip of a ref
+	// the scan started from (HEAD, the branch scanned, or any ref in an
+	// all-refs audit), so "removed since" is never said of a secret that
+	// sits at a branch's tip; Pushed when the commit is reachable from a
+	// remote-tracking ref.
 	AtHead bool `json:"at_head"`
 	Pushed bool `json:"pushed"`
 }

@@ -25,3 +25,18 @@ func IgnoreFileChangedRule() Rule {
 
 // metaRules is this file's group for Default.
 func metaRules() []Rule { return []Rule{IgnoreFileChangedRule()} }
+
+// IgnoreFileChanged is the finding for a change to the ignore file at path,
+// identified by id (the commit, or the staged blob, that changes it).
+func IgnoreFileChanged(path, id string) Finding {
+	r := IgnoreFileChangedRule()
+	return Finding{
+		RuleID:   r.ID,
+		Title:    r.Title,
+		Severity: r.Severity,
+		Service:  r.Service,
+		Location: Location{Path: path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
+		Secret:   path + "@" + id,
+		Advice:   r.Advice,
+	}
+}

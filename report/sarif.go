@@ -603,7 +603,7 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 			msg += " on " + c.Date
 		}
 		if c.AtHead {
-			msg += "; still present at HEAD"
+			msg += "; still present at the tip of the scanned ref"
 		} else {
 			msg += "; removed since, but still in history"
 		}

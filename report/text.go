@@ -247,7 +247,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	}
 	// A check that read nothing must not look like one that found nothing.
 	if stats.Files == 0 && stats.Bytes == 0 && stats.Commits == 0 && len(findings) == 0 {
-		b.WriteString(p.paint(ansiYellow, nothingScanned(opt.Command)) + "\n")
+		b.WriteString(p.paint(ansiYellow, nothingScanned(opt.Command, stats.Skipped)) + "\n")
 	}
 	if len(stats.Noted) > 0 {
 		fmt.Fprintf(b, "read specially: %s\n", countList(stats.Noted))
@@ -384,7 +384,12 @@ func wrap(text string, width int) []string {
 
 // nothingScanned words the warning for a scan that read nothing in the
 // terms of the command that ran.
-func nothingScanned(command string) string {
+func nothingScanned(command string, skipped map[string]int64) string {
+	if len(skipped) > 0 {
+		// Files were there and were passed over: "nothing staged" or
+		// "check the paths" would send the reader the wrong way.
+		return "nothing was scanned: every file was skipped (" + countList(skipped) + ")"
+	}
 	switch command {
 	case "dir":
 		return "nothing was scanned: check the paths, --include and --exclude, and .keywardignore"

@@ -27,7 +27,10 @@ finding, with no line numbers or timestamps, so it does not churn. A finding
 stays accepted when its line moves or its file is renamed.
 
 By default the working tree at PATH is scanned; --history scans the git
-history instead (match what your CI scans).`,
+history instead (match what your CI scans): the history of the current
+branch (HEAD) only, so that other branches' unmerged secrets are never
+accepted unseen; --branch REF names another branch, --all-refs takes every
+ref (branches, tags, remote-tracking refs, stashes).`,
 	}
 	cmd.AddCommand(newBaselineCreateCmd(), newBaselineCheckCmd(), newBaselineUpdateCmd())
 	return cmd
@@ -38,12 +41,17 @@ type baselineFlags struct {
 	scanFlags
 	file    string
 	history bool
+	// branch and allRefs set the history's scope (HEAD by default).
+	branch  string
+	allRefs bool
 }
 
 func (b *baselineFlags) add(cmd *cobra.Command, fileFlag, fileHelp string) {
 	addSourceFlags(cmd, &b.scanFlags)
 	cmd.Flags().StringVar(&b.file, fileFlag, "", fileHelp)
-	cmd.Flags().BoolVar(&b.history, "history", false, "scan the git history of PATH instead of its working tree")
+	cmd.Flags().BoolVar(&b.history, "history", false, "scan the git history of PATH instead of its working tree (the current branch's)")
+	cmd.Flags().StringVar(&b.branch, "branch", "", "with --history: scan the history reachable from `REF` instead of HEAD")
+	cmd.Flags().BoolVar(&b.allRefs, "all-refs", false, "with --history: scan every ref's history, not only the current branch's")
 }
 
 // path returns the baseline file, by default at the scanned root.
@@ -57,9 +65,26 @@ func (b *baselineFlags) path(root string) string {
 // scan runs the scan a baseline describes.
 func (b *baselineFlags) scan(cmd *cobra.Command, root string) ([]detectors.Finding, error) {
 	b.root = root
+	if (b.branch != "" || b.allRefs) && !b.history {
+		return nil, errors.New("--branch and --all-refs choose which history to scan: add --history")
+	}
+	if b.branch != "" && b.allRefs {
+		return nil, errors.New("--all-refs and --branch exclude each other")
+	}
 	src := dirSource(walk.Options{Roots: []string{root}})
 	if b.history {
-		src = historySource(githistory.Options{Path: root})
+		opt := githistory.Options{Path: root, Branch: b.branch}
+		scope := "every ref"
+		if !b.allRefs {
+			if opt.Branch == "" {
+				opt.Branch = "HEAD"
+			}
+			scope = "the history reachable from " + opt.Branch
+		}
+		if !b.quiet {
+			fmt.Fprintf(cmd.ErrOrStderr(), "scan baseline: scanning %s\n", scope)
+		}
+		src = historySource(opt)
 	}
 	p, err := b.setup(cmd)
 	if err != nil {

@@ -23,6 +23,7 @@ func newGitCmd() *cobra.Command {
 	var f scanFlags
 	var opt githistory.Options
 	var since, statePath string
+	var allRefs bool
 	cmd := &cobra.Command{
 		Use:   "git [REPO]",
 		Short: "Scan the whole history of a git repository (every branch, tag, remote ref and stash)",
@@ -32,9 +33,19 @@ remote-tracking refs and stashes, content that merge commits introduced
 (conflict resolutions), and files that were later deleted or renamed.
 
 Each secret is reported once per file path, at the commit that introduced it,
-with its author and date; the report says whether it is still present at HEAD
-and whether that commit is already on a remote (pushed: revoke the key) or
-only local (it can still be removed from history before pushing).
+with its author and date; the report says whether it is still present at the
+tip of a scanned ref (else "removed since, still in history") and whether that
+commit is already on a remote (pushed: revoke the key) or only local (it can
+still be removed from history before pushing). Commit and annotated-tag
+messages are scanned too; a secret in one is reported at "(commit message)" or
+"(message of tag NAME)" with its commit, and subjects are redacted in every
+report. Symlinks are scanned as their target string; a submodule's history
+lives in its own repository and is named in a warning, not scanned.
+
+Scope: with no flag the audit covers every ref (--all-refs says so
+explicitly). --branch REF scans only the history reachable from REF — what a
+push to that branch publishes, without other branches' unmerged commits — and
+takes the ignore file from REF's tip.
 
 Nothing in the repository's .git/config (hooks, filters, textconv, fsmonitor)
 is executed, so untrusted repositories are safe to scan: objects are read with
@@ -77,6 +88,9 @@ says so); a damaged or foreign state file is an error.`,
 				}
 				opt.Since = t
 			}
+			if allRefs && opt.Branch != "" {
+				return fmt.Errorf("--all-refs and --branch exclude each other")
+			}
 			if opt.MaxCommits < 0 {
 				return fmt.Errorf("--max-commits must not be negative")
 			}
@@ -106,7 +120,8 @@ says so); a damaged or foreign state file is an error.`,
 	addVerifyFlags(cmd, &f.verify)
 	fl := cmd.Flags()
 	fl.StringVar(&opt.SinceCommit, "since-commit", "", "scan only commits not reachable from `REV` (e.g. the pull request's base)")
-	fl.StringVar(&opt.Branch, "branch", "", "scan only the history of `REF` instead of every ref")
+	fl.StringVar(&opt.Branch, "branch", "", "scan only the history reachable from `REF` instead of every ref")
+	fl.BoolVar(&allRefs, "all-refs", false, "scan the history of every ref: branches, tags, remote-tracking refs, stashes (the default)")
 	fl.StringVar(&since, "since", "", "scan only commits committed on or after `DATE` (2006-01-02 or RFC 3339)")
 	fl.IntVar(&opt.MaxCommits, "max-commits", 0, "scan only the newest `N` commits of the range (0: all)")
 	addStateFlag(cmd, &statePath)

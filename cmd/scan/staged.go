@@ -42,6 +42,15 @@ could not be read (never a silent pass).`,
 				skipStage(cmd, &f, "staged", "a push; the pre-push hook scans pushes")
 				return nil
 			}
+			// As for a range, settings come from what is already committed:
+			// the commit being made must not configure its own review.
+			// Before the first commit there is nothing committed to trust,
+			// and the working tree's settings apply.
+			if knownBase(repo, []string{"HEAD"}) != "" {
+				f.root = repo
+				f.configAt = func() (string, []byte, error) { return configAtRev(repo, "HEAD") }
+				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(repo, "HEAD", f.baseline) }
+			}
 			// git hands a hook the index being committed in
 			// GIT_INDEX_FILE (a temporary one under commit -a or
 			// commit <paths>).

@@ -97,8 +97,8 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 			emit(newBlob{path: prefix + e.Name, submodule: true})
 			continue
 		}
-		if !dir && !gitrepo.IsFile(e.Mode) {
-			continue // symlinks hold no content of ours
+		if !dir && !gitrepo.HasContent(e.Mode) {
+			continue
 		}
 		var pTrees, pBlobs []plumbing.Hash
 		same := false
@@ -115,7 +115,7 @@ func (c *treeCache) diffTrees(tree plumbing.Hash, parents []plumbing.Hash, prefi
 			switch {
 			case xdir && dir:
 				pTrees = append(pTrees, x.Hash)
-			case !xdir && !dir && gitrepo.IsFile(x.Mode):
+			case !xdir && !dir && gitrepo.HasContent(x.Mode):
 				pBlobs = append(pBlobs, x.Hash)
 			}
 		}
@@ -141,9 +141,34 @@ func (c *treeCache) files(tree plumbing.Hash, prefix string, out map[string]plum
 		switch {
 		case e.Mode == filemode.Dir:
 			c.files(e.Hash, prefix+e.Name+"/", out)
-		case gitrepo.IsFile(e.Mode):
+		case gitrepo.HasContent(e.Mode):
 			out[prefix+e.Name] = e.Hash
 		}
+	}
+}
+
+// blobAt returns the blob at path (slash-separated) in tree; zero when
+// there is none.
+func (c *treeCache) blobAt(tree plumbing.Hash, path string) plumbing.Hash {
+	for {
+		entries, ok := c.get(tree)
+		if !ok {
+			return plumbing.ZeroHash
+		}
+		name, rest, more := strings.Cut(path, "/")
+		e := lookup(entries, name)
+		switch {
+		case e == nil:
+			return plumbing.ZeroHash
+		case !more:
+			if gitrepo.HasContent(e.Mode) {
+				return e.Hash
+			}
+			return plumbing.ZeroHash
+		case e.Mode != filemode.Dir:
+			return plumbing.ZeroHash
+		}
+		tree, path = e.Hash, rest
 	}
 }
 

@@ -14,11 +14,13 @@
 package githistory
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,7 +48,9 @@ type Options struct {
 	// SinceCommit limits the scan to commits not reachable from this
 	// revision (a pull request's base).
 	SinceCommit string
-	// Branch scans one revision's history instead of every ref.
+	// Branch scans the history reachable from one revision (a branch, a
+	// tag, a SHA) instead of from every ref: what a push to that branch
+	// publishes, without other branches' unmerged commits.
 	Branch string
 	// Since drops commits committed before it.
 	Since time.Time
@@ -138,24 +142,36 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 
 	tips := refs.All
 	var excl []plumbing.Hash
+	// The ignore file comes from what is already trusted: HEAD for a full
+	// audit, the branch's tip for one branch's history, the range's base
+	// for a range under review — a pull request must not be able to
+	// silence itself by adding "*" to it.
+	ignoreFrom, ignoreWhere := refs.Head, "HEAD"
+	// Annotated tags whose messages are scanned: every tag in a full
+	// audit, the tags being pushed in a push.
+	tags := refs.Tags
 	switch {
 	case opt.LocalHeads:
-		tips = refs.Heads
+		tips, tags = refs.Heads, nil
 	case opt.Revs != nil:
-		tips = nil
+		tips, tags = nil, nil
 		for _, r := range opt.Revs {
 			h, err := repo.Resolve(r)
 			if err != nil {
 				return nil, stats, err
 			}
 			tips = append(tips, h)
+			if t, ok := tagObject(repo, r); ok && !slices.Contains(opt.ExcludeIfKnown, r) {
+				tags = append(tags, t)
+			}
 		}
 	case opt.Branch != "":
 		h, err := repo.Resolve(opt.Branch)
 		if err != nil {
 			return nil, stats, fmt.Errorf("--branch: %w", err)
 		}
-		tips = []plumbing.Hash{h}
+		tips, tags = []plumbing.Hash{h}, nil
+		ignoreFrom, ignoreWhere = h, opt.Branch
 	}
 	if opt.SinceCommit != "" {
 		h, err := repo.Resolve(opt.SinceCommit)
@@ -183,15 +199,14 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		excl = append(excl, refs.Remotes...)
 	}
 
-	// The ignore file comes from what is already trusted: HEAD for a full
-	// audit, the range's base for a range under review — a pull request
-	// must not be able to silence itself by adding "*" to it.
-	ignoreFrom, ignoreWhere := refs.Head, "HEAD"
 	ranged := len(excl) > 0 || opt.SinceCommit != ""
 	if ranged {
 		ignoreFrom, ignoreWhere = plumbing.ZeroHash, "the range's base"
 		if len(excl) > 0 {
 			ignoreFrom = excl[0]
+		}
+		if opt.Revs == nil {
+			tags = nil // a range under review scans its commits' messages only
 		}
 	}
 	if !opt.NoIgnoreFile {
@@ -273,16 +288,17 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	stats.Commits = int64(len(order))
 
 	s := &scanner{
-		ctx:     ctx,
-		content: sc,
-		g:       g,
-		repo:    repo,
-		opt:     opt,
-		ranged:  ranged,
-		jobs:    make(chan job, 256),
-		blobs:   map[plumbing.Hash]*blobResult{},
+		ctx:      ctx,
+		content:  sc,
+		g:        g,
+		repo:     repo,
+		opt:      opt,
+		ranged:   ranged,
+		jobs:     make(chan job, 256),
+		blobs:    map[plumbing.Hash]*blobResult{},
+		messages: map[plumbing.Hash][]detectors.Finding{},
 	}
-	events := s.run(order)
+	events := s.run(order, tags)
 	stats.Merge(s.stats)
 	if ctx.Err() != nil {
 		// Interrupted: report what was found in the blobs read so far,
@@ -320,14 +336,24 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		}
 	}
 	for _, ch := range s.ignoreChanges {
-		out = append(out, ignoreChangedFinding(ch.commit))
+		f := detectors.IgnoreFileChanged(pathfilter.IgnoreFile, ch.commit.String())
+		f.Commit = &detectors.Commit{SHA: ch.commit.String()}
+		out = append(out, f)
 		blobs = append(blobs, ch.blob)
+	}
+	msgs, err := s.messageFindings(order, tags)
+	if err != nil {
+		return nil, stats, err
+	}
+	out = append(out, msgs...)
+	for range msgs {
+		blobs = append(blobs, plumbing.ZeroHash)
 	}
 	if s.late != nil {
 		s.late.src.Close()
 	}
 	if len(out) > 0 && ctx.Err() == nil {
-		if err := s.annotate(ctx, refs, out, blobs); err != nil {
+		if err := s.annotate(ctx, refs, tips, out, blobs); err != nil {
 			return nil, stats, err
 		}
 	}
@@ -408,6 +434,9 @@ type job struct {
 	blob   plumbing.Hash
 	path   string
 	commit plumbing.Hash
+	// message, when set, is a commit's (or an annotated tag's) message
+	// to scan instead of a blob; commit names the commit or tag object.
+	message []byte
 }
 
 type event struct {
@@ -437,27 +466,14 @@ type scanner struct {
 	// range that change the ignore file.
 	submodules    []string
 	ignoreChanges []ignoreChange
+	// messages holds the findings in each scanned commit's or tag's
+	// message.
+	messages map[plumbing.Hash][]detectors.Finding
 }
 
 // ignoreChange is a commit in a range under review that changes the
 // ignore file, and the ignore file's new blob.
 type ignoreChange struct{ commit, blob plumbing.Hash }
-
-// ignoreChangedFinding reports, at info, a change to the ignore file in a
-// range under review (see detectors.IgnoreFileChangedRule).
-func ignoreChangedFinding(commit plumbing.Hash) detectors.Finding {
-	r := detectors.IgnoreFileChangedRule()
-	return detectors.Finding{
-		RuleID:   r.ID,
-		Title:    r.Title,
-		Severity: r.Severity,
-		Service:  r.Service,
-		Location: detectors.Location{Path: pathfilter.IgnoreFile, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
-		Secret:   pathfilter.IgnoreFile + "@" + commit.String(),
-		Advice:   r.Advice,
-		Commit:   &detectors.Commit{SHA: commit.String()},
-	}
-}
 
 // maxGitProcesses bounds the git processes a scan starts, whatever
 // --threads says: each costs memory and a file descriptor per pack.
@@ -466,7 +482,7 @@ var maxGitProcesses = runtime.NumCPU()
 // run diffs every commit against its parents on this goroutine and feeds the
 // new blobs to a bounded pool of readers, each with its own object store.
 // A cancelled context stops it early; the events so far are returned.
-func (s *scanner) run(order []*node) []event {
+func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 	s.trees = newTreeCache(s.repo.Storer)
 	ctx := s.ctx
 	var wg sync.WaitGroup
@@ -488,9 +504,28 @@ func (s *scanner) run(order []*node) []event {
 	queued := map[plumbing.Hash]bool{}
 	paths := internPaths{}
 	submodules := map[string]bool{}
+	// People paste tokens into commit and tag messages; git log shows
+	// them to anyone with the repository.
+	queueMessage := func(h plumbing.Hash, msg string) {
+		if len(msg) < minMessage {
+			return
+		}
+		select {
+		case s.jobs <- job{commit: h, path: MessagePath, message: []byte(msg)}:
+		case <-ctx.Done():
+		}
+	}
+	for _, t := range tags {
+		if tag, err := object.GetTag(s.repo.Storer, t); err == nil {
+			queueMessage(t, tag.Message)
+		}
+	}
 	for i, n := range order {
 		if ctx.Err() != nil {
 			break
+		}
+		if c, err := object.GetCommit(s.repo.Storer, n.hash); err == nil {
+			queueMessage(n.hash, c.Message)
 		}
 		parentTrees := make([]plumbing.Hash, 0, len(n.parents))
 		for _, p := range n.parents {
@@ -548,8 +583,25 @@ type worker struct {
 }
 
 func (w *worker) scan(j job) {
-	res, st := w.read(j)
 	s := w.s
+	if j.message != nil {
+		var st detectors.Stats
+		fs, err := w.rd.Scan(s.ctx, j.path, bytes.NewReader(j.message), int64(len(j.message)), &st)
+		if err != nil && s.ctx.Err() == nil {
+			st.Incomplete = true
+			st.Warn(detectors.WarnUnreadable, j.path, fmt.Sprintf("message of %s: %v", j.commit, err))
+		}
+		// A message is not a file: the files count stays the files'.
+		st.Files, st.Bytes = 0, 0
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.stats.Merge(st)
+		if len(fs) > 0 {
+			s.messages[j.commit] = fs
+		}
+		return
+	}
+	res, st := w.read(j)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.blobs[j.blob] = res
@@ -672,9 +724,10 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 	return out, blobs
 }
 
-// annotate fills in commit metadata, whether each secret is still at HEAD,
-// and whether its commit is already on a remote-tracking ref.
-func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, out []detectors.Finding, blobs []plumbing.Hash) error {
+// annotate fills in commit metadata, whether each secret is still at the
+// tip of a scanned ref, and whether its commit is already on a
+// remote-tracking ref.
+func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbing.Hash, out []detectors.Finding, blobs []plumbing.Hash) error {
 	commits := map[plumbing.Hash]*detectors.Commit{}
 	for i := range out {
 		h := plumbing.NewHash(out[i].Commit.SHA)
@@ -693,6 +746,14 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, out []detecto
 		c.Date = obj.Author.When.Format(time.RFC3339)
 		c.Subject, _, _ = strings.Cut(strings.TrimSpace(obj.Message), "\n")
 	}
+	// A subject is printed in every report format: a secret pasted into
+	// it is redacted here, at the source, so that no filter or writer can
+	// let it through (a baselined message finding still has a subject).
+	if conceal := s.messageSecrets(); conceal != nil {
+		for _, c := range commits {
+			c.Subject = conceal.Replace(c.Subject)
+		}
+	}
 	want := map[plumbing.Hash]bool{}
 	for h := range commits {
 		want[h] = true
@@ -705,34 +766,170 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, out []detecto
 		c.Pushed = pushed[h]
 	}
 
-	if refs.Head.IsZero() {
-		return nil
-	}
-	headNode := s.g.node(refs.Head)
-	if headNode.missing {
-		return nil
-	}
-	head := map[string]plumbing.Hash{}
-	s.trees.files(headNode.tree, "", head)
-	inHead := make(map[plumbing.Hash]bool, len(head))
-	for _, b := range head {
-		inHead[b] = true
-	}
 	// Findings are shared per commit, but AtHead is per location: give each
 	// finding its own copy before setting it.
 	for i := range out {
 		c := *out[i].Commit
 		out[i].Commit = &c
-		at := inHead[blobs[i]]
-		if hb, ok := head[out[i].Path]; ok && !at {
-			for _, f := range s.scanLate(hb, out[i].Path).findings {
-				if f.RuleID == out[i].RuleID && f.Secret == out[i].Secret {
-					at = true
-					break
-				}
+	}
+	// "Removed since" must be true of every ref the scan started from: a
+	// secret at a feature branch's tip is not removed because HEAD lacks
+	// it. HEAD (when scanned) is listed whole, so a secret moved to
+	// another path still counts; other tips are looked up at the
+	// finding's path.
+	var inHead map[plumbing.Hash]bool
+	var headFiles map[string]plumbing.Hash
+	if !refs.Head.IsZero() && slices.Contains(tips, refs.Head) {
+		if hn := s.g.node(refs.Head); !hn.missing {
+			headFiles = map[string]plumbing.Hash{}
+			s.trees.files(hn.tree, "", headFiles)
+			inHead = make(map[plumbing.Hash]bool, len(headFiles))
+			for _, b := range headFiles {
+				inHead[b] = true
 			}
 		}
-		c.AtHead = at
+	}
+	tipTrees := map[plumbing.Hash]bool{}
+	for _, t := range tips {
+		if n := s.g.node(t); !n.missing {
+			tipTrees[n.tree] = true
+		}
+	}
+	// holds says whether blob, the version of f's file at some tip, still
+	// has f's secret (own is the blob f was found in).
+	holds := func(f *detectors.Finding, own, blob plumbing.Hash) bool {
+		if blob.IsZero() {
+			return false
+		}
+		if blob == own {
+			return true
+		}
+		for _, g := range s.scanLate(blob, filePath(f)).findings {
+			if g.RuleID == f.RuleID && g.Secret == f.Secret {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range out {
+		f := &out[i]
+		if blobs[i].IsZero() {
+			continue // a message: in history, at no path
+		}
+		at := inHead[blobs[i]] || holds(f, blobs[i], headFiles[filePath(f)])
+		for tree := range tipTrees {
+			if at {
+				break
+			}
+			at = holds(f, blobs[i], s.trees.blobAt(tree, filePath(f)))
+		}
+		f.Commit.AtHead = at
 	}
 	return nil
+}
+
+// filePath is the path in the tree of the file a finding is in (an
+// archive member's archive).
+func filePath(f *detectors.Finding) string {
+	if f.Archive != "" {
+		return f.Archive
+	}
+	return f.Path
+}
+
+// MessagePath is the location of a finding in a commit's or an annotated
+// tag's message; the finding's commit says which.
+const MessagePath = "(commit message)"
+
+// tagMessagePath is the location of a finding in an annotated tag's
+// message.
+func tagMessagePath(name string) string { return "(message of tag " + name + ")" }
+
+// minMessage is the shortest message worth scanning: no credential the
+// rules know is shorter.
+const minMessage = 8
+
+// tagObject returns the annotated tag object rev names, if it names one
+// by its id (what git gives a pre-push hook for a tag).
+func tagObject(repo *gitrepo.Repo, rev string) (plumbing.Hash, bool) {
+	if !plumbing.IsHash(rev) {
+		return plumbing.ZeroHash, false
+	}
+	h := plumbing.NewHash(rev)
+	if _, err := repo.Storer.EncodedObject(plumbing.TagObject, h); err != nil {
+		return plumbing.ZeroHash, false
+	}
+	return h, true
+}
+
+// messageFindings turns the findings in messages into findings located at
+// their commit (or tag), each secret reported once, at the oldest commit
+// whose message has it.
+func (s *scanner) messageFindings(order []*node, tags []plumbing.Hash) ([]detectors.Finding, error) {
+	if len(s.messages) == 0 {
+		return nil, nil
+	}
+	seen := map[secretKey]bool{}
+	var out []detectors.Finding
+	add := func(fs []detectors.Finding, commit plumbing.Hash, path string) {
+		for _, f := range fs {
+			k := secretKey{f.RuleID, f.Secret}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			f.Path = path
+			f.Parts = append([]detectors.Part(nil), f.Parts...)
+			for i := range f.Parts {
+				f.Parts[i].Location.Path = path
+			}
+			f.Commit = &detectors.Commit{SHA: commit.String()}
+			out = append(out, f)
+		}
+	}
+	for _, n := range order {
+		add(s.messages[n.hash], n.hash, MessagePath)
+	}
+	for _, t := range tags {
+		fs := s.messages[t]
+		if len(fs) == 0 {
+			continue
+		}
+		tag, err := object.GetTag(s.repo.Storer, t)
+		if err != nil {
+			return nil, fmt.Errorf("read tag %s: %w", t, err)
+		}
+		target, ok, err := s.repo.Peel(t)
+		if err != nil || !ok {
+			target = t // a tag of a tree or blob: the tag names the place
+		}
+		add(fs, target, tagMessagePath(tag.Name))
+	}
+	return out, nil
+}
+
+// messageSecrets replaces every secret found in a message with its
+// redacted form; nil when no message had one.
+func (s *scanner) messageSecrets() *strings.Replacer {
+	var secrets []string
+	for _, fs := range s.messages {
+		for _, f := range fs {
+			secrets = append(secrets, f.Secret)
+			for _, p := range f.Parts {
+				secrets = append(secrets, p.Secret)
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		return nil
+	}
+	// Longest first, so that a secret containing another is replaced whole.
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(secrets))
+	for _, sec := range secrets {
+		if sec != "" {
+			pairs = append(pairs, sec, detectors.Redact(sec))
+		}
+	}
+	return strings.NewReplacer(pairs...)
 }

@@ -22,6 +22,14 @@ func IsFile(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
 }
 
+// HasContent reports whether an entry's blob is content a scan must read:
+// a regular file, or a symlink, whose blob is its target string (a secret
+// pasted as a link target is published like any file). A gitlink names a
+// commit of another repository and has no blob here.
+func HasContent(m filemode.FileMode) bool {
+	return IsFile(m) || m == filemode.Symlink
+}
+
 // ErrMissingBlob is returned for a blob that is not in the repository (or
 // an object id that names something else).
 var ErrMissingBlob = errors.New("blob not in the repository")

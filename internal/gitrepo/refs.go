@@ -15,6 +15,9 @@ type Refs struct {
 	All, Remotes []plumbing.Hash
 	Heads        []plumbing.Hash // local branches and HEAD
 	Head         plumbing.Hash   // zero when HEAD is unborn
+	// Tags are the annotated tag objects under refs/tags (their messages
+	// are free text people paste into).
+	Tags []plumbing.Hash
 	// Warnings name refs that could not be followed (a missing tip
 	// object); Missing lists those objects.
 	Warnings []string
@@ -60,6 +63,9 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 			ri.Warnings = append(ri.Warnings, fmt.Sprintf("ref %s: %v", name, err))
 			ri.Missing = append(ri.Missing, ref.Hash())
 			return nil
+		}
+		if h != ref.Hash() && strings.HasPrefix(name, "refs/tags/") {
+			ri.Tags = append(ri.Tags, ref.Hash())
 		}
 		if ok {
 			add(h, strings.HasPrefix(name, "refs/remotes/"))

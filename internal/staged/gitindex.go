@@ -104,9 +104,10 @@ func parseRaw(out []byte) ([]change, error) {
 			path = string(fields[i+1])
 			i++
 		}
-		// Deletions add nothing; unmerged paths cannot be committed;
-		// symlinks and submodules hold no content of ours.
-		if status[0] == 'D' || status[0] == 'U' || !regularMode(newMode) {
+		// Deletions add nothing; unmerged paths cannot be committed; a
+		// submodule's content is in another repository. A symlink's blob
+		// (its target string) is published like a file's.
+		if status[0] == 'D' || status[0] == 'U' || !(regularMode(newMode) || newMode == "120000") {
 			continue
 		}
 		c := change{path: path, blob: newID}
@@ -120,20 +121,24 @@ func parseRaw(out []byte) ([]change, error) {
 
 func regularMode(m string) bool { return m == "100644" || m == "100755" || m == "100664" }
 
-func (g *gitIndex) ignoreFile() (*pathfilter.Ignore, error) {
-	out, err := g.git("ls-files", "--stage", "-z", "--", pathfilter.IgnoreFile)
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+func (g *gitIndex) headIgnoreFile() (*pathfilter.Ignore, error) {
+	if _, err := g.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
+		return nil, nil // no commit yet: no trusted ignore file
 	}
+	out, err := g.git("ls-tree", "-z", "--full-tree", "HEAD", "--", pathfilter.IgnoreFile)
+	if err != nil {
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	}
+	// "<mode> <type> <id>\t<path>"
 	rec, _, _ := bytes.Cut(out, []byte{0})
 	meta, _, ok := strings.Cut(string(rec), "\t")
 	f := strings.Fields(meta)
 	if !ok || len(f) != 3 || !regularMode(f[0]) {
 		return nil, nil
 	}
-	data, ok, err := g.readAll(f[1], pathfilter.MaxIgnoreFile)
+	data, ok, err := g.readAll(f[2], pathfilter.MaxIgnoreFile)
 	if err != nil || !ok {
-		return nil, fmt.Errorf("read staged %s: %v", pathfilter.IgnoreFile, errOr(err, "too large"))
+		return nil, fmt.Errorf("read %s at HEAD: %v", pathfilter.IgnoreFile, errOr(err, "too large"))
 	}
 	return pathfilter.ParseIgnore(data), nil
 }

@@ -47,17 +47,17 @@ func newGoGitIndex(repo *gitrepo.Repo, indexFile string) (*goGitIndex, error) {
 	return &goGitIndex{repo: repo, idx: idx, blobs: repo.NewBlobReader(context.Background(), true)}, nil
 }
 
-func (g *goGitIndex) ignoreFile() (*pathfilter.Ignore, error) {
-	e, err := g.idx.Entry(pathfilter.IgnoreFile)
-	if errors.Is(err, index.ErrEntryNotFound) {
-		return nil, nil
+func (g *goGitIndex) headIgnoreFile() (*pathfilter.Ignore, error) {
+	ref, err := g.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, nil // no commit yet: no trusted ignore file
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
-	data, ok, err := g.repo.ReadBlob(e.Hash, pathfilter.MaxIgnoreFile)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("read staged %s: %v", pathfilter.IgnoreFile, errOr(err, "too large"))
+	data, err := g.repo.FileAt(ref.Hash(), pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+	if err != nil || data == nil {
+		return nil, err
 	}
 	return pathfilter.ParseIgnore(data), nil
 }
@@ -88,9 +88,9 @@ func (g *goGitIndex) changes() ([]change, error) {
 	var out []change
 	for _, e := range g.idx.Entries {
 		// Conflicted entries (stages 1-3) cannot be committed;
-		// intent-to-add entries have no content yet; gitlinks and
-		// symlinks hold none of ours.
-		if e.Stage != 0 || e.IntentToAdd || !gitrepo.IsFile(e.Mode) {
+		// intent-to-add entries have no content yet; a gitlink's content
+		// is in another repository. A symlink's target string counts.
+		if e.Stage != 0 || e.IntentToAdd || !gitrepo.HasContent(e.Mode) {
 			continue
 		}
 		base, inHead := head[e.Name]
@@ -183,7 +183,7 @@ func headFiles(repo *gitrepo.Repo) (map[string]plumbing.Hash, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD tree: %w", err)
 		}
-		if gitrepo.IsFile(e.Mode) {
+		if gitrepo.HasContent(e.Mode) {
 			files[name] = e.Hash
 		}
 	}

@@ -104,9 +104,12 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 	}
 	defer idx.Close()
 
+	// The ignore file is HEAD's, as a range takes its base's: a commit
+	// that adds "*" to it must not silence its own secrets. A staged
+	// change to it is named, and applies from the next commit on.
 	keep := opt.Keep
 	if !opt.NoIgnoreFile {
-		ign, err := idx.ignoreFile()
+		ign, err := idx.headIgnoreFile()
 		if err != nil {
 			return nil, stats, err
 		}
@@ -119,6 +122,11 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 	rd := sc.NewReader()
 	var out []detectors.Finding
 	for _, c := range changes {
+		if c.path == pathfilter.IgnoreFile && !opt.NoIgnoreFile {
+			stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, "staged change not applied: this commit is scanned with the ignore file of HEAD; "+
+				"to apply the new patterns, commit "+pathfilter.IgnoreFile+" on its own first")
+			out = append(out, detectors.IgnoreFileChanged(pathfilter.IgnoreFile, c.blob))
+		}
 		if err := ctx.Err(); err != nil {
 			stats.Interrupt()
 			break
@@ -205,8 +213,9 @@ func addedLines(src, dst string) map[int]bool {
 type changeReader interface {
 	// changes lists the staged files whose content differs from HEAD.
 	changes() ([]change, error)
-	// ignoreFile returns the staged .keywardignore, nil if none.
-	ignoreFile() (*pathfilter.Ignore, error)
+	// headIgnoreFile returns HEAD's .keywardignore, nil if none (or no
+	// HEAD yet).
+	headIgnoreFile() (*pathfilter.Ignore, error)
 	open(blob string) (io.Reader, int64, error)
 	readAll(blob string, max int64) ([]byte, bool, error)
 	Close() error

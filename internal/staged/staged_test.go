@@ -115,13 +115,39 @@ func TestRenamesDeletionsBinariesSubmodules(t *testing.T) {
 	}
 }
 
-func TestIgnoreFileFromIndex(t *testing.T) {
+// The ignore file is HEAD's: a commit that also stages an ignore file of
+// "*" cannot silence itself; the staged change is named (a warning and an
+// info finding) and applies from the next commit on.
+func TestIgnoreFileFromHead(t *testing.T) {
 	dir := newRepo(t)
-	write(t, dir, "fixtures/x.cfg", secretLine("fx"))
+	write(t, dir, "README", "hello\n")
 	write(t, dir, ".keywardignore", "fixtures/\n")
 	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+
+	write(t, dir, "fixtures/x.cfg", secretLine("fx"))
+	run(t, dir, "add", ".")
 	if fs, _ := scan(t, dir); len(fs) != 0 {
-		t.Errorf("ignored path reported: %+v", fs)
+		t.Errorf("path ignored at HEAD reported: %+v", fs)
+	}
+
+	write(t, dir, ".keywardignore", "*\n")
+	write(t, dir, "app.cfg", secretLine("app"))
+	run(t, dir, "add", ".")
+	fs, st := scan(t, dir)
+	var leak, changed bool
+	for _, f := range fs {
+		leak = leak || f.Path == "app.cfg"
+		changed = changed || f.RuleID == detectors.IgnoreFileChangedRuleID
+	}
+	if !leak || !changed {
+		t.Errorf("a staged ignore file of * silenced the commit or was not named: %+v", fs)
+	}
+	if !strings.Contains(fmt.Sprint(st.Warnings), "ignore file of HEAD") {
+		t.Errorf("no warning about the staged ignore file: %v", st.Warnings)
+	}
+	if st.Files == 0 {
+		t.Errorf("nothing scanned: %+v", st)
 	}
 }
 
@@ -295,5 +321,21 @@ func TestWorktreeConfigExtension(t *testing.T) {
 	fs, _ := scanOpt(t, Options{Path: dir})
 	if len(fs) != 1 || fs[0].Secret != token("wtc") {
 		t.Fatalf("findings %+v", fs)
+	}
+}
+
+// A staged symlink's target string is what the commit publishes.
+func TestStagedSymlinkTargetIsScanned(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "README", "hello\n")
+	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+	if err := os.Symlink(token("link"), filepath.Join(dir, "current-key")); err != nil {
+		t.Skip(err)
+	}
+	run(t, dir, "add", "current-key")
+	fs, _ := scan(t, dir)
+	if len(fs) != 1 || fs[0].Path != "current-key" || fs[0].Secret != token("link") {
+		t.Errorf("symlink target not reported: %+v", fs)
 	}
 }
