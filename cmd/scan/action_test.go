@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -15,15 +14,6 @@ import (
 // event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) and this test binary
 // standing in for the scan binary.
 
-// TestMain lets the test binary act as scan when the Action's script
-// calls it, so the test needs no separate build.
-func TestMain(m *testing.M) {
-	if os.Getenv("KEYWARD_TEST_AS_SCAN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
-
 type actionRun struct {
 	code    int
 	log     string
@@ -36,6 +26,9 @@ type actionRun struct {
 // the event's JSON and env as the inputs.
 func runAction(t *testing.T, dir, event, ref string, payload map[string]any, env ...string) actionRun {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the Action's script end to end (slow)")
+	}
 	for _, tool := range []string{"bash", "jq", "git"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the Action needs %s", tool)
@@ -125,6 +118,7 @@ func noSecretIn(t *testing.T, what, text string) {
 var repoPayload = map[string]any{"default_branch": "main", "full_name": "acme/bot"}
 
 func TestActionCleanTreePasses(t *testing.T) {
+	t.Parallel()
 	o := origin(t)
 	r := runAction(t, shallowCheckout(t, o, "refs/heads/main"), "schedule", "refs/heads/main",
 		map[string]any{"repository": repoPayload})
@@ -143,6 +137,7 @@ func TestActionCleanTreePasses(t *testing.T) {
 }
 
 func TestActionFailsOnPlantedKey(t *testing.T) {
+	t.Parallel()
 	o := origin(t)
 	// A key committed and later removed: only the history has it.
 	commitFile(t, o, "deploy/credentials", "aws_access_key_id = "+awsKeyID+"\naws_secret_access_key = "+awsSecret+"\n", "add deploy credentials")
@@ -203,6 +198,7 @@ func prRepo(t *testing.T) string {
 }
 
 func TestActionPullRequestScansItsCommits(t *testing.T) {
+	t.Parallel()
 	o := prRepo(t)
 	payload := map[string]any{
 		"repository": repoPayload,
@@ -247,6 +243,7 @@ func TestActionPullRequestScansItsCommits(t *testing.T) {
 }
 
 func TestActionPushToBranchScansCommitsNotOnDefault(t *testing.T) {
+	t.Parallel()
 	o := prRepo(t)
 	r := runAction(t, shallowCheckout(t, o, "refs/heads/feature"), "push", "refs/heads/feature",
 		map[string]any{"repository": repoPayload, "before": strings.Repeat("0", 40)})

@@ -8,6 +8,7 @@ import (
 )
 
 func TestInlineAllowComments(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		// Suppressed, each by another form.
@@ -66,6 +67,7 @@ func TestInlineAllowComments(t *testing.T) {
 // A marker covers its line only: the key of a pair whose secret is allowed
 // is still reported.
 func TestInlineAllowCoversItsLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"app.env": "AWS_ACCESS_KEY_ID=" + awsKeyID + "\nAWS_SECRET_ACCESS_KEY=" + awsSecret + " # keyward:allow\n",
@@ -79,6 +81,7 @@ func TestInlineAllowCoversItsLine(t *testing.T) {
 // In history, a secret whose allow comment a later commit removes is
 // reported at that commit.
 func TestInlineAllowRemovedLaterInHistory(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	writeFiles(t, dir, map[string]string{"release.sh": "export GITHUB_TOKEN=" + githubToken + " # keyward:allow\n"})
 	gitIn(t, dir, "add", ".")

@@ -12,6 +12,7 @@ import (
 var githubToken = "ghp_" + "R8sL2nV5qW9xK3mT7yB4cF6hJ1dG0pZ2aN5e"
 
 func TestBaselineCommands(t *testing.T) {
+	t.Parallel()
 	dir := leakyDir(t)
 	file := filepath.Join(t.TempDir(), "baseline.json")
 
@@ -90,6 +91,7 @@ func TestBaselineCommands(t *testing.T) {
 }
 
 func TestBaselineFlagErrors(t *testing.T) {
+	t.Parallel()
 	dir := leakyDir(t)
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"version": 1, "entries": "x"}`), 0o644)
@@ -105,6 +107,7 @@ func TestBaselineFlagErrors(t *testing.T) {
 }
 
 func TestBaselineOfHistory(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	writeFiles(t, dir, map[string]string{"credentials": "aws_access_key_id = " + awsKeyID + "\naws_secret_access_key = " + awsSecret + "\n"})
 	gitIn(t, dir, "add", ".")
@@ -130,6 +133,7 @@ func TestBaselineOfHistory(t *testing.T) {
 // In a range scan the baseline, like the config, comes from the range's
 // base: a pull request cannot accept its own secret by editing it.
 func TestRangeScanTakesBaselineFromBase(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	writeFiles(t, dir, map[string]string{"README.md": "# bot\n"})
 	gitIn(t, dir, "add", ".")

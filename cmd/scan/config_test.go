@@ -39,6 +39,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 func TestConfigFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		".keyward.toml":      strings.ReplaceAll(acmeConfig, "ACME_VALUE", acmeKey),
@@ -74,6 +75,7 @@ func TestConfigFile(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{".keyward.toml": "[scan]\nexclude = []\nmax-size = \"1MiB\"\n"})
 	code, _, errOut := runCLI(t, "dir", dir)
@@ -90,6 +92,7 @@ func TestConfigErrors(t *testing.T) {
 // In a range scan the settings come from the range's base: a pull request
 // cannot switch off the rule that would catch it.
 func TestRangeScanTakesConfigFromBase(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	writeFiles(t, dir, map[string]string{"README.md": "# bot\n"})
 	gitIn(t, dir, "add", ".")
@@ -112,6 +115,7 @@ func TestRangeScanTakesConfigFromBase(t *testing.T) {
 }
 
 func TestConfigImportGitleaks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		".gitleaks.toml": `title = "acme"
@@ -151,6 +155,7 @@ paths = ['''(^|/)fixtures/''']
 // baseline come from the commit the remote already has, not from the
 // commits being pushed.
 func TestPrePushTakesConfigFromBase(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	writeFiles(t, dir, map[string]string{"README.md": "# bot\n"})
 	gitIn(t, dir, "add", ".")

@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseSize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want int64 // 0: rejected
@@ -53,6 +54,7 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestBadSizeExitsTwo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, size := range []string{"nan", "inf", "0.1", "1e30"} {
 		code, _, errOut := runCLI(t, "dir", dir, "--max-file-size", size)
@@ -63,6 +65,7 @@ func TestBadSizeExitsTwo(t *testing.T) {
 }
 
 func TestThreadsCapped(t *testing.T) {
+	t.Parallel()
 	var warn bytes.Buffer
 	n, err := capThreads(100000, 2, &warn)
 	if err != nil || n != 2*threadsPerCore || !strings.Contains(warn.String(), "capped at 8") {
@@ -83,6 +86,7 @@ func TestThreadsCapped(t *testing.T) {
 
 // An empty directory is "nothing scanned", worded for a directory scan.
 func TestNothingScannedWording(t *testing.T) {
+	t.Parallel()
 	_, out, _ := runCLI(t, "dir", t.TempDir())
 	if !strings.Contains(out, "nothing was scanned: check the paths") || strings.Contains(out, "commit range") {
 		t.Errorf("dir: %q", out)
@@ -92,6 +96,7 @@ func TestNothingScannedWording(t *testing.T) {
 // A cloud key pair is not an exchange key: its note must not speak of
 // trading and withdrawals.
 func TestCloudPairNote(t *testing.T) {
+	t.Parallel()
 	_, out, _ := runCLI(t, "dir", leakyDir(t), "--format", "json")
 	var doc struct {
 		Findings []struct {
@@ -122,6 +127,7 @@ func TestCloudPairNote(t *testing.T) {
 // --output never follows a symlink to overwrite its target, and a failed
 // scan leaves the previous report as it was.
 func TestOutputReplacesLinksAndKeepsReportOnFailure(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	victim := filepath.Join(dir, "victim.txt")
 	os.WriteFile(victim, []byte("precious"), 0o644)
@@ -152,6 +158,7 @@ func TestOutputReplacesLinksAndKeepsReportOnFailure(t *testing.T) {
 
 // An interrupted scan never replaces a report with a partial one.
 func TestInterruptedScanKeepsReport(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "report.json")
 	os.WriteFile(out, []byte("previous"), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())

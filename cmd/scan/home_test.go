@@ -38,6 +38,7 @@ func homeDir(t *testing.T) string {
 }
 
 func TestHomeJSONContract(t *testing.T) {
+	t.Parallel()
 	dir := homeDir(t)
 	code, out, errOut := runCLI(t, "home", dir, "--format", "json")
 	if code != 1 {
@@ -85,6 +86,7 @@ func TestHomeJSONContract(t *testing.T) {
 }
 
 func TestHomeTextSummaryAndOverrides(t *testing.T) {
+	t.Parallel()
 	dir := homeDir(t)
 	code, out, _ := runCLI(t, "home", dir, "--no-skip", "trash", "--skip", "bot")
 	if code != 1 {
@@ -104,6 +106,7 @@ func TestHomeTextSummaryAndOverrides(t *testing.T) {
 }
 
 func TestHomeCleanAndInterrupted(t *testing.T) {
+	t.Parallel()
 	clean := t.TempDir()
 	os.WriteFile(filepath.Join(clean, ".bashrc"), []byte("alias ll='ls -l'\n"), 0o644)
 	if code, out, errOut := runCLI(t, "home", clean); code != 0 || errOut != "" || !strings.Contains(out, "nothing found") {
@@ -123,6 +126,7 @@ type typist struct{ *strings.Reader }
 func (typist) IsTerminal() bool { return true }
 
 func TestHomeMask(t *testing.T) {
+	t.Parallel()
 	dir := homeDir(t)
 	hist := filepath.Join(dir, ".bash_history")
 	orig, _ := os.ReadFile(hist)

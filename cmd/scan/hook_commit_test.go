@@ -15,32 +15,48 @@ import (
 	"github.com/keyward/scan/internal/gittest"
 )
 
+// binDir holds "scan", a link to this test binary, for tests that drive
+// the command the way git and people do: as a hook found on PATH, and with
+// signals. TestMain removes it.
 var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
+	binDir   string
+	linkOnce sync.Once
+	linkErr  error
 )
 
-// scanBinary builds this command once per test run, for tests that drive
-// it the way git and people do: as a hook, and with signals.
+// TestMain lets the test binary act as scan when it is run under that name
+// (the link in binDir) or when the Action's script calls it
+// (KEYWARD_TEST_AS_SCAN=1), so no test builds a binary of its own.
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "scan" || os.Getenv("KEYWARD_TEST_AS_SCAN") == "1" {
+		os.Exit(runProcess())
+	}
+	dir, err := os.MkdirTemp("", "scan-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// scanBinary returns the path of a "scan" that is this test binary.
 func scanBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "scan-bin-")
-		if err != nil {
-			buildErr = err
-			return
+	link := filepath.Join(binDir, "scan")
+	linkOnce.Do(func() {
+		self, err := os.Executable()
+		if err == nil {
+			err = os.Symlink(self, link)
 		}
-		builtBin = filepath.Join(dir, "scan")
-		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		linkErr = err
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	if linkErr != nil {
+		t.Fatal(linkErr)
 	}
-	return builtBin
+	return link
 }
 
 // commitWithHook runs a real git commit in dir with the installed hook and
@@ -63,6 +79,7 @@ func commitWithHook(t *testing.T, dir string, args ...string) (int, string) {
 // git commit -a, git commit <paths> and git commit --amend run the hook
 // with a temporary index; the hook must scan that index.
 func TestInstalledHookUnderEveryCommitForm(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "bot/config.env", "EXCHANGE=binance\n")
 	gittest.Write(t, dir, "README.md", "# bot\n")
@@ -103,6 +120,10 @@ func TestInstalledHookUnderEveryCommitForm(t *testing.T) {
 // Ctrl-C during a history scan stops it, prints what was found, says the
 // scan is incomplete and exits 130 — never 0 as if clean.
 func TestInterruptedHistoryScanExits130(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds and interrupts an 800-commit history (slow)")
+	}
 	dir := gittest.NewRepo(t)
 	var fi bytes.Buffer
 	filler := strings.Repeat("log line with nothing secret in it at all\n", 1500)

@@ -36,6 +36,7 @@ func gitIn(t *testing.T, dir string, args ...string) {
 
 // The hook path a developer takes: stage a secret, scan staged, fix it.
 func TestStagedExitCodes(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# bot\n"), 0o644)
 	gitIn(t, dir, "add", "README.md")
@@ -63,12 +64,14 @@ func TestStagedExitCodes(t *testing.T) {
 }
 
 func TestStagedOutsideRepositoryFails(t *testing.T) {
+	t.Parallel()
 	if code, _, _ := runCLI(t, "staged", t.TempDir()); code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
 }
 
 func TestInstallHook(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	hook := filepath.Join(dir, ".git", "hooks", "pre-commit")
 	os.MkdirAll(filepath.Dir(hook), 0o755)
@@ -108,6 +111,7 @@ func TestInstallHook(t *testing.T) {
 // it), and a hook already there that scan did not write is refused with a
 // way forward.
 func TestInstallHookHonoursHooksPath(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	gitIn(t, dir, "config", "core.hooksPath", ".githooks")
 	sub := filepath.Join(dir, "src")

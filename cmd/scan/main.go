@@ -46,7 +46,11 @@ found nothing, 130 interrupted.`,
 	return root
 }
 
-func main() {
+func main() { os.Exit(runProcess()) }
+
+// runProcess runs this process's command line with its standard streams
+// and signal handling, and returns the exit code.
+func runProcess() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first Ctrl-C stops the scan and prints what was found; a
@@ -56,7 +60,7 @@ func main() {
 	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	os.Exit(code)
+	return code
 }
 
 // run executes one command line and returns its exit code.

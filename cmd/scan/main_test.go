@@ -35,6 +35,7 @@ func leakyDir(t *testing.T) string {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	clean := t.TempDir()
 	os.WriteFile(filepath.Join(clean, "main.go"), []byte("package main\n"), 0o644)
 	tests := []struct {
@@ -60,6 +61,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestSecretsRedactedInEveryFormat(t *testing.T) {
+	t.Parallel()
 	dir := leakyDir(t)
 	for _, format := range []string{"text", "json", "sarif", "github"} {
 		code, out, errOut := runCLI(t, "dir", dir, "--format", format)
@@ -83,6 +85,7 @@ func TestSecretsRedactedInEveryFormat(t *testing.T) {
 }
 
 func TestJSONReportLocations(t *testing.T) {
+	t.Parallel()
 	_, out, _ := runCLI(t, "dir", leakyDir(t), "--format", "json")
 	var doc struct {
 		Findings []struct {
@@ -107,6 +110,7 @@ func TestJSONReportLocations(t *testing.T) {
 }
 
 func TestOutputFileIsPrivate(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "report.sarif")
 	if code, _, errOut := runCLI(t, "dir", leakyDir(t), "--format", "sarif", "--output", out); code != 1 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -121,6 +125,7 @@ func TestOutputFileIsPrivate(t *testing.T) {
 }
 
 func TestSeveralPathsAreAllScanned(t *testing.T) {
+	t.Parallel()
 	a, b := leakyDir(t), leakyDir(t)
 	_, out, _ := runCLI(t, "dir", a, b, "--format", "json")
 	if n := strings.Count(out, `"rule_id": "aws-secret-access-key"`); n != 2 {
@@ -129,6 +134,7 @@ func TestSeveralPathsAreAllScanned(t *testing.T) {
 }
 
 func TestMinSeverityAndExclude(t *testing.T) {
+	t.Parallel()
 	dir := leakyDir(t)
 	if code, _, _ := runCLI(t, "dir", dir, "--exclude", "credentials"); code != 0 {
 		t.Errorf("--exclude: exit %d, want 0", code)
@@ -142,6 +148,7 @@ func TestMinSeverityAndExclude(t *testing.T) {
 }
 
 func TestRulesListsRedactedExamples(t *testing.T) {
+	t.Parallel()
 	_, out, _ := runCLI(t, "rules")
 	for _, id := range []string{"binance-api-secret", "okx-passphrase", "bip39-mnemonic", "aws-access-key-id", "private-key", "bitcoin-core-wallet", "Binance.US", "HTX (Huobi)"} {
 		if !strings.Contains(out, id) {
@@ -156,6 +163,7 @@ func TestRulesListsRedactedExamples(t *testing.T) {
 // A sample value from docs/ copied into a config file is the documentation's
 // sample, not a new leak: it is rated as documentation (info) there too.
 func TestDocumentedValueIsDocumentationEverywhere(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	token := "hZ-y58LXyX" + "_HZ8O1cJzVyN6ePWrLpNQv4Q"
 	files := map[string]string{
@@ -183,6 +191,7 @@ func TestDocumentedValueIsDocumentationEverywhere(t *testing.T) {
 // scan dir reads archive members (as scan git and scan home do) unless
 // --no-archives.
 func TestDirReadsArchives(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)

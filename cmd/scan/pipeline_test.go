@@ -46,6 +46,7 @@ func pipelineFixture(t *testing.T) (dir, base string) {
 // tree with a baseline, a config allowlist and a documentation sample:
 // each must apply all three, so that the next command cannot forget one.
 func TestEveryDoorRunsThePipeline(t *testing.T) {
+	t.Parallel()
 	gittest.NeedGit(t)
 	dir, base := pipelineFixture(t)
 	gittest.Git(t, dir, "add", "-A")
@@ -143,6 +144,7 @@ func TestEveryDoorRunsThePipeline(t *testing.T) {
 // TestMissingBaselineIsAnError: a baseline that is not there accepts
 // nothing, and saying nothing would make every finding look new.
 func TestMissingBaselineIsAnError(t *testing.T) {
+	t.Parallel()
 	dir := leakyDir(t)
 	missing := filepath.Join(t.TempDir(), "nope.json")
 	for _, cmd := range [][]string{{"dir", dir}, {"home", dir, "--no-progress"}} {

@@ -16,6 +16,7 @@ import (
 // then sees a temporary index), a clean commit passes, the push hook does nothing at
 // commit time and stops a push of a commit holding a key.
 func TestPreCommitFramework(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds scan through the pre-commit framework")
 	}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestProvenanceOfWorkTree(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "a.txt", "hello\n")
 	head := gittest.Commit(t, dir, "one")
@@ -33,6 +34,7 @@ func TestProvenanceOfWorkTree(t *testing.T) {
 // Provenance is read from a repository in the scanned tree: metadata that
 // could block (a FIFO for .git/config) is refused, not read.
 func TestProvenanceRefusesBlockingMetadata(t *testing.T) {
+	t.Parallel()
 	dir, fifo := gittest.FIFOConfigRepo(t)
 	done := make(chan report.Options, 1)
 	go func() {

@@ -10,6 +10,7 @@ import (
 // Two keys on one line, each the other's context: every format must hide
 // both in every finding's line, and in a commit subject that names one.
 func TestOtherSecretsRedactedInContext(t *testing.T) {
+	t.Parallel()
 	github := "ghp_" + "R8bmXJ1yPq0Tz4WcV6nKdE2sLhA9uF3oGi7N"
 	stripe := "sk_live_" + "51WExcnEtZjj2dut3vMhXqrezPrXRDbb7dbp5gHMDIQ05SA6bIUwizgGrVkVCspQVfLlT173m9jG5o0z6tIGygoFsLpno8EvZR4"
 	line := "export GITHUB_TOKEN=" + github + " STRIPE_API_KEY=" + stripe + "\n"

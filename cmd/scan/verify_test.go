@@ -105,6 +105,7 @@ type jsonReportOut struct {
 // TestVerifyEndToEnd runs the real command with --verify against a fake of
 // each exchange that checks every request as the exchange would.
 func TestVerifyEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, l := range leaks(t) {
 		t.Run(l.exchange, func(t *testing.T) {
 			for _, tc := range []struct {
@@ -186,6 +187,7 @@ func TestVerifyEndToEnd(t *testing.T) {
 // TestVerifyTextReport checks that the text report lists a verified
 // critical key first, with the exchange's steps.
 func TestVerifyTextReport(t *testing.T) {
+	t.Parallel()
 	l := leaks(t)[0]
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("nothing here\n"), 0o600)
@@ -220,6 +222,7 @@ func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // none; with --verify and no endpoint override there are (so the check
 // can fail).
 func TestNoNetworkWithoutVerify(t *testing.T) {
+	t.Parallel()
 	calls := 0
 	saved := http.DefaultTransport
 	http.DefaultTransport = failingTransport{t, &calls}
@@ -252,6 +255,7 @@ func TestNoNetworkWithoutVerify(t *testing.T) {
 // TestVerifyNotOfferedByHooks: the pre-commit and pre-push scans never
 // verify.
 func TestVerifyNotOfferedByHooks(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"staged", "pre-push"} {
 		code, _, errOut := runCLI(t, cmd, "--verify")
 		if code != 2 || !strings.Contains(errOut, "unknown flag: --verify") {
@@ -263,6 +267,7 @@ func TestVerifyNotOfferedByHooks(t *testing.T) {
 // TestVerifyGitHistory: a key committed and later deleted is still
 // verified once, from history, and an invalid one drops to low.
 func TestVerifyGitHistory(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	ls := leaks(t)
 	live, revoked := ls[1], ls[4] // Bybit live, Kraken unknown to its fake
