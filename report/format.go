@@ -36,12 +36,12 @@ type Format struct {
 // that no caller can change what another sees.
 func formatTable() []Format {
 	return []Format{
-		{Name: "text", Help: "findings grouped by file, with advice and a summary, for people", ForPeople: true, Write: WriteText},
-		{Name: "json", Help: "versioned JSON described in report/JSON.md, for programs", Write: WriteJSON},
-		{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps)", Write: WriteSARIF},
-		{Name: "github", Help: "GitHub Actions annotations (::error file=…) for a workflow's log, always redacted", Write: WriteGitHub},
-		{Name: "html", Help: "one self-contained HTML page (summary, chart, filterable findings) to open in a browser", Write: WriteHTML},
-		{Name: "hook", Help: "a short list to read where a git hook refused a commit or push", ForPeople: true, Write: WriteHook},
+		{Name: "text", Help: "findings grouped by file, with advice and a summary, for people", ForPeople: true, Write: writeText},
+		{Name: "json", Help: "versioned JSON described in report/JSON.md, for programs", Write: writeJSON},
+		{Name: "sarif", Help: "SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps)", Write: writeSARIF},
+		{Name: "github", Help: "GitHub Actions annotations (::error file=…) for a workflow's log, always redacted", Write: writeGitHub},
+		{Name: "html", Help: "one self-contained HTML page (summary, chart, filterable findings) to open in a browser", Write: writeHTML},
+		{Name: "hook", Help: "a short list to read where a git hook refused a commit or push", ForPeople: true, Write: writeHook},
 	}
 }
 
@@ -52,8 +52,8 @@ func Formats() []Format {
 	return fs
 }
 
-// FormatNames returns the names --format accepts, sorted.
-func FormatNames() []string {
+// formatNames returns the names --format accepts, sorted.
+func formatNames() []string {
 	var names []string
 	for _, f := range Formats() {
 		names = append(names, f.Name)
@@ -69,7 +69,7 @@ func Lookup(name string) (Format, error) {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("unknown report format %q (want %s)", name, strings.Join(FormatNames(), ", "))
+	return Format{}, fmt.Errorf("unknown report format %q (want %s)", name, strings.Join(formatNames(), ", "))
 }
 
 // Write writes findings in the named format.

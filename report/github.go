@@ -17,7 +17,7 @@ const (
 	annotationsPerJob  = 50
 )
 
-// WriteGitHub writes findings as GitHub Actions workflow commands
+// writeGitHub writes findings as GitHub Actions workflow commands
 // (::error file=…,line=…::…), which the runner turns into annotations on
 // the run and on pull-request diffs. Secrets are always redacted: the
 // Actions log of a public repository is public.
@@ -25,7 +25,7 @@ const (
 // GitHub keeps only the first few annotations, so the most severe findings
 // come first, and a closing line says how many were not annotated; every
 // finding is still listed as a plain log line.
-func WriteGitHub(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+func writeGitHub(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	opt.ShowSecrets = false
 	v := newView(findings, opt)
 	order := make([]int, len(findings))

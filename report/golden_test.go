@@ -131,7 +131,7 @@ func TestEveryRuleInEveryFormat(t *testing.T) {
 			} `json:"findings"`
 		}
 		var b bytes.Buffer
-		WriteJSON(&b, []detectors.Finding{f}, detectors.Stats{}, Options{})
+		writeJSON(&b, []detectors.Finding{f}, detectors.Stats{}, Options{})
 		if err := json.Unmarshal(b.Bytes(), &j); err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestEveryRuleInEveryFormat(t *testing.T) {
 			t.Errorf("%s json: kind %q name %q url %q; rule says %v %q %q", r.ID, got.Kind, got.ServiceName, got.AdviceURL, r.Kind, r.Name, r.AdviceURL)
 		}
 		b.Reset()
-		WriteSARIF(&b, []detectors.Finding{f}, detectors.Stats{}, Options{})
+		writeSARIF(&b, []detectors.Finding{f}, detectors.Stats{}, Options{})
 		log := decodeSARIF(t, b.String())
 		rule := log.Runs[0].Tool.Driver.Rules[0]
 		if r.Kind == detectors.KindExchange || r.Kind == detectors.KindCloud || r.Kind == detectors.KindSaaS {

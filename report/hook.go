@@ -8,11 +8,11 @@ import (
 	"github.com/keyward/scan/detectors"
 )
 
-// WriteHook writes the report a git hook prints when it refuses a commit
+// writeHook writes the report a git hook prints when it refuses a commit
 // or a push: one line per secret and what to do next, short enough to
 // read in a terminal right after "git commit". Options.Command ("staged"
 // or "pre-push") picks the closing advice.
-func WriteHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+func writeHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	var b bytes.Buffer
 	v := newView(findings, opt)
 	command := opt.Command

@@ -55,7 +55,7 @@ type htmlData struct {
 	Total                  int
 	Stats                  detectors.Stats
 	Bytes                  string
-	Summary                Summary
+	Summary                summary
 	Findings               []htmlFinding
 	Bars                   []htmlBar
 	ChartHeight            int
@@ -75,14 +75,14 @@ var severityFill = map[detectors.Severity]string{
 	detectors.Low: "#1c7ed6", detectors.Info: "#868e96",
 }
 
-// WriteHTML writes a self-contained HTML report: summary, a chart of
+// writeHTML writes a self-contained HTML report: summary, a chart of
 // findings by kind and severity, and a filterable findings table.
-func WriteHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	v := newView(findings, opt)
 	d := htmlData{
-		Tool: ToolName, Version: opt.Version, Command: opt.Command,
+		Tool: toolName, Version: opt.Version, Command: opt.Command,
 		Total: len(findings), Stats: stats, Bytes: humanBytes(stats.Bytes),
-		Summary: Summarize(findings, opt),
+		Summary: summarize(findings, opt),
 	}
 	if opt.Audit != nil {
 		d.Places = opt.Audit.Places

@@ -43,7 +43,7 @@ func htmlFindings() []detectors.Finding {
 func TestWriteHTMLSelfContainedAndRedacted(t *testing.T) {
 	var b bytes.Buffer
 	stats := detectors.Stats{Files: 40, Bytes: 1 << 20, Skipped: map[string]int64{"cache": 3}}
-	if err := WriteHTML(&b, htmlFindings(), stats, Options{Version: "test", Command: "home"}); err != nil {
+	if err := writeHTML(&b, htmlFindings(), stats, Options{Version: "test", Command: "home"}); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -67,7 +67,7 @@ func TestWriteHTMLSelfContainedAndRedacted(t *testing.T) {
 	}
 
 	var shown bytes.Buffer
-	WriteHTML(&shown, htmlFindings(), stats, Options{ShowSecrets: true})
+	writeHTML(&shown, htmlFindings(), stats, Options{ShowSecrets: true})
 	if !strings.Contains(shown.String(), "tbDgjeATwLdwslnRDYqhYgHhQ87f7Q5P") {
 		t.Error("--show-secrets did not show the secret")
 	}
@@ -93,7 +93,7 @@ func TestHTMLInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteHTML(f, htmlFindings(), detectors.Stats{Files: 40}, Options{Version: "test", Command: "home"}); err != nil {
+	if err := writeHTML(f, htmlFindings(), detectors.Stats{Files: 40}, Options{Version: "test", Command: "home"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Commit(); err != nil {

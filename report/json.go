@@ -105,12 +105,12 @@ func pathBytes(p string) string {
 	return base64.StdEncoding.EncodeToString([]byte(p))
 }
 
-// WriteJSON writes the versioned JSON report described in JSON.md.
-func WriteJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+// writeJSON writes the versioned JSON report described in JSON.md.
+func writeJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	v := newView(findings, opt)
 	r := jsonReport{
 		SchemaVersion: JSONSchemaVersion,
-		Tool:          jsonTool{Name: ToolName, Version: opt.Version},
+		Tool:          jsonTool{Name: toolName, Version: opt.Version},
 		Command:       opt.Command,
 		Findings:      make([]jsonFinding, 0, len(findings)),
 		Stats: jsonStats{

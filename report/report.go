@@ -10,6 +10,14 @@
 // the findings they are given, and the same input always produces
 // byte-identical output, so reports can be diffed and cached.
 //
+// This package and detectors are the module's public Go API, on purpose
+// and no more: detectors holds the rule registry and the vocabulary of a
+// finding, report writes findings in scan's formats (Write, Lookup,
+// Options) and creates report files (Create). Scanning itself — sources,
+// content, engine, filters — is internal: programs run the scan command
+// (its JSON report is the stable, versioned contract) or build findings
+// of their own and write them here.
+//
 // Formats are listed in one table (Formats, Lookup); Write picks one by
 // name. What a report says about a finding — the service's display name,
 // the kind of credential, the advice — comes from the rule that found it
@@ -31,11 +39,11 @@ import (
 	"github.com/keyward/scan/detectors"
 )
 
-// ToolName is the name reported in JSON and SARIF output.
-const ToolName = "keyward-scan"
+// toolName is the name reported in JSON and SARIF output.
+const toolName = "keyward-scan"
 
-// InformationURI is where SARIF consumers send people to learn about the tool.
-const InformationURI = "https://github.com/keyward/scan"
+// informationURI is where SARIF consumers send people to learn about the tool.
+const informationURI = "https://github.com/keyward/scan"
 
 // Options controls what a report shows.
 type Options struct {

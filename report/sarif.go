@@ -202,7 +202,7 @@ type sarifRegion struct {
 	Snippet     *sarifText `json:"snippet,omitempty"`
 }
 
-// WriteSARIF writes a SARIF 2.1.0 log with one run that GitHub code
+// writeSARIF writes a SARIF 2.1.0 log with one run that GitHub code
 // scanning accepts and tracks (docs/ci.md, "How alerts are tracked", says how).
 //
 // SARIF never holds a secret, whatever Options.ShowSecrets says: the file
@@ -211,11 +211,11 @@ type sarifRegion struct {
 // lists why in toolExecutionNotifications; it is marked
 // executionSuccessful: false only when it found nothing, because GitHub
 // treats false as a failed analysis and would discard real results.
-func WriteSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
-	return writeSARIF(w, findings, stats, opt, githubLimits)
+func writeSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+	return writeSARIFWithin(w, findings, stats, opt, githubLimits)
 }
 
-func writeSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits) error {
+func writeSARIFWithin(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits) error {
 	opt.ShowSecrets = false
 	var notes []string
 	if n := len(findings); n > lim.resultsPerRun {
@@ -260,8 +260,8 @@ func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options
 
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name:            ToolName,
-			InformationURI:  InformationURI,
+			Name:            toolName,
+			InformationURI:  informationURI,
 			Version:         opt.Version,
 			SemanticVersion: semver(opt.Version),
 			Rules:           rules,
@@ -522,6 +522,9 @@ func ruleTags(r *detectors.Rule) []string {
 	return tags
 }
 
+// adviceDoc is the page that says what to do about each kind of finding.
+const adviceDoc = informationURI + "/blob/main/docs/usage.md"
+
 // helpURI is where a person revokes the credential (the rule's own page),
 // or else the advice for its kind.
 func helpURI(r *detectors.Rule) string {
@@ -530,11 +533,11 @@ func helpURI(r *detectors.Rule) string {
 	}
 	switch r.Kind {
 	case detectors.KindExchange:
-		return InformationURI + "#an-exchange-api-key"
+		return adviceDoc + "#an-exchange-api-key"
 	case detectors.KindWallet:
-		return InformationURI + "#a-wallet-secret"
+		return adviceDoc + "#a-wallet-secret"
 	}
-	return InformationURI + "#any-other-credential"
+	return adviceDoc + "#any-other-credential"
 }
 
 // helpMarkdown is the remediation GitHub shows beside an alert (it ignores

@@ -22,7 +22,7 @@ func BenchmarkWriteSARIF(b *testing.B) {
 	opt := testOptions()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteSARIF(io.Discard, fs, testStats(), opt); err != nil {
+		if err := writeSARIF(io.Discard, fs, testStats(), opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -212,7 +212,7 @@ func TestSARIFLimits(t *testing.T) {
 	lim.resultsPerRun = 2
 	lim.locationsPerResult = 1
 	lim.tagsPerRule = 2
-	if err := writeSARIF(&b, fs, testStats(), opt, lim); err != nil {
+	if err := writeSARIFWithin(&b, fs, testStats(), opt, lim); err != nil {
 		t.Fatal(err)
 	}
 	run := decodeSARIF(t, b.String()).Runs[0]
@@ -241,7 +241,7 @@ func TestSARIFLimits(t *testing.T) {
 	b.Reset()
 	lim = githubLimits
 	lim.gzipBytes = 2500
-	if err := writeSARIF(&b, fs, testStats(), opt, lim); err != nil {
+	if err := writeSARIFWithin(&b, fs, testStats(), opt, lim); err != nil {
 		t.Fatal(err)
 	}
 	if gzipSize(b.Bytes()) > lim.gzipBytes {
@@ -264,7 +264,7 @@ func TestSARIFLimits(t *testing.T) {
 	warnings = nil
 	b.Reset()
 	lim.gzipBytes = 1
-	if err := writeSARIF(&b, fs, testStats(), opt, lim); err != nil {
+	if err := writeSARIFWithin(&b, fs, testStats(), opt, lim); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(decodeSARIF(t, b.String()).Runs[0].Results); n != 0 || !strings.Contains(strings.Join(warnings, "\n"), "more results were left out") {

@@ -11,8 +11,8 @@ import (
 	"github.com/keyward/scan/detectors"
 )
 
-// SummaryRow counts the findings of one group (a kind or an exchange).
-type SummaryRow struct {
+// summaryRow counts the findings of one group (a kind or an exchange).
+type summaryRow struct {
 	Name    string             `json:"name"`
 	Count   int                `json:"count"`
 	Files   int                `json:"files"`
@@ -21,9 +21,9 @@ type SummaryRow struct {
 
 // Summary is what a person acts on after an audit: how many findings of
 // each kind and exchange, how bad the worst is, and what to do, in order.
-type Summary struct {
-	ByKind     []SummaryRow
-	ByExchange []SummaryRow
+type summary struct {
+	ByKind     []summaryRow
+	ByExchange []summaryRow
 	// BySeverity counts findings per kind and severity, for charts.
 	BySeverity map[string]map[detectors.Severity]int
 	Steps      []string
@@ -32,21 +32,21 @@ type Summary struct {
 // summaryKinds are the kinds in the order summaries show them.
 var summaryKinds = []detectors.Kind{detectors.KindExchange, detectors.KindWallet, detectors.KindCloud, detectors.KindSaaS, detectors.KindGeneric}
 
-// Summarize groups findings by kind (exchange, wallet, cloud, saas,
+// summarize groups findings by kind (exchange, wallet, cloud, saas,
 // generic; empty kinds left out) and by exchange (most findings first), and
 // chooses the steps that apply. opt.Rules gives each finding its kind.
-func Summarize(findings []detectors.Finding, opt Options) Summary {
+func summarize(findings []detectors.Finding, opt Options) summary {
 	v := newView(findings, opt)
-	s := Summary{BySeverity: map[string]map[detectors.Severity]int{}}
+	s := summary{BySeverity: map[string]map[detectors.Severity]int{}}
 	type acc struct {
-		row   SummaryRow
+		row   summaryRow
 		files map[string]bool
 	}
 	kinds, exchanges := map[string]*acc{}, map[string]*acc{}
 	add := func(m map[string]*acc, name string, f *detectors.Finding) {
 		a := m[name]
 		if a == nil {
-			a = &acc{row: SummaryRow{Name: name}, files: map[string]bool{}}
+			a = &acc{row: summaryRow{Name: name}, files: map[string]bool{}}
 			m[name] = a
 		}
 		a.row.Count++
@@ -74,7 +74,7 @@ func Summarize(findings []detectors.Finding, opt Options) Summary {
 		history = history || isHistory(f.Path)
 		exposed = exposed || (f.File != nil && f.File.ReadableByOthers)
 	}
-	finish := func(a *acc) SummaryRow { a.row.Files = len(a.files); return a.row }
+	finish := func(a *acc) summaryRow { a.row.Files = len(a.files); return a.row }
 	for _, k := range summaryKinds {
 		if a := kinds[k.String()]; a != nil {
 			s.ByKind = append(s.ByKind, finish(a))
@@ -131,16 +131,16 @@ func isHistory(p string) bool {
 		strings.Contains(p, ".zsh_sessions/") || strings.Contains(p, ".bash_sessions/")
 }
 
-// WriteSummary writes the summary as text tables followed by the steps.
-func WriteSummary(w io.Writer, findings []detectors.Finding, opt Options) error {
-	s := Summarize(findings, opt)
+// writeSummary writes the summary as text tables followed by the steps.
+func writeSummary(w io.Writer, findings []detectors.Finding, opt Options) error {
+	s := summarize(findings, opt)
 	var b bytes.Buffer
 	p := painter(opt.Color)
 	if len(findings) == 0 {
 		b.WriteString("\nSummary: nothing found.\n")
 		return flush(w, &b)
 	}
-	table := func(title, col string, rows []SummaryRow) {
+	table := func(title, col string, rows []summaryRow) {
 		fmt.Fprintf(&b, "\n%s\n", p.paint(ansiBold, title))
 		fmt.Fprintf(&b, "  %-14s %7s %7s  %s\n", col, "count", "files", "highest")
 		for _, r := range rows {

@@ -13,8 +13,8 @@ func TestSummarize(t *testing.T) {
 	fs := htmlFindings()
 	fs = append(fs, fs[0]) // a second finding in the same file
 	fs[len(fs)-1].Archive = ""
-	s := Summarize(fs, Options{})
-	wantKind := []SummaryRow{
+	s := summarize(fs, Options{})
+	wantKind := []summaryRow{
 		{Name: "exchange", Count: 4, Files: 3, Highest: detectors.Critical},
 		{Name: "wallet", Count: 2, Files: 2, Highest: detectors.Critical},
 		{Name: "cloud", Count: 1, Files: 1, Highest: detectors.Critical},
@@ -23,7 +23,7 @@ func TestSummarize(t *testing.T) {
 	if !reflect.DeepEqual(s.ByKind, wantKind) {
 		t.Errorf("ByKind = %+v\nwant %+v", s.ByKind, wantKind)
 	}
-	wantEx := []SummaryRow{
+	wantEx := []summaryRow{
 		{Name: "Binance", Count: 3, Files: 2, Highest: detectors.Critical},
 		{Name: "Bybit", Count: 1, Files: 1, Highest: detectors.Critical},
 	}
@@ -38,13 +38,13 @@ func TestSummarize(t *testing.T) {
 	}
 
 	// Only what applies: a lone cloud key in a private file.
-	s = Summarize(fs[5:6], Options{})
+	s = summarize(fs[5:6], Options{})
 	if len(s.Steps) != 2 || !strings.Contains(s.Steps[0], "Rotate the cloud") {
 		t.Errorf("steps for one cloud key: %q", s.Steps)
 	}
 
 	var b bytes.Buffer
-	if err := WriteSummary(&b, htmlFindings(), Options{}); err != nil {
+	if err := writeSummary(&b, htmlFindings(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Findings by kind", "  exchange             3       3  critical", "Findings by exchange", "  Binance              2       2  critical", "What to do", "  1. Revoke"} {

@@ -50,9 +50,9 @@ func severityColor(s detectors.Severity) string {
 	return ansiDim
 }
 
-// WriteText writes a report for people: findings grouped by file, what to do
+// writeText writes a report for people: findings grouped by file, what to do
 // about each, and a summary of what was and was not scanned.
-func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
+func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options) error {
 	var b bytes.Buffer
 	p := painter(opt.Color)
 	v := newView(findings, opt)
@@ -91,7 +91,7 @@ func WriteText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	}
 	writeTextSummary(&b, findings, stats, v, p)
 	if opt.Audit != nil {
-		if err := WriteSummary(&b, findings, opt); err != nil {
+		if err := writeSummary(&b, findings, opt); err != nil {
 			return err
 		}
 		writePlaces(&b, opt.Audit.Places)
