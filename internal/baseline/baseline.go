@@ -38,6 +38,9 @@ const formatVersion = 1
 
 const saltLen = 16
 
+// maxSaltLen bounds a salt read from a file: every derivation hashes it.
+const maxSaltLen = 64
+
 // File is a loaded or new baseline. Its methods are not safe for
 // concurrent use.
 type File struct {
@@ -124,10 +127,13 @@ func Parse(path string, data []byte) (*File, error) {
 	switch {
 	case k.Algorithm != "scrypt" || k.R != 8 || k.P != 1:
 		return nil, fmt.Errorf("baseline %s: fingerprints made with %s r=%d p=%d; want scrypt r=8 p=1", path, k.Algorithm, k.R, k.P)
-	case k.N < int(fingerprint.Reported) || k.N > 1<<20 || k.N&(k.N-1) != 0:
-		return nil, fmt.Errorf("baseline %s: scrypt cost n=%d must be a power of two from %d to %d", path, k.N, fingerprint.Reported, 1<<20)
-	case err != nil || len(salt) < saltLen:
-		return nil, fmt.Errorf("baseline %s: the salt must be at least %d bytes of base64", path, saltLen)
+	case k.N < int(fingerprint.Reported) || k.N > int(fingerprint.Stored) || k.N&(k.N-1) != 0:
+		// The file is committed by anyone who can push: a cost above the
+		// one this tool writes would let it make every scan spend
+		// gigabytes and minutes (n=2^20 is 1 GiB per derivation).
+		return nil, fmt.Errorf("baseline %s: scrypt cost n=%d refused: this tool writes n=%d and reads a power of two from %d to %d, no more (re-create it with scan baseline create)", path, k.N, fingerprint.Stored, fingerprint.Reported, fingerprint.Stored)
+	case err != nil || len(salt) < saltLen || len(salt) > maxSaltLen:
+		return nil, fmt.Errorf("baseline %s: the salt must be %d to %d bytes of base64 (this tool writes %d)", path, saltLen, maxSaltLen, saltLen)
 	}
 	for i, e := range b.Entries {
 		if len(e.Fingerprint) != 32 || e.Rule == "" {

@@ -218,6 +218,10 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"future version", strings.Replace(good, `"version":1`, `"version":2`, 1), "version 2"},
 		{"fast kdf", strings.Replace(good, `"scrypt"`, `"sha256"`, 1), "want scrypt"},
 		{"cheap cost", strings.Replace(good, `"n":16384`, `"n":16`, 1), "power of two"},
+		// A committed file must not make every scan derive at 1 GiB each.
+		{"costly cost", strings.Replace(good, `"n":16384`, `"n":1048576`, 1), "this tool writes n=16384"},
+		{"cost above what the tool writes", strings.Replace(good, `"n":16384`, `"n":32768`, 1), "refused"},
+		{"huge salt", strings.Replace(good, `AAAAAAAAAAAAAAAAAAAAAA==`, strings.Repeat("A", 4096), 1), "salt"},
 		{"short salt", strings.Replace(good, `AAAAAAAAAAAAAAAAAAAAAA==`, `AAAA`, 1), "salt"},
 		{"bad entry", strings.Replace(good, `"entries":[]`, `"entries":[{"fingerprint":"abc","rule":"x","path":"y"}]`, 1), "entry 1"},
 	}
