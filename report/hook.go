@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -53,10 +55,31 @@ func writeHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		}
 		fmt.Fprintf(&b, "  %s  %s  %s\n", where, printable(f.RuleID), printable(v.secret(f.Secret)))
 	}
+	// A committed env file is fixed by untracking it, not by moving its
+	// values into "an environment variable" — they already are one.
+	var envFiles []string
+	seen := map[string]bool{}
+	for i := range findings {
+		p := findings[i].Path
+		if base := path.Base(p); (base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env")) &&
+			!strings.HasSuffix(base, ".example") && !strings.HasSuffix(base, ".sample") && !seen[p] {
+			seen[p] = true
+			envFiles = append(envFiles, p)
+		}
+	}
+	if len(envFiles) > 0 {
+		b.WriteString("\nAn env file must not be committed. Untrack it and ignore it (it stays on disk):\n")
+		for _, p := range envFiles {
+			q := shellQuote(p)
+			fmt.Fprintf(&b, "  git rm --cached %s\n  echo %s >> .gitignore\n", q, shellQuote("/"+p))
+		}
+		b.WriteString("then rotate every key it holds if it was ever pushed or shared.\n")
+	}
 	fmt.Fprint(&b, `
-Move the secret to an environment variable (and rotate it if it was ever
-shared). If it is a false positive, put a "keyward:allow" comment on its
-line, or add the path to .keywardignore.
+Otherwise keep the secret out of the file (an environment variable or a
+secrets manager) and rotate it if it was ever shared. If it is a false
+positive, put a "keyward:allow" comment on its line, or add the path to
+.keywardignore.
 `)
 	switch command {
 	case "staged":

@@ -321,20 +321,53 @@ func description(r *detectors.Rule) string {
 	return fmt.Sprintf("%s: a secret whose issuer its shape does not tell; whoever holds it can use whatever accepts it.", title)
 }
 
-// commitAdvice says how urgent a leak in git history is.
-func commitAdvice(c *detectors.Commit, k detectors.Kind) string {
-	if c.Pushed {
-		if k == detectors.KindWallet {
-			return "pushed to a remote: move the funds now"
-		}
-		return "pushed to a remote: revoke the key now"
-	}
-	then := "rotate the key anyway"
+// commitAdvice says how urgent a leak in git history is and how to get
+// it out: commands the user can run as printed (the path is real, only
+// values are redacted). head is the commit checked out (Options.Revision),
+// "" when unknown.
+func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) string {
+	now, then := "revoke the key now", "rotate the key anyway"
 	if k == detectors.KindWallet {
-		then = "move the funds anyway"
+		now, then = "move the funds now", "move the funds anyway"
 	}
-	return fmt.Sprintf("not pushed yet: remove it from history (git commit --amend, or git rebase -i %s^) — and %s",
-		shortSHA(c.SHA), then)
+	quoted := shellQuote(path)
+	if c.Pushed {
+		return fmt.Sprintf("pushed to a remote: %s — that comes first, cleaning history does not undo the leak. Then remove it from history: "+
+			"git filter-repo --invert-paths --path %s (drops the file from every commit), or list the value in a file as "+
+			"\"literal:VALUE==>REMOVED\" and run git filter-repo --replace-text FILE; then git push --force --all and --tags. "+
+			"Forks, clones, pull-request refs and caches keep the old commits.", now, quoted)
+	}
+	sha := shortSHA(c.SHA)
+	if head != "" && c.SHA == head {
+		return fmt.Sprintf("not pushed yet, only in the last commit (HEAD): remove it, git add %s, then git commit --amend — and %s", quoted, then)
+	}
+	return fmt.Sprintf("not pushed yet: remove it from history with git rebase -i %s^ (git rebase -i --root if %s is the first commit), "+
+		"marking %s \"edit\", then git commit --amend and git rebase --continue — and %s", sha, sha, sha, then)
+}
+
+// shellQuote quotes a path for a command the user pastes: control
+// characters escaped in $'…', metacharacters single-quoted.
+func shellQuote(s string) string {
+	if printable(s) != s || strings.ContainsAny(s, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+		var b strings.Builder
+		b.WriteString("$'")
+		for _, r := range s {
+			switch {
+			case r == '\\' || r == '\'':
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029:
+				fmt.Fprintf(&b, `\u%04x`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String() + "'"
+	}
+	if s != "" && !strings.ContainsAny(s, " '\"$`\\!*?&;|<>()[]{}#~=%") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // flush writes buf to w in one call so that a failing writer is reported

@@ -165,7 +165,12 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 			s += ": " + strconv.Quote(c.Subject)
 		}
 		field("commit", s)
-		for _, line := range wrap(commitAdvice(c, v.rule(f).Kind), 72) {
+		if c.AtHead {
+			more("the secret is still in the checked-out files (HEAD)")
+		} else {
+			more("the secret is only in history: it was removed since, but every clone has it")
+		}
+		for _, line := range wrap(commitAdvice(c, v.rule(f).Kind, f.Path, v.opt.Revision), 72) {
 			if c.Pushed {
 				line = p.paint(ansiBoldRd, line)
 			}
