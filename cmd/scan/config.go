@@ -23,10 +23,22 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 	var cfg *config.Config
 	var err error
 	switch {
+	case f.config != "" && f.trusted != nil:
+		// A config file the user names is read at the trusted commit
+		// too when it lies in the repository: a pull request must not
+		// switch its own scan off by editing (or adding) it.
+		name, data, rerr := f.trusted.userFile(f.config)
+		switch {
+		case rerr != nil:
+			return nil, fmt.Errorf("--config: %w", rerr)
+		case data == nil:
+			return nil, fmt.Errorf("--config %s: the file does not exist at %s, where a range takes its settings from; commit it there first", f.config, f.trusted.rev)
+		}
+		cfg, err = config.Parse(name, data, builtin)
 	case f.config != "":
 		cfg, err = config.Load(f.config, builtin)
-	case f.configAt != nil:
-		name, data, rerr := f.configAt()
+	case f.trusted != nil:
+		name, data, rerr := fileAtRev(f.trusted.repo, f.trusted.rev, config.FileName)
 		switch {
 		case rerr != nil:
 			return nil, rerr
@@ -56,13 +68,11 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 	return cfg, nil
 }
 
-// configAtRev reads .keyward.toml as it is at rev in the repository at
-// path. A range scan takes its settings from the range's base, so that the
-// commits under review cannot switch off the rules that would catch them.
-// It returns nil data when the base has no config.
-func configAtRev(path, rev string) (string, []byte, error) {
-	return fileAtRev(path, rev, config.FileName)
-}
+// repoRev is a commit of a repository that a scan takes its settings from.
+// A range scan takes them from the range's base (a commit hook from HEAD),
+// so that the commits under review cannot switch off the rules that would
+// catch them.
+type repoRev struct{ repo, rev string }
 
 // maxRepoFile bounds a config or baseline read from a commit.
 const maxRepoFile = 16 << 20
@@ -88,30 +98,62 @@ func fileAtRev(path, rev, name string) (string, []byte, error) {
 	return rev + ":" + name, data, nil
 }
 
-// baselineAtRev reads the baseline the user named (a path on disk) as it
-// is at rev, when the path lies inside the repository at repoPath: in a
-// range scan the commits under review must not be able to accept their
-// own secrets by editing the baseline. A baseline outside the repository
-// is read from disk. data is nil when the base has no such file.
-func baselineAtRev(repoPath, rev, file string) (name string, data []byte, err error) {
-	repo, err := gitrepo.Open(repoPath)
+// userFile reads a file the user named (a path on disk: a baseline, a
+// config) as it is at the trusted commit when the path lies inside the
+// repository's working tree, so that the commits under review cannot
+// accept their own secrets by editing it. A file outside the repository
+// is read from disk. data is nil when the commit has no such file.
+func (t *repoRev) userFile(file string) (name string, data []byte, err error) {
+	repo, err := gitrepo.Open(t.repo)
 	if err != nil {
 		return "", nil, err
 	}
 	top := repo.WorkTree
 	repo.Close()
-	if top == "" {
+	rel, inside := pathInside(top, file)
+	if !inside {
 		data, err := regularfile.ReadFile(file, maxRepoFile)
 		return file, data, err
+	}
+	return fileAtRev(t.repo, t.rev, rel)
+}
+
+// pathInside returns file's slash-separated path relative to top, and
+// whether it lies inside top. Both sides are resolved through symlinks
+// first: on macOS /tmp is /private/tmp, and runners reach work directories
+// through links, so comparing the paths as spelled would put a file that
+// is in the repository outside it (and read it from the working tree).
+// The file itself is not followed: a link inside the repository is the
+// repository's file.
+func pathInside(top, file string) (string, bool) {
+	if top == "" {
+		return "", false
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
-		return "", nil, err
+		return "", false
 	}
+	if top, err = filepath.Abs(top); err != nil {
+		return "", false
+	}
+	top = resolvePath(top)
+	abs = filepath.Join(resolvePath(filepath.Dir(abs)), filepath.Base(abs))
 	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		data, err := regularfile.ReadFile(file, maxRepoFile)
-		return file, data, err
+		return "", false
 	}
-	return fileAtRev(repoPath, rev, filepath.ToSlash(rel))
+	return filepath.ToSlash(rel), true
+}
+
+// resolvePath resolves the symlinks in an absolute path; the part that does
+// not exist (a file the working tree deleted) is kept as written.
+func resolvePath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	parent := filepath.Dir(p)
+	if parent == p {
+		return p
+	}
+	return filepath.Join(resolvePath(parent), filepath.Base(p))
 }

@@ -61,10 +61,10 @@ func (p *pipeline) filter(cmd *cobra.Command, fs []detectors.Finding, stats *det
 // loadBaseline reads --baseline, from the range's base when the command
 // says so.
 func (f *scanFlags) loadBaseline(cmd *cobra.Command) (*baseline.File, error) {
-	if f.baselineAt == nil {
+	if f.trusted == nil {
 		return baseline.Load(f.baseline)
 	}
-	name, data, err := f.baselineAt()
+	name, data, err := f.trusted.userFile(f.baseline)
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}

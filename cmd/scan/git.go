@@ -77,9 +77,7 @@ says so); a damaged or foreign state file is an error.`,
 			}
 			f.root = opt.Path
 			if opt.SinceCommit != "" {
-				base := opt.SinceCommit
-				f.configAt = func() (string, []byte, error) { return configAtRev(opt.Path, base) }
-				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(opt.Path, base, f.baseline) }
+				f.trusted = &repoRev{repo: opt.Path, rev: opt.SinceCommit}
 			}
 			if since != "" {
 				t, err := parseDate(since)

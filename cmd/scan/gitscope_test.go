@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,5 +50,63 @@ func TestBaselineHistoryCoversTheCurrentBranch(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "git", "--all-refs", "--branch", "main", dir); code != 2 {
 		t.Errorf("--all-refs with --branch: exit %d, want 2: %s", code, errOut)
+	}
+}
+
+// A range scan reached through a symlinked directory (/tmp is /private/tmp
+// on macOS; runners link work directories) still reads the baseline and a
+// --config file from the base when they lie in the repository, however
+// each side is spelled: the pull request cannot accept its own secret.
+func TestRangeSettingsThroughSymlinkedPaths(t *testing.T) {
+	parent := t.TempDir()
+	real := filepath.Join(parent, "real")
+	link := filepath.Join(parent, "link")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	dir := filepath.Join(real, "repo")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Git(t, dir, "init", "-q")
+	gittest.Write(t, dir, "README.md", "# bot\n")
+	gittest.Write(t, dir, "ci/keyward.toml", "[scan]\nexclude = [\"docs/**\"]\n")
+	base := gittest.Commit(t, dir, "init")
+	// The pull request: a key, a baseline accepting it, and a config
+	// excluding everything.
+	gittest.Write(t, dir, "bot.cfg", gittest.SecretLine("symlinked"))
+	if code, _, errOut := runCLI(t, "baseline", "create", dir); code != 0 {
+		t.Fatalf("baseline create: exit %d: %s", code, errOut)
+	}
+	gittest.Write(t, dir, "ci/keyward.toml", "[scan]\nexclude = [\"**\"]\n")
+	gittest.Commit(t, dir, "add key, accept it, exclude everything")
+
+	viaLink := filepath.Join(link, "repo")
+	for _, tt := range []struct{ name, repo, files string }{
+		{"repo through the link", viaLink, dir},
+		{"files through the link", dir, viaLink},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			bl := filepath.Join(tt.files, ".keyward-baseline.json")
+			code, out, errOut := runCLI(t, "git", "--since-commit", base, "--baseline", bl, tt.repo)
+			if code != 1 || !strings.Contains(out, "bot.cfg") {
+				t.Errorf("--baseline: the pull request accepted its own key: exit %d\n%s%s", code, out, errOut)
+			}
+			cfg := filepath.Join(tt.files, "ci/keyward.toml")
+			code, out, errOut = runCLI(t, "git", "--since-commit", base, "--config", cfg, tt.repo)
+			if code != 1 || !strings.Contains(out, "bot.cfg") {
+				t.Errorf("--config: the pull request switched its own scan off: exit %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+	// A --config file the base does not have is an error that says so.
+	gittest.Write(t, dir, "ci/new.toml", "[scan]\nexclude = [\"**\"]\n")
+	gittest.Commit(t, dir, "new config")
+	code, _, errOut := runCLI(t, "git", "--since-commit", base, "--config", filepath.Join(viaLink, "ci/new.toml"), dir)
+	if code != 2 || !strings.Contains(errOut, "does not exist at "+base) {
+		t.Errorf("a config added by the range: exit %d: %s", code, errOut)
 	}
 }

@@ -31,7 +31,7 @@ func provenance(root string, opt *report.Options) {
 		return
 	}
 	defer repo.Close()
-	if !repo.Bare && repo.WorkTree != abs {
+	if !repo.Bare && resolvePath(repo.WorkTree) != resolvePath(abs) {
 		// The scan starts below the top level: its paths are relative to
 		// where it started, so the repository cannot be mapped onto them.
 		return

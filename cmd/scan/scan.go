@@ -57,11 +57,10 @@ type scanFlags struct {
 	noInlineAllow bool
 	// reports are extra FORMAT=FILE reports written from the same scan.
 	reports []string
-	// configAt and baselineAt, when set, read the config and the baseline
-	// from somewhere else than the disk (the base of a git range); nil data
-	// means absent there.
-	configAt   func() (name string, data []byte, err error)
-	baselineAt func() (name string, data []byte, err error)
+	// trusted, when set, is the commit settings are read from instead of
+	// the disk (the base of a git range, HEAD for a commit): .keyward.toml,
+	// and --config and --baseline files that lie inside the repository.
+	trusted *repoRev
 }
 
 // addScanFlags adds the shared flags; defaultFormat is the report format

@@ -48,8 +48,7 @@ could not be read (never a silent pass).`,
 			// and the working tree's settings apply.
 			if knownBase(repo, []string{"HEAD"}) != "" {
 				f.root = repo
-				f.configAt = func() (string, []byte, error) { return configAtRev(repo, "HEAD") }
-				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(repo, "HEAD", f.baseline) }
+				f.trusted = &repoRev{repo: repo, rev: "HEAD"}
 			}
 			// git hands a hook the index being committed in
 			// GIT_INDEX_FILE (a temporary one under commit -a or
@@ -104,8 +103,7 @@ no remote-tracking ref.`,
 			// what the remote already has, when this clone knows it.
 			f.root = opt.Path
 			if base := knownBase(opt.Path, opt.ExcludeIfKnown); base != "" {
-				f.configAt = func() (string, []byte, error) { return configAtRev(opt.Path, base) }
-				f.baselineAt = func() (string, []byte, error) { return baselineAtRev(opt.Path, base, f.baseline) }
+				f.trusted = &repoRev{repo: opt.Path, rev: base}
 			}
 			return f.run(cmd, "pre-push", historySource(opt), door{})
 		},
