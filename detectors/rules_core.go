@@ -240,8 +240,90 @@ func genericFinder(w []byte) [][2]int {
 	return out
 }
 
-// fileName is a value that names a file: conf/erc20_tokens.json.
-var fileName = regexp.MustCompile(`(?i)^[\w./-]+\.(?:json|ya?ml|toml|ini|cfg|conf|txt|csv|py|js|ts|sh|log|db|sqlite|pem|crt|html?)$`)
+// fileName is a value (or a name) that names a file: conf/erc20_tokens.json.
+var fileName = regexp.MustCompile(`(?i)^[\w./-]+\.(?:json|ya?ml|toml|ini|cfg|conf|txt|csv|py|js|ts|sh|log|db|sqlite|pem|crt|html?|sql|go|rs|java|rb|php|lock|md|zip|gz|tgz|tar|whl|png|jpe?g|svg|wasm|so|dll|exe|bin|map|css)$`)
+
+// variableRef is a shell, CI or template reference standing for a value:
+// $API_KEY, ${API_KEY}, $(API_KEY), %API_KEY%.
+var variableRef = regexp.MustCompile(`^(?:\$\{?[A-Za-z_][A-Za-z0-9_.]*\}?|\$\([A-Za-z_][A-Za-z0-9_.]*\)|%[A-Za-z_][A-Za-z0-9_]*%)$`)
+
+// defaultOfReference reports whether secret is the default of a reference,
+// ${POSTGRES_PASSWORD:-postgres}: the value in use comes from the
+// environment, and the default is what a reader would type anyway.
+func defaultOfReference(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i < 0 {
+		return false
+	}
+	before := strings.TrimRight(line[:i], "-=?+")
+	before = strings.TrimSuffix(before, ":")
+	j := strings.LastIndex(before, "${")
+	return j >= 0 && j+2 < len(before) && strings.Trim(before[j+2:], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == ""
+}
+
+// secretLabel is a name that says its value is secret material even when
+// the value has the shape of an address.
+var secretLabel = regexp.MustCompile(`(?i)secret|priv|seed|pass|api|auth(?:[^o]|$)|access|credential|signing`)
+
+// solanaAddress reports whether secret is base58 of 32 bytes: a Solana
+// public key (mint, program id, wallet). A Solana secret key is 64 bytes.
+func solanaAddress(secret string) bool {
+	if len(secret) < 32 || len(secret) > 44 {
+		return false
+	}
+	b, ok := base58Decode(secret)
+	return ok && len(b) == 32
+}
+
+// pathOrURL tells a path or URL from a base64 value by structure rather
+// than by the presence of '/': about three in four 88-character base64
+// secrets hold one. A URL has a scheme; a path has segments that read as
+// names (lowercase words, dots, dashes, underscores), where base64 has
+// segments of mixed-case letters and digits, '+' and '=' padding.
+func pathOrURL(s string) bool {
+	switch {
+	case strings.Contains(s, "://") || strings.HasPrefix(s, "http") || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || strings.HasPrefix(s, "~/"):
+		return true
+	case fileName.MatchString(s):
+		return true
+	case !strings.Contains(s, "/"):
+		return false
+	case base64Shaped(s):
+		return false
+	}
+	return strings.Count(s, "/") >= 2
+}
+
+// base64Shaped reports whether s reads as standard base64: only its
+// alphabet, and most of its characters in segments (between '/') that mix
+// upper case, lower case and digits, or hold '+', as random bytes do.
+func base64Shaped(s string) bool {
+	body := strings.TrimRight(s, "=")
+	if len(body) < 20 || len(s)-len(body) > 2 || strings.Trim(body, b64Chars) != "" {
+		return false
+	}
+	random := 0
+	for _, seg := range strings.Split(body, "/") {
+		var upper, lower, digit, plus bool
+		for i := 0; i < len(seg); i++ {
+			switch c := seg[i]; {
+			case 'A' <= c && c <= 'Z':
+				upper = true
+			case 'a' <= c && c <= 'z':
+				lower = true
+			case '0' <= c && c <= '9':
+				digit = true
+			case c == '+':
+				plus = true
+			}
+		}
+		// Short segments carry too few characters to show a mix.
+		if len(seg) <= 3 || plus || upper && lower && digit {
+			random += len(seg)
+		}
+	}
+	return random*10 >= len(body)*8
+}
 
 // publicDownloadToken reports whether secret is the token= parameter of a
 // Firebase Storage download URL (…?alt=media&token=…): token lists and
@@ -267,6 +349,9 @@ func validateGeneric(secret string, c Candidate) Verdict {
 	if codeFile(c.Path) && !quoted(c.Line, secret) {
 		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 	}
+	if bundlePath(c.Path) {
+		return Verdict{Reject: true, Reason: "a source map or bundler output: minified identifiers and hashes, not values someone wrote"}
+	}
 	switch {
 	case strings.HasPrefix(secret, hummingbotKeyfile):
 		return Verdict{Reject: true, Reason: "hummingbot's password-encrypted key file (hummingbot-encrypted-key reports it)"}
@@ -278,10 +363,18 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "integrity hash"}
 	case strings.HasPrefix(secret, "$2") || strings.HasPrefix(secret, "$argon") || strings.HasPrefix(secret, "$6$"):
 		return Verdict{Reject: true, Reason: "password hash, not a password"}
-	case strings.Count(secret, "/") >= 2 || strings.HasPrefix(secret, "./") || strings.HasPrefix(secret, "http") || fileName.MatchString(secret):
+	case pathOrURL(secret):
 		return Verdict{Reject: true, Reason: "path or URL"}
 	case publicDownloadToken(c.Line, secret):
 		return Verdict{Reject: true, Reason: "download token of a public file URL (alt=media), shared with the link"}
+	case variableRef.MatchString(secret) || defaultOfReference(c.Line, secret):
+		return Verdict{Reject: true, Reason: "a variable reference, not a value"}
+	case fileName.MatchString(label):
+		// "0024_api_key_verification.sql": "<sha256>" is a checksum
+		// keyed by a file whose name says api_key.
+		return Verdict{Reject: true, Reason: "the name is a file name: a checksum or file entry, not a secret"}
+	case solanaAddress(secret) && !secretLabel.MatchString(label):
+		return Verdict{Reject: true, Reason: "a 32-byte base58 value is a Solana address (token mint, program id, wallet), not a secret key"}
 	}
 	var letters, digits, others int
 	for i := 0; i < len(secret); i++ {
@@ -356,6 +449,9 @@ var mockMarker = regexp.MustCompile(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:moc
 // own line calls them mock or dummy as info. It returns the new severity
 // and a note, or ok=false when nothing changes.
 func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
+	if root, ok := VendoredRoot(path); ok && sev > Info {
+		return Info, "in a vendored environment (" + root + "): a library's own test or example material, not a secret of this project", true
+	}
 	if mockMarker.MatchString(line) && sev > Info {
 		return Info, "the line marks this value as a mock or dummy", true
 	}
@@ -369,6 +465,26 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 	}
 	return sev, "", false
 }
+
+// vendoredRE finds a vendored environment committed with a project: a
+// virtualenv's site-packages, node_modules, bower_components, Ruby's
+// vendor/bundle. What it holds is other people's code, with their
+// self-test keys and docstring examples.
+var vendoredRE = regexp.MustCompile(`^(?:.*?/)?(?:node_modules|bower_components|site-packages|dist-packages|vendor/bundle)/`)
+
+// VendoredRoot returns the vendored tree a path lies in (the prefix up to
+// and including node_modules/ or site-packages/), if any.
+func VendoredRoot(p string) (string, bool) {
+	m := vendoredRE.FindString(p)
+	return strings.TrimSuffix(m, "/"), m != ""
+}
+
+// bundleRE finds generated JavaScript: source maps, minified files and
+// bundler output, where identifiers and hashes stand where values do.
+var bundleRE = regexp.MustCompile(`(?i)\.(?:js|css)\.map$|\.min\.(?:js|css)$|\.bundle\.js$|(?:^|/)(?:dist|build|_next/static|static/js)/(?:[^/]+/)*[^/]+\.js$|(?:^|/)(?:chunk|vendors?|main|runtime)[.~-][0-9a-f]{6,}[^/]*\.js$`)
+
+// bundlePath reports whether a path is a source map or a bundle.
+func bundlePath(p string) bool { return bundleRE.MatchString(p) }
 
 // A test directory may carry a qualifier (manual-tests/, integration_tests/,
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.

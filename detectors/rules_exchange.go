@@ -351,6 +351,11 @@ var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false
 func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) func(string, Candidate) Verdict {
 	return func(secret string, c Candidate) Verdict {
 		label := valueLabel(c, secret)
+		if strings.Contains(normLabel(label), "listenkey") {
+			// Binance's user-data-stream token: it reads account events
+			// for an hour and cannot sign a request.
+			return Verdict{Reject: true, Reason: "a user-data-stream listen key, not an API key"}
+		}
 		if svc := dataAPINamed(label); svc != "" {
 			return Verdict{Reject: true, Reason: "the name " + label + " belongs to " + svc}
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
+	"github.com/keyward/scan/internal/vendored"
 	"github.com/keyward/scan/internal/verify"
 	"github.com/keyward/scan/report"
 )
@@ -328,6 +329,8 @@ func (p *pipeline) collect(cmd *cobra.Command, src source) (collected, error) {
 	// A value published in documentation is rated as documentation
 	// wherever it appears, before any filter sees it.
 	findings, _ = docvalue.Apply(findings)
+	// A committed virtualenv or node_modules is one line, not hundreds.
+	findings = vendored.Fold(findings)
 	if n := p.inlineAllowed.Load(); n > 0 {
 		if stats.Suppressed == nil {
 			stats.Suppressed = map[string]int64{}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -107,6 +108,49 @@ func TestRenameIsANewLocation(t *testing.T) {
 	}
 	if m["new.cfg"].Commit == nil || m["new.cfg"].Commit.SHA != renamed || !m["new.cfg"].Commit.AtHead {
 		t.Errorf("new.cfg: want at %s and at HEAD, got %+v", renamed, m["new.cfg"].Commit)
+	}
+}
+
+// One secret is one finding per path: when the words around an unchanged
+// value change, another rule may claim it, and the history still holds
+// one leak, named by the most specific rule, at the commit that added it.
+func TestOneSecretOneFindingAcrossRules(t *testing.T) {
+	// 64 characters of a Binance secret's shape, derived from a label.
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	var b strings.Builder
+	for i := 0; b.Len() < 64; i++ {
+		for _, c := range sha256.Sum256([]byte(fmt.Sprint("one finding ", i))) {
+			if b.Len() < 64 {
+				b.WriteByte(alnum[int(c)%len(alnum)])
+			}
+		}
+	}
+	secret := b.String()
+	for _, tc := range []struct {
+		name          string
+		first, second string
+	}{
+		{"exchange first, generic later",
+			"# binance bot\nBINANCE_API_SECRET=" + secret + "\n",
+			"# bot\nAPI_SECRET=" + secret + "\n"},
+		{"generic first, exchange later",
+			"# bot\nAPI_SECRET=" + secret + "\n",
+			"# binance bot\nBINANCE_API_SECRET=" + secret + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := newRepo(t)
+			write(t, dir, ".env", tc.first)
+			added := commit(t, dir, "add")
+			write(t, dir, ".env", tc.second)
+			commit(t, dir, "rename the variable")
+			fs := mustScan(t, Options{Path: dir})
+			if len(fs) != 1 {
+				t.Fatalf("want one finding, got %d: %+v", len(fs), fs)
+			}
+			if fs[0].RuleID != "binance-api-secret" || fs[0].Commit.SHA != added {
+				t.Errorf("finding = %s at %s, want binance-api-secret at %s", fs[0].RuleID, fs[0].Commit.SHA, added)
+			}
+		})
 	}
 }
 

@@ -667,9 +667,15 @@ type secretKey struct{ rule, secret string }
 // attribute turns per-blob findings into per-location findings at the
 // commit that introduced them.
 // The second result holds each finding's blob.
+//
+// One secret is one finding per path, whichever rule claims it: when the
+// words around an unchanged value change between commits, a different
+// rule may claim it (an exchange rule first, the generic one later). The
+// value was introduced once; the most specific rule that ever claimed it
+// names it.
 func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding, []plumbing.Hash) {
-	type locKey struct{ path, rule, secret string }
-	reported := map[locKey]bool{}
+	type locKey struct{ path, secret string }
+	reported := map[locKey]int{} // index in out; -1 when an earlier run reported it
 	var out []detectors.Finding
 	var blobs []plumbing.Hash
 	for _, ev := range events {
@@ -679,22 +685,28 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 		}
 		// A secret the file already had in a parent was not introduced
 		// here (an edit elsewhere in the file, a merge keeping one side).
-		prior := map[secretKey]bool{}
+		prior := map[string]bool{}
 		for _, pb := range ev.parents {
 			for _, f := range s.scanLate(pb, ev.path).findings {
-				prior[secretKey{f.RuleID, f.Secret}] = true
+				prior[f.Secret] = true
 			}
 		}
 		var here []locKey
 		for _, f := range res.findings {
-			k := locKey{ev.path, f.RuleID, f.Secret}
-			if prior[secretKey{f.RuleID, f.Secret}] || reported[k] {
+			k := locKey{ev.path, f.Secret}
+			if i, ok := reported[k]; ok {
+				if i >= 0 && moreSpecific(&f, &out[i]) {
+					renameFinding(&out[i], &f)
+				}
+				continue
+			}
+			if prior[f.Secret] {
 				continue
 			}
 			if st := s.opt.State; st != nil {
 				sk := st.Key(ev.path, f.RuleID, f.Secret)
 				if st.Reported(sk) {
-					reported[k] = true
+					reported[k] = -1 // reported by an earlier run
 					continue
 				}
 				st.AddReported(sk)
@@ -717,11 +729,25 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 			out = append(out, f)
 			blobs = append(blobs, ev.blob)
 		}
-		for _, k := range here {
-			reported[k] = true
+		for i, k := range here {
+			reported[k] = len(out) - len(here) + i
 		}
 	}
 	return out, blobs
+}
+
+// moreSpecific reports whether a names a value better than b: a service's
+// rule over the generic one.
+func moreSpecific(a, b *detectors.Finding) bool {
+	return a.Service != "generic" && b.Service == "generic"
+}
+
+// renameFinding gives dst (kept where and when the value was introduced)
+// the rule and description of src, a later and more specific claim.
+func renameFinding(dst, src *detectors.Finding) {
+	dst.RuleID, dst.Title, dst.Severity = src.RuleID, src.Title, src.Severity
+	dst.Service, dst.Exchange, dst.Part = src.Service, src.Exchange, src.Part
+	dst.Advice, dst.Notes = src.Advice, append([]string(nil), src.Notes...)
 }
 
 // annotate fills in commit metadata, whether each secret is still at the
