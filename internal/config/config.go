@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -293,7 +294,7 @@ func customRule(rr rawRule) (detectors.Rule, string, error) {
 	if rr.Entropy < 0 || rr.Entropy > 1 {
 		return r, "entropy", fmt.Errorf("entropy is a ratio to random text, from 0 to 1; got %g", rr.Entropy)
 	}
-	re, err := regexp.Compile(rr.Regex)
+	re, err := compileBounded(rr.Regex)
 	if err != nil {
 		return r, "regex", fmt.Errorf("regex: %v", err)
 	}
@@ -318,6 +319,35 @@ func customRule(rr rawRule) (detectors.Rule, string, error) {
 		}
 	}
 	return r, "", nil
+}
+
+// A config sits in the scanned tree, where anyone may write it: its
+// regular expressions are bounded so that one cannot make every scan crawl
+// (a 1 MB literal costs its length at every byte of every file). gitleaks'
+// largest default rule is 744 characters and 1972 instructions.
+const (
+	maxRegexLen   = 4096
+	maxRegexInsts = 8192
+)
+
+// compileBounded compiles a config's regular expression within
+// maxRegexLen and maxRegexInsts, saying which bound it passes.
+func compileBounded(src string) (*regexp.Regexp, error) {
+	if len(src) > maxRegexLen {
+		return nil, fmt.Errorf("%d characters long; the limit is %d", len(src), maxRegexLen)
+	}
+	parsed, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := syntax.Compile(parsed.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	if len(prog.Inst) > maxRegexInsts {
+		return nil, fmt.Errorf("compiles to %d instructions; the limit is %d (narrow its repetitions)", len(prog.Inst), maxRegexInsts)
+	}
+	return regexp.Compile(src)
 }
 
 var validID = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -349,7 +379,7 @@ func allowlist(ra rawAllowlist, isRule func(string) bool) (Allowlist, string, er
 		dst *[]*regexp.Regexp
 	}{{"secrets", ra.Secrets, &a.Secrets}, {"lines", ra.Lines, &a.Lines}, {"path-regexes", ra.PathRegexes, &a.PathRegexes}} {
 		for _, s := range list.src {
-			re, err := regexp.Compile(s)
+			re, err := compileBounded(s)
 			if err != nil {
 				return a, list.key, fmt.Errorf("%s: %v", list.key, err)
 			}

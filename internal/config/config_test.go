@@ -140,6 +140,11 @@ func TestConfigErrorsNameFileAndLine(t *testing.T) {
 		{"taken id", strings.Replace(goodConfig, `id = "acme-api-key"`, `id = "github-token"`, 1), "repo/.keyward.toml:12: rule \"github-token\": id \"github-token\" is already taken"},
 		{"bad allowlist regex", "[[allowlist]]\npaths = [\"a\"]\n\nlines = ['(']\n", "repo/.keyward.toml:4: allowlist 1: lines: error parsing regexp"},
 		{"empty allowlist", "[[allowlist]]\ndescription = \"nothing\"\n", "repo/.keyward.toml:1: allowlist 1: an allowlist needs"},
+		// A regex in a file anyone may commit must not make every scan crawl:
+		// a megabyte literal costs its length at every byte scanned.
+		{"huge literal regex", "[[rule]]\nid = \"big\"\nregex = '''(?P<secret>" + strings.Repeat("abcdefgh", 1<<17) + ")'''\n", "repo/.keyward.toml:3: rule \"big\": regex: 1048588 characters long; the limit is 4096"},
+		{"huge program", "[[rule]]\nid = \"big\"\nregex = '''(?P<secret>" + strings.Repeat("[a-z]{1,1000}", 10) + ")'''\n", "repo/.keyward.toml:3: rule \"big\": regex: compiles to"},
+		{"huge allowlist regex", "[[allowlist]]\nlines = ['" + strings.Repeat("x", 5000) + "']\n", "repo/.keyward.toml:2: allowlist 1: lines: 5000 characters long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

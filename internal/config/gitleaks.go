@@ -223,10 +223,16 @@ func convertAllowlist(ga gitleaksAllowlist, label string, skip func(string, ...a
 	}
 	for _, list := range [][]string{ra.PathRegexes, ra.Secrets, ra.Lines} {
 		for _, re := range list {
-			if _, err := regexp.Compile(re); err != nil {
-				skip("%s: regex %q does not compile in Go: %v; not converted", label, re, err)
+			if _, err := compileBounded(re); err != nil {
+				skip("%s: regex %.80q not converted: %v", label, re, err)
 				return ra, false
 			}
+		}
+	}
+	for _, w := range ra.Stopwords {
+		if strings.TrimSpace(w) == "" {
+			skip("%s: an empty stopword would allow every finding; not converted", label)
+			return ra, false
 		}
 	}
 	if len(ra.PathRegexes)+len(ra.Secrets)+len(ra.Lines)+len(ra.Stopwords) == 0 {

@@ -147,3 +147,45 @@ func TestSecretGroupRegex(t *testing.T) {
 		}
 	}
 }
+
+// One bad regex skips its rule or allowlist, with a line saying why; the
+// rest of the config is still converted.
+func TestImportGitleaksSkipsBadRegexes(t *testing.T) {
+	text := `[[rules]]
+id = "good-token"
+regex = '''good_([a-z0-9]{24})'''
+keywords = ["good_"]
+
+[[rules]]
+id = "huge-literal"
+regex = '''(` + strings.Repeat("abcdefgh", 1024) + `)'''
+
+[[rules]]
+id = "huge-program"
+regex = '''(` + strings.Repeat("[a-z]{1,1000}", 10) + `)'''
+
+[[rules]]
+id = "perl-only"
+regex = '''(?<=key=)([a-z]{24})'''
+
+[[allowlists]]
+regexes = ['''` + strings.Repeat("x", 5000) + `''']
+
+[[allowlists]]
+stopwords = ["fixture", " "]
+`
+	imp, err := ImportGitleaks("big.toml", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Rules != 1 || imp.Allowlists != 0 {
+		t.Errorf("converted %d rules and %d allowlists, want 1 and 0", imp.Rules, imp.Allowlists)
+	}
+	want := []string{`rule "huge-literal"`, "characters long", `rule "huge-program"`, "instructions", `rule "perl-only"`, "allowlist 1", "allowlist 2: an empty stopword"}
+	all := strings.Join(imp.Skipped, "\n")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("no skipped line says %q:\n%s", w, all)
+		}
+	}
+}
