@@ -10,8 +10,8 @@
 //     stray byte;
 //   - UTF-16 (with a byte-order mark, or recognised by its NUL pattern),
 //     decoded to UTF-8 so rules see text and lines keep their numbers;
-//   - whole-file judges for the binary files that are secrets themselves
-//     (Bitcoin Core wallet.dat);
+//   - whole-file judges for the files that are secrets by being what they
+//     are (Bitcoin Core wallet.dat, GnuPG secret keys), one table (judge.go);
 //   - archives (.zip, .tar, .tar.gz, .gz): each member is content of its
 //     own, located as "outer.zip!inner/path", with bounded depth, member
 //     count and expansion (internal/archive);
@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -50,6 +49,11 @@ type Options struct {
 	// archive.DefaultLimits).
 	NoArchives bool
 	Archive    archive.Limits
+	// PassBinaryAbove, when set, passes over a file larger than this
+	// whose head is binary, after reading the head (counted as "large
+	// binary"): a home's disk images and databases. Zero: the text
+	// regions of every binary file are read.
+	PassBinaryAbove int64
 }
 
 // Overlap is how much of the end of one chunk is scanned again at the start
@@ -59,10 +63,6 @@ const Overlap = 64 << 10
 
 // sniffSize is how much of a file decides whether it is text.
 const sniffSize = 8 << 10
-
-// maxWalletDat bounds what is read of a wallet.dat to judge it; Bitcoin Core
-// wallets are small, and the judge looks for record names, not keys.
-const maxWalletDat = 64 << 20
 
 // Scanner turns file contents into findings with one engine. It is safe for
 // concurrent use; each worker reads through its own Reader.
@@ -84,6 +84,18 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 
 // Engine returns the engine the scanner feeds.
 func (s *Scanner) Engine() *engine.Engine { return s.eng }
+
+// SkipLargeBinary is the skip reason of a file passed over by
+// PassBinaryAbove.
+const SkipLargeBinary = "large binary"
+
+// PassingLargeBinaries returns a Scanner like s that passes over binary
+// files larger than above bytes after their head (Options.PassBinaryAbove).
+func (s *Scanner) PassingLargeBinaries(above int64) *Scanner {
+	c := *s
+	c.opt.PassBinaryAbove = above
+	return &c
+}
 
 // MaxFileSize is the configured limit (zero: none).
 func (s *Scanner) MaxFileSize() int64 { return s.opt.MaxFileSize }
@@ -126,11 +138,11 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		st.Skip("binary")
 		return nil, nil
 	}
-	return r.scanBytes(ctx, path, src, st)
+	return r.scanBytes(ctx, path, src, size, st)
 }
 
 // scanBytes is scanFile once the name has had its say: the bytes decide.
-func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, st *detectors.Stats) ([]detectors.Finding, error) {
+func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	var limit io.Reader = src
 	if opt.MaxFileSize > 0 {
@@ -147,14 +159,17 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, st *
 		return nil, nil
 	}
 	k := sniff(head)
-	if (k == kindFormat || k == kindBinary) && strings.HasSuffix(strings.ToLower(path), ".dat") {
-		whole, err := io.ReadAll(io.LimitReader(limit, maxWalletDat))
+	if j := judgeFor(path, k); j != nil {
+		whole, err := io.ReadAll(io.LimitReader(limit, j.max-int64(len(head))))
 		if err != nil {
 			return nil, r.readFailed(st, path, err)
 		}
 		whole = append(bytes.Clone(head), whole...)
-		if f, ok := r.walletDat(path, whole, st); ok {
-			return []detectors.Finding{f}, nil
+		if fs, ok := j.judge(path, whole); ok {
+			st.Files++
+			st.Bytes += int64(len(whole))
+			st.Count("judged whole: " + j.name)
+			return fs, nil
 		}
 		r.buf = r.buf[:0]
 		limit = io.MultiReader(bytes.NewReader(whole), limit)
@@ -164,6 +179,10 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, st *
 		st.Skip("binary")
 		return nil, nil
 	case kindBinary:
+		if opt.PassBinaryAbove > 0 && size > opt.PassBinaryAbove {
+			st.Skip(SkipLargeBinary)
+			return nil, nil
+		}
 		// No format this package knows: text may sit in it (a history
 		// file with a run of NULs a crash left, a log with binary records),
 		// so each region is judged, as strings(1) and grep -a would.
@@ -373,44 +392,12 @@ func (r *Reader) scanUnopened(ctx context.Context, path string, ra io.ReaderAt, 
 	if k := sniff(head[:n]); k == kindText || k == kindTextWithNUL || k == kindUTF16LE || k == kindUTF16BE {
 		st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+why+"); scanned as a file")
 		st.Count("unreadable archive scanned as a file")
-		return r.scanBytes(ctx, path, src, st)
+		return r.scanBytes(ctx, path, src, size, st)
 	}
 	st.Warn(detectors.WarnUnreadable, path, "not a readable "+archive.Kind(path)+" archive ("+why+"); only its text regions were scanned")
 	st.Incomplete = true
 	r.buf = r.buf[:0]
 	return r.chunks(ctx, path, src, true, st)
-}
-
-// walletDat judges a binary *.dat file whole.
-func (r *Reader) walletDat(path string, whole []byte, st *detectors.Stats) (detectors.Finding, bool) {
-	v, ok := detectors.ClassifyWalletDat(whole[:min(len(whole), 4096)], whole)
-	if !ok {
-		return detectors.Finding{}, false
-	}
-	st.Files++
-	st.Bytes += int64(len(whole))
-	return walletDatFinding(path, v), true
-}
-
-func walletDatFinding(path string, v detectors.Verdict) detectors.Finding {
-	rule := detectors.WalletDatRule()
-	sev := rule.Severity
-	if v.Severity != detectors.SeverityUnset {
-		sev = v.Severity
-	}
-	f := detectors.Finding{
-		RuleID:   rule.ID,
-		Title:    rule.Title,
-		Severity: sev,
-		Service:  rule.Service,
-		Location: detectors.Location{Path: path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 2},
-		Secret:   path,
-		Advice:   rule.Advice,
-	}
-	if v.Note != "" {
-		f.Notes = []string{v.Note}
-	}
-	return f
 }
 
 // fill reads into *buf until it holds size bytes or src ends, keeping what

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand"
 	"reflect"
@@ -450,5 +451,49 @@ func TestOfficeDocuments(t *testing.T) {
 				t.Logf("  %s %s:%d %q", f.RuleID, f.Path, f.StartLine, f.Line)
 			}
 		}
+	}
+}
+
+// Whole-file judges rule the same way for every source: a GnuPG key file in
+// its canonical (binary) form is judged from its header, in a directory or
+// in a backup, never dropped as binary and never copied.
+func TestWholeFileJudges(t *testing.T) {
+	mpi := make([]byte, 257)
+	rand.New(rand.NewSource(5)).Read(mpi)
+	canonical := func(kind string) []byte {
+		return append(append([]byte(fmt.Sprintf("(%d:%s(3:rsa(1:n257:", len(kind), kind)), mpi...), ")(1:e3:\x01\x00\x01)(1:d257:"...)
+	}
+	s := newScanner(t, Options{})
+	tests := []struct {
+		path string
+		data []byte
+		want detectors.Severity // SeverityUnset: no finding
+	}{
+		{".gnupg/private-keys-v1.d/4E5F6A7B8C9D.key", append(canonical("private-key"), mpi...), detectors.Critical},
+		{".gnupg/private-keys-v1.d/0A1B2C3D4E5F.key", append(canonical("protected-private-key"), mpi...), detectors.Medium},
+		{".gnupg/private-keys-v1.d/CA4D0001.key", append(canonical("shadowed-private-key"), mpi...), detectors.SeverityUnset},
+		{"backup.zip", zipOf(t, map[string]string{".gnupg/private-keys-v1.d/4E5F6A7B8C9D.key": string(append(canonical("private-key"), mpi...))}), detectors.Critical},
+	}
+	for _, tt := range tests {
+		fs, _ := scanBytes(t, s, tt.path, tt.data)
+		switch {
+		case tt.want == detectors.SeverityUnset && len(fs) != 0:
+			t.Errorf("%s: %d findings, want none (a smartcard stub holds no key)", tt.path, len(fs))
+		case tt.want != detectors.SeverityUnset && (len(fs) != 1 || fs[0].RuleID != detectors.GPGSecretKeyRuleID || fs[0].Severity != tt.want):
+			t.Errorf("%s: findings %+v, want one gpg-secret-key of severity %v", tt.path, fs, tt.want)
+		case len(fs) == 1 && strings.Contains(fs[0].Secret, string(mpi[:8])):
+			t.Errorf("%s: key bytes copied into the finding", tt.path)
+		}
+	}
+
+	// A large binary is passed over after its head only when asked (home).
+	big := make([]byte, 2<<20)
+	rand.New(rand.NewSource(6)).Read(big)
+	big = append(big, "\nGITHUB_TOKEN="+gittest.FakeToken("judge")+"\n"...)
+	if fs, _ := scanBytes(t, s, "disk.img", big); len(fs) != 1 {
+		t.Errorf("binary read for its text: %d findings, want 1", len(fs))
+	}
+	if fs, st := scanBytes(t, s.PassingLargeBinaries(1<<20), "disk.img", big); len(fs) != 0 || st.Skipped[SkipLargeBinary] != 1 {
+		t.Errorf("large binary passed over: %d findings, skipped %v", len(fs), st.Skipped)
 	}
 }

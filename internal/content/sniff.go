@@ -279,8 +279,3 @@ func textRegions(dst, src []byte) {
 		}
 	}
 }
-
-// LooksBinary reports whether the first bytes of a file (up to 8 KiB are
-// enough) are binary by the same test Scan applies. Sources use it to pass
-// over a large file after one small read.
-func LooksBinary(head []byte) bool { k := sniff(head); return k == kindBinary || k == kindFormat }

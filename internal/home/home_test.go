@@ -129,7 +129,7 @@ func TestScanHome(t *testing.T) {
 		"archive bomb":       1,
 		"symlink":            2, // the loop and the link to .aws/credentials
 		"not a regular file": 1,
-		ReasonPresence:       6, // three vault directories, three GnuPG keys
+		ReasonPresence:       3, // three vault directories (GnuPG keys are judged by the content layer)
 	}
 	// go/pkg and .cargo/registry are dependency trees too.
 	wantSkips[ReasonDependency] += 2
@@ -219,7 +219,7 @@ func TestDecide(t *testing.T) {
 		{"Documents/Music", true, ""},
 		{"Pictures/Photos Library.photoslibrary", true, ReasonMedia},
 		{"Documents/.notes.txt.icloud", false, ReasonPlaceholder},
-		{".gnupg/private-keys-v1.d/AB.key", false, ReasonPresence},
+		{".gnupg/private-keys-v1.d/AB.key", false, ""}, // read, and judged, by the content layer
 		{".config/google-chrome/Default/Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn", true, ReasonPresence},
 		{".config/google-chrome/Default/Local Extension Settings/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", true, ""},
 		{".config/google-chrome/Default/Code Cache", true, ReasonCache},

@@ -4,8 +4,10 @@
 // files are cloud placeholders that must never be read.
 //
 // The profile is data, walked by internal/walk through its Skip option;
-// Scan adds what a home audit needs around the walk: archives, presence
-// findings, and the permissions of each file holding a secret.
+// Scan adds what a home audit needs around the walk: presence findings for
+// stores never read, and the permissions of each file holding a secret.
+// What the bytes of a file are (archive, wallet, GnuPG key, binary) is the
+// content layer's to judge, as for every other source.
 package home
 
 import (
@@ -17,6 +19,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keyward/scan/internal/content"
 )
 
 // Skip reasons, counted in the summary.
@@ -30,7 +34,7 @@ const (
 	ReasonSystem      = "system filesystem"
 	ReasonPlaceholder = "cloud placeholder"
 	ReasonPresence    = "presence only"
-	ReasonLargeBinary = "large binary"
+	ReasonLargeBinary = content.SkipLargeBinary
 	ReasonUser        = "--skip"
 	// ReasonOwnBackups is keyward's own --mask backups: the originals of
 	// files it masked, already reported once.
@@ -236,8 +240,6 @@ type Decision struct {
 	// Vault is set for a browser-extension wallet store: report its
 	// presence, never read it.
 	Vault *Vault
-	// GPGKey is set for a GnuPG secret key file: report its presence.
-	GPGKey bool
 }
 
 // Matcher applies a profile to the entries of one walk. It is built once
@@ -328,9 +330,6 @@ func (m *Matcher) Decide(rel, abs string, d fs.DirEntry) Decision {
 		}
 		if info, err := d.Info(); err == nil && placeholder(info) {
 			return Decision{Skip: ReasonPlaceholder, Place: place}
-		}
-		if place != nil && place.Kind == "GnuPG secret key" {
-			return Decision{Skip: ReasonPresence, Place: place, GPGKey: true}
 		}
 	}
 	return Decision{Place: place}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
-	"github.com/keyward/scan/internal/archive"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
@@ -55,14 +53,10 @@ type PlaceCount struct {
 	Findings int
 }
 
-// peekSize is how much of a large file is read to tell a binary (passed
-// over) from text (scanned); peekAbove is what counts as large. Disk
-// images, databases and media are most of a home's bytes: each costs one
-// small read instead of a chunk.
-const (
-	peekSize  = 8 << 10
-	peekAbove = 1 << 20
-)
+// passBinaryAbove: a binary file larger than this is passed over after
+// the content layer has read its head. Disk images, databases and media are
+// most of a home's bytes; each costs one small read instead of a full one.
+const passBinaryAbove = 1 << 20
 
 // Scan audits opt.Root, reading file contents (archive members included)
 // through sc. The walk never follows symlinks, never leaves the root's
@@ -93,7 +87,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	}
 
 	a := &audit{opt: &opt, root: root, m: opt.Profile.Matcher(), rules: ruleIndex(opt.Rules), placeFiles: map[string]*Place{}, seenVault: map[string]bool{}}
-	findings, stats, err := walk.Scan(ctx, sc, walk.Options{
+	findings, stats, err := walk.Scan(ctx, sc.PassingLargeBinaries(passBinaryAbove), walk.Options{
 		Roots:         []string{root},
 		Common:        opt.Common,
 		OneFilesystem: true,
@@ -134,8 +128,9 @@ type audit struct {
 	seenVault  map[string]bool
 }
 
-// skip is the walk's Skip callback: the profile's decision, plus the
-// presence findings, archives and large binaries the audit handles itself.
+// skip is the walk's Skip callback: the profile's decision, and the
+// presence findings for stores that are never read. What a file's bytes
+// are (archive, wallet, key, binary) is the content layer's to judge.
 func (a *audit) skip(rel string, d fs.DirEntry) string {
 	abs := filepath.Join(a.root, filepath.FromSlash(rel))
 	dec := a.m.Decide(rel, abs, d)
@@ -145,35 +140,10 @@ func (a *audit) skip(rel string, d fs.DirEntry) string {
 	if dec.Place != nil {
 		a.placeFiles[rel] = dec.Place
 	}
-	switch {
-	case dec.Vault != nil:
+	if dec.Vault != nil {
 		a.vault(rel, dec.Vault)
-	case dec.GPGKey:
-		a.gpgKey(rel, abs)
 	}
-	if dec.Skip != "" || !d.Type().IsRegular() {
-		return dec.Skip
-	}
-	if archive.Kind(rel) != "" {
-		return "" // the content layer reads its members
-	}
-	if !strings.HasSuffix(strings.ToLower(rel), ".dat") { // wallet.dat is judged whole
-		if info, err := d.Info(); err == nil && info.Size() > peekAbove && largeBinary(abs) {
-			return ReasonLargeBinary
-		}
-	}
-	return ""
-}
-
-func largeBinary(abs string) bool {
-	f, err := os.Open(abs)
-	if err != nil {
-		return false // the walk reports it
-	}
-	defer f.Close()
-	buf := make([]byte, peekSize)
-	n, _ := io.ReadFull(f, buf)
-	return content.LooksBinary(buf[:n])
+	return dec.Skip
 }
 
 // vault records a browser-extension wallet store once per browser profile.
@@ -192,39 +162,6 @@ func (a *audit) vault(rel string, v *Vault) {
 		"presence only: the vault was not read",
 		"browser profile: " + profileDir,
 	}
-	a.presence = append(a.presence, f)
-}
-
-// gpgKey records a GnuPG secret key file, judging only its first bytes:
-// protected, cleartext or a smartcard stub.
-func (a *audit) gpgKey(rel, abs string) {
-	head := make([]byte, 512)
-	fh, err := os.Open(abs)
-	if err != nil {
-		a.stats.Warn(detectors.WarnUnreadable, rel, fmt.Sprintf("cannot read: %v", err))
-		a.stats.Incomplete = true
-		return
-	}
-	n, _ := io.ReadFull(fh, head)
-	fh.Close()
-	head = head[:n]
-	r := a.rules[detectors.GPGSecretKeyRuleID]
-	f := presenceFinding(r, rel)
-	s := string(head)
-	switch {
-	case strings.Contains(s, "shadowed-private-key"):
-		return // the key lives on a smartcard
-	case strings.Contains(s, "protected-private-key"):
-		f.Notes = []string{"passphrase-protected"}
-	case strings.Contains(s, "private-key"):
-		f.Severity = detectors.Critical
-		f.Notes = []string{"not protected by a passphrase"}
-	case path.Base(rel) == "secring.gpg":
-		f.Notes = []string{"legacy GnuPG 1 keyring; each key's protection is unknown"}
-	default:
-		f.Notes = []string{"unrecognised key format"}
-	}
-	f.Notes = append(f.Notes, "presence only: the key was not read past its header")
 	a.presence = append(a.presence, f)
 }
 

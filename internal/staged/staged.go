@@ -167,11 +167,15 @@ func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c cha
 	}
 	old, ok1, err1 := idx.readAll(c.base, maxDiffSide)
 	cur, ok2, err2 := idx.readAll(c.blob, maxDiffSide)
-	if err1 != nil || err2 != nil || !ok1 || !ok2 || content.LooksBinary(old) {
+	if err1 != nil || err2 != nil || !ok1 || !ok2 {
 		// Without a readable old version every line counts as added: the
 		// safe side for a hook.
 		return fs, nil
 	}
+	// Whatever the bytes are, lines are lines: the content layer found
+	// these findings on lines of the new version (in a binary file's text
+	// regions too), and the ones on lines the old version already had
+	// are not new.
 	added := addedLines(string(old), string(cur))
 	kept := fs[:0]
 	for _, f := range fs {

@@ -339,3 +339,20 @@ func TestStagedSymlinkTargetIsScanned(t *testing.T) {
 		t.Errorf("symlink target not reported: %+v", fs)
 	}
 }
+
+// A file whose head is binary (a history with a block of NULs a crash
+// left) is diffed like any other: the secret it already had in HEAD is not
+// reported again, the one added is.
+func TestBinaryHeadReportsOnlyAddedLines(t *testing.T) {
+	dir := newRepo(t)
+	zeros := strings.Repeat("\x00", 8<<10)
+	write(t, dir, "notes/.bash_history", zeros+"\nls\n"+secretLine("old"))
+	run(t, dir, "add", ".")
+	run(t, dir, "commit", "-q", "-m", "init")
+	write(t, dir, "notes/.bash_history", zeros+"\nls\n"+secretLine("old")+"cd /srv\n"+secretLine("new"))
+	run(t, dir, "add", ".")
+	fs, _ := scanOpt(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].Secret != token("new") {
+		t.Fatalf("want only the added line's secret, got %d findings: %+v", len(fs), fs)
+	}
+}
