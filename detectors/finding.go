@@ -90,6 +90,9 @@ type Finding struct {
 	// Archive names the outermost archive the secret was found in; Path
 	// is then "archive!member" (see internal/archive).
 	Archive string
+	// Repository names the repository the finding came from when one
+	// scan covers several (scan repos); empty otherwise.
+	Repository string
 	// Offset is the byte offset of the secret in its file; sources use it
 	// to drop duplicates found in overlapping chunks.
 	Offset int64

@@ -60,6 +60,8 @@ type jsonFinding struct {
 	// File and Archive are set by scan home; see JSON.md.
 	File    *detectors.FileAccess `json:"file"`
 	Archive string                `json:"archive"`
+	// Repository is set when one scan covers several repositories.
+	Repository string `json:"repository"`
 }
 
 type jsonPart struct {
@@ -172,6 +174,7 @@ func writeJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Verification:   verificationOf(f, v),
 			File:           f.File,
 			Archive:        f.Archive,
+			Repository:     f.Repository,
 		}
 		jf.AdviceURL = v.adviceURL(f)
 		for _, p := range f.Parts {

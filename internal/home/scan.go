@@ -108,7 +108,8 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	for i := range findings {
 		a.permissions(&findings[i])
 	}
-	sort.Slice(findings, func(i, j int) bool { return detectors.Less(&findings[i], &findings[j]) })
+	// Findings stay in the order the workers found them: the pipeline
+	// sorts once, for every source.
 	detectors.SortWarnings(stats.Warnings)
 	res.Findings, res.Stats = findings, stats
 	res.Places = a.places(findings)

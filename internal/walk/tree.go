@@ -23,7 +23,7 @@ type walker struct {
 	ctx     context.Context
 	opt     *Options
 	root    root
-	jobs    chan<- job
+	emit    func(job) bool // false once the scan is cancelled
 	stats   *detectors.Stats
 	visited map[fileID]bool // directories entered, for symlink loops
 	rootDev uint64          // device of the root, for OneFilesystem
@@ -55,10 +55,7 @@ func (w *walker) rel(p string) string {
 
 func (w *walker) run() {
 	if w.root.stream {
-		select {
-		case w.jobs <- job{abs: w.root.abs, rel: w.root.display, size: -1, stream: true}:
-		case <-w.ctx.Done():
-		}
+		w.emit(job{abs: w.root.abs, rel: w.root.display, size: -1, stream: true})
 		return
 	}
 	if !w.root.isDir {
@@ -210,10 +207,7 @@ func (w *walker) send(abs, rel string, info fs.FileInfo) {
 		w.stats.Skip("not a regular file")
 		return
 	}
-	select {
-	case w.jobs <- job{abs: abs, rel: rel, size: info.Size()}:
-	case <-w.ctx.Done():
-	}
+	w.emit(job{abs: abs, rel: rel, size: info.Size()})
 }
 
 // gitConfig queues a repository's config file, if it is a regular file.

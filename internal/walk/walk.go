@@ -16,13 +16,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"sync"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/regularfile"
 	"github.com/keyward/scan/internal/scanopt"
+	"github.com/keyward/scan/internal/source"
 )
 
 // Options configure a walk.
@@ -60,67 +59,78 @@ type job struct {
 	stream bool
 }
 
-// Scan walks the roots and returns every finding, sorted, with statistics.
-// The error is non-nil only when the scan could not start (a missing root).
-// A cancelled scan returns what it found so far, with the statistics
-// marked interrupted.
+// Scan walks the roots and returns every finding, unsorted (the pipeline
+// sorts), with statistics. The error is non-nil only when the scan could
+// not start (a missing root). A cancelled scan returns what it found so
+// far, with the statistics marked interrupted.
 func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
-	opt.Threads = opt.Workers()
-	roots, err := checkRoots(opt.Roots)
+	src, err := NewSource(opt)
 	if err != nil {
 		return nil, detectors.Stats{}, err
 	}
+	return source.Scan(ctx, sc, src, source.Options{Workers: opt.Workers(), Done: opt.Progress})
+}
 
-	jobs := make(chan job, 256)
-	type result struct {
-		findings []detectors.Finding
-		stats    detectors.Stats
-	}
-	results := make([]result, opt.Threads)
-	var wg sync.WaitGroup
-	for w := 0; w < opt.Threads; w++ {
-		wg.Add(1)
-		go func(r *result) {
-			defer wg.Done()
-			rd := sc.NewReader()
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				before := r.stats.Bytes
-				found := scanFile(ctx, rd, j, &opt, &r.stats)
-				r.findings = append(r.findings, found...)
-				if opt.Progress != nil {
-					opt.Progress(j.rel, r.stats.Bytes-before, len(found))
-				}
-			}
-		}(&results[w])
-	}
+// Source is the directory walk as a source.Source: it yields every regular
+// file under the roots that the options keep.
+type Source struct {
+	opt   Options
+	roots []root
+}
 
-	var walkStats detectors.Stats
-	for _, root := range roots {
+// NewSource checks the roots; a missing one is ErrNoSuchRoot.
+func NewSource(opt Options) (*Source, error) {
+	roots, err := checkRoots(opt.Roots)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{opt: opt, roots: roots}, nil
+}
+
+// Items walks the roots one after the other.
+func (s *Source) Items(ctx context.Context, st *detectors.Stats, yield func(source.Item) bool) error {
+	emit := func(j job) bool { return yield(source.Item{Path: j.rel, Open: s.opener(j)}) }
+	for _, root := range s.roots {
 		if ctx.Err() != nil {
 			break
 		}
-		w := walker{opt: &opt, root: root, jobs: jobs, stats: &walkStats, ctx: ctx, visited: map[fileID]bool{}}
+		w := walker{opt: &s.opt, root: root, emit: emit, stats: st, ctx: ctx, visited: map[fileID]bool{}}
 		w.run()
 	}
-	close(jobs)
-	wg.Wait()
+	return nil
+}
 
-	var all []detectors.Finding
-	stats := walkStats
-	for i := range results {
-		all = append(all, results[i].findings...)
-		stats.Merge(results[i].stats)
+// opener opens one file found by the walk. The file is opened without
+// blocking and its type checked on the open descriptor: a file swapped
+// for a FIFO after the walk saw it must not hang the scan. A stream root
+// (standard input, a named pipe) is read to its end, as cat would.
+func (s *Source) opener(j job) func() (io.ReadCloser, int64, error) {
+	if j.stream {
+		return func() (io.ReadCloser, int64, error) {
+			if j.abs == "-" {
+				in := s.opt.Stdin
+				if in == nil {
+					in = os.Stdin
+				}
+				return io.NopCloser(in), -1, nil
+			}
+			f, err := os.Open(j.abs)
+			if err != nil {
+				return nil, 0, err
+			}
+			return f, -1, nil
+		}
 	}
-	if ctx.Err() != nil {
-		stats.Interrupt()
+	return func() (io.ReadCloser, int64, error) {
+		f, info, err := regularfile.Open(j.abs, !s.opt.FollowSymlinks)
+		if err != nil {
+			if errors.Is(err, regularfile.ErrNotRegular) {
+				return nil, 0, &source.Skip{Reason: "not a regular file"}
+			}
+			return nil, 0, err
+		}
+		return f, info.Size(), nil
 	}
-	sort.Slice(all, func(i, j int) bool { return detectors.Less(&all[i], &all[j]) })
-	detectors.SortWarnings(stats.Warnings)
-	sort.Strings(stats.Notes)
-	return all, stats, nil
 }
 
 type root struct {
@@ -171,58 +181,12 @@ func checkRoots(paths []string) ([]root, error) {
 	return out, nil
 }
 
-// scanFile opens one file found by the walk and hands it to the content
-// layer. The file is opened without blocking and its type checked on the
-// open descriptor: a file swapped for a FIFO after the walk saw it must not
-// hang the scan.
-func scanFile(ctx context.Context, rd *content.Reader, j job, opt *Options, st *detectors.Stats) []detectors.Finding {
-	if j.stream {
-		return scanStream(ctx, rd, j, opt, st)
-	}
-	follow := opt.FollowSymlinks
-	f, info, err := regularfile.Open(j.abs, !follow)
-	if err != nil {
-		if errors.Is(err, regularfile.ErrNotRegular) {
-			st.Skip("not a regular file")
-			return nil
-		}
-		st.Skip("unreadable")
-		st.Warn(detectors.WarnUnreadable, j.rel, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
-		st.Incomplete = true
-		return nil
-	}
-	defer f.Close()
-	found, _ := rd.Scan(ctx, j.rel, f, info.Size(), st)
-	return found
-}
-
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
-}
-
-// scanStream reads a root that is a stream (standard input, a pipe) as one
-// file of unknown size.
-func scanStream(ctx context.Context, rd *content.Reader, j job, opt *Options, st *detectors.Stats) []detectors.Finding {
-	var src io.Reader = opt.Stdin
-	if j.abs != "-" {
-		f, err := os.Open(j.abs)
-		if err != nil {
-			st.Skip("unreadable")
-			st.Warn(detectors.WarnUnreadable, j.rel, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
-			st.Incomplete = true
-			return nil
-		}
-		defer f.Close()
-		src = f
-	} else if src == nil {
-		src = os.Stdin
-	}
-	found, _ := rd.Scan(ctx, j.rel, src, -1, st)
-	return found
 }
 
 func sameFile(info fs.FileInfo, f *os.File) bool {

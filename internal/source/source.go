@@ -1,0 +1,161 @@
+// Package source is the contract every source keeps, and the one worker
+// pool that runs it. A source knows where bytes come from — a path in a
+// directory, a blob in a repository, an index entry — and yields items:
+// a display path, a way to open the bytes (reader and size), and where they
+// came from. It never sniffs, decodes or special-cases content: the pool
+// hands every item to the content layer, which does.
+//
+// Adding a source (a bucket, a list of repositories) is one package that
+// implements Source plus one command file in cmd/scan that hands it to the
+// pipeline; the pool, the content layer, the filters and the reports need
+// nothing more. Findings come back unsorted: the pipeline sorts once.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"sync"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/content"
+)
+
+// Item is one piece of content to scan.
+type Item struct {
+	// Path is the display path findings carry: slash-separated, relative
+	// to what the user named.
+	Path string
+	// Open returns the bytes and their size (-1 when unknown: a stream).
+	// The pool calls it on a worker, so opening costs run in parallel, and
+	// closes what it returns. An error wrapping a *Skip passes the item
+	// over under the Skip's reason; any other error is a warning naming
+	// Path, and makes the scan incomplete.
+	Open func() (io.ReadCloser, int64, error)
+	// Provenance says where the item came from beyond its path.
+	Provenance
+}
+
+// Provenance is where an item came from beyond its path. Findings carry it.
+type Provenance struct {
+	// Repository names the repository the item belongs to when one scan
+	// covers several (scan repos); empty otherwise.
+	Repository string
+}
+
+// Skip is an Open error for an item that is passed over, not failed: a
+// file that turned out not to be a regular file by the time it was opened.
+type Skip struct{ Reason string }
+
+func (s *Skip) Error() string { return s.Reason }
+
+// Source yields the items of one input. Items runs on one goroutine and
+// returns when every item is yielded, the scan is cancelled (yield returns
+// false), or the source cannot go on (the error). What it passes over and
+// what it could not read it counts in st, as warnings and skips.
+type Source interface {
+	Items(ctx context.Context, st *detectors.Stats, yield func(Item) bool) error
+}
+
+// Options configure the pool.
+type Options struct {
+	// Workers bounds the items read at once; zero means one.
+	Workers int
+	// Done, if set, is called by a worker after each item with its path,
+	// the bytes read and the findings in it (a progress line). It must be
+	// safe for concurrent use.
+	Done func(path string, bytes int64, findings int)
+}
+
+// Scan reads every item src yields through sc on one pool of workers and
+// returns the findings, unsorted, and the statistics of the source and of
+// every worker merged, with warnings and notes sorted. A cancelled scan
+// returns what it found, with the statistics marked interrupted. The error
+// is the source's.
+func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]detectors.Finding, detectors.Stats, error) {
+	workers := max(opt.Workers, 1)
+	items := make(chan Item, 256)
+	type result struct {
+		findings []detectors.Finding
+		stats    detectors.Stats
+	}
+	results := make([]result, workers)
+	var wg sync.WaitGroup
+	for w := range results {
+		wg.Add(1)
+		go func(r *result) {
+			defer wg.Done()
+			rd := sc.NewReader()
+			for it := range items {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				before := r.stats.Bytes
+				found := read(ctx, rd, it, &r.stats)
+				r.findings = append(r.findings, found...)
+				if opt.Done != nil {
+					opt.Done(it.Path, r.stats.Bytes-before, len(found))
+				}
+			}
+		}(&results[w])
+	}
+
+	var stats detectors.Stats
+	err := src.Items(ctx, &stats, func(it Item) bool {
+		select {
+		case items <- it:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+	close(items)
+	wg.Wait()
+
+	var all []detectors.Finding
+	for i := range results {
+		all = append(all, results[i].findings...)
+		stats.Merge(results[i].stats)
+	}
+	if ctx.Err() != nil {
+		stats.Interrupt()
+	}
+	detectors.SortWarnings(stats.Warnings)
+	sort.Strings(stats.Notes)
+	return all, stats, err
+}
+
+// read opens one item and hands it to the content layer.
+func read(ctx context.Context, rd *content.Reader, it Item, st *detectors.Stats) []detectors.Finding {
+	r, size, err := it.Open()
+	if err != nil {
+		var skip *Skip
+		if errors.As(err, &skip) {
+			st.Skip(skip.Reason)
+			return nil
+		}
+		st.Skip("unreadable")
+		st.Warn(detectors.WarnUnreadable, it.Path, fmt.Sprintf("cannot read: %v", unwrapPath(err)))
+		st.Incomplete = true
+		return nil
+	}
+	defer r.Close()
+	found, _ := rd.Scan(ctx, it.Path, r, size, st)
+	if it.Repository != "" {
+		for i := range found {
+			found[i].Repository = it.Repository
+		}
+	}
+	return found
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
