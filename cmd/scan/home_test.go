@@ -16,6 +16,9 @@ import (
 func homeDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
+	// A home others may enter: the files' own modes decide who reads them.
+	os.Chmod(dir, 0o755)
+	os.Chmod(filepath.Dir(dir), 0o755)
 	creds := "AWS_ACCESS_KEY_ID=" + awsKeyID + "\nAWS_SECRET_ACCESS_KEY=" + awsSecret + "\n"
 	write := func(rel, body string, mode os.FileMode) {
 		p := filepath.Join(dir, rel)

@@ -37,6 +37,10 @@ type want struct {
 // an unreadable directory, and files private and group-readable.
 func TestScanHome(t *testing.T) {
 	dir := t.TempDir()
+	// A home others may enter (0755, as many distributions make it), so
+	// a file's own mode decides who reads it.
+	os.Chmod(dir, 0o755)
+	os.Chmod(filepath.Dir(dir), 0o755)
 	newFixture(t, dir).build()
 	res, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 2}})
 	if err != nil {
@@ -61,7 +65,7 @@ func TestScanHome(t *testing.T) {
 		"research/backtest.ipynb":                               {rule: "aws-secret-access-key", severity: detectors.Critical, others: true},
 		"research/.ipynb_checkpoints/backtest-checkpoint.ipynb": {rule: "aws-secret-access-key", severity: detectors.Critical, others: true},
 		".ssh/id_ed25519":                                       {rule: "private-key", severity: detectors.High},
-		".ssh/id_ed25519_work":                                  {rule: "private-key", severity: detectors.Medium},
+		".ssh/id_ed25519_work":                                  {rule: "private-key", severity: detectors.Low},
 		".gnupg/private-keys-v1.d/0A1B2C3D.key":                 {rule: "gpg-secret-key", severity: detectors.Medium},
 		// Cleartext and world-readable: raised, and already critical.
 		".gnupg/private-keys-v1.d/4E5F6A7B.key": {rule: "gpg-secret-key", severity: detectors.Critical, others: true},
@@ -69,8 +73,8 @@ func TestScanHome(t *testing.T) {
 		".ethereum/keystore/UTC--2024-01-02T03-04-05.000000000Z--b992af26f6fabf90a7cf79f68e423849e238082b": {rule: "ethereum-keystore", severity: detectors.Medium},
 		".bitcoin/wallets/main/wallet.dat": {rule: "bitcoin-core-wallet", severity: detectors.Critical},
 		".electrum/wallets/default_wallet": {rule: "electrum-wallet-encrypted", severity: detectors.Medium},
-		".config/google-chrome/Default/IndexedDB/chrome-extension_nkbihfbeogaeaoehlefnkodbefgpgknn_0.indexeddb.leveldb": {rule: "browser-wallet-vault", severity: detectors.High, title: "MetaMask"},
-		".config/BraveSoftware/Brave-Browser/Profile 1/Local Extension Settings/bfnaelmomeimhlpmgjnjophhpkkoljpa":       {rule: "browser-wallet-vault", severity: detectors.High, title: "Phantom"},
+		".config/google-chrome/Default/IndexedDB/chrome-extension_nkbihfbeogaeaoehlefnkodbefgpgknn_0.indexeddb.leveldb": {rule: "browser-wallet-vault", severity: detectors.Low, title: "MetaMask"},
+		".config/BraveSoftware/Brave-Browser/Profile 1/Local Extension Settings/bfnaelmomeimhlpmgjnjophhpkkoljpa":       {rule: "browser-wallet-vault", severity: detectors.Low, title: "Phantom"},
 		"backup.zip!bot/.env":                         {rule: "binance-api-secret", severity: detectors.Critical, others: true, archive: "backup.zip"},
 		"backups/old-laptop.zip!home.tar.gz!bot/.env": {rule: "binance-api-secret", severity: detectors.Critical, archive: "backups/old-laptop.zip"},
 	}

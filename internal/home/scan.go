@@ -106,6 +106,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	}
 
 	for i := range findings {
+		a.userTerms(&findings[i])
 		a.permissions(&findings[i])
 	}
 	// Findings stay in the order the workers found them: the pipeline
@@ -206,6 +207,19 @@ func (a *audit) permissions(f *detectors.Finding) {
 		}
 	}
 	if !f.File.ReadableByOthers {
+		return
+	}
+	// Readable only matters if the directories let others reach it.
+	abs := filepath.Join(a.root, filepath.FromSlash(p))
+	open, closedBy := reachable(abs, perm)
+	if open == 0 {
+		f.File.ReadableByOthers = false
+		f.Notes = append(f.Notes, modeNote(perm, closedBy))
+		return
+	}
+	perm = perm&^0o044 | open
+	if f.RuleID == detectors.BrowserWalletVaultRuleID && f.Secret == f.Path {
+		// Where a wallet lives is a note, not raised by a mode.
 		return
 	}
 	if f.Severity >= detectors.Low && f.Severity < detectors.Critical {

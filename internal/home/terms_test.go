@@ -1,0 +1,63 @@
+package home
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/scanopt"
+)
+
+// A secret's severity in the user's terms: a file of mode 0644 in a 0700
+// home is readable by nobody else (no raise, no chmod advice), but the
+// same file in a home others can enter is raised; a freqtrade JWT secret
+// for an API on localhost is medium.
+func TestUserTerms(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		homeMod os.FileMode
+		raised  bool
+	}{
+		{"private home", 0o700, false},
+		{"open home", 0o755, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			f := newFixture(t, dir)
+			f.write("bots/grid/.env", 0o644, f.binance())
+			f.write("ft/user_data/config.json", 0o600, "{\n  \"api_server\": {\n    \"enabled\": true,\n    \"listen_ip_address\": \"127.0.0.1\",\n"+
+				"    \"jwt_secret_key\": \""+f.str(64, "0123456789abcdef")+"\",\n    \"password\": \""+f.str(20, alnum)+"\"\n  }\n}\n")
+			os.Chmod(filepath.Dir(dir), 0o755)
+			os.Chmod(dir, tc.homeMod)
+			res, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, x := range res.Findings {
+				notes := strings.Join(x.Notes, "\n")
+				switch {
+				case x.Path == "bots/grid/.env" && x.Part == detectors.PartSecret:
+					seen++
+					if tc.raised != x.File.ReadableByOthers || tc.raised != strings.Contains(notes, "chmod 600") {
+						t.Errorf(".env: readable %v, notes %q", x.File.ReadableByOthers, notes)
+					}
+					if !tc.raised && !strings.Contains(notes, "lets no one else in") {
+						t.Errorf(".env in a private home: notes %q", notes)
+					}
+				case strings.Contains(x.Line, "jwt_secret_key"):
+					seen++
+					if x.Severity != detectors.Medium || !strings.Contains(notes, "listens only on this machine") {
+						t.Errorf("jwt_secret_key: %s %q", x.Severity, notes)
+					}
+				}
+			}
+			if seen != 2 {
+				t.Errorf("%d of the 2 findings checked: %+v", seen, res.Findings)
+			}
+		})
+	}
+}
