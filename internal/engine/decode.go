@@ -57,6 +57,20 @@ func (sc *chunkScan) scanDecoded(found []detectors.Finding) ([]detectors.Finding
 				e.opt.OnSuppress(s)
 			}
 		}
+		if e.opt.Allow != nil {
+			// An allow comment counts only as written in the file: one
+			// inside the encoded text (base64 of "KEY=… # keyward:allow")
+			// would let whoever wrote the value also silence it, unseen
+			// by a reviewer. The decoded finding is judged by the lines
+			// of its encoded text.
+			sub.opt.Allow = func(f *detectors.Finding) (string, bool) {
+				at := dt.srcStart(dt.offsetOf(f.StartLine, f.StartColumn))
+				g := *f
+				g.Line = string(lineAt(c.Data, at, displayBefore))
+				g.LineBefore = string(lineBefore(c.Data, at))
+				return e.opt.Allow(&g)
+			}
+		}
 		fs, capped, err := sub.ScanContext(sc.ctx, Chunk{Path: c.Path, Data: dt.data, Line: 1, Column: 1})
 		if err != nil {
 			return nil, err
