@@ -72,7 +72,10 @@ type Checker struct {
 	opt      Options
 	client   *http.Client
 	services map[string]*service
-	sem      chan struct{}
+	// builtin holds the ids of the built-in rules, the only ones whose
+	// findings are sent anywhere.
+	builtin map[string]bool
+	sem     chan struct{}
 
 	mu    sync.Mutex
 	cache map[string]*entry
@@ -114,6 +117,10 @@ func New(opt Options) (*Checker, error) {
 		services: map[string]*service{},
 		sem:      make(chan struct{}, opt.Concurrency),
 		cache:    map[string]*entry{},
+		builtin:  map[string]bool{},
+	}
+	for _, r := range detectors.Default() {
+		c.builtin[r.ID] = true
 	}
 	names := displayNames()
 	for i := range services {
@@ -307,6 +314,17 @@ func (c *Checker) Verify(ctx context.Context, f detectors.Finding) detectors.Ver
 // why it cannot be checked.
 func (c *Checker) prepare(f *detectors.Finding) (*service, credential, detectors.Verification, bool) {
 	var cr credential
+	if !c.builtin[f.RuleID] {
+		// A repository's .keyward.toml may give its own rule any
+		// service name: where a value is sent must not be chosen by the
+		// repository being scanned.
+		return nil, cr, notChecked("found by a custom rule: only built-in rules' findings are verified"), false
+	}
+	for _, p := range f.Parts {
+		if p.RuleID != "" && !c.builtin[p.RuleID] {
+			return nil, cr, notChecked("its " + p.Part + " was found by a custom rule: only built-in rules' findings are verified"), false
+		}
+	}
 	if f.Severity == detectors.Info {
 		return nil, cr, notChecked("published documentation or test material"), false
 	}

@@ -429,10 +429,14 @@ func TestNotChecked(t *testing.T) {
 	unsupported := detectors.Finding{RuleID: "bitstamp-api-secret", Exchange: "bitstamp", Part: detectors.PartSecret, Secret: shape("z", alnum, 32), Severity: detectors.Critical,
 		Parts: []detectors.Part{{Part: detectors.PartKey, Secret: shape("w", alnum, 32)}}}
 	alchemyToken := detectors.Finding{RuleID: "alchemy-auth-token", Service: "alchemy", Secret: "alcht_" + shape("t", alnum, 30), Severity: detectors.High}
+	// A repository's own .keyward.toml rule claiming a verified service.
+	custom := detectors.Finding{RuleID: "acme-etherscan", Service: "etherscan", Secret: shape("e", alnum, 34), Severity: detectors.High}
+	customKey := fx[0].finding()
+	customKey.Parts[0].RuleID = "acme-binance-key"
 	for name, f := range map[string]detectors.Finding{
 		"key without secret": keyOnly, "passphrase missing": noPass, "documentation example": docs,
 		"wallet key": wallet, "bybit key with a PEM": rsa, "coinbase exchange key": cbx, "exchange without verifier": unsupported,
-		"alchemy auth token": alchemyToken,
+		"alchemy auth token": alchemyToken, "custom rule naming a service": custom, "custom rule's key beside a secret": customKey,
 	} {
 		got := c.Verify(context.Background(), f)
 		if got.Status != detectors.VerifyNotChecked || got.Detail == "" {
