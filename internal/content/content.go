@@ -134,15 +134,13 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 		skipTooLarge(st, path, size)
 		return nil, nil
 	}
-	if binaryExtension(path) {
-		st.Skip("binary")
-		return nil, nil
-	}
-	return r.scanBytes(ctx, path, src, size, st)
+	return r.scanBytes(ctx, path, src, size, binaryExtension(path), st)
 }
 
-// scanBytes is scanFile once the name has had its say: the bytes decide.
-func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+// scanBytes is scanFile once the size has had its say: the bytes decide.
+// binaryName is set for a name binary files carry (.png, .so): such a
+// file is passed over after its head unless the head is text.
+func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, binaryName bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	var limit io.Reader = src
 	if opt.MaxFileSize > 0 {
@@ -173,6 +171,16 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		}
 		r.buf = r.buf[:0]
 		limit = io.MultiReader(bytes.NewReader(whole), limit)
+	}
+	if binaryName {
+		if k == kindFormat || k == kindBinary {
+			st.Skip("binary")
+			return nil, nil
+		}
+		// A name is a claim like a magic number: text under a binary
+		// name (keys.pdf that is a text file) is read as text.
+		st.Note(path, "named like a binary file, but text; scanned")
+		st.Count("text under a binary name")
 	}
 	switch k {
 	case kindFormat:
@@ -392,7 +400,7 @@ func (r *Reader) scanUnopened(ctx context.Context, path string, ra io.ReaderAt, 
 	if k := sniff(head[:n]); k == kindText || k == kindTextWithNUL || k == kindUTF16LE || k == kindUTF16BE {
 		st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+why+"); scanned as a file")
 		st.Count("unreadable archive scanned as a file")
-		return r.scanBytes(ctx, path, src, size, st)
+		return r.scanBytes(ctx, path, src, size, false, st)
 	}
 	st.Warn(detectors.WarnUnreadable, path, "not a readable "+archive.Kind(path)+" archive ("+why+"); only its text regions were scanned")
 	st.Incomplete = true

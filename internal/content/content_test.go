@@ -78,6 +78,9 @@ func TestFilesThatHideTheirText(t *testing.T) {
 		{"ELF executable with the token in its strings", "tool", append(append([]byte("\x7fELF\x02\x01\x01"), random[:512]...), env...), 0, "binary", ""},
 		{"random bytes, then text", "blob", append(random, env...), 3 + bytes.Count(random, []byte("\n")), "", "binary: text regions scanned"},
 		{"empty", "e.txt", nil, 0, "empty", ""},
+		{"text under a binary name", "keys.pdf", []byte(env), 3, "", "text under a binary name"},
+		{"a real image under its name", "logo.png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x01\x00"), env...), 0, "binary", ""},
+		{"random bytes under a binary name", "lib.so", append(bytes.Clone(random), env...), 0, "binary", ""},
 		{"Latin-1", "notes.txt", []byte("caf\xe9\nGITHUB_TOKEN=" + tok + "\n"), 2, "", "not valid UTF-8"},
 	}
 	s := newScanner(t, Options{})

@@ -75,14 +75,15 @@ func TestScanFindsAndSkips(t *testing.T) {
 	write(t, dir, "crlf.env", "A=1\r\nGITHUB_TOKEN="+token+"\r\n")
 	write(t, dir, "sub/empty.txt", "")
 	write(t, dir, "bin/blob.bin", "GITHUB_TOKEN="+token+"\x00\x01")
-	write(t, dir, "img/logo.png", "GITHUB_TOKEN="+token)
+	write(t, dir, "img/logo.png", "GITHUB_TOKEN="+token) // a name is a claim; the bytes are text
+	write(t, dir, "img/real.png", "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x01\x00GITHUB_TOKEN="+token)
 	write(t, dir, "latin1.txt", "caf\xe9 GITHUB_TOKEN="+token+"\n")
 	write(t, dir, ".git/config", "[remote \"origin\"]\n\turl = https://x-access-token:"+token+"@github.com/o/r.git\n")
 	write(t, dir, ".git/objects/ab/cdef", "GITHUB_TOKEN="+token+"\n")
 	fs, st := scanWith(t, Options{Roots: []string{dir}}, content.Options{MaxFileSize: 1 << 20})
 	// A file that is mostly text is scanned even with a NUL in it; the
 	// repository's config is read as a file, its object store is not.
-	if got, want := paths(fs), ".env,.git/config,bin/blob.bin,crlf.env,latin1.txt"; got != want {
+	if got, want := paths(fs), ".env,.git/config,bin/blob.bin,crlf.env,img/logo.png,latin1.txt"; got != want {
 		t.Errorf("findings in %s, want %s", got, want)
 	}
 	for _, f := range fs {
@@ -97,7 +98,7 @@ func TestScanFindsAndSkips(t *testing.T) {
 		t.Errorf("scan marked incomplete or warned: %v", st.Warnings)
 	}
 	// Latin-1 is normal: counted, named only at --verbose.
-	if st.Noted["not valid UTF-8"] != 1 || st.Noted["stray NUL bytes"] != 1 || len(st.Notes) != 2 || !strings.Contains(st.Notes[1], "latin1.txt") {
+	if st.Noted["not valid UTF-8"] != 1 || st.Noted["stray NUL bytes"] != 1 || len(st.Notes) != 3 || !strings.Contains(st.Notes[2], "latin1.txt") {
 		t.Errorf("notes %v %v", st.Noted, st.Notes)
 	}
 }
