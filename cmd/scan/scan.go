@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -129,6 +130,9 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 	}
 	extra, err := parseExtraReports(f.reports)
 	if err != nil {
+		return err
+	}
+	if err := distinctReportFiles(f.output, extra); err != nil {
 		return err
 	}
 	verifier, err := f.verify.checker(cmd.ErrOrStderr())
@@ -269,6 +273,56 @@ func parseExtraReports(specs []string) ([]extraReport, error) {
 		out = append(out, extraReport{format, path})
 	}
 	return out, nil
+}
+
+// distinctReportFiles refuses two reports written to one file (--output
+// and a --report, or two --report), however the paths spell it: relative,
+// through a symbolic link, or a hard link. One would silently overwrite
+// the other.
+func distinctReportFiles(output string, extra []extraReport) error {
+	type named struct{ flag, path string }
+	var all []named
+	if output != "" {
+		all = append(all, named{"--output", output})
+	}
+	for _, r := range extra {
+		all = append(all, named{"--report " + r.format + "=" + r.path, r.path})
+	}
+	for i := range all {
+		for j := range i {
+			if sameFile(all[i].path, all[j].path) {
+				return fmt.Errorf("%s and %s name the same file; one report would overwrite the other", all[j].flag, all[i].flag)
+			}
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether two paths name one file, existing or not.
+func sameFile(a, b string) bool {
+	if fileKey(a) == fileKey(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
+
+// fileKey is a path made absolute and clean, with symbolic links resolved
+// in it, or in its directory when the file does not exist yet.
+func fileKey(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	dir, base := filepath.Split(abs)
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(r, base)
+	}
+	return abs
 }
 
 // writeReportFile writes one more report of the same scan to a file only
