@@ -154,8 +154,12 @@ func clip(s string, max int) string {
 	return string(r[:max]) + "…"
 }
 
-// Less orders findings deterministically: by path, position, then rule.
+// Less orders findings deterministically: by repository, path, position,
+// then rule.
 func Less(a, b *Finding) bool {
+	if a.Repository != b.Repository {
+		return a.Repository < b.Repository
+	}
 	if a.Path != b.Path {
 		return a.Path < b.Path
 	}

@@ -21,6 +21,20 @@ type jsonReport struct {
 	Command       string        `json:"command"`
 	Findings      []jsonFinding `json:"findings"`
 	Stats         jsonStats     `json:"stats"`
+	// Repositories is set by a scan of many repositories.
+	Repositories []jsonRepository `json:"repositories,omitempty"`
+}
+
+// jsonRepository is one repository of a scan of many, with its counts.
+type jsonRepository struct {
+	Name       string `json:"name"`
+	URL        string `json:"url"`
+	Revision   string `json:"revision"`
+	Findings   int    `json:"findings"`
+	Files      int64  `json:"files"`
+	Commits    int64  `json:"commits"`
+	Warnings   int    `json:"warnings"`
+	Incomplete bool   `json:"incomplete"`
 }
 
 type jsonTool struct {
@@ -60,8 +74,10 @@ type jsonFinding struct {
 	// File and Archive are set by scan home; see JSON.md.
 	File    *detectors.FileAccess `json:"file"`
 	Archive string                `json:"archive"`
-	// Repository is set when one scan covers several repositories.
-	Repository string `json:"repository"`
+	// Repository is set when one scan covers several repositories, and
+	// RepositoryURL then holds its clone URL without credentials.
+	Repository    string `json:"repository"`
+	RepositoryURL string `json:"repository_url"`
 }
 
 type jsonPart struct {
@@ -144,6 +160,19 @@ func writeJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			Commit: wn.Commit, Message: v.text(wn.Message),
 		})
 	}
+	perRepo, repoURL := map[string]int{}, map[string]string{}
+	for i := range findings {
+		if r := findings[i].Repository; r != "" {
+			perRepo[r]++
+		}
+	}
+	for _, rr := range opt.Repositories {
+		repoURL[rr.Name] = rr.URL
+		r.Repositories = append(r.Repositories, jsonRepository{
+			Name: rr.Name, URL: rr.URL, Revision: rr.Revision, Findings: perRepo[rr.Name],
+			Files: rr.Stats.Files, Commits: rr.Stats.Commits, Warnings: len(rr.Stats.Warnings), Incomplete: rr.Stats.Incomplete,
+		})
+	}
 	fps := reportedFingerprints(findings)
 	for i := range findings {
 		f := &findings[i]
@@ -175,6 +204,7 @@ func writeJSON(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			File:           f.File,
 			Archive:        f.Archive,
 			Repository:     f.Repository,
+			RepositoryURL:  repoURL[f.Repository],
 		}
 		jf.AdviceURL = v.adviceURL(f)
 		for _, p := range f.Parts {

@@ -75,6 +75,10 @@ type Options struct {
 	Repository string
 	Revision   string
 	Branch     string
+	// Repositories, set by a scan of many repositories, lists each one
+	// with its own counts: SARIF writes a run per repository, JSON and
+	// text a summary per repository before the totals.
+	Repositories []RepositoryRun
 	// Audit, set by a home audit, makes the text report end with the
 	// summary, what to do and the places checked, and the HTML report list
 	// the places: a clean audit still shows what was looked at.
@@ -89,6 +93,17 @@ type Options struct {
 	// Warn, if set, receives warnings about the report itself (results
 	// dropped to stay within an upload limit). The caller shows them.
 	Warn func(string)
+}
+
+// RepositoryRun is one repository of a scan of many.
+type RepositoryRun struct {
+	// Name is the repository's name in the set (owner/name, or a path
+	// below the scanned directory), as findings carry it; URL its clone
+	// URL without credentials (file:// for a local one).
+	Name, URL string
+	// Revision is the commit at the repository's HEAD, when known.
+	Revision string
+	Stats    detectors.Stats
 }
 
 // Audit is what a home audit adds to its reports.

@@ -216,6 +216,9 @@ func writeSARIF(w io.Writer, findings []detectors.Finding, stats detectors.Stats
 }
 
 func writeSARIFWithin(w io.Writer, findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits) error {
+	if len(opt.Repositories) > 0 {
+		return writeSARIFRepositories(w, findings, opt, lim)
+	}
 	opt.ShowSecrets = false
 	var notes []string
 	if n := len(findings); n > lim.resultsPerRun {

@@ -77,12 +77,16 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	lastPath, first := "", true
 	for i := range findings {
 		f := &findings[i]
-		if first || f.Path != lastPath {
+		at := f.Path
+		if f.Repository != "" {
+			at = f.Repository + ": " + f.Path
+		}
+		if first || at != lastPath {
 			if !first {
 				b.WriteByte('\n')
 			}
-			b.WriteString(p.paint(ansiBold, printable(f.Path)) + "\n")
-			lastPath, first = f.Path, false
+			b.WriteString(p.paint(ansiBold, printable(at)) + "\n")
+			lastPath, first = at, false
 		}
 		writeTextFinding(&b, f, v, p)
 	}
@@ -196,6 +200,7 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 
 func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detectors.Stats, v *view, p painter) {
 	opt := v.opt
+	writeRepositorySummary(b, findings, opt.Repositories)
 	var scanned []string
 	if stats.Commits > 0 {
 		scanned = append(scanned, plural(stats.Commits, "commit"))
@@ -267,6 +272,29 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	} else if stats.Incomplete {
 		b.WriteString(p.paint(ansiBoldRd, "SCAN INCOMPLETE: some content could not be scanned, so secrets may have been missed") + "\n")
 	}
+}
+
+// writeRepositorySummary gives a line per repository of a scan of many,
+// before the totals.
+func writeRepositorySummary(b *bytes.Buffer, findings []detectors.Finding, repos []RepositoryRun) {
+	if len(repos) == 0 {
+		return
+	}
+	perRepo := map[string]int64{}
+	for i := range findings {
+		if r := findings[i].Repository; r != "" {
+			perRepo[r]++
+		}
+	}
+	for _, r := range repos {
+		state := ""
+		if r.Stats.Incomplete {
+			state = ", INCOMPLETE"
+		}
+		fmt.Fprintf(b, "%s: %s, %s, %s%s\n", printable(r.Name), plural(perRepo[r.Name], "finding"),
+			plural(r.Stats.Commits, "commit"), plural(r.Stats.Files, "file"), state)
+	}
+	b.WriteString("total: ")
 }
 
 // SuppressedSummary says how many findings filters dropped, by filter
