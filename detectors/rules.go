@@ -17,6 +17,7 @@ func Default() []Rule {
 	for _, group := range [][]Rule{
 		coreRules(),          // PEM private keys, the generic labelled secret, GitHub
 		walletRules(),        // seed phrases, private keys, keystores
+		electrumRules(),      // Electrum's own (non-BIP-39) seed phrases
 		walletDatRules(),     // Bitcoin Core wallet.dat (whole file)
 		exchangeRules(),      // the exchange table
 		homeRules(),          // files found in a home directory

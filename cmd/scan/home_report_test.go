@@ -121,3 +121,18 @@ func TestHomeVerify(t *testing.T) {
 		t.Errorf("home --verify report:\n%.800s", out)
 	}
 }
+
+// An Electrum seed written in a note is found as a wallet seed, and
+// --mask leaves it where it is.
+func TestHomeFindsElectrumSeedInNote(t *testing.T) {
+	dir := t.TempDir()
+	note := ruleExample(t, "electrum-seed-phrase", 0)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("todo: buy milk\n"+note), 0o600)
+	code, out, errOut := runCLI(t, "home", dir, "--mask", "--yes")
+	if code != 1 || !strings.Contains(out, "electrum-seed-phrase") || !strings.Contains(out, "Electrum segwit seed") {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); !strings.Contains(string(b), note) {
+		t.Error("the seed note was masked")
+	}
+}
