@@ -523,11 +523,20 @@ func (w *walker) tar(p string, r io.Reader, depth int) error {
 // afterEnd hands over what follows a tar's end marker, past the zero
 // padding: tar stops reading there, but cat and strings do not.
 func (w *walker) afterEnd(p string, r io.Reader) error {
-	br := bufio.NewReader(r)
+	return w.afterEndOf(p, "after the end marker", r)
+}
+
+// afterEndOf hands over what r still holds past zero bytes, if anything,
+// at "archive!(what)".
+func (w *walker) afterEndOf(p, what string, r io.Reader) error {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReader(r)
+	}
 	for {
 		b, err := br.Peek(1)
 		if err != nil {
-			return nil // only zeros (or nothing) after the marker
+			return nil // only zeros (or nothing) after the end
 		}
 		if b[0] != 0 {
 			break
@@ -536,7 +545,7 @@ func (w *walker) afterEnd(p string, r io.Reader) error {
 			return nil
 		}
 	}
-	return w.extra(p, "after the end marker", br, -1)
+	return w.extra(p, what, br, -1)
 }
 
 // stream walks a nested tar or gzip archive straight from its reader.
@@ -549,11 +558,15 @@ func (w *walker) stream(p, kind string, r io.Reader, depth int) error {
 
 func (w *walker) gz(p, kind string, r io.Reader, depth int) error {
 	cr := &countReader{r: r}
-	zr, err := gzip.NewReader(cr)
+	// A bufio.Reader is a flate.Reader: gzip reads no byte past a member,
+	// so what follows the last one can be looked at.
+	src := bufio.NewReader(cr)
+	zr, err := gzip.NewReader(src)
 	if err != nil {
 		return fmt.Errorf("read gzip: %w", err)
 	}
 	defer zr.Close()
+	zr.Multistream(false)
 	// A gzip stream has one member; its name is the file's without .gz.
 	inner := strings.TrimSuffix(strings.TrimSuffix(path.Base(p[strings.LastIndex(p, Sep)+1:]), ".gz"), ".GZ")
 	if zr.Comment != "" {
@@ -561,14 +574,52 @@ func (w *walker) gz(p, kind string, r io.Reader, depth int) error {
 			return err
 		}
 	}
-	stream := &boundReader{w: w, r: zr, compressed: cr, budget: true}
+	members := &gzMembers{zr: zr, src: src}
+	stream := &boundReader{w: w, r: members, compressed: cr, budget: true}
 	if kind == "tar.gz" || Kind(inner) == "tar" {
-		return w.tar(p, stream, depth)
+		err = w.tar(p, stream, depth)
+	} else {
+		if zr.Name != "" {
+			inner = cleanName(zr.Name)
+		}
+		err = w.member(p+Sep+inner, inner, -1, stream, depth)
 	}
-	if zr.Name != "" {
-		inner = cleanName(zr.Name)
+	if err != nil || !members.ended {
+		return err
 	}
-	return w.member(p+Sep+inner, inner, -1, stream, depth)
+	// gunzip warns "trailing garbage ignored"; strings and grep -a show it.
+	return w.afterEndOf(p, "after the gzip stream", src)
+}
+
+// gzMembers reads concatenated gzip members as one stream, as gunzip does,
+// and stops (ended set) at bytes that are not another member.
+type gzMembers struct {
+	zr    *gzip.Reader
+	src   *bufio.Reader
+	ended bool
+}
+
+func (g *gzMembers) Read(p []byte) (int, error) {
+	for {
+		if g.ended {
+			return 0, io.EOF
+		}
+		n, err := g.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if magic, perr := g.src.Peek(2); perr != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+			g.ended = true
+			return n, io.EOF
+		}
+		if err := g.zr.Reset(g.src); err != nil {
+			return n, err
+		}
+		g.zr.Multistream(false)
+		if n > 0 {
+			return n, nil
+		}
+	}
 }
 
 // member hands one member to the callback, or walks it when it is itself an
