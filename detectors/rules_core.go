@@ -593,6 +593,9 @@ func valueLabel(c Candidate, secret string) string {
 	if l := labelBefore(c.Line, secret); l != "" {
 		return l
 	}
+	if l, _ := noteLabel(c, secret); l != "" {
+		return l
+	}
 	if !strings.HasPrefix(strings.TrimSpace(c.Line), firstLine(secret)) {
 		return ""
 	}

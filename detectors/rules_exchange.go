@@ -62,7 +62,9 @@ type exchangeSpec struct {
 
 const (
 	uuidShape = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
-	pemShape  = `-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY-----`
+	// uuidAnyCase is a UUID in lower or upper case (not mixed).
+	uuidAnyCase = uuidShape + `|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}`
+	pemShape    = `-----BEGIN[ A-Z0-9]{0,20}PRIVATE KEY-----(?:[A-Za-z0-9+/=\s:,\-\\]|\\n|\\r){40,}?-----END[ A-Z0-9]{0,20}PRIVATE KEY-----`
 	// A passphrase may hold '$' (people pick "Tr4d3r$"), but one that
 	// starts with it is a shell or template reference ($PASS, ${PASS}).
 	passphraseSpec = `[^\s'"\x60,;(){}\[\]<>$][^\s'"\x60,;(){}\[\]<>]{5,63}`
@@ -118,7 +120,7 @@ func labelPart(label string) string {
 		return ""
 	case strings.Contains(l, "secret") || strings.Contains(l, "private") || strings.Contains(l, "signing"):
 		return PartSecret
-	case strings.Contains(l, "key") || strings.Contains(l, "clientid") || strings.Contains(l, "access") || strings.Contains(l, "token"):
+	case strings.Contains(l, "key") || strings.Contains(l, "clientid") || strings.Contains(l, "access") || strings.Contains(l, "token") || strings.HasSuffix(l, "apiid"):
 		return PartKey
 	}
 	return ""
@@ -399,6 +401,30 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 				}
 			}
 		}
+		// A table row names its exchange in a cell: binance,KEY,SECRET.
+		if _, table := noteLabel(c, secret); table {
+			for _, cell := range strings.FieldsFunc(c.Line, func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
+				cell = strings.Trim(strings.TrimSpace(cell), "\"'")
+				if cell == secret || len(cell) > 32 {
+					continue
+				}
+				if sid := aliasOf(cell, aliases); sid != "" {
+					if sid != id {
+						return Verdict{Reject: true, Reason: "the row names " + sid}
+					}
+					named = true
+				}
+			}
+		}
+		// A section names the exchange of every value in it: an INI
+		// header ([GOPAX]), a Markdown heading (## binance), the key of an
+		// enclosing block (binance:, "okx": {).
+		if sec, sid := sectionExchange(c, aliases); sid != "" {
+			if sid != id {
+				return Verdict{Reject: true, Reason: "the section " + strconv.Quote(sec) + " belongs to " + sid}
+			}
+			named = true
+		}
 		if !named && hexShape.MatchString(partShape(s, part)) {
 			// The exchange documents a hex secret and its name opened this
 			// window: 64 hex digits here are its secret, not a wallet key
@@ -563,4 +589,99 @@ func quotedOrEscaped(line, secret string) bool {
 		secret = first // a PEM block continues below its line
 	}
 	return quoted(line, secret) || strings.Contains(line, `\"`+secret) || strings.Contains(line, `\'`+secret)
+}
+
+// sectionExchange returns the nearest section around the candidate's line
+// that names an exchange, and that exchange's id: an INI header
+// ([COINONE]) or a Markdown heading (## binance) above it, or an enclosing
+// block's key (binance:, "okx": {, okx = {) less indented than it. A
+// header ends the search: the values below it are its own.
+func sectionExchange(c Candidate, aliases []aliasEntry) (string, string) {
+	i := strings.Index(c.Window, c.Line)
+	if i < 0 || c.Line == "" {
+		return "", ""
+	}
+	indent := leadingSpace(c.Line)
+	above := c.Window[:i]
+	for above != "" {
+		j := strings.LastIndexByte(strings.TrimSuffix(above, "\n"), '\n')
+		line := above[j+1:]
+		above = above[:j+1]
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		name, header := sectionHeader(t)
+		if !header {
+			if leadingSpace(line) >= indent {
+				continue
+			}
+			name = blockKey(t)
+			if name == "" {
+				continue
+			}
+			indent = leadingSpace(line)
+		}
+		if id := aliasOf(name, aliases); id != "" {
+			return name, id
+		}
+		if header {
+			return "", ""
+		}
+	}
+	return "", ""
+}
+
+// sectionHeader reads an INI header ([gopax], [exchange.okx]) or a
+// Markdown heading (## Binance).
+func sectionHeader(t string) (string, bool) {
+	if len(t) > 2 && t[0] == '[' && t[len(t)-1] == ']' && !strings.ContainsAny(t[1:len(t)-1], "[]\"',=") {
+		return t[1 : len(t)-1], true
+	}
+	if h := strings.TrimLeft(t, "#"); len(h) < len(t) && len(t)-len(h) <= 6 && strings.HasPrefix(h, " ") {
+		return strings.TrimSpace(h), true
+	}
+	return "", false
+}
+
+// blockKey reads the key that opens a nested block: binance:, "okx": {,
+// okx = {, 'kucoin': {.
+func blockKey(t string) string {
+	t = strings.TrimRight(t, " \t{([")
+	t = strings.TrimRight(t, " \t")
+	for _, op := range []string{":", "=", "=>"} {
+		if k, ok := strings.CutSuffix(t, op); ok {
+			k = strings.Trim(strings.TrimSpace(k), "\"'`")
+			if k != "" && assign.TrailingLabel(k) == k {
+				return k
+			}
+		}
+	}
+	return ""
+}
+
+// aliasOf returns the exchange a name is an alias of: the whole name, or
+// one of its words (exchange.okx, binance_main, "Binance keys").
+func aliasOf(name string, aliases []aliasEntry) string {
+	n := normLabel(name)
+	if n == "" {
+		return ""
+	}
+	// Two exchanges in one name ("coinbase and binance keys") name
+	// neither.
+	id := ""
+	for _, a := range aliases {
+		if strings.Contains(n, a.alias) {
+			if id != "" && id != a.id {
+				return ""
+			}
+			id = a.id
+			n = strings.ReplaceAll(n, a.alias, " ")
+		}
+	}
+	return id
+}
+
+func leadingSpace(s string) int {
+	return len(s) - len(strings.TrimLeft(s, " \t"))
 }

@@ -1,6 +1,9 @@
 package detectors
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"strings"
+)
 
 // exchangeSpecs is the one exchange table: a row per exchange. Where a row's shapes were not
 // checked against the exchange's own documentation (taken from SDK
@@ -68,15 +71,17 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "okx", name: "OKX",
-			apiURL:     "https://www.okx.com/account/my-api",
-			keywords:   []string{"okx", "okex", "ok-access-"},
-			key:        uuidShape,
-			secret:     `[0-9A-F]{32}`,
+			apiURL:   "https://www.okx.com/account/my-api",
+			keywords: []string{"okx", "okex", "ok-access-"},
+			key:      uuidShape,
+			// Written in either case: accepted both ways.
+			secret:     `[0-9A-Fa-f]{32}`,
 			passphrase: passphraseSpec,
 			perms:      "GET /api/v5/account/config returns perm (read_only, trade, withdraw) and the bound IPs",
 			examples: []string{
 				"exchange = ccxt.okx({\n    'apiKey': '" + fakeUUID("okx k1") + "',\n    'secret': '" + fake("okx s1", upperHex, 32) + "',\n    'password': 'Tr4d1ngB0t!',\n})\n",
 				"exchanges:\n  okx:\n    api_key: " + fakeUUID("okx k2") + "\n    api_secret: \"" + fake("okx s2", upperHex, 32) + "\"\n    passphrase: gr1d#Runner\n",
+				"OKX_API_KEY=" + fakeUUID("okx k3") + "\nOKX_SECRET_KEY=" + fake("okx s3", hexChars, 32) + "\nOKX_PASSPHRASE=Gr1dB0t#2024\n",
 			},
 			negatives: []string{
 				"OKX_API_KEY=your_api_key_here\nOKX_API_SECRET=${OKX_API_SECRET}\nOKX_PASSPHRASE=<passphrase>\n",
@@ -118,9 +123,11 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "coinbase", name: "Coinbase",
-			apiURL:          "https://portal.cdp.coinbase.com/projects/api-keys",
-			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "cb-access-", "organizations/", "/apikeys/"},
-			aliases:         []string{"coinbase", "cdp", "cb"},
+			apiURL: "https://portal.cdp.coinbase.com/projects/api-keys",
+			// Former and product names: GDAX became Coinbase Pro, then
+			// Coinbase Exchange; cbpro is the Python SDK.
+			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "cb-access-", "organizations/", "/apikeys/", "gdax", "cbpro"},
+			aliases:         []string{"coinbase", "cdp", "cb", "gdax", "cbpro"},
 			key:             `organizations/` + uuidShape + `/apiKeys/` + uuidShape + `|` + uuidShape + `|[0-9a-f]{32}|[A-Za-z0-9]{16}`,
 			secret:          `[A-Za-z0-9+/]{86}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32}`,
 			passphrase:      passphraseSpec,
@@ -129,6 +136,7 @@ func exchangeSpecs() []exchangeSpec {
 			pemSecret:       true,
 			perms:           "GET /api/v3/brokerage/key_permissions returns can_view, can_trade and can_transfer",
 			examples: []string{
+				"# trading keys\ngdax_key = \"" + fake("gdax k", hexChars, 32) + "\"\ngdax_secret = \"" + fake("gdax s", b64Chars, 86) + "==\"\ngdax_passphrase = \"" + fake("gdax p", "abcdefghijklmnopqrstuvwxyz0123456789", 11) + "\"\n",
 				"COINBASE_API_KEY=organizations/" + fakeUUID("cb org1") + "/apiKeys/" + fakeUUID("cb key1") + "\nCOINBASE_API_SECRET=\"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEI" + fake("cb pem1", b64Chars, 55) + "\\n" + fake("cb pem2", b64Chars, 64) + "\\n" + fake("cb pem3", b64Chars, 34) + "==\\n-----END EC PRIVATE KEY-----\\n\"\n",
 				"{\n  \"name\": \"organizations/" + fakeUUID("cb org2") + "/apiKeys/" + fakeUUID("cb key2") + "\",\n  \"privateKey\": \"" + fake("cb ed", b64Chars, 86) + "==\"\n}\n",
 				"# Coinbase Exchange\nCOINBASE_API_KEY=" + fake("cbx k", hexChars, 32) + "\nCOINBASE_API_SECRET=" + fake("cbx s", b64Chars, 86) + "==\nCOINBASE_PASSPHRASE=k3x9w2m7qp4\n",
@@ -191,8 +199,8 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "huobi", name: "HTX (Huobi)",
-			keywords:        []string{"huobi", "htx"},
-			aliases:         []string{"huobi", "htx"},
+			keywords:        []string{"huobi", "htx", "hbdm"},
+			aliases:         []string{"huobi", "htx", "hbdm"},
 			key:             `[0-9a-f]{8}-[0-9a-z]{10}-[0-9a-f]{8}-[0-9a-f]{5}|[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-z]{10}-[0-9a-f]{5}`,
 			secret:          `[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{5}`,
 			selfKey:         `[0-9a-f]{8}-(?:ed2htwf5tf|vf25treb80|vfd5ghr532|bg5t6ygr6y|bg2vgr6y|dbuqg6hkte|mk0lklo0de|hrf5gdfghe|qv2d5ctgbn|ez2xc4vb6n)-[0-9a-f]{8}-[0-9a-f]{5}`,
@@ -206,8 +214,10 @@ func exchangeSpecs() []exchangeSpec {
 		},
 		{
 			id: "mexc", name: "MEXC",
-			apiURL:          "https://www.mexc.com/user/openapi",
-			keywords:        []string{"mexc", "x-mexc-apikey"},
+			apiURL: "https://www.mexc.com/user/openapi",
+			// MXC was MEXC's name until 2021.
+			keywords:        []string{"mexc", "x-mexc-apikey", "mxc_api", "mxc-api"},
+			aliases:         []string{"mexc", "mxc"},
 			key:             `mx0[A-Za-z0-9]{15}`,
 			secret:          `[0-9a-f]{32}`,
 			selfKey:         `mx0v[A-Za-z0-9]{14}`,
@@ -710,6 +720,230 @@ func exchangeSpecs() []exchangeSpec {
 				"HASHKEY_API_KEY=" + fake("hashkey k", alnumChars, 64) + "\nHASHKEY_SECRET=" + fake("hashkey s", alnumChars, 64) + "\n",
 			},
 			negatives: []string{"HASHKEY_API_KEY=\nHASHKEY_SECRET=<secret>\n"},
+		},
+		// The exchanges of the largest markets outside the US and the EU.
+		// None publishes its key format where we could read it; each row
+		// is label-anchored (the exchange named nearby, the value's name
+		// saying which part it is) and its shapes are guesses from SDK
+		// examples and committed configs, kept loose.
+		{
+			// Korbit (Korea): the old API's OAuth client id and secret,
+			// 60-odd characters each; the 2024 API's key and HMAC secret.
+			id: "korbit", name: "Korbit", guess: true,
+			keywords:   []string{"korbit"},
+			key:        `[A-Za-z0-9_-]{20,64}`,
+			secret:     `[A-Za-z0-9_-]{20,64}`,
+			keyEntropy: 0.8, secretEntropy: 0.8,
+			perms: "Korbit keys carry view, trade and withdraw rights chosen at creation",
+			examples: []string{
+				"[KORBIT]\nclient_id = " + fake("korbit k", alnumChars, 60) + "\nclient_secret = " + fake("korbit s", alnumChars, 61) + "\n",
+			},
+			negatives: []string{"KORBIT_CLIENT_ID=<your client id>\nKORBIT_CLIENT_SECRET=\n"},
+		},
+		{
+			// Coinone (Korea): an access token and a secret key, both UUIDs.
+			id: "coinone", name: "Coinone", guess: true,
+			keywords:   []string{"coinone"},
+			key:        uuidAnyCase,
+			secret:     uuidAnyCase,
+			keyEntropy: 0.6, secretEntropy: 0.6,
+			perms: "Coinone keys carry account, order and withdrawal permissions chosen at creation",
+			examples: []string{
+				"[COINONE]\naccess_token = " + fakeUUID("coinone k") + "\nsecret_key = " + fakeUUID("coinone s") + "\n",
+				"COINONE_ACCESS_TOKEN=" + strings.ToUpper(fakeUUID("coinone k2")) + "\nCOINONE_SECRET_KEY=" + strings.ToUpper(fakeUUID("coinone s2")) + "\n",
+			},
+			negatives: []string{"COINONE_ACCESS_TOKEN=00000000-0000-0000-0000-000000000000\nCOINONE_SECRET_KEY=${COINONE_SECRET_KEY}\n"},
+		},
+		{
+			// GOPAX (Korea): a key and a base64 secret (HMAC-SHA512 of the
+			// decoded secret signs each request).
+			id: "gopax", name: "GOPAX", guess: true,
+			keywords:   []string{"gopax"},
+			key:        `[A-Za-z0-9-]{20,40}`,
+			secret:     `[A-Za-z0-9+/]{40,100}={0,2}`,
+			keyEntropy: 0.6,
+			perms:      "GOPAX keys carry read, trade and withdraw rights and an IP list set in the web interface",
+			examples: []string{
+				"[GOPAX]\naccess_token = " + fakeUUID("gopax k") + "\nsecret_key = " + fake("gopax s", b64Chars, 86) + "==\n",
+			},
+			negatives: []string{"[GOPAX]\naccess_token =\nsecret_key = <base64 secret>\n"},
+		},
+		{
+			id: "wazirx", name: "WazirX", guess: true,
+			keywords: []string{"wazirx"},
+			key:      `[A-Za-z0-9]{32,64}`,
+			secret:   `[A-Za-z0-9]{32,64}`,
+			perms:    "WazirX keys carry read and trade rights and an IP list set in the web interface",
+			examples: []string{
+				"WAZIRX_API_KEY=" + fake("wazirx k", alnumChars, 64) + "\nWAZIRX_SECRET_KEY=" + fake("wazirx s", alnumChars, 64) + "\n",
+			},
+			negatives: []string{"WAZIRX_API_KEY=\nWAZIRX_SECRET_KEY=your_secret\n"},
+		},
+		{
+			id: "coindcx", name: "CoinDCX", guess: true,
+			keywords: []string{"coindcx"},
+			key:      `[0-9a-f]{32,64}`,
+			secret:   `[0-9a-f]{64}`,
+			perms:    "CoinDCX keys carry read and trade rights and an IP list set in the web interface",
+			examples: []string{
+				"coindcx:\n  api_key: " + fake("coindcx k", hexChars, 48) + "\n  api_secret: \"" + fake("coindcx s", hexChars, 64) + "\"\n",
+			},
+			negatives: []string{"COINDCX_API_KEY=\"\"\nCOINDCX_API_SECRET=None\n"},
+		},
+		{
+			id: "zebpay", name: "ZebPay", guess: true,
+			keywords: []string{"zebpay"},
+			key:      `[A-Za-z0-9_-]{32,64}`,
+			secret:   `[A-Za-z0-9_-]{40,128}`,
+			perms:    "ZebPay keys carry read and trade rights set at creation",
+			examples: []string{
+				"ZEBPAY_API_KEY=" + fake("zebpay k", b64urlChars, 43) + "\nZEBPAY_API_SECRET=" + fake("zebpay s", b64urlChars, 86) + "\n",
+			},
+			negatives: []string{"ZEBPAY_API_KEY=\nZEBPAY_API_SECRET=${ZEBPAY_API_SECRET}\n"},
+		},
+		{
+			id: "coinswitch", name: "CoinSwitch", guess: true,
+			keywords: []string{"coinswitch"},
+			key:      `[0-9a-f]{64}`,
+			secret:   `[0-9a-f]{64}`,
+			perms:    "CoinSwitch keys carry read and trade rights set at creation",
+			examples: []string{
+				"COINSWITCH_API_KEY=" + fake("coinswitch k", hexChars, 64) + "\nCOINSWITCH_API_SECRET=" + fake("coinswitch s", hexChars, 64) + "\n",
+			},
+			negatives: []string{"COINSWITCH_API_KEY=\nCOINSWITCH_API_SECRET=\n"},
+		},
+		{
+			// BtcTurk (Turkey): a public key and a base64 private key that
+			// is decoded before it signs (X-PCK, X-Stamp, X-Signature).
+			id: "btcturk", name: "BtcTurk", guess: true,
+			keywords:   []string{"btcturk", "btc_turk", "btc-turk", "x-pck"},
+			aliases:    []string{"btcturk", "btc_turk", "btc-turk"},
+			key:        uuidAnyCase + `|[A-Za-z0-9-]{20,40}`,
+			secret:     `[A-Za-z0-9+/]{20,88}={0,2}`,
+			keyEntropy: 0.6,
+			perms:      "BtcTurk keys carry view, trade and withdraw rights and an IP list set at creation",
+			examples: []string{
+				"BTCTURK_PUBLIC_KEY=" + fakeUUID("btcturk k") + "\nBTCTURK_PRIVATE_KEY=" + fake("btcturk s", b64Chars, 32) + "==\n",
+			},
+			negatives: []string{"BTCTURK_PUBLIC_KEY=\nBTCTURK_PRIVATE_KEY=os.getenv(\"BTCTURK_PRIVATE_KEY\")\n"},
+		},
+		{
+			id: "paribu", name: "Paribu", guess: true,
+			keywords:   []string{"paribu"},
+			key:        `[A-Za-z0-9_-]{20,64}`,
+			secret:     `[A-Za-z0-9_-]{20,64}`,
+			keyEntropy: 0.8, secretEntropy: 0.8,
+			perms: "Paribu keys carry rights set at creation",
+			examples: []string{
+				"PARIBU_API_KEY=" + fake("paribu k", alnumChars, 32) + "\nPARIBU_API_SECRET=" + fake("paribu s", alnumChars, 48) + "\n",
+			},
+			negatives: []string{"PARIBU_API_KEY=\nPARIBU_API_SECRET=<secret>\n"},
+		},
+		{
+			// Indodax (Indonesia): keys in five dash-separated groups of
+			// eight, and a long hex secret.
+			id: "indodax", name: "Indodax", guess: true,
+			keywords:   []string{"indodax"},
+			key:        `[A-Z0-9]{8}(?:-[A-Z0-9]{8}){4}|[A-Za-z0-9-]{20,64}`,
+			secret:     `[0-9a-f]{64,128}|[A-Za-z0-9]{32,128}`,
+			keyEntropy: 0.6,
+			perms:      "Indodax keys carry view, trade and withdraw rights chosen at creation",
+			examples: []string{
+				"INDODAX_API_KEY=" + fake("indodax k1", upperAlnum, 8) + "-" + fake("indodax k2", upperAlnum, 8) + "-" + fake("indodax k3", upperAlnum, 8) + "-" + fake("indodax k4", upperAlnum, 8) + "-" + fake("indodax k5", upperAlnum, 8) + "\nINDODAX_SECRET_KEY=" + fake("indodax s", hexChars, 80) + "\n",
+			},
+			negatives: []string{"INDODAX_API_KEY=\nINDODAX_SECRET_KEY=\n"},
+		},
+		{
+			// Mercado Bitcoin (Brazil): a TAPI id and its secret.
+			id: "mercadobitcoin", name: "Mercado Bitcoin", guess: true,
+			keywords: []string{"mercadobitcoin", "mercado_bitcoin", "mercado-bitcoin", "mercado bitcoin", "tapi_id", "tapi_secret"},
+			aliases:  []string{"mercadobitcoin", "mercado_bitcoin", "mercado-bitcoin"},
+			key:      `[0-9a-f]{32,64}`,
+			secret:   `[0-9a-f]{64}`,
+			perms:    "Mercado Bitcoin keys carry read, trade and withdraw rights chosen at creation",
+			examples: []string{
+				"# Mercado Bitcoin\nMB_TAPI_ID=" + fake("mb k", hexChars, 64) + "\nMB_TAPI_SECRET=" + fake("mb s", hexChars, 64) + "\n",
+			},
+			negatives: []string{"MERCADO_BITCOIN_TAPI_ID=\nMERCADO_BITCOIN_TAPI_SECRET=\n"},
+		},
+		{
+			// Bitkub (Thailand): X-BTK-APIKEY and an HMAC secret.
+			id: "bitkub", name: "Bitkub", guess: true,
+			keywords: []string{"bitkub", "x-btk-"},
+			aliases:  []string{"bitkub"},
+			key:      `[0-9a-f]{32,64}`,
+			secret:   `[0-9a-f]{32,64}`,
+			perms:    "Bitkub keys carry read, trade and withdraw rights and an IP list set at creation",
+			examples: []string{
+				"BITKUB_API_KEY=" + fake("bitkub k", hexChars, 32) + "\nBITKUB_API_SECRET=" + fake("bitkub s", hexChars, 32) + "\n",
+			},
+			negatives: []string{"BITKUB_API_KEY=\nBITKUB_API_SECRET=\n"},
+		},
+		{
+			// BTC Markets (Australia): a UUID key and a base64 private key.
+			id: "btcmarkets", name: "BTC Markets", guess: true,
+			keywords:   []string{"btcmarkets", "btc_markets", "btc-markets"},
+			key:        uuidAnyCase,
+			secret:     `[A-Za-z0-9+/]{40,100}={0,2}`,
+			keyEntropy: 0.6,
+			perms:      "BTC Markets keys carry read, trade and withdraw rights chosen at creation",
+			examples: []string{
+				"BTCMARKETS_API_KEY=" + fakeUUID("btcm k") + "\nBTCMARKETS_PRIVATE_KEY=" + fake("btcm s", b64Chars, 86) + "==\n",
+			},
+			negatives: []string{"BTCMARKETS_API_KEY=\nBTCMARKETS_PRIVATE_KEY=\n"},
+		},
+		{
+			// Independent Reserve (Australia): a UUID key and a 32-character
+			// secret.
+			id: "independentreserve", name: "Independent Reserve", guess: true,
+			keywords:   []string{"independentreserve", "independent_reserve", "independent-reserve"},
+			key:        uuidAnyCase,
+			secret:     `[A-Za-z0-9]{32}`,
+			keyEntropy: 0.6,
+			perms:      "Independent Reserve keys are read-only or full access, chosen at creation",
+			examples: []string{
+				"INDEPENDENT_RESERVE_API_KEY=" + fakeUUID("ir k") + "\nINDEPENDENT_RESERVE_API_SECRET=" + fake("ir s", hexChars, 32) + "\n",
+			},
+			negatives: []string{"INDEPENDENT_RESERVE_API_KEY=\nINDEPENDENT_RESERVE_API_SECRET=\n"},
+		},
+		{
+			// Zaif (Japan): key and secret are both UUIDs.
+			id: "zaif", name: "Zaif", guess: true,
+			keywords:   []string{"zaif"},
+			key:        uuidAnyCase,
+			secret:     uuidAnyCase,
+			keyEntropy: 0.6, secretEntropy: 0.6,
+			perms: "Zaif keys carry info, trade and withdraw rights chosen at creation",
+			examples: []string{
+				"ZAIF_API_KEY=" + fakeUUID("zaif k") + "\nZAIF_API_SECRET=" + fakeUUID("zaif s") + "\n",
+			},
+			negatives: []string{"ZAIF_API_KEY=\nZAIF_API_SECRET=\n"},
+		},
+		{
+			// GMO Coin (Japan): API-KEY and an HMAC secret, base64-ish.
+			id: "gmocoin", name: "GMO Coin", guess: true,
+			keywords:   []string{"gmocoin", "gmo_coin", "gmo-coin", "api.coin.z.com"},
+			aliases:    []string{"gmocoin", "gmo_coin", "gmo-coin"},
+			key:        `[A-Za-z0-9+/=_-]{20,64}`,
+			secret:     `[A-Za-z0-9+/=_-]{32,128}`,
+			keyEntropy: 0.8, secretEntropy: 0.8,
+			perms: "GMO Coin keys carry per-function rights (orders, withdrawals) chosen at creation",
+			examples: []string{
+				"GMO_COIN_API_KEY=" + fake("gmo k", b64Chars, 32) + "\nGMO_COIN_SECRET_KEY=" + fake("gmo s", b64Chars, 64) + "\n",
+			},
+			negatives: []string{"GMO_COIN_API_KEY=\nGMO_COIN_SECRET_KEY=\n"},
+		},
+		{
+			// NDAX (Canada): an API key, a secret and the user id.
+			id: "ndax", name: "NDAX", guess: true,
+			keywords: []string{"ndax"},
+			key:      `[0-9a-f]{32}`,
+			secret:   `[0-9a-f]{32}`,
+			perms:    "NDAX keys carry trading and withdrawal permissions chosen at creation",
+			examples: []string{
+				"NDAX_API_KEY=" + fake("ndax k", hexChars, 32) + "\nNDAX_API_SECRET=" + fake("ndax s", hexChars, 32) + "\nNDAX_USER_ID=12345\n",
+			},
+			negatives: []string{"NDAX_API_KEY=\nNDAX_API_SECRET=\n"},
 		},
 	}
 }

@@ -97,3 +97,80 @@ func TestGenericNoiseClasses(t *testing.T) {
 			nil},
 	})
 }
+
+// withSeverity lists the findings at low and above as rule@line:severity.
+func withSeverity(fs []detectors.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Severity >= detectors.Low {
+			out = append(out, fmt.Sprintf("%s@%d:%s", f.RuleID, f.StartLine, f.Severity))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Exchange keys the ways traders keep them: INI sections named for the
+// exchange, an exchange's API page pasted into a note, a Markdown note
+// with a heading per exchange, a CSV of accounts, an exchange's former
+// name, a secret in the other case. Each key and secret is one critical
+// finding named for its exchange.
+func TestExchangeKeysAsTradersKeepThem(t *testing.T) {
+	k := func(l string, n int) string { return detectors.FakeValue(l, alnum, n) }
+	u := detectors.FakeUUID
+	eng := defaultEngine(t)
+	for _, tc := range []struct {
+		name, path, text string
+		want             []string
+	}{
+		{"INI sections name the exchange", "config/conf_user.ini",
+			"[MONGO]\nhost = 127.0.0.1\nport = 27017\nusername = bot1\npassword = Sup3r!" + k("mongo", 6) + "\n\n[KORBIT]\nclientid = " + k("kc", 60) + "\nclientsecret = " + k("ks", 61) + "\nusername = trader@example.com\n\n[COINONE]\naccesstoken = " + u("co k") + "\nsecretkey = " + u("co s") + "\n\n[GOPAX]\naccess_token = " + u("gp k") + "\nsecret_key = " + b64With("gp s") + "\n",
+			[]string{"coinone-api-secret@14:critical", "generic-secret@5:medium", "gopax-api-secret@18:critical", "korbit-api-secret@9:critical"}},
+		{"a section keeps a look-alike exchange's keys apart", "keys.ini",
+			"[binance]\napi_key = " + k("sec bk", 64) + "\nsecret = " + k("sec bs", 64) + "\n[bitrue]\napi_key = " + k("sec rk", 64) + "\nsecret_key = " + k("sec rs", 64) + "\n",
+			[]string{"binance-api-secret@3:critical", "bitrue-api-secret@6:critical"}},
+		{"an exchange's API page pasted into a note", "notes/binance-api.txt",
+			"Binance\nAPI Management\n\nLabel: grid-bot\nAPI Key\n" + k("pg k", 64) + "\nSecret Key\n" + k("pg s", 64) + "\nRestrictions: Enable Spot & Margin Trading\n",
+			[]string{"binance-api-secret@8:critical"}},
+		{"a Markdown note with a heading per exchange", "notes/exchanges.md",
+			"# Exchange keys\n\n## binance\nkey " + k("md bk", 64) + "\nsecret " + k("md bs", 64) + "\n\n## kucoin\nkey " + detectors.FakeValue("md kk", hexLow, 24) + "\nsecret " + u("md ks") + "\npassphrase Kc!" + k("md kp", 9) + "\n",
+			[]string{"binance-api-secret@5:critical", "kucoin-api-secret@9:critical"}},
+		{"a CSV of accounts", "keys.csv",
+			"exchange,api_key,api_secret\nbinance," + k("csv bk", 64) + "," + k("csv bs", 64) + "\nbybit," + k("csv yk", 18) + "," + k("csv ys", 36) + "\n",
+			[]string{"binance-api-secret@2:critical", "bybit-api-secret@3:critical"}},
+		{"Coinbase Pro under its former name", ".env",
+			"# trading\ngdax_key=" + detectors.FakeValue("gd k", hexLow, 32) + "\ngdax_secret=" + b64With("gd s") + "\ngdax_passphrase=" + k("gd p", 11) + "\n",
+			[]string{"coinbase-api-secret@3:critical"}},
+		{"OKX secret in lowercase hex", "okx.env",
+			"OKX_API_KEY=" + u("ok k") + "\nOKX_SECRET_KEY=" + detectors.FakeValue("ok s", hexLow, 32) + "\nOKX_PASSPHRASE=Okx!" + k("ok p", 8) + "\n",
+			[]string{"okx-api-secret@2:critical"}},
+		{"freqtrade config for a regional exchange", "user_data/config.json",
+			"{\n  \"exchange\": {\n    \"name\": \"bitkub\",\n    \"key\": \"" + detectors.FakeValue("ft bk", hexLow, 32) + "\",\n    \"secret\": \"" + detectors.FakeValue("ft bs", hexLow, 32) + "\"\n  }\n}\n",
+			[]string{"bitkub-api-secret@5:critical"}},
+		{"ccxt for an Indian exchange in a notebook cell", "research.ipynb",
+			"{\"cells\": [{\"source\": [\"import ccxt\\n\", \"ex = ccxt.wazirx({'apiKey': '" + k("nb wk", 64) + "', 'secret': '" + k("nb ws", 64) + "'})\\n\"]}]}\n",
+			[]string{"wazirx-api-secret@1:critical"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := withSeverity(scanFile(t, eng, tc.path, tc.text))
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("%s: got %q, want %q\n%s", tc.path, got, tc.want, tc.text)
+			}
+		})
+	}
+}
+
+// What a trader's notes hold besides keys must stay quiet.
+func TestTraderNotesNegatives(t *testing.T) {
+	runTraderCases(t, []traderCase{
+		{"prose under an exchange heading", "notes/trading.md",
+			"## binance\nThe key idea: buy the dip, keep the secret weapon for later.\nsecret sauce\nkey levels: 42000 and 45000\n", nil},
+		{"a trade log CSV", "trades.csv",
+			"exchange,symbol,side,price,order_id\nbinance,BTCUSDT,buy,42000.5," + detectors.FakeValue("oid", hexLow, 32) + "\n", nil},
+		{"a masked API page", "notes/api.txt",
+			"Binance API Management\nAPI Key\n****************************************************************\nSecret Key\nFor security, the secret is only shown once.\n", nil},
+		{"placeholders under a section", "config.ini",
+			"[KORBIT]\nclient_id = <your client id>\nclient_secret = \n[COINONE]\naccess_token = 00000000-0000-0000-0000-000000000000\n", nil},
+		{"a key list header with no rows", "keys.csv", "exchange,api_key,api_secret\n", nil},
+	})
+}

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/assign"
 )
 
 // Chunk is a piece of one file (or one blob) to scan.
@@ -426,6 +427,10 @@ func openValueEnd(data []byte, t int) int {
 	}
 	lines := 1
 	switch c := data[e-1]; {
+	case assign.LabelPhrase(data[lastLineStart(data, max(0, e-64), e):e]):
+		// A label alone on its line ("API Key", "Secret Key:"), as an
+		// exchange's API page reads when pasted into a note: the value
+		// is on the next line.
 	case c == '(':
 		// A call wrapped one argument per line (black, prettier):
 		// Client(\n "key",\n "secret",\n) — its first two arguments.
