@@ -17,7 +17,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content/contenttest"
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/gittest"
 	"github.com/keyward/scan/internal/scanopt"
@@ -32,14 +32,7 @@ var (
 	newRepo    = gittest.NewRepo
 )
 
-func newScanner(t testing.TB) *content.Scanner {
-	t.Helper()
-	e, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return content.New(e, content.Options{})
-}
+func newScanner(t testing.TB) *content.Scanner { return contenttest.Scanner(t, content.Options{}) }
 
 func scan(t *testing.T, opt Options) ([]detectors.Finding, detectors.Stats) {
 	t.Helper()

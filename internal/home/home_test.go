@@ -10,18 +10,11 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content/contenttest"
 	"github.com/keyward/scan/internal/scanopt"
 )
 
-func newScanner(t testing.TB) *content.Scanner {
-	t.Helper()
-	e, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return content.New(e, content.Options{})
-}
+func newScanner(t testing.TB) *content.Scanner { return contenttest.Scanner(t, content.Options{}) }
 
 type want struct {
 	rule     string

@@ -11,7 +11,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
-	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/content/contenttest"
 	"github.com/keyward/scan/internal/gittest"
 )
 
@@ -23,14 +23,7 @@ var (
 	newRepo    = gittest.NewRepo
 )
 
-func newScanner(t testing.TB) *content.Scanner {
-	t.Helper()
-	eng, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return content.New(eng, content.Options{})
-}
+func newScanner(t testing.TB) *content.Scanner { return contenttest.Scanner(t, content.Options{}) }
 
 // scan scans with both readers (git processes and go-git) and checks that
 // they agree.

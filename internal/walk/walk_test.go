@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/content/contenttest"
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/scanopt"
 )
@@ -21,14 +22,7 @@ import (
 // file holds no literal secret.
 var token = "ghp_" + "R8bmXJ1yPq0Tz4WcV6nKdE2sLhA9uF3oGi7N"
 
-func newEngine(t testing.TB) *engine.Engine {
-	t.Helper()
-	e, err := engine.New(detectors.Default(), engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+func newEngine(t testing.TB) *engine.Engine { return contenttest.Engine(t) }
 
 func write(t *testing.T, dir, rel, content string) string {
 	t.Helper()
