@@ -38,7 +38,7 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 	case f.config != "":
 		cfg, err = config.Load(f.config, builtin)
 	case f.trusted != nil:
-		name, data, rerr := fileAtRev(f.trusted.repo, f.trusted.rev, config.FileName)
+		name, data, rerr := f.trusted.file(config.FileName)
 		switch {
 		case rerr != nil:
 			return nil, rerr
@@ -72,17 +72,22 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 // A range scan takes them from the range's base (a commit hook from HEAD),
 // so that the commits under review cannot switch off the rules that would
 // catch them.
-type repoRev struct{ repo, rev string }
+type repoRev struct {
+	repo, rev string
+	// gitDir is the git directory when git named it (GIT_DIR in a hook).
+	gitDir string
+}
 
 // maxRepoFile bounds a config or baseline read from a commit.
 const maxRepoFile = 16 << 20
 
-// fileAtRev reads the file at name (slash-separated, relative to the
-// repository's top level) as it is at rev, through gitrepo, which runs
+// file reads the file at name (slash-separated, relative to the
+// repository's top level) as it is at the trusted commit, through gitrepo, which runs
 // nothing from the repository's configuration. It returns nil data when
 // the file does not exist at rev.
-func fileAtRev(path, rev, name string) (string, []byte, error) {
-	repo, err := gitrepo.Open(path)
+func (t *repoRev) file(name string) (string, []byte, error) {
+	rev := t.rev
+	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
 	if err != nil {
 		return "", nil, err
 	}
@@ -104,7 +109,7 @@ func fileAtRev(path, rev, name string) (string, []byte, error) {
 // accept their own secrets by editing it. A file outside the repository
 // is read from disk. data is nil when the commit has no such file.
 func (t *repoRev) userFile(file string) (name string, data []byte, err error) {
-	repo, err := gitrepo.Open(t.repo)
+	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
 	if err != nil {
 		return "", nil, err
 	}
@@ -115,7 +120,7 @@ func (t *repoRev) userFile(file string) (name string, data []byte, err error) {
 		data, err := regularfile.ReadFile(file, maxRepoFile)
 		return file, data, err
 	}
-	return fileAtRev(t.repo, t.rev, rel)
+	return t.file(rel)
 }
 
 // pathInside returns file's slash-separated path relative to top, and

@@ -20,38 +20,88 @@ import (
 const hookMarker = "# installed by keyward/scan: scan install-hook"
 
 // hookScript is the hook for stage ("pre-commit" or "pre-push"), running
-// subcommand. A chained hook (the one that was there before) runs first
-// and can stop the commit on its own; pre-push input is given to both.
-func hookScript(stage, subcommand string) string {
+// subcommand with the scan binary at bin (an absolute path). A chained
+// hook (the one that was there before) runs first and can stop the commit
+// on its own; pre-push input is given to both.
+//
+// The hook runs the binary it was installed with, never whatever "scan"
+// a PATH happens to hold (a GUI client's PATH is minimal) and never "go
+// run …@latest" (which needs the module proxy, and so blocks every commit
+// offline). When that binary is gone it stops and says how to reinstall.
+func hookScript(stage, subcommand, bin string) string {
+	reinstall := "scan install-hook"
+	args := ""
+	if stage == "pre-push" {
+		reinstall += " --pre-push"
+		// git names the destination remote in the first argument.
+		args = ` --remote "$1"`
+	}
 	return `#!/bin/sh
 ` + hookMarker + `
 # Stops a ` + strings.TrimPrefix(stage, "pre-") + ` that would add a secret. Skip once with --no-verify.
+scan_bin=` + shellQuote(bin) + `
 hook_dir=$(dirname "$0")
 input=
 if [ "` + stage + `" = pre-push ]; then input=$(cat); fi
 if [ -x "$hook_dir/` + stage + `.local" ]; then
 	printf '%s\n' "$input" | "$hook_dir/` + stage + `.local" "$@" || exit $?
 fi
-if command -v scan >/dev/null 2>&1; then
-	set -- scan ` + subcommand + `
-elif command -v go >/dev/null 2>&1; then
-	set -- go run github.com/keyward/scan/cmd/scan@latest ` + subcommand + `
-else
-	echo "keyward/scan hook: 'scan' is not on PATH and Go is not installed; install scan or remove $0" >&2
+if [ ! -x "$scan_bin" ]; then
+	echo "keyward/scan hook: $scan_bin, the scan this hook was installed with, is gone." >&2
+	echo "Install scan again (see its README), then run \"` + reinstall + `\" in this repository to point the hook at it; or remove $0. Skip once with --no-verify." >&2
 	exit 2
 fi
-printf '%s\n' "$input" | "$@"
+printf '%s\n' "$input" | "$scan_bin" ` + subcommand + args + `
 `
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hookBinary is the absolute path of the scan binary a hook will run: bin
+// if given, else this very executable. A temporary build ("go run") is
+// refused: it is deleted when the command ends.
+func hookBinary(bin string) (string, error) {
+	if bin == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("find this scan binary: %w (name one with --binary)", err)
+		}
+		if strings.Contains(exe, string(filepath.Separator)+"go-build") {
+			return "", errors.New(`scan is running from a temporary "go run" build, which a hook cannot run later: install scan first (a release binary, or "go install ./cmd/scan" in a clone) and run its install-hook, or name a binary with --binary`)
+		}
+		bin = exe
+	}
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		return "", err
+	}
+	// A symlink is kept as it is (a package manager's bin/scan link keeps
+	// pointing at the upgraded binary).
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", fmt.Errorf("--binary: %w", err)
+	}
+	if info.IsDir() || info.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("--binary: %s is not an executable file", abs)
+	}
+	return abs, nil
 }
 
 func newInstallHookCmd() *cobra.Command {
 	var prePush, force, chain bool
+	var bin string
 	cmd := &cobra.Command{
 		Use:   "install-hook [REPO]",
 		Short: "Install a git pre-commit hook (or pre-push with --pre-push) that runs scan",
 		Long: `Write the pre-commit hook so that every commit runs "scan staged" and stops
 when it would add a secret (with --pre-push: the pre-push hook, running
-"scan pre-push"). The hook finds scan on PATH, or runs it with "go run".
+"scan pre-push"). The hook runs this scan binary by its absolute path (or the
+one --binary names), so it works from GUI clients with a minimal PATH and
+never needs the network; if that binary is removed, the hook stops every
+commit with a message saying how to reinstall (skip once with --no-verify).
 
 The hook goes where git looks for it: .git/hooks, or the directory
 core.hooksPath names (resolved as git resolves it, relative to the working
@@ -76,12 +126,17 @@ For the pre-commit framework, see .pre-commit-hooks.yaml instead.`,
 			if force && chain {
 				return errors.New("--force and --chain exclude each other")
 			}
-			return installHook(cmd.OutOrStdout(), path, stage, sub, force, chain)
+			exe, err := hookBinary(bin)
+			if err != nil {
+				return err
+			}
+			return installHook(cmd.OutOrStdout(), path, stage, sub, exe, force, chain)
 		},
 	}
 	cmd.Flags().BoolVar(&prePush, "pre-push", false, "install a pre-push hook running \"scan pre-push\" instead")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing hook")
 	cmd.Flags().BoolVar(&chain, "chain", false, "keep an existing hook as <hook>.local and run it first")
+	cmd.Flags().StringVar(&bin, "binary", "", "the scan binary the hook runs (default: this one)")
 	return cmd
 }
 
@@ -128,7 +183,7 @@ func gitOutput(dir string, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-func installHook(out io.Writer, path, stage, sub string, force, chain bool) error {
+func installHook(out io.Writer, path, stage, sub, bin string, force, chain bool) error {
 	dir, configured, err := hooksDir(path)
 	if err != nil {
 		return err
@@ -141,7 +196,7 @@ func installHook(out io.Writer, path, stage, sub string, force, chain bool) erro
 	if configured != "" {
 		fmt.Fprintf(out, "core.hooksPath is set to %q: git runs hooks from %s\n", configured, dir)
 	}
-	script := []byte(hookScript(stage, sub))
+	script := []byte(hookScript(stage, sub, bin))
 	old, err := os.ReadFile(name)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -193,6 +248,6 @@ func installHook(out io.Writer, path, stage, sub string, force, chain bool) erro
 	if err := os.Rename(tmp.Name(), name); err != nil {
 		return fmt.Errorf("write hook: %w", err)
 	}
-	fmt.Fprintf(out, "installed %s: it runs \"scan %s\"\n", shown, sub)
+	fmt.Fprintf(out, "installed %s: it runs \"%s %s\"\n", shown, bin, sub)
 	return nil
 }

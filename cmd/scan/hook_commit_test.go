@@ -84,7 +84,7 @@ func TestInstalledHookUnderEveryCommitForm(t *testing.T) {
 	gittest.Write(t, dir, "bot/config.env", "EXCHANGE=binance\n")
 	gittest.Write(t, dir, "README.md", "# bot\n")
 	gittest.Commit(t, dir, "init")
-	if code, _, errOut := runCLI(t, "install-hook", dir); code != 0 {
+	if code, _, errOut := runCLI(t, "install-hook", "--binary", scanBinary(t), dir); code != 0 {
 		t.Fatalf("install-hook: exit %d: %s", code, errOut)
 	}
 	head := func() string { return gittest.Git(t, dir, "rev-parse", "HEAD") }

@@ -77,10 +77,10 @@ func TestInstallHook(t *testing.T) {
 	os.MkdirAll(filepath.Dir(hook), 0o755)
 	os.WriteFile(hook, []byte("#!/bin/sh\necho mine\n"), 0o755)
 
-	if code, _, _ := runCLI(t, "install-hook", dir); code != 2 {
+	if code, _, _ := runCLI(t, "install-hook", "--binary", scanBinary(t), dir); code != 2 {
 		t.Fatalf("a foreign hook must not be overwritten: exit %d", code)
 	}
-	if code, _, errOut := runCLI(t, "install-hook", "--chain", dir); code != 0 {
+	if code, _, errOut := runCLI(t, "install-hook", "--binary", scanBinary(t), "--chain", dir); code != 0 {
 		t.Fatalf("--chain: exit %d (%s)", code, errOut)
 	}
 	local, err := os.ReadFile(hook + ".local")
@@ -95,10 +95,10 @@ func TestInstallHook(t *testing.T) {
 		t.Error("hook is not executable")
 	}
 	// Installing again over our own hook is fine.
-	if code, _, errOut := runCLI(t, "install-hook", dir); code != 0 {
+	if code, _, errOut := runCLI(t, "install-hook", "--binary", scanBinary(t), dir); code != 0 {
 		t.Errorf("reinstall: exit %d (%s)", code, errOut)
 	}
-	if code, _, _ := runCLI(t, "install-hook", "--pre-push", dir); code != 0 {
+	if code, _, _ := runCLI(t, "install-hook", "--binary", scanBinary(t), "--pre-push", dir); code != 0 {
 		t.Errorf("--pre-push: exit %d", code)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".git", "hooks", "pre-push")); err != nil {
@@ -117,7 +117,7 @@ func TestInstallHookHonoursHooksPath(t *testing.T) {
 	sub := filepath.Join(dir, "src")
 	os.MkdirAll(sub, 0o755)
 	// Run from a subdirectory: the relative setting still means <worktree>/.githooks.
-	code, out, errOut := runCLI(t, "install-hook", sub)
+	code, out, errOut := runCLI(t, "install-hook", "--binary", scanBinary(t), sub)
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
@@ -144,7 +144,7 @@ func TestInstallHookHonoursHooksPath(t *testing.T) {
 	}
 
 	// That hook is now foreign: refuse, and say how.
-	code, _, errOut = runCLI(t, "install-hook", dir)
+	code, _, errOut = runCLI(t, "install-hook", "--binary", scanBinary(t), dir)
 	if code != 2 || !strings.Contains(errOut, "core.hooksPath") || !strings.Contains(errOut, "--chain") {
 		t.Errorf("foreign hook in core.hooksPath: exit %d, stderr %q", code, errOut)
 	}

@@ -24,8 +24,13 @@ func newStagedCmd() *cobra.Command {
 		Long: `Scan what "git commit" is about to record: the index compared with HEAD (or,
 before the first commit, everything staged). Blobs are read from the index,
 not the working tree, so unstaged edits do not count; only added or changed
-lines are reported. Renames, deletions, binary files and submodules are
-handled; paths matched by a staged .keywardignore are skipped.
+lines are reported. Renames, deletions, binary files, symlinks (their target
+string) and submodules are handled. Settings are the committed ones:
+.keywardignore, .keyward.toml and a --baseline or --config file inside the
+repository are read at HEAD (from the working tree only before the first
+commit), so a commit cannot silence itself; a staged change to the ignore
+file is named. With no REPO, the repository git names in GIT_DIR and
+GIT_WORK_TREE (as in every hook) is scanned, else the current directory's.
 
 Exit codes: 0 clean, 1 secrets found (the commit should stop), 2 the index
 could not be read (never a silent pass).`,
@@ -33,10 +38,7 @@ could not be read (never a silent pass).`,
   scan install-hook          # run it before every commit`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			repo := "."
-			if len(args) == 1 {
-				repo = args[0]
-			}
+			repo, gitDir := hookRepo(args)
 			f.root = repo
 			if fw := frameworkStage(); fw == stagePush {
 				skipStage(cmd, &f, "staged", "a push; the pre-push hook scans pushes")
@@ -46,14 +48,13 @@ could not be read (never a silent pass).`,
 			// the commit being made must not configure its own review.
 			// Before the first commit there is nothing committed to trust,
 			// and the working tree's settings apply.
-			if knownBase(repo, []string{"HEAD"}) != "" {
-				f.root = repo
-				f.trusted = &repoRev{repo: repo, rev: "HEAD"}
+			if knownBase(repo, gitDir, []string{"HEAD"}) != "" {
+				f.trusted = &repoRev{repo: repo, gitDir: gitDir, rev: "HEAD"}
 			}
 			// git hands a hook the index being committed in
 			// GIT_INDEX_FILE (a temporary one under commit -a or
 			// commit <paths>).
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, IndexFile: os.Getenv("GIT_INDEX_FILE")}), door{})
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE")}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
@@ -62,21 +63,24 @@ could not be read (never a silent pass).`,
 
 func newPrePushCmd() *cobra.Command {
 	var f scanFlags
+	var remote string
 	cmd := &cobra.Command{
 		Use:   "pre-push [REPO]",
 		Short: "Scan the commits about to be pushed (for a pre-push hook)",
 		Long: `Scan the commits a push is about to publish. As a pre-push hook it reads
 git's lines "<local ref> <local sha> <remote ref> <remote sha>" on standard
 input and scans the commits of each local sha that the remote does not have
-yet (for a new remote branch: the commits on no remote-tracking ref). Run by
-hand, with nothing on standard input, it scans every local commit that is on
-no remote-tracking ref.`,
+yet. For a new remote branch that is every commit the destination's own
+tracking refs (refs/remotes/NAME/) do not reach — a commit already on
+another remote is still news to this one — so the hook passes git's first
+argument as --remote "$1" (the installed hook does; in a hook of your own,
+write "scan pre-push --remote \"$1\""). Run by hand, with nothing on
+standard input, it scans every local commit that is on no remote-tracking
+ref (of --remote's remote when given).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt := githistory.Options{Path: "."}
-			if len(args) == 1 {
-				opt.Path = args[0]
-			}
+			var opt githistory.Options
+			opt.Path, opt.GitDir = hookRepo(args)
 			var updates []githistory.PushUpdate
 			if in, ok := cmd.InOrStdin().(*os.File); !ok || !isCharDevice(in) {
 				var err error
@@ -97,18 +101,25 @@ no remote-tracking ref.`,
 				skipStage(cmd, &f, "pre-push", "a stage that is not a push")
 				return nil
 			}
-			opt = githistory.PushRange(opt, updates)
+			if remote == "" {
+				remote = os.Getenv("PRE_COMMIT_REMOTE_NAME")
+			}
+			if remote == "" && len(updates) > 0 && !f.quiet {
+				fmt.Fprintln(cmd.ErrOrStderr(), `scan pre-push: warning: the destination remote is unknown, so commits on any remote-tracking ref count as already published; pass --remote "$1" from the hook`)
+			}
+			opt = githistory.PushRange(opt, updates, remote)
 			// As in any range scan, the commits being pushed must not
 			// configure their own review: config and baseline come from
 			// what the remote already has, when this clone knows it.
 			f.root = opt.Path
-			if base := knownBase(opt.Path, opt.ExcludeIfKnown); base != "" {
-				f.trusted = &repoRev{repo: opt.Path, rev: base}
+			if base := knownBase(opt.Path, opt.GitDir, opt.ExcludeIfKnown); base != "" {
+				f.trusted = &repoRev{repo: opt.Path, gitDir: opt.GitDir, rev: base}
 			}
 			return f.run(cmd, "pre-push", historySource(opt), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
+	cmd.Flags().StringVar(&remote, "remote", "", "the remote being pushed to (git's first hook argument): only its tracking refs count as already published")
 	return cmd
 }
 
@@ -121,13 +132,35 @@ func stagedSource(opt staged.Options) source {
 	}
 }
 
+// hookRepo is the repository a hook command scans: REPO when given, else
+// the one git names in GIT_DIR (a git directory that may lie anywhere:
+// "git --git-dir=… --work-tree=… commit", a linked worktree) with its work
+// tree in GIT_WORK_TREE or, as git runs hooks from the top of the work
+// tree, the current directory; else the current directory's. Scanning the
+// current directory while git named another repository would scan the
+// wrong index.
+func hookRepo(args []string) (path, gitDir string) {
+	if len(args) == 1 {
+		return args[0], ""
+	}
+	gitDir = os.Getenv("GIT_DIR")
+	if gitDir == "" {
+		return ".", ""
+	}
+	path = os.Getenv("GIT_WORK_TREE")
+	if path == "" {
+		path = "."
+	}
+	return path, gitDir
+}
+
 // knownBase returns the first of revs that resolves in the repository at
 // path ("" if none: a remote commit this clone never fetched).
-func knownBase(path string, revs []string) string {
+func knownBase(path, gitDir string, revs []string) string {
 	if len(revs) == 0 {
 		return ""
 	}
-	repo, err := gitrepo.Open(path)
+	repo, err := gitrepo.OpenIn(path, gitDir)
 	if err != nil {
 		return ""
 	}

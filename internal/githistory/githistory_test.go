@@ -269,7 +269,7 @@ func TestPushedAndLocal(t *testing.T) {
 		t.Errorf("bare repository: %+v", fs)
 	}
 	// Pre-push with no hook input: the local commit only.
-	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, nil)))
+	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, nil, "")))
 	if _, ok := m["local.cfg"]; !ok || len(m) != 1 {
 		t.Errorf("pre-push fallback: %+v", m)
 	}
@@ -278,7 +278,7 @@ func TestPushedAndLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, ups)))
+	m = byPath(t, mustScan(t, PushRange(Options{Path: dir}, ups, "origin")))
 	if _, ok := m["local.cfg"]; !ok || len(m) != 1 {
 		t.Errorf("pre-push: %+v", m)
 	}

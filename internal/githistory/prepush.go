@@ -36,12 +36,17 @@ func ParsePrePush(r io.Reader) ([]PushUpdate, error) {
 	return out, nil
 }
 
-// PushRange sets opt to the commits a push would publish: those of each
-// local sha not reachable from the remote's current sha, or from any
-// remote-tracking ref when the remote ref is new (or unknown here). With no
-// updates it falls back to every local branch's commits that are on no
-// remote-tracking ref. Deletions publish nothing.
-func PushRange(opt Options, updates []PushUpdate) Options {
+// PushRange sets opt to the commits a push to remote would publish: those
+// of each local sha not reachable from the remote's current sha, or, when
+// the remote ref is new (or its sha unknown here), from the destination's
+// own tracking refs — never another remote's: a commit on origin is still
+// news to a second remote. remote is the name git gives the hook ("" or a
+// URL: no tracking refs, so nothing is taken as already there; "" run by
+// hand keeps every remote). With no updates it falls back to every local
+// branch's commits that the remote's (or, without one, any remote's)
+// tracking refs do not reach. Deletions publish nothing.
+func PushRange(opt Options, updates []PushUpdate, remote string) Options {
+	opt.Remote = remote
 	opt.AllowEmpty = true
 	if len(updates) == 0 {
 		opt.LocalHeads = true

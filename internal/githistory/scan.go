@@ -41,6 +41,9 @@ type Options struct {
 	// Path is the repository (a working tree, a directory inside one, a
 	// bare repository or a linked worktree).
 	Path string
+	// GitDir, if set, is the repository's git directory and Path its work
+	// tree (git's GIT_DIR and GIT_WORK_TREE, as hooks get them).
+	GitDir string
 	// Common's Threads bound the blob readers (git processes are capped at
 	// the core count whatever it says).
 	scanopt.Common
@@ -67,8 +70,13 @@ type Options struct {
 	// exist here (a remote's sha that was never fetched does not), and
 	// otherwise falls back to ExcludeRemotes.
 	ExcludeIfKnown []string
-	// ExcludeRemotes drops commits reachable from any remote-tracking ref.
+	// ExcludeRemotes drops commits reachable from any remote-tracking ref,
+	// or only from Remote's when Remote is set.
 	ExcludeRemotes bool
+	// Remote is the destination of a push: what it has is what its own
+	// tracking refs reach, never what another remote has (pushing a
+	// private mirror's history to a public remote publishes it).
+	Remote string
 	// LocalHeads starts from local branches and HEAD only (no tags,
 	// remote refs or stash).
 	LocalHeads bool
@@ -96,7 +104,7 @@ const maxNamedWarnings = 20
 // Scan scans the history selected by opt.
 func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	var stats detectors.Stats
-	repo, err := gitrepo.Open(opt.Path)
+	repo, err := gitrepo.OpenIn(opt.Path, opt.GitDir)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -195,7 +203,10 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		}
 		excl = append(excl, h)
 	}
-	if opt.ExcludeRemotes {
+	switch {
+	case opt.ExcludeRemotes && opt.Remote != "":
+		excl = append(excl, refs.RemoteTips(opt.Remote)...)
+	case opt.ExcludeRemotes:
 		excl = append(excl, refs.Remotes...)
 	}
 

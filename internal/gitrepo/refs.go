@@ -13,8 +13,10 @@ import (
 // Refs lists the starting points of a full scan.
 type Refs struct {
 	All, Remotes []plumbing.Hash
-	Heads        []plumbing.Hash // local branches and HEAD
-	Head         plumbing.Hash   // zero when HEAD is unborn
+	// RemoteRefs maps each remote-tracking ref's name to its commit.
+	RemoteRefs map[string]plumbing.Hash
+	Heads      []plumbing.Hash // local branches and HEAD
+	Head       plumbing.Hash   // zero when HEAD is unborn
 	// Tags are the annotated tag objects under refs/tags (their messages
 	// are free text people paste into).
 	Tags []plumbing.Hash
@@ -67,6 +69,12 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 		if h != ref.Hash() && strings.HasPrefix(name, "refs/tags/") {
 			ri.Tags = append(ri.Tags, ref.Hash())
 		}
+		if ok && strings.HasPrefix(name, "refs/remotes/") {
+			if ri.RemoteRefs == nil {
+				ri.RemoteRefs = map[string]plumbing.Hash{}
+			}
+			ri.RemoteRefs[name] = h
+		}
 		if ok {
 			add(h, strings.HasPrefix(name, "refs/remotes/"))
 			if strings.HasPrefix(name, "refs/heads/") {
@@ -116,6 +124,19 @@ func (r *Repo) Peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
 		}
 	}
 	return h, false, fmt.Errorf("tag chain too deep at %s", h)
+}
+
+// RemoteTips returns the commits of remote's tracking refs
+// (refs/remotes/<remote>/...): what this clone last saw the remote have.
+func (ri Refs) RemoteTips(remote string) []plumbing.Hash {
+	prefix := "refs/remotes/" + remote + "/"
+	var out []plumbing.Hash
+	for name, h := range ri.RemoteRefs {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func (r *Repo) stashLog() []plumbing.Hash {

@@ -64,15 +64,28 @@ var ErrUnsupported = errors.New("unsupported repository format")
 
 // Open opens the repository at path: a working tree (or any directory
 // inside one), a bare repository, or a linked worktree.
-func Open(path string) (*Repo, error) {
-	// go-git reads config while it locates the repository, so the check
-	// runs first on where it will look as well as on what it finds.
-	if gitDir := nearestGitDir(path); gitDir != "" {
-		if err := checkMetadata(gitDir); err != nil {
-			return nil, fmt.Errorf("open repository %s: %w", path, err)
+func Open(path string) (*Repo, error) { return OpenIn(path, "") }
+
+// OpenIn opens the repository whose git directory is gitDir with its work
+// tree at path, as git does when GIT_DIR (and GIT_WORK_TREE) are set — in
+// every hook git runs, and under "git --git-dir=… --work-tree=…", where the
+// work tree need not contain a .git at all. An empty gitDir is Open(path).
+func OpenIn(path, gitDir string) (*Repo, error) {
+	var repoFs, wtFs billy.Filesystem
+	var err error
+	if gitDir == "" {
+		// go-git reads config while it locates the repository, so the
+		// check runs first on where it will look as well as on what it
+		// finds.
+		if gitDir := nearestGitDir(path); gitDir != "" {
+			if err := checkMetadata(gitDir); err != nil {
+				return nil, fmt.Errorf("open repository %s: %w", path, err)
+			}
 		}
+		repoFs, wtFs, err = locate(path)
+	} else {
+		repoFs, wtFs, err = locateGitDir(path, gitDir)
 	}
-	repoFs, wtFs, err := locate(path)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +139,45 @@ func locate(path string) (billy.Filesystem, billy.Filesystem, error) {
 		return st.Filesystem(), nil, nil
 	}
 	return st.Filesystem(), wt.Filesystem, nil
+}
+
+// locateGitDir opens gitDir itself (routing shared files through its
+// commondir, for a linked worktree) with its work tree at workTree ("" for
+// none).
+func locateGitDir(workTree, gitDir string) (billy.Filesystem, billy.Filesystem, error) {
+	abs, err := filepath.Abs(gitDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !isDir(filepath.Join(abs, "objects")) && !isDir(filepath.Join(abs, "refs")) && !isFile(filepath.Join(abs, "commondir")) {
+		return nil, nil, fmt.Errorf("GIT_DIR %s: %w", gitDir, ErrNotRepository)
+	}
+	common := abs
+	if data, err := regularfile.ReadFile(filepath.Join(abs, "commondir"), 4096); err == nil {
+		common = strings.TrimSpace(string(data))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(abs, common)
+		}
+	}
+	for _, d := range []string{abs, common} {
+		if err := checkMetadata(d); err != nil {
+			return nil, nil, fmt.Errorf("open repository %s: %w", gitDir, err)
+		}
+	}
+	repoFs := dotgit.NewRepositoryFilesystem(osfs.New(abs, osfs.WithBoundOS()), osfs.New(common, osfs.WithBoundOS()))
+	if workTree == "" {
+		return repoFs, nil, nil
+	}
+	wt, err := filepath.Abs(workTree)
+	if err != nil {
+		return nil, nil, err
+	}
+	return repoFs, osfs.New(wt, osfs.WithBoundOS()), nil
+}
+
+func isFile(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.Mode().IsRegular()
 }
 
 // locateWithGit asks a hardened git where the repository at path lives.

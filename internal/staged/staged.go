@@ -40,6 +40,9 @@ import (
 type Options struct {
 	// Path is the repository (or a directory inside its working tree).
 	Path string
+	// GitDir, if set, is the repository's git directory and Path its work
+	// tree (git's GIT_DIR and GIT_WORK_TREE, as hooks get them).
+	GitDir string
 	// Common's Keep and NoIgnoreFile apply; the scan is sequential.
 	scanopt.Common
 	// IndexFile is the index to read instead of the repository's own (git
@@ -68,7 +71,7 @@ const maxDiffSide = 32 << 20
 func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
 	var stats detectors.Stats
-	repo, err := gitrepo.Open(opt.Path)
+	repo, err := gitrepo.OpenIn(opt.Path, opt.GitDir)
 	if err != nil {
 		return nil, stats, err
 	}
