@@ -269,3 +269,87 @@ func TestReposGitHubOrg(t *testing.T) {
 		t.Errorf("incomplete clean scan: exit %d, want 2", code)
 	}
 }
+
+// TestShardsThenMergeEqualOneRun: the shards of a set partition it, and
+// merging their reports gives what one unsharded run reports, in JSON and
+// in SARIF.
+func TestShardsThenMergeEqualOneRun(t *testing.T) {
+	root, _ := manyRepos(t)
+	cache, tmp := t.TempDir(), t.TempDir()
+	scanTo := func(format, out string, extra ...string) {
+		t.Helper()
+		args := append([]string{"repos", root, "--no-state", "--cache", cache, "--format", format, "-o", out}, extra...)
+		if code, _, errOut := runCLI(t, args...); code != 1 && code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	const n = 3
+	for _, format := range []string{"json", "sarif"} {
+		whole := filepath.Join(tmp, "whole."+format)
+		scanTo(format, whole)
+		var shards []string
+		for k := 1; k <= n; k++ {
+			p := filepath.Join(tmp, fmt.Sprintf("shard-%d.%s", k, format))
+			scanTo(format, p, "--shard", fmt.Sprintf("%d/%d", k, n))
+			shards = append(shards, p)
+		}
+		merged := filepath.Join(tmp, "merged."+format)
+		// A shard given twice must not count twice.
+		args := append([]string{"merge", "-o", merged}, append(shards, shards[0])...)
+		if code, _, errOut := runCLI(t, args...); code != 1 {
+			t.Fatalf("merge: exit %d: %s", code, errOut)
+		}
+		if a, b := comparable(t, format, whole), comparable(t, format, merged); a != b {
+			t.Errorf("%s: merged shards differ from one run:\n%s\n---\n%s", format, b, a)
+		}
+	}
+	// Every repository is in exactly one shard.
+	owner := map[string]int{}
+	for k := 1; k <= n; k++ {
+		_, list, _ := runCLI(t, "repos", root, "--list-only", "--shard", fmt.Sprintf("%d/%d", k, n))
+		for _, line := range strings.Split(strings.TrimSpace(list), "\n") {
+			if line == "" {
+				continue
+			}
+			name, _, _ := strings.Cut(line, "\t")
+			if owner[name] != 0 {
+				t.Errorf("%s in shards %d and %d", name, owner[name], k)
+			}
+			owner[name] = k
+		}
+	}
+	if len(owner) != 20 {
+		t.Errorf("shards cover %d of 20 repositories", len(owner))
+	}
+}
+
+// comparable is a report without what differs between runs (durations).
+func comparable(t *testing.T, format, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	if format == "json" {
+		delete(v["stats"].(map[string]any), "duration_ms")
+	} else {
+		for _, r := range v["runs"].([]any) {
+			run := r.(map[string]any)
+			for _, inv := range run["invocations"].([]any) {
+				m := inv.(map[string]any)
+				delete(m, "startTimeUtc")
+				delete(m, "endTimeUtc")
+			}
+			if p, ok := run["properties"].(map[string]any); ok {
+				delete(p, "durationMs")
+				delete(p, "duration_ms")
+			}
+		}
+	}
+	out, _ := json.MarshalIndent(v, "", " ")
+	return string(out)
+}
