@@ -220,9 +220,10 @@ func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestNoNetworkWithoutVerify replaces the default transport, which the
 // command uses, with one that counts calls: without --verify there are
 // none; with --verify and no endpoint override there are (so the check
-// can fail).
+// can fail). It swaps a global, so it must not run beside parallel tests
+// that verify against fake exchanges (it runs before them: Go starts the
+// parallel tests once every sequential one has finished).
 func TestNoNetworkWithoutVerify(t *testing.T) {
-	t.Parallel()
 	calls := 0
 	saved := http.DefaultTransport
 	http.DefaultTransport = failingTransport{t, &calls}

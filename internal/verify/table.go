@@ -607,13 +607,44 @@ func validity(name, proof string) func(any, credential) (detectors.Permissions, 
 	}
 }
 
-// krakenWithdraw and krakenTrade name Kraken's permissions in the forms
-// its key-info answer and its web interface use.
-var (
-	krakenWithdraw = regexp.MustCompile(`(?i)withdraw`)
-	krakenTrade    = regexp.MustCompile(`(?i)(create|modify|cancel).{0,3}(order|position)|trade_?(create|modify)`)
-	krakenIP       = regexp.MustCompile(`(?i)ip|allowlist|whitelist`)
-)
+// krakenPermissions maps every permission Kraken documents, in each form
+// it is written (the web form's "Create & Modify Orders", snake_case,
+// the kebab-case names of the key-info answer such as "modify-trades"),
+// normalised to lower-case letters and digits, to what it allows. A name
+// not listed makes the audit say it cannot tell whether the key is
+// read-only, rather than guess "no".
+var krakenPermissions = map[string]string{
+	"queryfunds": "read", "queryopenorderstrades": "read", "queryclosedorderstrades": "read",
+	"queryopentrades": "read", "queryclosedtrades": "read", "queryopenorders": "read", "queryclosedorders": "read",
+	"queryledgerentries": "read", "queryledger": "read", "exportdata": "read",
+	"getwebsockettoken": "read", "websockettoken": "read", "accesswebsockets": "read",
+	"depositfunds":       "deposit",
+	"createmodifyorders": "trade", "cancelcloseorders": "trade", "modifytrades": "trade", "closetrades": "trade",
+	"modifyorders": "trade", "cancelorders": "trade", "createorders": "trade", "closeorders": "trade",
+	"withdrawfunds": "withdraw", "withdraw": "withdraw",
+}
+
+func krakenPermission(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return krakenPermissions[b.String()]
+}
+
+// krakenKnownField lists the non-permission fields of the key-info answer
+// that hold a true value or a list of strings.
+func krakenKnownField(name string) bool {
+	switch strings.ToLower(name) {
+	case "", "api_key_name", "name", "permissions", "restrictions", "nonce_window", "created_time", "last_used", "updated_time":
+		return true
+	}
+	return false
+}
+
+var krakenIP = regexp.MustCompile(`(?i)ip|allowlist|whitelist`)
 
 // auditKraken reads GetApiKeyInfo. Kraken documents the permissions but
 // not the exact JSON names, so the answer is read by meaning: enabled
@@ -657,11 +688,26 @@ func auditKraken(doc any, _ credential) (detectors.Permissions, string, bool) {
 	}
 	walk("", m)
 	w, t := false, false
+	var unknownNames []string
 	for _, e := range enabled {
-		w = w || krakenWithdraw.MatchString(e)
-		t = t || krakenTrade.MatchString(e)
+		switch krakenPermission(e) {
+		case "withdraw":
+			w = true
+		case "trade":
+			t = true
+		case "read", "deposit":
+		default:
+			if !krakenKnownField(e) {
+				unknownNames = append(unknownNames, e)
+			}
+		}
 	}
 	p := detectors.Permissions{Withdrawals: ptr(w), Trading: ptr(t), IPRestricted: ptr(ip), ReadOnly: ptr(!w && !t)}
+	if len(unknownNames) > 0 {
+		// An undocumented right may be one that trades or withdraws.
+		p.ReadOnly = nil
+		return p, describe(p) + "; Kraken named permissions this scanner does not know (" + strings.Join(unknownNames, ", ") + ")", true
+	}
 	return p, describe(p), true
 }
 
