@@ -110,3 +110,43 @@ func TestRangeSettingsThroughSymlinkedPaths(t *testing.T) {
 		t.Errorf("a config added by the range: exit %d: %s", code, errOut)
 	}
 }
+
+// A token pasted into a commit subject is reported, and no report format
+// prints it in full (SARIF's properties.commit.subject, JSON, text).
+func TestSubjectSecretIsRedactedInEveryFormat(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "README.md", "# bot\n")
+	gittest.Commit(t, dir, "init")
+	gittest.Write(t, dir, "bot.cfg", gittest.SecretLine("file"))
+	gittest.Commit(t, dir, "temporary token "+gittest.FakeToken("subject"))
+	for _, format := range []string{"text", "json", "sarif"} {
+		code, out, errOut := runCLI(t, "git", "--format", format, dir)
+		if code != 1 {
+			t.Errorf("%s: exit %d: %s", format, code, errOut)
+		}
+		if strings.Contains(out+errOut, gittest.FakeToken("subject")) {
+			t.Errorf("%s: the subject's token is printed in full", format)
+		}
+		if !strings.Contains(out, "commit message") && !strings.Contains(out, "commit%20message") {
+			t.Errorf("%s: the token in the message is not reported", format)
+		}
+	}
+}
+
+// A commit that also stages an ignore file of "*" is still scanned, and
+// the text report names the change instead of saying nothing is staged.
+func TestStagedIgnoreAllIsNotApplied(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "README.md", "# bot\n")
+	gittest.Commit(t, dir, "init")
+	gittest.Write(t, dir, ".keywardignore", "*\n")
+	gittest.Write(t, dir, "bot.cfg", gittest.SecretLine("ignore-all"))
+	gittest.Git(t, dir, "add", ".")
+	code, out, errOut := runCLI(t, "staged", "--format", "text", dir)
+	if code != 1 || !strings.Contains(out, "bot.cfg") {
+		t.Errorf("a staged ignore file of * silenced the commit: exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "no file is staged") || !strings.Contains(out+errOut, "ignore file of HEAD") {
+		t.Errorf("the report does not name the staged ignore file:\n%s%s", out, errOut)
+	}
+}
