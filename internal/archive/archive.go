@@ -491,7 +491,8 @@ func escapes(n string) bool {
 // tar reads a tar stream; r must already count expanded bytes against the
 // budget (a boundReader).
 func (w *walker) tar(p string, r io.Reader, depth int) error {
-	tr := tar.NewReader(r)
+	under := &countReader{r: r}
+	tr := tar.NewReader(under)
 	for {
 		if err := w.ctx.Err(); err != nil {
 			return stopError{err}
@@ -514,10 +515,29 @@ func (w *walker) tar(p string, r io.Reader, depth int) error {
 		// the reader) and any other letter: GNU tar extracts an unknown
 		// type as a regular file, so it is read as one.
 		name := w.memberName(p, hdr.Name)
-		if err := w.member(p+Sep+name, name, hdr.Size, tr, depth); err != nil {
+		var mr io.Reader = tr
+		if sparse(hdr) {
+			// Holes expand to zeros: a 60 GB sparse member may store
+			// a few bytes. Judged as a compressed member is.
+			mr = &boundReader{w: w, r: tr, compressed: &countReader{base: under, start: under.n}, budget: true}
+		}
+		if err := w.member(p+Sep+name, name, hdr.Size, mr, depth); err != nil {
 			return err
 		}
 	}
+}
+
+// sparse reports a GNU or PAX sparse member, whose holes the reader fills.
+func sparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // afterEnd hands over what follows a tar's end marker, past the zero
@@ -713,7 +733,7 @@ func (b *boundReader) Read(p []byte) (int, error) {
 	switch {
 	case b.w.expanded > b.w.lim.MaxTotal:
 		b.w.bomb = fmt.Errorf("%w (expands past %d bytes)", ErrBomb, b.w.lim.MaxTotal)
-	case b.compressed != nil && b.n > ratioFloor && b.n > b.w.lim.MaxRatio*max(b.compressed.n, 1):
+	case b.compressed != nil && b.n > ratioFloor && b.n > b.w.lim.MaxRatio*max(b.compressed.count(), 1):
 		b.w.bomb = fmt.Errorf("%w (expands more than %d×)", ErrBomb, b.w.lim.MaxRatio)
 	}
 	if b.w.bomb != nil {
@@ -723,16 +743,26 @@ func (b *boundReader) Read(p []byte) (int, error) {
 }
 
 // countReader counts the bytes read through it. For zip members it holds
-// the declared compressed size instead.
+// the declared compressed size instead; with base set, it counts what base
+// has read since start (a sparse tar member's stored bytes).
 type countReader struct {
-	r io.Reader
-	n int64
+	r     io.Reader
+	n     int64
+	base  *countReader
+	start int64
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+func (c *countReader) count() int64 {
+	if c.base != nil {
+		return c.base.n - c.start
+	}
+	return c.n
 }
 
 // cleanName makes a member name a relative slash path that stays inside the

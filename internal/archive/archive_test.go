@@ -425,3 +425,38 @@ func TestWalkMemberSizes(t *testing.T) {
 		t.Errorf("nested zip past memory: warnings %v", warnings)
 	}
 }
+
+// A sparse member's holes expand to zeros: a plain tar that stores a few
+// bytes of a 256 MiB sparse file is refused as a bomb, not read to its end.
+func TestWalkSparseHoleIsBounded(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "disk.img", Mode: 0o600, Size: int64(len(env)), Typeflag: tar.TypeReg, Format: tar.FormatGNU})
+	io.WriteString(tw, env)
+	tw.Close()
+	data := buf.Bytes()
+	h := data[:512]
+	h[156] = 'S'
+	hole := 256 << 20
+	copy(h[386:], fmt.Sprintf("%011o\x00%011o\x00", hole, len(env)))
+	copy(h[483:], fmt.Sprintf("%011o\x00", hole+len(env)))
+	copy(h[148:156], "        ")
+	sum := 0
+	for _, c := range h {
+		sum += int(c)
+	}
+	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+	p := filepath.Join(t.TempDir(), "backup.tar")
+	os.WriteFile(p, data, 0o600)
+	f, _ := os.Open(p)
+	defer f.Close()
+	read := 0
+	warnings, _ := archive.Walk(context.Background(), "backup.tar", f, int64(len(data)), archive.Limits{}, func(m archive.Member, r io.Reader) error {
+		n, _ := io.Copy(io.Discard, r)
+		read += int(n)
+		return nil
+	})
+	if read > 16<<20 || len(warnings) != 1 || warnings[0].Kind != archive.Bomb {
+		t.Errorf("read %d bytes of a sparse hole, warnings %v", read, warnings)
+	}
+}
