@@ -304,13 +304,14 @@ func TestWalkFileAndDirectoryOfOneName(t *testing.T) {
 }
 
 // retype sets the type flag of the tar header at off (and, for GNU sparse,
-// a one-extent sparse map covering size bytes), fixing the checksum.
-func retype(data []byte, off int, flag byte, size int) {
+// a one-extent sparse map: a hole of hole bytes, then size bytes of data),
+// fixing the checksum.
+func retype(data []byte, off int, flag byte, hole, size int) {
 	h := data[off : off+512]
 	h[156] = flag
 	if flag == 'S' {
-		copy(h[386:], fmt.Sprintf("%011o\x00%011o\x00", 0, size))
-		copy(h[483:], fmt.Sprintf("%011o\x00", size))
+		copy(h[386:], fmt.Sprintf("%011o\x00%011o\x00", hole, size))
+		copy(h[483:], fmt.Sprintf("%011o\x00", hole+size))
 	}
 	copy(h[148:156], "        ")
 	sum := 0
@@ -344,7 +345,7 @@ func TestWalkReadsWhatExtractorsExtract(t *testing.T) {
 		io.WriteString(tw, env)
 		tw.Close()
 		b := buf.Bytes()
-		retype(b, 0, flag, len(env))
+		retype(b, 0, flag, 0, len(env))
 		return b
 	}
 	var gzc bytes.Buffer
@@ -435,17 +436,7 @@ func TestWalkSparseHoleIsBounded(t *testing.T) {
 	io.WriteString(tw, env)
 	tw.Close()
 	data := buf.Bytes()
-	h := data[:512]
-	h[156] = 'S'
-	hole := 256 << 20
-	copy(h[386:], fmt.Sprintf("%011o\x00%011o\x00", hole, len(env)))
-	copy(h[483:], fmt.Sprintf("%011o\x00", hole+len(env)))
-	copy(h[148:156], "        ")
-	sum := 0
-	for _, c := range h {
-		sum += int(c)
-	}
-	copy(h[148:], fmt.Sprintf("%06o\x00 ", sum))
+	retype(data, 0, 'S', 256<<20, len(env))
 	p := filepath.Join(t.TempDir(), "backup.tar")
 	os.WriteFile(p, data, 0o600)
 	f, _ := os.Open(p)
