@@ -1,8 +1,9 @@
 package report_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/report"
@@ -10,7 +11,8 @@ import (
 
 // A program that produces findings (from its own scanning, or decoded from
 // another tool) writes them in any of scan's formats through Write; every
-// format redacts the secret unless Options.ShowSecrets is set.
+// format redacts the secret unless Options.ShowSecrets is set. The JSON
+// report is the versioned contract described in JSON.md.
 func Example() {
 	findings := []detectors.Finding{{
 		RuleID:   "github-token",
@@ -21,18 +23,29 @@ func Example() {
 		Secret:   "ghp_" + "Xq7vLm2Rk9Tz4Wb8Nc3Hd6Jf1Gs5Ya0Pe2Ku",
 		Line:     "export GITHUB_TOKEN=ghp_" + "Xq7vLm2Rk9Tz4Wb8Nc3Hd6Jf1Gs5Ya0Pe2Ku",
 	}}
-	stats := detectors.Stats{Files: 12, Bytes: 40960}
-	if err := report.Write(os.Stdout, "hook", findings, stats, report.Options{}); err != nil {
+	var out bytes.Buffer
+	if err := report.Write(&out, "json", findings, detectors.Stats{Files: 12}, report.Options{}); err != nil {
 		fmt.Println(err)
+		return
+	}
+	var doc struct {
+		SchemaVersion string `json:"schema_version"`
+		Findings      []struct {
+			Path     string `json:"path"`
+			Line     int    `json:"start_line"`
+			Severity string `json:"severity"`
+			Secret   string `json:"secret"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range doc.Findings {
+		fmt.Println(doc.SchemaVersion, f.Path, f.Line, f.Severity, f.Secret)
 	}
 	// Output:
-	// scan: 1 secret(s) found
-	//
-	//   ci/release.sh:3  github-token  ghp_…
-	//
-	// Move the secret to an environment variable (and rotate it if it was ever
-	// shared). If it is a false positive, put a "keyward:allow" comment on its
-	// line, or add the path to .keywardignore.
+	// 3 ci/release.sh 3 high ghp_…
 }
 
 // Lookup names the formats there are when asked for one that is not.
