@@ -253,7 +253,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions
 		seen := data
 		if regions {
 			if cap(r.view) < len(data) {
-				r.view = make([]byte, opt.ChunkSize)
+				r.view = make([]byte, len(data))
 			}
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
