@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // GitHub shows at most this many annotations of one type (error, warning,
@@ -45,21 +46,21 @@ func writeGitHub(w io.Writer, findings []detectors.Finding, stats detectors.Stat
 		}
 		perType[typ]++
 		shown++
-		props := []string{"file=" + escapeProperty(f.Path), fmt.Sprintf("line=%d", max(f.StartLine, 1))}
+		props := []string{"file=" + escapeProperty(display.Text(f.Path)), fmt.Sprintf("line=%d", max(f.StartLine, 1))}
 		if f.EndLine > f.StartLine {
 			props = append(props, fmt.Sprintf("endLine=%d", f.EndLine))
 		} else if f.StartColumn > 0 && f.EndColumn > f.StartColumn {
 			props = append(props, fmt.Sprintf("col=%d", f.StartColumn), fmt.Sprintf("endColumn=%d", f.EndColumn))
 		}
-		props = append(props, "title="+escapeProperty(fmt.Sprintf("%s (%s)", titleOf(f), f.Severity)))
-		fmt.Fprintf(&b, "::%s %s::%s\n", typ, strings.Join(props, ","), escapeData(annotationMessage(f, v)))
+		props = append(props, "title="+escapeProperty(display.Text(fmt.Sprintf("%s (%s)", titleOf(f), f.Severity))))
+		fmt.Fprintf(&b, "::%s %s::%s\n", typ, strings.Join(props, ","), escapeData(textLines(annotationMessage(f, v))))
 	}
 	for _, i := range order {
 		f := &findings[i]
 		// A path may hold a newline followed by a workflow command: plain
 		// lines show control characters escaped, so nothing in the scanned
 		// content can start a line of the log.
-		fmt.Fprintf(&b, "%s\t%s\t%s:%d\t%s", f.Severity, printable(f.RuleID), printable(f.Path), f.StartLine, printable(detectors.Redact(f.Secret)))
+		fmt.Fprintf(&b, "%s\t%s\t%s:%d\t%s", f.Severity, display.Text(f.RuleID), display.Text(f.Path), f.StartLine, display.Text(detectors.Redact(f.Secret)))
 		if f.Commit != nil {
 			fmt.Fprintf(&b, "\tcommit %s", shortSHA(f.Commit.SHA))
 		}
@@ -111,6 +112,16 @@ func annotationType(s detectors.Severity) string {
 		return "warning"
 	}
 	return "notice"
+}
+
+// textLines escapes each line of s for display, keeping its line breaks,
+// which escapeData encodes for the runner.
+func textLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = display.Text(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // escapeData escapes a workflow command's message as the runner expects:

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // writeHook writes the report a git hook prints when it refuses a commit
@@ -23,7 +24,7 @@ func writeHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		who = "scan"
 	}
 	for _, wn := range stats.Warnings {
-		fmt.Fprintf(&b, "%s: warning: %s\n", who, printable(v.text(wn.String())))
+		fmt.Fprintf(&b, "%s: warning: %s\n", who, display.Text(v.text(wn.String())))
 	}
 	switch {
 	case stats.Interrupted:
@@ -49,11 +50,11 @@ func writeHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	b.WriteString("\n")
 	for i := range findings {
 		f := &findings[i]
-		where := fmt.Sprintf("%s:%d", printable(f.Path), f.StartLine)
+		where := fmt.Sprintf("%s:%d", display.Text(f.Path), f.StartLine)
 		if f.Commit != nil {
 			where += " (commit " + f.Commit.SHA[:min(12, len(f.Commit.SHA))] + ")"
 		}
-		fmt.Fprintf(&b, "  %s  %s  %s\n", where, printable(f.RuleID), printable(v.secret(f.Secret)))
+		fmt.Fprintf(&b, "  %s  %s  %s\n", where, display.Text(f.RuleID), display.Text(v.secret(f.Secret)))
 	}
 	// A committed env file is fixed by untracking it, not by moving its
 	// values into "an environment variable" — they already are one.
@@ -70,8 +71,8 @@ func writeHook(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	if len(envFiles) > 0 {
 		b.WriteString("\nAn env file must not be committed. Untrack it and ignore it (it stays on disk):\n")
 		for _, p := range envFiles {
-			q := shellQuote(p)
-			fmt.Fprintf(&b, "  git rm --cached %s\n  echo %s >> .gitignore\n", q, shellQuote("/"+p))
+			q := display.Shell(p)
+			fmt.Fprintf(&b, "  git rm --cached %s\n  echo %s >> .gitignore\n", q, display.Shell("/"+p))
 		}
 		b.WriteString("then rotate every key it holds if it was ever pushed or shared.\n")
 	}

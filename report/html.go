@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // The page is one file with no external assets: a report is opened from
@@ -105,7 +106,7 @@ func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		f := &findings[i]
 		hf := htmlFinding{
 			Severity: f.Severity.String(), Kind: v.rule(f).Kind.String(), RuleID: f.RuleID, Title: f.Title,
-			Path: f.Path, Archive: f.Archive, StartLine: f.StartLine,
+			Path: display.Text(f.Path), Archive: display.Text(f.Archive), StartLine: f.StartLine,
 			Secret: v.secret(f.Secret), Line: v.line(f),
 			Advice: forPeople(v.advice(f), opt.Verbose), AdviceURL: v.adviceURL(f), Rank: int(f.Severity),
 		}

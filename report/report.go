@@ -37,6 +37,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // toolName is the name reported in JSON and SARIF output.
@@ -345,7 +346,7 @@ func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) stri
 	if k == detectors.KindWallet {
 		now, then = "move the funds now", "move the funds anyway"
 	}
-	quoted := shellQuote(path)
+	quoted := display.Shell(path)
 	if c.Pushed {
 		return fmt.Sprintf("pushed to a remote: %s — that comes first, cleaning history does not undo the leak. Then remove it from history: "+
 			"git filter-repo --invert-paths --path %s (drops the file from every commit), or list the value in a file as "+
@@ -358,31 +359,6 @@ func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) stri
 	}
 	return fmt.Sprintf("not pushed yet: remove it from history with git rebase -i %s^ (git rebase -i --root if %s is the first commit), "+
 		"marking %s \"edit\", then git commit --amend and git rebase --continue — and %s", sha, sha, sha, then)
-}
-
-// shellQuote quotes a path for a command the user pastes: control
-// characters escaped in $'…', metacharacters single-quoted.
-func shellQuote(s string) string {
-	if printable(s) != s || strings.ContainsAny(s, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
-		var b strings.Builder
-		b.WriteString("$'")
-		for _, r := range s {
-			switch {
-			case r == '\\' || r == '\'':
-				b.WriteByte('\\')
-				b.WriteRune(r)
-			case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029:
-				fmt.Fprintf(&b, `\u%04x`, r)
-			default:
-				b.WriteRune(r)
-			}
-		}
-		return b.String() + "'"
-	}
-	if s != "" && !strings.ContainsAny(s, " '\"$`\\!*?&;|<>()[]{}#~=%") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // flush writes buf to w in one call so that a failing writer is reported

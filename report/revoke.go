@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // revokeGroup is one exchange's part of the "keys to revoke" checklist:
@@ -146,22 +147,22 @@ func writeTextRevoke(b *bytes.Buffer, groups []revokeGroup, p painter, brief boo
 	}
 	b.WriteString(p.paint(ansiBoldRd, fmt.Sprintf("Keys to revoke, by exchange (%s)", plural(int64(n), "key"))) + "\n")
 	for _, g := range groups {
-		head := "  " + p.paint(ansiBold, printable(g.Name))
+		head := "  " + p.paint(ansiBold, display.Text(g.Name))
 		if g.URL != "" {
-			head += "  " + printable(g.URL)
+			head += "  " + display.Text(g.URL)
 		}
 		b.WriteString(head + "\n")
 		for _, k := range g.Keys {
 			var id []string
 			if k.Key != "" {
-				id = append(id, "key "+printable(k.Key))
+				id = append(id, "key "+display.Text(k.Key))
 			}
 			if k.Secret != "" {
-				id = append(id, "secret "+printable(k.Secret))
+				id = append(id, "secret "+display.Text(k.Secret))
 			}
-			fmt.Fprintf(b, "    [ ] %s  in %s\n", strings.Join(id, ", "), printable(strings.Join(k.Where, ", ")))
+			fmt.Fprintf(b, "    [ ] %s  in %s\n", strings.Join(id, ", "), display.Text(strings.Join(k.Where, ", ")))
 			if k.Verified != "" {
-				fmt.Fprintf(b, "        checked %s\n", printable(k.Verified))
+				fmt.Fprintf(b, "        checked %s\n", display.Text(k.Verified))
 			}
 		}
 		if brief {
@@ -172,10 +173,10 @@ func writeTextRevoke(b *bytes.Buffer, groups []revokeGroup, p painter, brief boo
 			if i == 0 {
 				lead = "    → "
 			}
-			b.WriteString(lead + printable(line) + "\n")
+			b.WriteString(lead + display.Text(line) + "\n")
 		}
 		for _, line := range wrap(g.Advice, 74) {
-			b.WriteString("    " + printable(line) + "\n")
+			b.WriteString("    " + display.Text(line) + "\n")
 		}
 	}
 	b.WriteByte('\n')

@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // maxWarnings is how many warnings the text summary lists without Verbose.
@@ -62,9 +62,9 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	if opt.Brief {
 		for i := range findings {
 			f := &findings[i]
-			line := fmt.Sprintf("%s:%d  %s", printable(f.Path), f.StartLine, printable(titleOf(f)))
+			line := fmt.Sprintf("%s:%d  %s", display.Text(f.Path), f.StartLine, display.Text(titleOf(f)))
 			if f.Secret != f.Path {
-				line += "  " + printable(v.secret(f.Secret))
+				line += "  " + display.Text(v.secret(f.Secret))
 			}
 			fmt.Fprintf(&b, "%s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))), line)
 		}
@@ -85,7 +85,7 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			if !first {
 				b.WriteByte('\n')
 			}
-			b.WriteString(p.paint(ansiBold, printable(at)) + "\n")
+			b.WriteString(p.paint(ansiBold, display.Text(at)) + "\n")
 			lastPath, first = at, false
 		}
 		writeTextFinding(&b, f, v, p)
@@ -101,7 +101,7 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		writePlaces(&b, opt.Audit.Places)
 		if n := opt.Audit.OwnBackups; n > 0 {
 			fmt.Fprintf(&b, "\n%d finding(s) are in keyward's own backups (%s), not reported again: "+
-				"scan home --unmask restores them; delete the folder once you have checked the masked files.\n", n, printable(opt.Audit.BackupFolder))
+				"scan home --unmask restores them; delete the folder once you have checked the masked files.\n", n, display.Text(opt.Audit.BackupFolder))
 		}
 	}
 	return flush(w, &b)
@@ -129,41 +129,41 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 	}
 	sev := strings.ToUpper(f.Severity.String())
 	fmt.Fprintf(b, "  %s  %s  %s\n", p.paint(severityColor(f.Severity), fmt.Sprintf("%-8s", sev)),
-		printable(f.RuleID), printable(titleOf(f)))
+		display.Text(f.RuleID), display.Text(titleOf(f)))
 	field("at", fmt.Sprintf("%d:%d", f.StartLine, f.StartColumn))
 	if f.Secret != f.Path { // a presence finding's "secret" is where it is
-		field("secret", printable(v.secret(f.Secret)))
+		field("secret", display.Text(v.secret(f.Secret)))
 	}
 	if line := v.line(f); line != "" {
-		field("line", printable(line))
+		field("line", display.Text(line))
 	}
 	for _, part := range f.Parts {
 		where := fmt.Sprintf("at line %d", part.Location.StartLine)
 		if part.Location.Path != "" && part.Location.Path != f.Path {
-			where = fmt.Sprintf("in %s at line %d", printable(part.Location.Path), part.Location.StartLine)
+			where = fmt.Sprintf("in %s at line %d", display.Text(part.Location.Path), part.Location.StartLine)
 		}
 		name := part.Part
 		if name == "" {
 			name = part.RuleID
 		}
-		field("with", fmt.Sprintf("%s %s: %s", printable(name), where, printable(v.secret(part.Secret))))
+		field("with", fmt.Sprintf("%s %s: %s", display.Text(name), where, display.Text(v.secret(part.Secret))))
 	}
 	for _, n := range f.Notes {
-		field("note", printable(v.text(n)))
+		field("note", display.Text(v.text(n)))
 	}
 	if w := verifiedWords(f, v); w != "" {
-		field("checked", printable(w))
+		field("checked", display.Text(w))
 	}
 	if c := v.commit(f.Commit); c != nil {
 		s := shortSHA(c.SHA)
 		if c.Author != "" {
-			s += " by " + printable(c.Author)
+			s += " by " + display.Text(c.Author)
 			if c.Email != "" {
-				s += " <" + printable(c.Email) + ">"
+				s += " <" + display.Text(c.Email) + ">"
 			}
 		}
 		if c.Date != "" {
-			s += " on " + printable(c.Date)
+			s += " on " + display.Text(c.Date)
 		}
 		if c.Subject != "" {
 			s += ": " + strconv.Quote(c.Subject)
@@ -188,13 +188,13 @@ func writeTextFinding(b *bytes.Buffer, f *detectors.Finding, v *view, p painter)
 	}
 	for i, line := range wrap(advice, 72) {
 		if i == 0 {
-			field("advice", printable(line))
+			field("advice", display.Text(line))
 		} else {
-			more(printable(line))
+			more(display.Text(line))
 		}
 	}
 	if url != "" {
-		more(printable(url))
+		more(display.Text(url))
 	}
 }
 
@@ -208,7 +208,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 	scanned = append(scanned, plural(stats.Files, "file"))
 	fmt.Fprintf(b, "scanned %s (%s) in %s", strings.Join(scanned, ", "), humanBytes(stats.Bytes), humanDuration(stats.Duration))
 	if opt.Command != "" {
-		fmt.Fprintf(b, " [%s]", printable(opt.Command))
+		fmt.Fprintf(b, " [%s]", display.Text(opt.Command))
 	}
 	b.WriteString(": ")
 	if len(findings) == 0 {
@@ -249,7 +249,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 			shownN = maxWarnings
 		}
 		for _, w := range stats.Warnings[:shownN] {
-			fmt.Fprintf(b, "  %s\n", printable(v.text(w.String())))
+			fmt.Fprintf(b, "  %s\n", display.Text(v.text(w.String())))
 		}
 		if shownN < n {
 			fmt.Fprintf(b, "  … %d more (--verbose lists them all)\n", n-shownN)
@@ -263,7 +263,7 @@ func writeTextSummary(b *bytes.Buffer, findings []detectors.Finding, stats detec
 		fmt.Fprintf(b, "read specially: %s\n", countList(stats.Noted))
 		if opt.Verbose {
 			for _, n := range stats.Notes {
-				fmt.Fprintf(b, "  %s\n", printable(v.text(n)))
+				fmt.Fprintf(b, "  %s\n", display.Text(v.text(n)))
 			}
 		}
 	}
@@ -291,7 +291,7 @@ func writeRepositorySummary(b *bytes.Buffer, findings []detectors.Finding, repos
 		if r.Stats.Incomplete {
 			state = ", INCOMPLETE"
 		}
-		fmt.Fprintf(b, "%s: %s, %s, %s%s\n", printable(r.Name), plural(perRepo[r.Name], "finding"),
+		fmt.Fprintf(b, "%s: %s, %s, %s%s\n", display.Text(r.Name), plural(perRepo[r.Name], "finding"),
 			plural(r.Stats.Commits, "commit"), plural(r.Stats.Files, "file"), state)
 	}
 	b.WriteString("total: ")
@@ -311,7 +311,7 @@ func SuppressedSummary(stats detectors.Stats) string {
 	}
 	sort.Strings(names)
 	for i, k := range names {
-		names[i] = fmt.Sprintf("%d %s", stats.Suppressed[k], printable(k))
+		names[i] = fmt.Sprintf("%d %s", stats.Suppressed[k], display.Text(k))
 	}
 	return fmt.Sprintf("suppressed %s: %s (--verbose lists them)", plural(total, "finding"), strings.Join(names, ", "))
 }
@@ -346,48 +346,6 @@ func humanDuration(d time.Duration) string {
 		return d.Round(100 * time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
-}
-
-// printable escapes control characters so that scanned content (a line, a
-// file name, a commit subject) cannot move the cursor or recolour the
-// terminal of the person reading the report.
-func printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\t') || r == '\u2028' || r == '\u2029' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				fmt.Fprintf(&b, `\x%02x`, s[i])
-			} else {
-				b.WriteRune(r)
-			}
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteRune(r)
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			if r < 0x100 {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // wrap splits text into lines of at most width runes, breaking at spaces.
@@ -449,7 +407,7 @@ func countList(counts map[string]int64) string {
 		return reasons[i] < reasons[j]
 	})
 	for i, r := range reasons {
-		reasons[i] = fmt.Sprintf("%d %s", counts[r], printable(r))
+		reasons[i] = fmt.Sprintf("%d %s", counts[r], display.Text(r))
 	}
 	return strings.Join(reasons, ", ")
 }

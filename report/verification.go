@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // notRequested is the verification of a finding when --verify was not
@@ -51,16 +52,16 @@ func writeTextUrgent(b *bytes.Buffer, findings []detectors.Finding, v *view, p p
 		if !verifiedDanger(f) {
 			continue
 		}
-		fmt.Fprintf(b, "  %s:%d  %s\n", printable(f.Path), f.StartLine, printable(titleOf(f)))
+		fmt.Fprintf(b, "  %s:%d  %s\n", display.Text(f.Path), f.StartLine, display.Text(titleOf(f)))
 		for _, line := range wrap(v.text(f.Verification.Detail), 70) {
-			fmt.Fprintf(b, "      %s\n", printable(line))
+			fmt.Fprintf(b, "      %s\n", display.Text(line))
 		}
 		for i, line := range wrap(f.Verification.Steps, 70) {
 			lead := "      "
 			if i == 0 {
 				lead = "    → "
 			}
-			fmt.Fprintf(b, "%s%s\n", lead, printable(line))
+			fmt.Fprintf(b, "%s%s\n", lead, display.Text(line))
 		}
 	}
 	b.WriteByte('\n')

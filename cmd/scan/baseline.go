@@ -11,6 +11,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/baseline"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/githistory"
 	"github.com/keyward/scan/internal/walk"
 )
@@ -163,7 +164,7 @@ func newBaselineCheckCmd() *cobra.Command {
 			fresh, _ := base.Filter(fs)
 			out := cmd.OutOrStdout()
 			for _, e := range stale {
-				fmt.Fprintf(out, "stale\t%s\t%s\t%s\n", e.Rule, e.Path, e.Fingerprint)
+				fmt.Fprintf(out, "stale\t%s\t%s\t%s\n", display.Text(e.Rule), display.Text(e.Path), e.Fingerprint)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "scan baseline: %d entries, %d stale, %d finding(s) not in the baseline\n", len(base.Entries), len(stale), len(fresh))
 			if len(stale) > 0 {

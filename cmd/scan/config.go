@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/config"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/regularfile"
 )
@@ -63,7 +64,7 @@ func (f *scanFlags) loadConfig(cmd *cobra.Command, builtin []detectors.Rule) (*c
 		return nil, err
 	}
 	if cfg != nil && f.verbose {
-		fmt.Fprintf(cmd.ErrOrStderr(), "scan: settings from %s\n", cfg.Path)
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: settings from %s\n", display.Text(cfg.Path))
 	}
 	return cfg, nil
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/baseline"
+	"github.com/keyward/scan/internal/display"
 )
 
 // suppression is a finding a filter dropped and why.
@@ -51,8 +51,8 @@ func (p *pipeline) filter(cmd *cobra.Command, fs []detectors.Finding, stats *det
 		stats.Suppress(d.filter)
 		if p.flags.verbose {
 			fmt.Fprintf(cmd.ErrOrStderr(), "suppressed %s:%d %s %s: %s\n",
-				logSafe(d.finding.Path), d.finding.StartLine, d.finding.RuleID,
-				logSafe(detectors.Redact(d.finding.Secret)), logSafe(d.reason))
+				display.Text(d.finding.Path), d.finding.StartLine, d.finding.RuleID,
+				display.Text(detectors.Redact(d.finding.Secret)), display.Text(d.reason))
 		}
 	}
 	return fs
@@ -74,16 +74,4 @@ func (f *scanFlags) loadBaseline(cmd *cobra.Command) (*baseline.File, error) {
 		return baseline.New()
 	}
 	return baseline.Parse(name, data)
-}
-
-// logSafe quotes text from the scanned content (a path, a value) when it
-// holds a control character, so that it cannot forge a line of the log
-// (a CI runner reads "::command::" lines from it).
-func logSafe(s string) string {
-	for _, r := range s {
-		if !strconv.IsGraphic(r) {
-			return strconv.QuoteToGraphic(s)
-		}
-	}
-	return s
 }

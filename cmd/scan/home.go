@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/home"
 	"github.com/keyward/scan/internal/mask"
 	"github.com/keyward/scan/internal/scanopt"
@@ -206,7 +207,7 @@ func (p *progress) file(rel string, bytes int64, findings int) {
 	now := time.Now().UnixNano()
 	if last := p.last.Load(); now-last > int64(100*time.Millisecond) && p.last.CompareAndSwap(last, now) {
 		d, _ := p.dirName.Load().(string)
-		p.bar.Describe(fmt.Sprintf("%d files, %.1f MB, %d findings  %s", p.files.Load(), float64(p.bytes.Load())/1e6, p.findings.Load(), clipLeft(d, 40)))
+		p.bar.Describe(fmt.Sprintf("%d files, %.1f MB, %d findings  %s", p.files.Load(), float64(p.bytes.Load())/1e6, p.findings.Load(), clipLeft(display.Text(d), 40)))
 	}
 }
 

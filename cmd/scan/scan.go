@@ -24,6 +24,7 @@ import (
 	"github.com/keyward/scan/internal/baseline"
 	"github.com/keyward/scan/internal/config"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/docvalue"
 	"github.com/keyward/scan/internal/engine"
 	"github.com/keyward/scan/internal/pathfilter"
@@ -175,10 +176,10 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 	case stats.Interrupted && f.output != "":
 		// A partial report must not replace a complete one; what was
 		// found is on standard error below.
-		fmt.Fprintf(cmd.ErrOrStderr(), "scan: interrupted: %s left as it was\n", f.output)
+		fmt.Fprintf(cmd.ErrOrStderr(), "scan: interrupted: %s left as it was\n", display.Text(f.output))
 		for i := range findings {
 			x := &findings[i]
-			fmt.Fprintf(cmd.ErrOrStderr(), "  %s:%d  %s\n", x.Path, x.StartLine, x.RuleID)
+			fmt.Fprintf(cmd.ErrOrStderr(), "  %s:%d  %s\n", display.Text(x.Path), x.StartLine, x.RuleID)
 		}
 	case !(f.quiet && format.ForPeople && clean && f.output == ""):
 		if err := f.writeReport(cmd, format, opt, findings, stats); err != nil {
@@ -445,7 +446,7 @@ func (f *scanFlags) setup(cmd *cobra.Command) (*pipeline, error) {
 		opt.OnSuppress = func(s engine.Suppression) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", logSafe(s.Path), s.Line, s.RuleID, logSafe(s.Redacted), logSafe(s.Reason))
+			fmt.Fprintf(stderr, "suppressed %s:%d %s %s: %s\n", display.Text(s.Path), s.Line, s.RuleID, display.Text(s.Redacted), display.Text(s.Reason))
 		}
 	}
 	st.inlineAllowed = new(atomic.Int64)
@@ -497,7 +498,7 @@ func summaryLine(findings []detectors.Finding, stats detectors.Stats, output str
 		fmt.Fprintf(&b, "; %s", line)
 	}
 	if output != "" {
-		fmt.Fprintf(&b, "; report written to %s", output)
+		fmt.Fprintf(&b, "; report written to %s", display.Text(output))
 	}
 	return b.String()
 }

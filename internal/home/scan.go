@@ -9,10 +9,10 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
 )
@@ -232,18 +232,11 @@ func (a *audit) permissions(f *detectors.Finding) {
 	case perm&0o004 != 0:
 		who = "others"
 	}
-	fix := "chmod 600 " + shellQuote(filepath.Join(a.root, filepath.FromSlash(p)))
+	fix := "chmod 600 " + display.Shell(filepath.Join(a.root, filepath.FromSlash(p)))
 	if info.IsDir() {
-		fix = "chmod -R go-rwx " + shellQuote(filepath.Join(a.root, filepath.FromSlash(p)))
+		fix = "chmod -R go-rwx " + display.Shell(filepath.Join(a.root, filepath.FromSlash(p)))
 	}
 	f.Notes = append(f.Notes, fmt.Sprintf("readable by %s (mode %04o): severity raised; run %s", who, perm, fix))
-}
-
-func shellQuote(s string) string {
-	if !strings.ContainsAny(s, " '\"$`\\!*?&;|<>()[]{}#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (a *audit) places(findings []detectors.Finding) []PlaceCount {
