@@ -327,10 +327,16 @@ func (f *homeFlags) maskFiles(in io.Reader, w io.Writer, root string, findings [
 		}
 		fmt.Fprintf(w, "mask: masked %d secret(s) in %s\n", n, mask.Quote(m.Path))
 	}
-	for _, r := range res.Refused {
-		fmt.Fprintf(w, "mask: not masked: %s: %s\n", mask.Quote(r.Path), r.Reason)
+	listed := map[string]bool{}
+	for _, r := range plan.Refused {
+		listed[r.Path] = true
 	}
-	fmt.Fprintf(w, "mask: %d secret(s) masked in %d file(s); %d file(s) left as they were\n", res.Secrets(), len(res.Masked), len(res.Refused))
+	for _, r := range res.Refused {
+		if !listed[r.Path] { // what changed between the listing and now
+			fmt.Fprintf(w, "mask: not masked: %s: %s\n", mask.Quote(r.Path), r.Reason)
+		}
+	}
+	fmt.Fprintf(w, "mask: %d secret(s) masked in %d file(s); %d file(s) left as they were (listed above)\n", res.Secrets(), len(res.Masked), len(res.Refused))
 	if res.Backup != "" {
 		fmt.Fprintf(w, "mask: originals in %s (mode 0600); to undo: scan home --unmask %s\n", mask.Quote(res.Backup), mask.Quote(root))
 		fmt.Fprintln(w, "mask: masking does not make a leaked key safe: revoke each key at its exchange or service too")

@@ -128,7 +128,17 @@ func Prepare(root string, items []Item, named []string) (*Plan, error) {
 			refuse(it.Path, ReasonArchive)
 			continue
 		case it.WholeFile:
-			refuse(it.Path, ReasonWholeFile)
+			// The file is the secret: say what it is, never "delete it"
+			// of a wallet.
+			why := protected(it.Path)
+			switch {
+			case why != "":
+			case it.Wallet:
+				why = ReasonWallet
+			default:
+				why = ReasonKeyFile
+			}
+			refuse(it.Path, why)
 			continue
 		case isNamed[it.Path]:
 		default:

@@ -31,7 +31,6 @@ const (
 	ReasonBotConfig   = "a live configuration a program reads: revoke the key, then put the new one there"
 	ReasonOutOfScope  = "not a history, notebook, log or copy: revoke the key and edit the file yourself, or name it with --mask-file"
 	ReasonArchive     = "inside an archive: delete or re-create the archive"
-	ReasonWholeFile   = "the file is the key: delete or encrypt it"
 )
 
 // Scope says whether rel (a slash path relative to the audited directory)
