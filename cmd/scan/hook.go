@@ -73,6 +73,12 @@ func hookBinary(bin string) (string, error) {
 			return "", errors.New(`scan is running from a temporary "go run" build, which a hook cannot run later: install scan first (a release binary, or "go install ./cmd/scan" in a clone) and run its install-hook, or name a binary with --binary`)
 		}
 		bin = exe
+		// os.Executable resolves links; the name the user ran (a package
+		// manager's bin/scan link) survives upgrades, so prefer it when it
+		// is the same file.
+		if named, err := exec.LookPath(os.Args[0]); err == nil && sameFile(named, exe) {
+			bin = named
+		}
 	}
 	abs, err := filepath.Abs(bin)
 	if err != nil {
