@@ -174,6 +174,27 @@ func Walk(ctx context.Context, name string, ra io.ReaderAt, size int64, lim Limi
 	return w.warnings, nil
 }
 
+// WalkStream is Walk for a tar, tar.gz or gz archive read once, front to
+// back, from r (a git blob too large to hold). A zip cannot be streamed.
+func WalkStream(ctx context.Context, name string, r io.Reader, lim Limits, visit Visit) ([]Warning, error) {
+	w := &walker{ctx: ctx, lim: lim.withDefaults(), visit: visit, outer: name}
+	var err error
+	switch kind := Kind(name); kind {
+	case "tar", "tar.gz", "gz":
+		err = w.stream(name, kind, r, 1)
+	default:
+		err = fmt.Errorf("a %s archive cannot be read as a stream", kind)
+	}
+	var stop stopError
+	if errors.As(err, &stop) {
+		return w.warnings, stop.err
+	}
+	if err != nil {
+		w.warn(name, err)
+	}
+	return w.warnings, nil
+}
+
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
 	if l.MaxDepth > 0 {

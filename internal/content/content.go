@@ -49,6 +49,9 @@ type Options struct {
 	// archive.DefaultLimits).
 	NoArchives bool
 	Archive    archive.Limits
+	// MaxArchiveInMemory bounds an archive arriving as a stream that is
+	// held to be read (zero: 64 MiB); see maxArchiveInMemory.
+	MaxArchiveInMemory int64
 	// PassBinaryAbove, when set, passes over a file larger than this
 	// whose head is binary, after reading the head (counted as "large
 	// binary"): a home's disk images and databases. Zero: the text
@@ -78,6 +81,9 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 	}
 	if opt.ChunkSize < 4*Overlap {
 		opt.ChunkSize = 4 * Overlap
+	}
+	if opt.MaxArchiveInMemory <= 0 {
+		opt.MaxArchiveInMemory = defaultMaxArchiveInMemory
 	}
 	return &Scanner{eng: eng, opt: opt}
 }
@@ -304,9 +310,11 @@ func skipTooLarge(st *detectors.Stats, path string, size int64) {
 	st.Warn(detectors.WarnTooLarge, path, fmt.Sprintf("%d bytes, larger than --max-file-size; skipped", size))
 }
 
-// maxArchiveInMemory bounds an archive that arrives as a stream (a git
-// blob) and must be held to be read as a zip.
-const maxArchiveInMemory = 64 << 20
+// defaultMaxArchiveInMemory bounds an archive that arrives as a stream (a git
+// blob, stdin) and is held to be read: a zip always, a tar or gzip up to
+// this size (so that one that is none can be read again as a file);
+// larger ones are read as they stream.
+const defaultMaxArchiveInMemory = 64 << 20
 
 // scanArchive hands each member of an archive to the content layer as a
 // file at "archive!member"; members are located there and carry the
@@ -314,18 +322,25 @@ const maxArchiveInMemory = 64 << 20
 // limits is a warning that makes the scan incomplete, never a clean pass.
 func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	ra, ok := src.(io.ReaderAt)
+	streamed := false
+	maxArchiveInMemory := r.s.opt.MaxArchiveInMemory
 	if !ok || size < 0 {
-		if size > maxArchiveInMemory {
+		switch {
+		case size > maxArchiveInMemory && archive.Kind(path) != "zip":
+			// tar and gzip are streams: read once, as they arrive.
+			streamed = true
+		case size > maxArchiveInMemory:
 			st.Skip("archive too large")
 			st.Warn(detectors.WarnNotScanned, path, fmt.Sprintf("archive of %d bytes not opened (limit %d for archives read from a stream)", size, maxArchiveInMemory))
 			st.Incomplete = true
 			return nil, nil
+		default:
+			data, err := io.ReadAll(io.LimitReader(src, maxArchiveInMemory+1))
+			if err != nil {
+				return nil, r.readFailed(st, path, err)
+			}
+			ra, size = bytes.NewReader(data), int64(len(data))
 		}
-		data, err := io.ReadAll(io.LimitReader(src, maxArchiveInMemory+1))
-		if err != nil {
-			return nil, r.readFailed(st, path, err)
-		}
-		ra, size = bytes.NewReader(data), int64(len(data))
 	}
 	lim := r.s.opt.Archive
 	if max := r.s.opt.MaxFileSize; max > 0 && (lim.MaxMemberSize == 0 || lim.MaxMemberSize > max) {
@@ -334,7 +349,7 @@ func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, si
 	st.Count("archives opened")
 	filesBefore := st.Files
 	var out []detectors.Finding
-	warnings, err := archive.Walk(ctx, path, ra, size, lim, func(m archive.Member, mr io.Reader) error {
+	visit := func(m archive.Member, mr io.Reader) error {
 		fs, err := r.scanFile(ctx, m.Path, mr, m.Size, st)
 		for i := range fs {
 			fs[i].Archive = m.Archive
@@ -344,11 +359,18 @@ func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, si
 			return err
 		}
 		return nil // a corrupt member: Walk reports it
-	})
+	}
+	var warnings []archive.Warning
+	var err error
+	if streamed {
+		warnings, err = archive.WalkStream(ctx, path, src, lim, visit)
+	} else {
+		warnings, err = archive.Walk(ctx, path, ra, size, lim, visit)
+	}
 	visited := len(out) > 0 || st.Files > filesBefore
 	for _, w := range warnings {
 		kind := archiveWarningKind(w.Kind)
-		if w.Path == path && w.Kind == archive.Unreadable && !visited && err == nil {
+		if w.Path == path && w.Kind == archive.Unreadable && !visited && err == nil && !streamed {
 			// Not the archive its name says (corrupt, truncated, or
 			// another format): its bytes are read as a file instead.
 			return r.scanUnopened(ctx, path, ra, size, w.Message, st)

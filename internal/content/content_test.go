@@ -1,6 +1,7 @@
 package content
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
@@ -498,5 +499,40 @@ func TestWholeFileJudges(t *testing.T) {
 	}
 	if fs, st := scanBytes(t, s.PassingLargeBinaries(1<<20), "disk.img", big); len(fs) != 0 || st.Skipped[SkipLargeBinary] != 1 {
 		t.Errorf("large binary passed over: %d findings, skipped %v", len(fs), st.Skipped)
+	}
+}
+
+// An archive arriving as a stream (a git blob) larger than what is held in
+// memory is read as it streams when it is a tar or gzip, not skipped; a
+// zip that large is named and makes the scan incomplete.
+func TestLargeArchiveFromAStream(t *testing.T) {
+	tok := gittest.FakeToken("stream")
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	body := strings.Repeat("# filler\n", 1000) + "GITHUB_TOKEN=" + tok + "\n"
+	tw.WriteHeader(&tar.Header{Name: "bot/.env", Mode: 0o600, Size: int64(len(body)), Typeflag: tar.TypeReg})
+	io.WriteString(tw, body)
+	tw.Close()
+	s := newScanner(t, Options{MaxArchiveInMemory: 1024})
+	for _, name := range []string{"backup.tar", "backup.tar.gz"} {
+		data := tb.Bytes()
+		if name == "backup.tar.gz" {
+			var gb bytes.Buffer
+			gw := gzip.NewWriter(&gb)
+			gw.Write(data)
+			gw.Close()
+			data = gb.Bytes()
+		}
+		var st detectors.Stats
+		fs, err := s.NewReader().Scan(context.Background(), name, io.MultiReader(bytes.NewReader(data)), int64(len(data)), &st)
+		if err != nil || len(fs) != 1 || fs[0].Path != name+"!bot/.env" || st.Incomplete {
+			t.Errorf("%s (%d bytes) from a stream: err %v, findings %+v, warnings %v", name, len(data), err, fs, st.Warnings)
+		}
+	}
+	big := zipOf(t, map[string]string{"bot/.env": alnum(9, 4096) + "\n" + body})
+	var st detectors.Stats
+	s.NewReader().Scan(context.Background(), "backup.zip", io.MultiReader(bytes.NewReader(big)), int64(len(big)), &st)
+	if !st.Incomplete || len(st.Warnings) != 1 || st.Warnings[0].Path != "backup.zip" {
+		t.Errorf("large zip from a stream: incomplete %v, warnings %v", st.Incomplete, st.Warnings)
 	}
 }
