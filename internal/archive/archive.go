@@ -163,7 +163,12 @@ func Kind(name string) string {
 // warning, not an error: the rest of the scan goes on.
 func Walk(ctx context.Context, name string, ra io.ReaderAt, size int64, lim Limits, visit Visit) ([]Warning, error) {
 	w := &walker{ctx: ctx, lim: lim.withDefaults(), visit: visit, outer: name}
-	err := w.archive(name, Kind(name), ra, size, 1)
+	return w.finish(name, w.archive(name, Kind(name), ra, size, 1))
+}
+
+// finish turns a walk's error into its result: a stop is returned, any
+// other error is a warning about the archive.
+func (w *walker) finish(name string, err error) ([]Warning, error) {
 	var stop stopError
 	if errors.As(err, &stop) {
 		return w.warnings, stop.err
@@ -185,14 +190,7 @@ func WalkStream(ctx context.Context, name string, r io.Reader, lim Limits, visit
 	default:
 		err = fmt.Errorf("a %s archive cannot be read as a stream", kind)
 	}
-	var stop stopError
-	if errors.As(err, &stop) {
-		return w.warnings, stop.err
-	}
-	if err != nil {
-		w.warn(name, err)
-	}
-	return w.warnings, nil
+	return w.finish(name, err)
 }
 
 func (l Limits) withDefaults() Limits {
