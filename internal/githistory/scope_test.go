@@ -129,3 +129,26 @@ func TestBranchTakesIgnoreFileFromItsTip(t *testing.T) {
 		t.Errorf("main's ignore file silenced feature's history: %+v", m)
 	}
 }
+
+// A new branch pushed to a second remote is checked against that remote's
+// tracking refs only: commits another remote has are still news to it.
+func TestPushRangeCountsOnlyTheDestinationsRefs(t *testing.T) {
+	dir := newRepo(t)
+	private, public := t.TempDir(), t.TempDir()
+	run(t, private, "init", "-q", "--bare")
+	run(t, public, "init", "-q", "--bare")
+	run(t, dir, "remote", "add", "origin", private)
+	run(t, dir, "remote", "add", "public", public)
+	write(t, dir, "bot.cfg", secretLine("mirror"))
+	tip := commit(t, dir, "key")
+	run(t, dir, "push", "-q", "origin", "main")
+
+	zero := strings.Repeat("0", 40)
+	ups := []PushUpdate{{"refs/heads/main", tip, "refs/heads/main", zero}}
+	if fs := mustScan(t, PushRange(Options{Path: dir}, ups, "public")); len(fs) != 1 {
+		t.Errorf("push to public: want the key origin already has, got %+v", fs)
+	}
+	if fs := mustScan(t, PushRange(Options{Path: dir}, ups, "origin")); len(fs) != 0 {
+		t.Errorf("push to origin, which has it: %+v", fs)
+	}
+}
