@@ -814,22 +814,41 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 	// it. HEAD (when scanned) is listed whole, so a secret moved to
 	// another path still counts; other tips are looked up at the
 	// finding's path.
-	var inHead map[plumbing.Hash]bool
-	var headFiles map[string]plumbing.Hash
+	//
+	// Both are read only as far as needed: the trees along a finding's
+	// path answer the common case (the secret still in its file at HEAD),
+	// HEAD is listed whole only when that fails, and the other tips are
+	// read only when HEAD does not hold the secret — an incremental scan
+	// of a mirror with thousands of refs would otherwise read every tip
+	// commit and every HEAD tree for one new finding.
+	var headTree plumbing.Hash
 	if !refs.Head.IsZero() && slices.Contains(tips, refs.Head) {
 		if hn := s.g.node(refs.Head); !hn.missing {
-			headFiles = map[string]plumbing.Hash{}
-			s.trees.files(hn.tree, "", headFiles)
-			inHead = make(map[plumbing.Hash]bool, len(headFiles))
-			for _, b := range headFiles {
-				inHead[b] = true
-			}
+			headTree = hn.tree
 		}
 	}
-	tipTrees := map[plumbing.Hash]bool{}
-	for _, t := range tips {
-		if n := s.g.node(t); !n.missing {
-			tipTrees[n.tree] = true
+	var inHead map[plumbing.Hash]bool
+	listHead := func() {
+		if inHead != nil || headTree.IsZero() {
+			return
+		}
+		headFiles := map[string]plumbing.Hash{}
+		s.trees.files(headTree, "", headFiles)
+		inHead = make(map[plumbing.Hash]bool, len(headFiles))
+		for _, b := range headFiles {
+			inHead[b] = true
+		}
+	}
+	var tipTrees map[plumbing.Hash]bool
+	loadTips := func() {
+		if tipTrees != nil {
+			return
+		}
+		tipTrees = map[plumbing.Hash]bool{}
+		for _, t := range tips {
+			if n := s.g.node(t); !n.missing {
+				tipTrees[n.tree] = true
+			}
 		}
 	}
 	// holds says whether blob, the version of f's file at some tip, still
@@ -853,7 +872,17 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 		if blobs[i].IsZero() {
 			continue // a message: in history, at no path
 		}
-		at := inHead[blobs[i]] || holds(f, blobs[i], headFiles[filePath(f)])
+		at := false
+		if !headTree.IsZero() {
+			at = holds(f, blobs[i], s.trees.blobAt(headTree, filePath(f)))
+			if !at {
+				listHead()
+				at = inHead[blobs[i]]
+			}
+		}
+		if !at {
+			loadTips()
+		}
 		for tree := range tipTrees {
 			if at {
 				break
