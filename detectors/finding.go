@@ -124,8 +124,9 @@ func Redact(secret string) string {
 }
 
 // RedactedLine returns the finding's line with every occurrence of the
-// secret and of its linked parts replaced by their redacted forms, trimmed
-// to a readable length.
+// secret and of its linked parts replaced by their redacted forms, and
+// anything else that looks like key material too (ConcealKeyMaterial),
+// trimmed to a readable length.
 func (f *Finding) RedactedLine() string {
 	line := redactIn(f.Line, f.Secret)
 	for _, p := range f.Parts {
@@ -136,7 +137,7 @@ func (f *Finding) RedactedLine() string {
 	if first, _, ok := strings.Cut(f.Secret, "\n"); ok && len(first) >= 8 {
 		line = redactIn(line, first)
 	}
-	return clip(strings.TrimSpace(line), 160)
+	return clip(strings.TrimSpace(ConcealKeyMaterial(line)), 160)
 }
 
 func redactIn(line, secret string) string {

@@ -240,9 +240,16 @@ func (v *view) text(s string) string {
 }
 
 // line returns what a report may print of the finding's line: trimmed,
-// clipped, and with every known secret redacted.
+// clipped, with every known secret and anything that looks like key
+// material redacted.
 func (v *view) line(f *detectors.Finding) string {
-	return clip(strings.TrimSpace(v.text(f.Line)), 160)
+	l := v.text(f.Line)
+	if v.conceal != nil {
+		// Key material no finding claimed — another call's key in a
+		// shell history, the rest of a PEM body — is hidden too.
+		l = detectors.ConcealKeyMaterial(l)
+	}
+	return clip(strings.TrimSpace(l), 160)
 }
 
 // commit returns a copy of c with its free text redacted.
