@@ -596,7 +596,7 @@ func valueLabel(c Candidate, secret string) string {
 	if l, _ := noteLabel(c, secret); l != "" {
 		return l
 	}
-	if !strings.HasPrefix(strings.TrimSpace(c.Line), firstLine(secret)) {
+	if !strings.HasPrefix(strings.TrimLeft(strings.TrimSpace(c.Line), "\"'`"), firstLine(secret)) {
 		return ""
 	}
 	return openerName(c.Above)
@@ -608,7 +608,7 @@ func firstLine(s string) string {
 }
 
 // openerName returns the name on a line that opens a value on the lines
-// below it ("<apiKey>", "api_key: |"), or "".
+// below it ("<apiKey>", "api_key: |", "apiKey ="), or "".
 func openerName(line string) string {
 	t := strings.TrimRight(line, " \t\r")
 	if strings.HasSuffix(t, ">") {
@@ -617,6 +617,10 @@ func openerName(line string) string {
 				return name
 			}
 		}
+	}
+	if u, ok := strings.CutSuffix(t, "="); ok && !strings.HasSuffix(u, "=") && !strings.HasSuffix(u, "!") {
+		// const apiKey =\n  '…': a literal wrapped onto the next line.
+		return assign.TrailingLabel(strings.TrimRight(u, " \t:"))
 	}
 	t = strings.TrimRight(t, "-+123456789")
 	if u, ok := strings.CutSuffix(t, "|"); ok {

@@ -425,6 +425,12 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 			}
 			named = true
 		}
+		if !named && part == PartSecret && plainSecretLabel(label) {
+			// SECRET_KEY beside the exchange's name is its secret, not a
+			// wallet key that happens to share a 64-hex shape: wallets
+			// name theirs PRIVATE_KEY, MNEMONIC, WALLET_…
+			named = true
+		}
 		if !named && hexShape.MatchString(partShape(s, part)) {
 			// The exchange documents a hex secret and its name opened this
 			// window: 64 hex digits here are its secret, not a wallet key
@@ -684,4 +690,19 @@ func aliasOf(name string, aliases []aliasEntry) string {
 
 func leadingSpace(s string) int {
 	return len(s) - len(strings.TrimLeft(s, " \t"))
+}
+
+// plainSecretLabel reports whether a label says "secret" and nothing that
+// belongs to a wallet.
+func plainSecretLabel(label string) bool {
+	l := normLabel(label)
+	if !strings.Contains(l, "secret") {
+		return false
+	}
+	for _, w := range []string{"private", "wallet", "mnemonic", "seed", "eth", "sol", "evm", "phrase"} {
+		if strings.Contains(l, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -253,6 +253,11 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
 		k++
 	}
+	if text[op] == '=' {
+		// A literal wrapped onto the next line by a formatter:
+		// const apiKey =\n  '…'.
+		k = wrappedLiteral(text, k)
+	}
 	if text[op] == ':' {
 		if b, ok := blockScalar(text, k); ok {
 			value, ok = valueAt(text, b)
@@ -292,6 +297,26 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 		}
 	}
 	return value, name, ok
+}
+
+// wrappedLiteral returns where the value starts when the line ends at
+// text[k] and the next line holds a quoted literal; k otherwise.
+func wrappedLiteral(text []byte, k int) int {
+	m := k
+	if m < len(text) && text[m] == '\r' {
+		m++
+	}
+	if m >= len(text) || text[m] != '\n' {
+		return k
+	}
+	m++
+	for m < len(text) && (text[m] == ' ' || text[m] == '\t') {
+		m++
+	}
+	if m < len(text) && IsQuote(text[m]) {
+		return m
+	}
+	return k
 }
 
 // fallbackLiteral returns the start of a quoted literal that follows a

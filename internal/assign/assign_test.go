@@ -27,6 +27,8 @@ func TestAssignedValues(t *testing.T) {
 		{`std::string s;`, nil},
 		{`url: http://host:8080/x`, []string{"http://host:8080/x", "8080/x"}},
 		{`key = os.environ.get("KEY")`, nil},
+		{"const apiKey =\n  'wrapped-by-prettier';", []string{"wrapped-by-prettier"}},
+		{"total =\n  price * qty", nil},
 		{"key: \"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----\\n\"", []string{"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----"}},
 	}
 	for _, tt := range tests {

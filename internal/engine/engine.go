@@ -427,6 +427,9 @@ func openValueEnd(data []byte, t int) int {
 	}
 	lines := 1
 	switch c := data[e-1]; {
+	case c == '=' && e > 1 && data[e-2] != '=' && data[e-2] != '!':
+		// An assignment whose literal a formatter wrapped onto the next
+		// line: const apiKey =\n  '…'.
 	case assign.LabelPhrase(data[lastLineStart(data, max(0, e-64), e):e]):
 		// A label alone on its line ("API Key", "Secret Key:"), as an
 		// exchange's API page reads when pasted into a note: the value
