@@ -16,8 +16,9 @@
 // The package is also the vocabulary shared by every stage and by library
 // users: Finding (with Location, Part, Commit), Severity, Stats and
 // Warning. Adding an exchange is one row in exchangeSpecs
-// (exchange_rules.go); adding a service is one Rule in the saas_*.go file
-// of its category, or a new file with its own group in saasRules.
+// (rules_exchange_table.go); adding a service is one Rule in the
+// rules_<category>.go file of its category, or a new file with its own
+// group listed in Default (rules.go).
 package detectors
 
 import (

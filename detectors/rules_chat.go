@@ -229,7 +229,7 @@ func telegramTokens(w []byte) [][2]int {
 	return out
 }
 
-// Chat webhooks beyond Slack and Discord (saas_rules.go): Microsoft Teams
+// Chat webhooks beyond Slack and Discord (above): Microsoft Teams
 // incoming webhooks, the old outlook.office.com form and the
 // *.webhook.office.com form that replaced it. The URL alone posts to the
 // channel.
