@@ -62,6 +62,10 @@ const (
 	// WarnNotScanned: a part of the input is knowingly left out (the
 	// history of submodules).
 	WarnNotScanned WarningKind = "not-scanned"
+	// WarnConfig: the scan's config turned built-in rules off, excluded
+	// paths, raised the severity floor or allowlisted findings, so a clean
+	// result covers less than a default scan would.
+	WarnConfig WarningKind = "config"
 	// WarnOther is anything else.
 	WarnOther WarningKind = "other"
 )

@@ -149,6 +149,13 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 		return err
 	}
 	findings, stats := res.findings, res.stats
+	// A config that turns rules off, excludes paths or allowlists makes
+	// "nothing found" mean less than it says: every report names it.
+	if p.cfg != nil {
+		for _, line := range p.cfg.Narrowing(detectors.Default()) {
+			stats.Warn(detectors.WarnConfig, p.cfg.Path, line)
+		}
+	}
 	// Only what the filters kept is verified (an allowed or baselined key
 	// is sent nowhere), and verification may change a severity, so the
 	// floor comes after it.

@@ -527,3 +527,66 @@ func (a *Allowlist) allows(f *detectors.Finding) (string, bool) {
 	}
 	return "", false
 }
+
+// Narrowing says, one line each, what the config turns off compared with a
+// default scan: built-in rules not run, lowered severities, excluded
+// paths, the severity floor and allowlists. A clean result under such a
+// config is clean only for what was left on, and reports must say so.
+func (c *Config) Narrowing(builtin []detectors.Rule) []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	if len(c.Enable) > 0 {
+		out = append(out, fmt.Sprintf("rules.enable: only %d of %d built-in rules run (%s); every other rule is off", len(c.Enable), len(builtin), listOf(c.Enable)))
+	}
+	if len(c.Disable) > 0 {
+		out = append(out, fmt.Sprintf("rules.disable: %d built-in rule(s) off (%s)", len(c.Disable), listOf(c.Disable)))
+	}
+	var lowered []string
+	for _, r := range builtin {
+		if s, ok := c.Severity[r.ID]; ok && s < r.Severity {
+			lowered = append(lowered, fmt.Sprintf("%s %s→%s", r.ID, r.Severity, s))
+		}
+	}
+	sort.Strings(lowered)
+	if len(lowered) > 0 {
+		out = append(out, fmt.Sprintf("rules.severity: %d rule(s) lowered (%s)", len(lowered), listOf(lowered)))
+	}
+	if len(c.Scan.Exclude) > 0 {
+		out = append(out, fmt.Sprintf("scan.exclude: paths not scanned: %s", listOf(c.Scan.Exclude)))
+	}
+	if c.Scan.MinSeverity != detectors.SeverityUnset {
+		out = append(out, fmt.Sprintf("scan.min-severity: findings below %s are not reported", c.Scan.MinSeverity))
+	}
+	for i, a := range c.Allowlists {
+		name := a.Description
+		if name == "" {
+			name = fmt.Sprintf("allowlist %d", i+1)
+		}
+		var what []string
+		for _, l := range []struct {
+			n    int
+			word string
+		}{{len(a.Paths) + len(a.PathRegexes), "path pattern(s)"}, {len(a.Secrets), "secret regex(es)"}, {len(a.Lines), "line regex(es)"}, {len(a.Stopwords), "stopword(s)"}} {
+			if l.n > 0 {
+				what = append(what, fmt.Sprintf("%d %s", l.n, l.word))
+			}
+		}
+		scope := "every rule"
+		if len(a.Rules) > 0 {
+			scope = listOf(a.Rules)
+		}
+		out = append(out, fmt.Sprintf("allowlist %q drops findings of %s matching %s", name, scope, strings.Join(what, ", ")))
+	}
+	return out
+}
+
+// listOf joins up to eight items, saying how many more there are.
+func listOf(items []string) string {
+	const shown = 8
+	if len(items) <= shown {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], ", "), len(items)-shown)
+}
