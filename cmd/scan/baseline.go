@@ -13,6 +13,7 @@ import (
 	"github.com/keyward/scan/internal/baseline"
 	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/githistory"
+	"github.com/keyward/scan/internal/regularfile"
 	"github.com/keyward/scan/internal/walk"
 )
 
@@ -33,7 +34,7 @@ branch (HEAD) only, so that other branches' unmerged secrets are never
 accepted unseen; --branch REF names another branch, --all-refs takes every
 ref (branches, tags, remote-tracking refs, stashes).`,
 	}
-	cmd.AddCommand(newBaselineCreateCmd(), newBaselineCheckCmd(), newBaselineUpdateCmd())
+	cmd.AddCommand(newBaselineCreateCmd(), newBaselineCheckCmd(), newBaselineUpdateCmd(), newBaselineImportGitleaksIgnoreCmd())
 	return cmd
 }
 
@@ -219,4 +220,55 @@ func loadBaseline(path string) (*baseline.File, error) {
 		return nil, fmt.Errorf("%s does not exist: create it with scan baseline create", path)
 	}
 	return b, err
+}
+
+func newBaselineImportGitleaksIgnoreCmd() *cobra.Command {
+	var b baselineFlags
+	cmd := &cobra.Command{
+		Use:   "import-gitleaksignore FILE [PATH]",
+		Short: "Accept the findings a .gitleaksignore lists, in a baseline",
+		Long: `Read a .gitleaksignore (gitleaks fingerprints, commit:file:rule:line for a
+history scan, file:rule:line for a directory scan), scan PATH as baseline
+create does (--history for commit fingerprints), and add to the baseline
+every finding that stands at a listed place. Rule ids are not compared
+(gitleaks' and keyward's differ): every finding on a listed line is
+accepted. Each entry that matches no finding, and each line that is not a
+fingerprint, is printed with the reason.`,
+		Example: "  scan baseline import-gitleaksignore .gitleaksignore --history",
+		Args:    cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := regularfile.ReadFile(args[0], 16<<20)
+			if err != nil {
+				return fmt.Errorf("read %s: %w", args[0], err)
+			}
+			entries, bad := baseline.ParseGitleaksIgnore(data)
+			root := rootArg(args[1:])
+			file := b.path(root)
+			base, err := baseline.Load(file)
+			if errors.Is(err, fs.ErrNotExist) {
+				base, err = baseline.New()
+			}
+			if err != nil {
+				return err
+			}
+			found, err := b.scan(cmd, root)
+			if err != nil {
+				return err
+			}
+			matched, unmatched := baseline.MatchIgnore(entries, found)
+			stderr := cmd.ErrOrStderr()
+			for _, line := range append(bad, unmatched...) {
+				fmt.Fprintf(stderr, "not imported: %s\n", display.Text(line))
+			}
+			added := base.Add(matched)
+			if err := base.Save(file); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "scan baseline: %d of %d .gitleaksignore entries matched %d finding(s); %d entries added to %s\n",
+				len(entries)-len(unmatched), len(entries)+len(bad), len(matched), added, display.Text(file))
+			return nil
+		},
+	}
+	b.add(cmd, "baseline", "the baseline `FILE` to add to (created if missing; default PATH/"+baseline.DefaultFile+")")
+	return cmd
 }
