@@ -325,7 +325,7 @@ func (f *homeFlags) maskFiles(in io.Reader, w io.Writer, root string, findings [
 		for _, c := range m.Changes {
 			n += c.Count
 		}
-		fmt.Fprintf(w, "mask: masked %d secret(s) in %s\n", n, mask.Quote(m.Path))
+		fmt.Fprintf(w, "mask: masked %d secret(s) in %s\n", n, display.Shell(m.Path))
 	}
 	listed := map[string]bool{}
 	for _, r := range plan.Refused {
@@ -333,12 +333,12 @@ func (f *homeFlags) maskFiles(in io.Reader, w io.Writer, root string, findings [
 	}
 	for _, r := range res.Refused {
 		if !listed[r.Path] { // what changed between the listing and now
-			fmt.Fprintf(w, "mask: not masked: %s: %s\n", mask.Quote(r.Path), r.Reason)
+			fmt.Fprintf(w, "mask: not masked: %s: %s\n", display.Shell(r.Path), r.Reason)
 		}
 	}
 	fmt.Fprintf(w, "mask: %d secret(s) masked in %d file(s); %d file(s) left as they were (listed above)\n", res.Secrets(), len(res.Masked), len(res.Refused))
 	if res.Backup != "" {
-		fmt.Fprintf(w, "mask: originals in %s (mode 0600); to undo: scan home --unmask %s\n", mask.Quote(res.Backup), mask.Quote(root))
+		fmt.Fprintf(w, "mask: originals in %s (mode 0600); to undo: scan home --unmask %s\n", display.Shell(res.Backup), display.Shell(root))
 		fmt.Fprintln(w, "mask: masking does not make a leaked key safe: revoke each key at its exchange or service too")
 	}
 	return nil
@@ -361,12 +361,12 @@ func unmask(w io.Writer, root string) error {
 		return fmt.Errorf("unmask: %w", err)
 	}
 	for _, p := range r.Restored {
-		fmt.Fprintf(w, "unmask: restored %s\n", mask.Quote(p))
+		fmt.Fprintf(w, "unmask: restored %s\n", display.Shell(p))
 	}
 	for _, x := range r.Refused {
-		fmt.Fprintf(w, "unmask: not restored: %s: %s\n", mask.Quote(x.Path), x.Reason)
+		fmt.Fprintf(w, "unmask: not restored: %s: %s\n", display.Shell(x.Path), x.Reason)
 	}
-	fmt.Fprintf(w, "unmask: %d file(s) restored from %s\n", len(r.Restored), mask.Quote(r.Backup))
+	fmt.Fprintf(w, "unmask: %d file(s) restored from %s\n", len(r.Restored), display.Shell(r.Backup))
 	if len(r.Refused) > 0 {
 		return exitCode(2)
 	}

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/mask"
 )
 
@@ -116,7 +117,7 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 	_, _, dry := runCLI(t, "home", h.dir, "--mask", "--dry-run")
 	for _, rel := range append(append([]string{}, h.masked...), ".aws/credentials", ".git-credentials", ".npmrc", "notes/seed.txt",
 		"wallets/seed-backup.txt.bak", "ft_userdata/user_data/config.json", "bots/grid/.env") {
-		if !strings.Contains(dry, "  "+mask.Quote(rel)+"\n") {
+		if !strings.Contains(dry, "  "+display.Shell(rel)+"\n") {
 			t.Errorf("--dry-run does not list %s:\n%s", rel, dry)
 		}
 	}
@@ -133,7 +134,7 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d; stderr %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "in "+mask.Quote(".bash_history")) || !strings.Contains(errOut, "scan home --unmask") {
+	if !strings.Contains(errOut, "in "+display.Shell(".bash_history")) || !strings.Contains(errOut, "scan home --unmask") {
 		t.Errorf("mask output does not say what it did:\n%s", errOut)
 	}
 	after := readAll(t, h.dir, h.masked)

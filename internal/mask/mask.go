@@ -13,9 +13,9 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/display"
 )
 
 // Suffix replaces all but the first four characters of a masked secret.
@@ -319,7 +319,7 @@ func (p *Plan) Write(w io.Writer) {
 	if len(p.Files) > 0 {
 		fmt.Fprintf(w, "--mask will rewrite %d file(s) in %s:\n", len(p.Files), p.Root)
 		for _, f := range p.Files {
-			fmt.Fprintf(w, "  %s\n", Quote(f.Path))
+			fmt.Fprintf(w, "  %s\n", display.Shell(f.Path))
 			for _, c := range f.Changes {
 				form := ""
 				if c.Form != "" {
@@ -342,48 +342,9 @@ func (p *Plan) Write(w io.Writer) {
 	if len(p.Refused) > 0 {
 		fmt.Fprintf(w, "--mask will not touch %d file(s):\n", len(p.Refused))
 		for _, r := range p.Refused {
-			fmt.Fprintf(w, "  %s\n      %s\n", Quote(r.Path), r.Reason)
+			fmt.Fprintf(w, "  %s\n      %s\n", display.Shell(r.Path), r.Reason)
 		}
 	}
-}
-
-// Quote makes a path safe to print and to paste into a shell: a path with
-// control or bidi characters becomes a $'…' string with them escaped, one
-// with shell metacharacters is single-quoted.
-func Quote(p string) string {
-	special := false
-	for _, r := range p {
-		if unsafeRune(r) {
-			special = true
-			break
-		}
-	}
-	if special {
-		var b strings.Builder
-		b.WriteString("$'")
-		for _, r := range p {
-			switch {
-			case r == '\\' || r == '\'':
-				b.WriteByte('\\')
-				b.WriteRune(r)
-			case unsafeRune(r):
-				fmt.Fprintf(&b, `\u%04x`, r)
-			default:
-				b.WriteRune(r)
-			}
-		}
-		b.WriteByte('\'')
-		return b.String()
-	}
-	if p != "" && !strings.ContainsAny(p, " \t'\"$`\\!*?&;|<>()[]{}#~=%") {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-}
-
-func unsafeRune(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError ||
-		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x2028 || r == 0x2029
 }
 
 // Result says exactly what a mask run did.

@@ -222,19 +222,3 @@ func TestUnmaskLeavesChangedFiles(t *testing.T) {
 		t.Error("unmask overwrote a file changed since")
 	}
 }
-
-func TestQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		".bash_history":   ".bash_history",
-		"a b":             "'a b'",
-		"it's":            `'it'\''s'`,
-		"evil\x1b[2Jname": `$'evil\u001b[2Jname'`,
-		"x\u202egnp.exe":  `$'x\u202egnp.exe'`,
-		"tab\there":       `$'tab\u0009here'`,
-		"new\nline's":     `$'new\u000aline\'s'`,
-	} {
-		if got := Quote(in); got != want {
-			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
