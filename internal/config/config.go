@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"regexp/syntax"
 	"sort"
@@ -47,6 +48,15 @@ type Config struct {
 	// Rules are the custom rules.
 	Rules      []detectors.Rule
 	Allowlists []Allowlist
+	// conditions are custom rules' entropy-bits and path, by rule id.
+	conditions map[string]ruleCondition
+}
+
+// ruleCondition drops a custom rule's finding outside its path or below
+// its entropy in bits, as gitleaks does.
+type ruleCondition struct {
+	path *regexp.Regexp
+	bits float64
 }
 
 // Scan holds defaults for the scan flags; a flag given on the command line
@@ -95,17 +105,22 @@ type rawRules struct {
 }
 
 type rawRule struct {
-	ID        string   `toml:"id,omitempty"`
-	Title     string   `toml:"title,omitempty"`
-	Service   string   `toml:"service,omitempty"`
-	Severity  string   `toml:"severity,omitempty"`
-	Regex     string   `toml:"regex,omitempty"`
-	Keywords  []string `toml:"keywords,omitempty"`
-	Context   []string `toml:"context,omitempty"`
-	Entropy   float64  `toml:"entropy,omitempty"`
-	Advice    string   `toml:"advice,omitempty"`
-	Examples  []string `toml:"examples,omitempty"`
-	Negatives []string `toml:"negatives,omitempty"`
+	ID       string   `toml:"id,omitempty"`
+	Title    string   `toml:"title,omitempty"`
+	Service  string   `toml:"service,omitempty"`
+	Severity string   `toml:"severity,omitempty"`
+	Regex    string   `toml:"regex,omitempty"`
+	Keywords []string `toml:"keywords,omitempty"`
+	Context  []string `toml:"context,omitempty"`
+	Entropy  float64  `toml:"entropy,omitempty"`
+	// EntropyBits and Path are gitleaks' rule conditions, kept so that an
+	// imported rule finds what gitleaks finds: Shannon entropy of the
+	// secret in bits per character, and a regex the file's path must match.
+	EntropyBits float64  `toml:"entropy-bits,omitempty"`
+	Path        string   `toml:"path,omitempty"`
+	Advice      string   `toml:"advice,omitempty"`
+	Examples    []string `toml:"examples,omitempty"`
+	Negatives   []string `toml:"negatives,omitempty"`
 }
 
 type rawAllowlist struct {
@@ -211,6 +226,22 @@ func Parse(name string, data []byte, known []detectors.Rule) (*Config, error) {
 		}
 		seen[r.ID] = true
 		c.Rules = append(c.Rules, r)
+		var cond ruleCondition
+		if rr.Path != "" {
+			if cond.path, err = compileBounded(rr.Path); err != nil {
+				return nil, fmt.Errorf("%w: rule %q: path: %v", at(prefix+".path"), rr.ID, err)
+			}
+		}
+		if rr.EntropyBits < 0 || rr.EntropyBits > 8 {
+			return nil, fmt.Errorf("%w: rule %q: entropy-bits is Shannon entropy per character, from 0 to 8; got %g", at(prefix+".entropy-bits"), rr.ID, rr.EntropyBits)
+		}
+		cond.bits = rr.EntropyBits
+		if cond.path != nil || cond.bits > 0 {
+			if c.conditions == nil {
+				c.conditions = map[string]ruleCondition{}
+			}
+			c.conditions[r.ID] = cond
+		}
 	}
 
 	for i, ra := range raw.Allowlist {
@@ -477,6 +508,14 @@ func (c *Config) Allowed(f *detectors.Finding) (string, bool) {
 	if c == nil {
 		return "", false
 	}
+	if cond, ok := c.conditions[f.RuleID]; ok {
+		if cond.path != nil && !cond.path.MatchString(f.Path) {
+			return fmt.Sprintf("path does not match the rule's path %s (%s)", cond.path, c.Path), true
+		}
+		if bits := shannonBits(f.Secret); bits < cond.bits {
+			return fmt.Sprintf("entropy %.2f bits below the rule's %g (%s)", bits, cond.bits, c.Path), true
+		}
+	}
 	for i := range c.Allowlists {
 		if why, ok := c.Allowlists[i].allows(f); ok {
 			name := c.Allowlists[i].Description
@@ -589,4 +628,25 @@ func listOf(items []string) string {
 		return strings.Join(items, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], ", "), len(items)-shown)
+}
+
+// shannonBits is the Shannon entropy of s in bits per byte, as gitleaks
+// computes its rules' entropy.
+func shannonBits(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	bits := 0.0
+	for _, k := range counts {
+		if k > 0 {
+			p := float64(k) / n
+			bits -= p * math.Log2(p)
+		}
+	}
+	return bits
 }

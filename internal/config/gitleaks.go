@@ -115,13 +115,17 @@ func ImportGitleaks(name string, data []byte, builtin []detectors.Rule) (*Import
 			skip("%s: %v", label, err)
 			continue
 		}
+		rr := rawRule{ID: id, Title: gr.Description, Regex: pattern, Keywords: gr.Keywords, Severity: "high", Path: gr.Path, EntropyBits: gr.Entropy}
 		if gr.Path != "" {
-			skip("%s: path filter %q not converted: the rule runs on every file", label, gr.Path)
+			if _, err := compileBounded(gr.Path); err != nil {
+				skip("%s: path %.80q: %v", label, gr.Path, err)
+				continue
+			}
 		}
-		if gr.Entropy > 0 {
-			skip("%s: entropy %g is in bits per character; keyward's entropy is a ratio to random text (0 to 1): set it by hand", label, gr.Entropy)
+		if gr.Entropy < 0 || gr.Entropy > 8 {
+			skip("%s: entropy %g is not a Shannon entropy per character (0 to 8)", label, gr.Entropy)
+			continue
 		}
-		rr := rawRule{ID: id, Title: gr.Description, Regex: pattern, Keywords: gr.Keywords, Severity: "high"}
 		if _, key, err := customRule(rr); err != nil {
 			skip("%s: %s: %v", label, key, err)
 			continue

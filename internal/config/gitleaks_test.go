@@ -1,9 +1,12 @@
 package config
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/keyward/scan/detectors"
 )
 
 const gitleaksConfigText = `title = "acme gitleaks config"
@@ -110,8 +113,6 @@ func TestImportGitleaks(t *testing.T) {
 	skipped := strings.Join(imp.Skipped, "\n")
 	for _, want := range []string{
 		`disabledRules [generic-api-key]`,
-		`rule "acme_internal_token": entropy 3.5`,
-		`rule "acme-webhook": path filter`,
 		`rule "lookahead": regex does not compile in Go`,
 		`rule "bad-group": secretGroup 3, but the regex has 1 groups`,
 		`allowlist 1: commits [0123abcd]`,
@@ -125,6 +126,27 @@ func TestImportGitleaks(t *testing.T) {
 	}
 	if !strings.Contains(string(imp.TOML), "# Not converted:") {
 		t.Errorf("the converted file does not list what was skipped")
+	}
+	// gitleaks' entropy (bits) and path conditions are kept, and applied:
+	// a finding outside the path, or below the entropy, is dropped.
+	for _, want := range []string{"entropy-bits = 3.5", `path = '\.ya?ml$'`} {
+		if !strings.Contains(string(imp.TOML), want) {
+			t.Errorf("the converted file lacks %q:\n%s", want, imp.TOML)
+		}
+	}
+	for _, tt := range []struct {
+		rule, path, secret string
+		dropped            bool
+	}{
+		{"acme-webhook", "deploy/hooks.yaml", "Zq8Lp2Rk7XvA9mN3bC5dF1gH", false},
+		{"acme-webhook", "src/hooks.go", "Zq8Lp2Rk7XvA9mN3bC5dF1gH", true},
+		{"acme-internal-token", "a.env", "k3x9w2m7qp4zr8t1y6u0v5b2n7c4a9s3", false},
+		{"acme-internal-token", "a.env", "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb", true},
+	} {
+		f := detectors.Finding{RuleID: tt.rule, Location: detectors.Location{Path: tt.path}, Secret: tt.secret, Line: tt.secret}
+		if why, dropped := c.Allowed(&f); dropped != tt.dropped {
+			t.Errorf("%s at %s, %s: dropped = %v (%s), want %v", tt.rule, tt.path, tt.secret, dropped, why, tt.dropped)
+		}
 	}
 }
 
@@ -186,6 +208,40 @@ stopwords = ["fixture", " "]
 	for _, w := range want {
 		if !strings.Contains(all, w) {
 			t.Errorf("no skipped line says %q:\n%s", w, all)
+		}
+	}
+}
+
+// gitleaks' own default config (v8.30.0, MIT-licensed config data) imports
+// with its entropy and path conditions: nothing about them is skipped.
+func TestImportGitleaksDefaultConfig(t *testing.T) {
+	data, err := os.ReadFile("testdata/gitleaks-v8.30.0.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := ImportGitleaks("gitleaks.toml", data, detectors.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse("converted", imp.TOML, detectors.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	withBits, withPath := 0, 0
+	for _, cond := range c.conditions {
+		if cond.bits > 0 {
+			withBits++
+		}
+		if cond.path != nil {
+			withPath++
+		}
+	}
+	if imp.Rules < 200 || withBits < 120 || withPath < 4 {
+		t.Errorf("%d rules, %d with entropy, %d with a path; want at least 200, 120, 4", imp.Rules, withBits, withPath)
+	}
+	for _, s := range imp.Skipped {
+		if strings.Contains(s, "entropy") || strings.Contains(s, "path filter") {
+			t.Errorf("skipped: %s", s)
 		}
 	}
 }
