@@ -14,7 +14,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 )
 
 // ErrNotRegular is wrapped by errors for paths that are not regular files.
@@ -26,9 +25,12 @@ var ErrTooLarge = errors.New("file too large")
 // Open opens path for reading if it is a regular file. Symlinks are
 // followed unless noFollow is set.
 func Open(path string, noFollow bool) (*os.File, fs.FileInfo, error) {
-	flags := os.O_RDONLY | syscall.O_NONBLOCK
+	flags := os.O_RDONLY | nonBlock
 	if noFollow {
-		flags |= syscall.O_NOFOLLOW
+		if err := refuseSymlink(path); err != nil {
+			return nil, nil, err
+		}
+		flags |= noFollowFlag
 	}
 	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {

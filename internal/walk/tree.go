@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/pathfilter"
@@ -242,14 +241,3 @@ func (w *walker) ignored(rel string, isDir bool) bool {
 	return false
 }
 
-func identify(p string) (fileID, bool) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return fileID{}, false
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok {
-		return fileID{}, false
-	}
-	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
-}

@@ -1,0 +1,22 @@
+//go:build unix
+
+package walk
+
+import (
+	"os"
+	"syscall"
+)
+
+// identify names a directory by device and inode, so a symlink loop is
+// seen whatever path reaches it.
+func identify(p string) (fileID, bool) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return fileID{}, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+}
