@@ -6,5 +6,5 @@ import "github.com/spf13/cobra"
 // history, staged changes, hooks), so each can be added without touching
 // the root command.
 func extraCommands() []*cobra.Command {
-	return []*cobra.Command{newGitCmd(), newStagedCmd(), newPrePushCmd(), newInstallHookCmd(), newHomeCmd(), newBaselineCmd(), newConfigCmd(), newReposCmd(), newMergeCmd()}
+	return []*cobra.Command{newGitCmd(), newStagedCmd(), newPrePushCmd(), newInstallHookCmd(), newHomeCmd(), newBaselineCmd(), newConfigCmd(), newReposCmd(), newMergeCmd(), newActionArgsCmd()}
 }

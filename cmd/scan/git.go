@@ -63,7 +63,12 @@ Incremental audits: --state FILE remembers the commits and blobs scanned and
 the places already reported (as keyed hashes: no secret is stored), so the
 next run reads only new commits and blobs and reports only new findings.
 A new version, a changed config, baseline or flag means a full scan (it
-says so); a damaged or foreign state file is an error.`,
+says so); a damaged or foreign state file is an error.
+
+A range takes its settings (.keyward.toml, the file --config names,
+the baseline, .keywardignore) from its base, so the commits under review
+cannot switch the scan off; --settings-from REV does the same for any scan
+(CI scanning a pull request's whole merged history with the base's settings).`,
 		Example: `  scan git
   scan git /path/to/repo.git --format sarif --output history.sarif
   scan git --since-commit origin/main        # the commits of a pull request
@@ -76,8 +81,12 @@ says so); a damaged or foreign state file is an error.`,
 				opt.Path = args[0]
 			}
 			f.root = opt.Path
-			if opt.SinceCommit != "" {
-				f.trusted = &repoRev{repo: opt.Path, rev: opt.SinceCommit}
+			trusted := opt.SinceCommit
+			if opt.SettingsFrom != "" {
+				trusted = opt.SettingsFrom
+			}
+			if trusted != "" {
+				f.trusted = &repoRev{repo: opt.Path, rev: trusted}
 			}
 			if since != "" {
 				t, err := parseDate(since)
@@ -123,6 +132,7 @@ says so); a damaged or foreign state file is an error.`,
 	fl.StringVar(&since, "since", "", "scan only commits committed on or after `DATE` (2006-01-02 or RFC 3339)")
 	fl.IntVar(&opt.MaxCommits, "max-commits", 0, "scan only the newest `N` commits of the range (0: all)")
 	addStateFlag(cmd, &statePath)
+	fl.StringVar(&opt.SettingsFrom, "settings-from", "", "read the config, the baseline and .keywardignore as they are at `REV` (default: the --since-commit base, else the working tree and HEAD); for CI scanning a pull request's whole merged history with the base's settings")
 	fl.BoolVar(&opt.AllowEmpty, "allow-empty", false, "treat a range with no commits as a clean scan instead of an error")
 	return cmd
 }

@@ -61,6 +61,10 @@ type Options struct {
 	MaxCommits int
 	// AllowEmpty makes an empty range a clean scan instead of an error.
 	AllowEmpty bool
+	// SettingsFrom, when set, is the trusted revision the ignore file is
+	// read from (the base of a pull request whose whole merged history is
+	// scanned), instead of HEAD or the range's base.
+	SettingsFrom string
 
 	// Revs, if set, replace every ref as starting points (pre-push).
 	Revs []string
@@ -219,6 +223,13 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		if opt.Revs == nil {
 			tags = nil // a range under review scans its commits' messages only
 		}
+	}
+	if opt.SettingsFrom != "" {
+		h, err := repo.Resolve(opt.SettingsFrom)
+		if err != nil {
+			return nil, stats, fmt.Errorf("--settings-from: %w", err)
+		}
+		ignoreFrom, ignoreWhere = h, opt.SettingsFrom
 	}
 	if !opt.NoIgnoreFile {
 		ign, err := ignoreFileAt(repo, ignoreFrom)

@@ -240,4 +240,3 @@ func (w *walker) ignored(rel string, isDir bool) bool {
 	}
 	return false
 }
-
