@@ -87,8 +87,8 @@ command -v go >/dev/null 2>&1 || fail "the Action's ref ${ref:-?} is not a relea
 (
 	cd "$src"
 	unset GOOS GOARCH GOENV
-	export GOFLAGS=-mod=readonly GOWORK=off CGO_ENABLED=0
-	go build -trimpath -ldflags "-X main.version=${ref:-dev}" -o "$dest/$exe" ./cmd/scan
+	export GOFLAGS=-mod=readonly GOWORK=off
+	go build -ldflags "-X main.version=${ref:-dev}" -o "$dest/$exe" ./cmd/scan
 ) || fail "building scan from the Action's source failed (see the log above)"
 echo "keyward scan ${ref:-dev}: built from source"
 echo "SCAN_BIN=$dest/$exe" >>"$env_file"
