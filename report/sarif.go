@@ -179,6 +179,8 @@ type sarifResultProps struct {
 }
 
 type sarifLocation struct {
+	// ID numbers a related location from 1, for links in the message.
+	ID               int           `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical `json:"physicalLocation"`
 	Message          *sarifText    `json:"message,omitempty"`
 }
@@ -279,7 +281,7 @@ func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options
 	collide := sameLineSameRule(findings)
 	for i := range findings {
 		f := &findings[i]
-		res := sarifResultOf(f, index[f.RuleID], fps[i], v)
+		res := sarifResultOf(f, index[sarifRuleID(f, v)], fps[i], v)
 		if f.Commit != nil || collide[i] {
 			res.PartialFingerprints[lineHashKey] = lineHash(res.Locations[0].PhysicalLocation.ArtifactLocation.URI, fps[i])
 		}
@@ -456,14 +458,20 @@ func sarifRules(findings []detectors.Finding, v *view, lim sarifLimits) ([]sarif
 	used := map[string]detectors.Rule{}
 	for i := range findings {
 		f := &findings[i]
-		r, seen := used[f.RuleID]
+		id := sarifRuleID(f, v)
+		r, seen := used[id]
 		switch {
 		case !seen:
 			r = *v.rule(f)
+			if id != f.RuleID {
+				// A variant: the rule at the severity this finding has.
+				r.ID, r.Severity = id, f.Severity
+				r.Title = fmt.Sprintf("%s (%s)", r.Title, f.Severity)
+			}
 		case v.rules[f.RuleID] == nil && f.Severity > r.Severity:
 			r.Severity = f.Severity
 		}
-		used[f.RuleID] = r
+		used[id] = r
 	}
 	ids := make([]string, 0, len(used))
 	for id := range used {
@@ -506,6 +514,21 @@ func sarifRules(findings []detectors.Finding, v *view, lim sarifLimits) ([]sarif
 		})
 	}
 	return rules, index
+}
+
+// sarifRuleID is the SARIF rule a finding is filed under. GitHub shows a
+// result at its rule's security-severity, not at the result's level, so a
+// finding rated above or below its rule's default (a key found with its
+// secret: critical; a key in a test fixture: low) is filed under a variant
+// of the rule for that severity, "binance-api-secret/critical". The
+// variant depends only on how the finding is rated, which stays the same
+// from one analysis to the next, so alerts keep their identity.
+func sarifRuleID(f *detectors.Finding, v *view) string {
+	r := v.rules[f.RuleID]
+	if r == nil || r.Severity == f.Severity {
+		return f.RuleID
+	}
+	return f.RuleID + "/" + f.Severity.String()
 }
 
 // ruleTags are code scanning's filters: every rule is a security rule about
@@ -592,11 +615,19 @@ func helpMarkdown(r *detectors.Rule, title, full string) string {
 func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sarifResult {
 	msg := fmt.Sprintf("%s: %s", titleOf(f), detectors.Redact(f.Secret))
 	if len(f.Parts) > 0 {
+		// GitHub shows only locations[0]; the other parts are related
+		// locations, linked from the message by their ids.
 		var with []string
-		for _, p := range f.Parts {
-			with = append(with, fmt.Sprintf("%s at line %d", partName(p), p.Location.StartLine))
+		for i, p := range f.Parts {
+			where := p.Location.Path
+			if where == "" || where == f.Path {
+				where = fmt.Sprintf("line %d", p.Location.StartLine)
+			} else {
+				where = fmt.Sprintf("%s line %d", sarifLinkText(where), p.Location.StartLine)
+			}
+			with = append(with, fmt.Sprintf("%s at [%s](%d)", partName(p), where, i+1))
 		}
-		msg += " (with " + strings.Join(with, ", ") + "; remove every part)"
+		msg += " (with its " + strings.Join(with, ", ") + "; revoke the credential and remove every part)"
 	}
 	if c := f.Commit; c != nil {
 		// GitHub ignores result properties, so the commit is named where
@@ -625,7 +656,7 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 		loc.PhysicalLocation.Region.Snippet = &sarifText{Text: line}
 	}
 	res := sarifResult{
-		RuleID:              f.RuleID,
+		RuleID:              sarifRuleID(f, v),
 		RuleIndex:           ruleIndex,
 		Level:               sarifLevel(f.Severity),
 		Message:             sarifText{Text: msg},
@@ -656,11 +687,8 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 		if where.Path == f.Path && where.StartLine == f.StartLine {
 			line = f.Line
 		}
-		dst := &res.Locations
-		if p.Part == detectors.PartPassphrase {
-			dst = &res.RelatedLocations
-		}
-		*dst = append(*dst, sarifLocation{
+		res.RelatedLocations = append(res.RelatedLocations, sarifLocation{
+			ID: len(res.RelatedLocations) + 1,
 			PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path), URIBaseID: srcRoot},
 				Region:           region(where, p.Secret, line),
@@ -669,6 +697,11 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 		})
 	}
 	return res
+}
+
+// sarifLinkText escapes the characters that would end a SARIF message link's text.
+func sarifLinkText(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`).Replace(s)
 }
 
 // region makes a SARIF region that code-scanning services accept: lines and

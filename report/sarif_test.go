@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -195,12 +196,17 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		if _, ok := res.PartialFingerprints[lineHashKey]; ok != (f.Commit != nil) {
 			t.Errorf("%s: %s present = %v, want it exactly for findings from history", res.RuleID, lineHashKey, ok)
 		}
-		if got, want := len(res.Locations), 1+len(f.Parts); got != want {
-			t.Errorf("%s: %d locations, want %d (the secret and each linked part)", res.RuleID, got, want)
+		// GitHub reads only locations[0]: the other parts of a credential
+		// are related locations, each linked from the message by its id.
+		if len(res.Locations) != 1 || len(res.RelatedLocations) != len(f.Parts) {
+			t.Errorf("%s: %d locations and %d related, want 1 and %d (each linked part)", res.RuleID, len(res.Locations), len(res.RelatedLocations), len(f.Parts))
 		}
-		for j, loc := range res.Locations[1:] {
+		for j, loc := range res.RelatedLocations {
 			if loc.Message == nil || !strings.Contains(loc.Message.Text, f.Parts[j].Part) {
-				t.Errorf("%s: part location %d does not name its part: %+v", res.RuleID, j, loc.Message)
+				t.Errorf("%s: related location %d does not name its part: %+v", res.RuleID, j, loc.Message)
+			}
+			if link := fmt.Sprintf("](%d)", loc.ID); loc.ID != j+1 || !strings.Contains(res.Message.Text, link) {
+				t.Errorf("%s: message %q does not link related location %d", res.RuleID, res.Message.Text, loc.ID)
 			}
 		}
 		if (f.Commit != nil) != (res.Properties.Commit != nil) {
@@ -295,5 +301,45 @@ func TestCamelCase(t *testing.T) {
 		if got := camelCase(id); got != want {
 			t.Errorf("camelCase(%q) = %q, want %q", id, got, want)
 		}
+	}
+}
+
+// GitHub shows a result at its rule's security-severity: every result's
+// rule must carry the severity of the finding itself (a key found with its
+// secret is critical even where the rule's default is high).
+func TestSARIFRuleSeverityMatchesFinding(t *testing.T) {
+	fs := testFindings()
+	raised := false
+	for i := range fs {
+		if len(fs[i].Parts) > 0 && fs[i].Severity != detectors.Critical {
+			fs[i].Severity = detectors.Critical
+			raised = true
+		}
+	}
+	if !raised {
+		fs[0].Severity = detectors.Info
+	}
+	run := decodeSARIF(t, write(t, "sarif", fs, testStats(), testOptions())).Runs[0]
+	rules := map[string]string{}
+	for _, r := range run.Tool.Driver.Rules {
+		rules[r.ID] = r.Properties.SecuritySeverity
+	}
+	if len(rules) != len(run.Tool.Driver.Rules) {
+		t.Fatalf("duplicate rule ids: %v", run.Tool.Driver.Rules)
+	}
+	variants := 0
+	for i, res := range run.Results {
+		if got, want := rules[res.RuleID], securitySeverity(fs[i].Severity); got != want {
+			t.Errorf("%s (%s): rule security-severity %q, want %q", res.RuleID, fs[i].Severity, got, want)
+		}
+		if strings.Contains(res.RuleID, "/") {
+			variants++
+			if !strings.HasPrefix(res.RuleID, fs[i].RuleID+"/") || run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+				t.Errorf("variant %s of %s, index %d", res.RuleID, fs[i].RuleID, res.RuleIndex)
+			}
+		}
+	}
+	if variants == 0 {
+		t.Errorf("no finding rated away from its rule's default was filed under a variant")
 	}
 }
