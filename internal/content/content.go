@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -270,6 +271,14 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions
 			return out, ErrInterrupted
 		}
 		for _, cp := range capped {
+			if cp.Took > 0 {
+				if warnedCap["slow "+cp.RuleID] {
+					continue
+				}
+				warnedCap["slow "+cp.RuleID] = true
+				st.Warn(detectors.WarnOther, path, fmt.Sprintf("rule %s took %s on a %d-byte chunk of this file; its regex or keywords are costly here", cp.RuleID, cp.Took.Round(time.Millisecond), len(data)))
+				continue
+			}
 			// Once per rule and file: every chunk of a huge file would
 			// say it again.
 			if !warnedCap[cp.RuleID] {

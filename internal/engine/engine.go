@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
@@ -62,6 +63,9 @@ type Options struct {
 	// LinkLines is how far apart (in lines) the parts of one credential may
 	// stand and still be linked. Zero means 12.
 	LinkLines int
+	// SlowRule is how long one rule may take on one chunk before
+	// ScanContext names it; zero means 10 seconds.
+	SlowRule time.Duration
 }
 
 // Engine matches a fixed rule set. It is safe for concurrent use.
@@ -101,6 +105,9 @@ const maxWindowSide = 2048
 func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	if opt.LinkLines == 0 {
 		opt.LinkLines = 12
+	}
+	if opt.SlowRule == 0 {
+		opt.SlowRule = 10 * time.Second
 	}
 	e := &Engine{opt: opt}
 	seen := map[string]bool{}
@@ -211,11 +218,14 @@ type candidate struct {
 // millions of candidates, each with its filters and validator.
 const MaxMatchesPerRule = 10000
 
-// Capped says that a rule stopped at MaxMatchesPerRule in a chunk, so the
-// rest of the chunk was not checked for it.
+// Capped names a rule that met a limit in a chunk: with Matches set, it
+// stopped at MaxMatchesPerRule and the rest of the chunk was not checked
+// for it; with Took set, it ran longer than Options.SlowRule (it finished;
+// the user learns which rule to fix).
 type Capped struct {
 	RuleID  string
 	Matches int
+	Took    time.Duration
 }
 
 // Scan returns the findings in one chunk, ordered by position. It is
@@ -319,9 +329,13 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		if len(e.rules[ri].LineKeywords) > 0 {
 			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
 		}
+		start := time.Now()
 		cands = sc.matchRule(ri, w, cands)
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
+		}
+		if took := time.Since(start); took > e.opt.SlowRule {
+			sc.capped = append(sc.capped, Capped{RuleID: e.rules[ri].ID, Took: took})
 		}
 	}
 	for _, ri := range e.scanAll {

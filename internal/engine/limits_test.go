@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -127,5 +128,22 @@ func TestCancelInsideAChunk(t *testing.T) {
 	}
 	if n := calls.Load(); n > 10+256 {
 		t.Errorf("%d candidates checked after cancelling at the 10th", n)
+	}
+}
+
+// A rule slower than Options.SlowRule on a chunk is named, with its time.
+func TestSlowRuleIsNamed(t *testing.T) {
+	rules := []detectors.Rule{{ID: "tok", Title: "token", Severity: detectors.High, Service: "tok", Keywords: []string{"tok_"}, Pattern: `\b(?P<secret>tok_[a-z0-9]{10})\b`}}
+	e, err := New(rules, Options{SlowRule: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, capped, err := e.ScanContext(context.Background(), Chunk{Path: "a", Data: []byte("x tok_a1b2c3d4e5\n"), Line: 1, Column: 1})
+	if err != nil || len(capped) != 1 || capped[0].RuleID != "tok" || capped[0].Took <= 0 || capped[0].Matches != 0 {
+		t.Fatalf("capped %+v, err %v; want tok named as slow", capped, err)
+	}
+	e, _ = New(rules, Options{})
+	if _, capped, _ := e.ScanContext(context.Background(), Chunk{Path: "a", Data: []byte("x tok_a1b2c3d4e5\n"), Line: 1, Column: 1}); len(capped) != 0 {
+		t.Errorf("a fast rule was named: %+v", capped)
 	}
 }
