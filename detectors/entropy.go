@@ -3,32 +3,14 @@ package detectors
 import (
 	"math"
 	"sync"
+
+	"github.com/keyward/scan/internal/entropy"
 )
 
 // Entropy is judged against the alphabet and length of the candidate: random
 // hex tops out at 4 bits per character and a 20-character string cannot
 // reach log2 of a 64-symbol alphabet, so one fixed threshold in bits per
 // character drops real secrets of small alphabets and short lengths.
-
-// shannonEntropy returns the empirical entropy of s in bits per byte.
-func shannonEntropy(s string) float64 {
-	if s == "" {
-		return 0
-	}
-	var counts [256]int
-	for i := 0; i < len(s); i++ {
-		counts[s[i]]++
-	}
-	n := float64(len(s))
-	h := 0.0
-	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / n
-			h -= p * math.Log2(p)
-		}
-	}
-	return h
-}
 
 // alphabetSize returns the size of the smallest usual secret alphabet that
 // contains every byte of s: 10 digits, 16 hex, 26 letters, 36, 62
@@ -123,5 +105,5 @@ func EntropyRatio(s string) float64 {
 	if e == 0 {
 		return 0
 	}
-	return shannonEntropy(s) / e
+	return entropy.Shannon(s) / e
 }

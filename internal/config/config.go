@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"regexp/syntax"
 	"sort"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/entropy"
 	"github.com/keyward/scan/internal/regularfile"
 )
 
@@ -512,7 +512,7 @@ func (c *Config) Allowed(f *detectors.Finding) (string, bool) {
 		if cond.path != nil && !cond.path.MatchString(f.Path) {
 			return fmt.Sprintf("path does not match the rule's path %s (%s)", cond.path, c.Path), true
 		}
-		if bits := shannonBits(f.Secret); bits < cond.bits {
+		if bits := entropy.Shannon(f.Secret); bits < cond.bits {
 			return fmt.Sprintf("entropy %.2f bits below the rule's %g (%s)", bits, cond.bits, c.Path), true
 		}
 	}
@@ -628,25 +628,4 @@ func listOf(items []string) string {
 		return strings.Join(items, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], ", "), len(items)-shown)
-}
-
-// shannonBits is the Shannon entropy of s in bits per byte, as gitleaks
-// computes its rules' entropy.
-func shannonBits(s string) float64 {
-	if s == "" {
-		return 0
-	}
-	var counts [256]int
-	for i := 0; i < len(s); i++ {
-		counts[s[i]]++
-	}
-	n := float64(len(s))
-	bits := 0.0
-	for _, k := range counts {
-		if k > 0 {
-			p := float64(k) / n
-			bits -= p * math.Log2(p)
-		}
-	}
-	return bits
 }
