@@ -16,6 +16,7 @@ func Default() []Rule {
 	var rs []Rule
 	for _, group := range [][]Rule{
 		coreRules(),          // PEM private keys, the generic labelled secret, GitHub
+		uuidPairRules(),      // a UUID API key beside a secret, issuer unknown
 		walletRules(),        // seed phrases, private keys, keystores
 		electrumRules(),      // Electrum's own (non-BIP-39) seed phrases
 		walletDatRules(),     // Bitcoin Core wallet.dat (whole file)

@@ -349,6 +349,9 @@ func validateGeneric(secret string, c Candidate) Verdict {
 	if codeFile(c.Path) && !quoted(c.Line, secret) {
 		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 	}
+	if lockfile(c.Path) {
+		return Verdict{Reject: true, Reason: "a lockfile: its values are package hashes and ids, written by a tool"}
+	}
 	if bundlePath(c.Path) {
 		return Verdict{Reject: true, Reason: "a source map or bundler output: minified identifiers and hashes, not values someone wrote"}
 	}
