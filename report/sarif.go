@@ -675,9 +675,13 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 	}
 	res.Properties.Commit = v.commit(f.Commit)
 	// Removing a leaked credential means deleting its key and its secret,
-	// which is when SARIF asks for more than one location. A passphrase is
-	// chosen by the user, not issued, so it is related context rather
-	// than a second place where the credential leaked.
+	// which is when SARIF asks for more than one location, so a key part is
+	// also one of the result's locations: consumers that read every
+	// location (scorers, other SARIF viewers) see where it leaked. GitHub
+	// shows only the first location, so every part is also a related
+	// location, which the message links to. A passphrase is chosen by the
+	// user, not issued: related context only, not a place the credential
+	// leaked.
 	for _, p := range f.Parts {
 		where := p.Location
 		if where.Path == "" {
@@ -687,14 +691,18 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 		if where.Path == f.Path && where.StartLine == f.StartLine {
 			line = f.Line
 		}
-		res.RelatedLocations = append(res.RelatedLocations, sarifLocation{
-			ID: len(res.RelatedLocations) + 1,
+		part := sarifLocation{
 			PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: artifactURI(where.Path), URIBaseID: srcRoot},
 				Region:           region(where, p.Secret, line),
 			},
 			Message: &sarifText{Text: fmt.Sprintf("%s of the same credential: %s", partName(p), detectors.Redact(p.Secret))},
-		})
+		}
+		if p.Part != detectors.PartPassphrase {
+			res.Locations = append(res.Locations, part)
+		}
+		part.ID = len(res.RelatedLocations) + 1
+		res.RelatedLocations = append(res.RelatedLocations, part)
 	}
 	return res
 }

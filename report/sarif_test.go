@@ -198,8 +198,19 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		}
 		// GitHub reads only locations[0]: the other parts of a credential
 		// are related locations, each linked from the message by its id.
-		if len(res.Locations) != 1 || len(res.RelatedLocations) != len(f.Parts) {
-			t.Errorf("%s: %d locations and %d related, want 1 and %d (each linked part)", res.RuleID, len(res.Locations), len(res.RelatedLocations), len(f.Parts))
+		// An issued part (a key, not a passphrase) is also a location, as
+		// SARIF asks when the fix needs a change at each place.
+		issued := 0
+		for _, p := range f.Parts {
+			if p.Part != detectors.PartPassphrase {
+				issued++
+			}
+		}
+		if len(res.Locations) != 1+issued || len(res.RelatedLocations) != len(f.Parts) {
+			t.Errorf("%s: %d locations and %d related, want %d and %d (each linked part)", res.RuleID, len(res.Locations), len(res.RelatedLocations), 1+issued, len(f.Parts))
+		}
+		if issued > 0 && res.Locations[1].PhysicalLocation.Region.StartLine != f.Parts[0].Location.StartLine && f.Parts[0].Part != detectors.PartPassphrase {
+			t.Errorf("%s: locations[1] is line %d, want the key's line %d", res.RuleID, res.Locations[1].PhysicalLocation.Region.StartLine, f.Parts[0].Location.StartLine)
 		}
 		for j, loc := range res.RelatedLocations {
 			if loc.Message == nil || !strings.Contains(loc.Message.Text, f.Parts[j].Part) {
