@@ -23,7 +23,12 @@ mode=${INPUT_MODE:-auto}
 fail_on=${INPUT_FAIL_ON:-low}
 prefix=${INPUT_CATEGORY:-keyward-scan}
 want_upload=${INPUT_UPLOAD_SARIF:-true}
+incremental=${INPUT_INCREMENTAL:-true}
 tmp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+# Where actions/cache restores and saves the history scan's state and the
+# findings reported so far (action.yml keys it by repository, scope, ref
+# and scan version).
+state_dir=${INPUT_STATE_DIR:-$tmp/keyward-scan-state}
 # One directory per run: a job may use the Action twice, and a stale
 # report from the first must never stand in for the second.
 work=$(mktemp -d "$tmp/keyward-scan.XXXXXX")
@@ -71,6 +76,10 @@ git)
 	mode=all-refs
 	;;
 *) fail_setup "input mode must be auto, history, all-refs or dir, not '$mode'." ;;
+esac
+case "$incremental" in true | false) ;; *)
+	fail_setup "input incremental must be true or false, not '$incremental'."
+	;;
 esac
 case "$fail_on" in info | low | medium | high | critical) ;; *)
 	fail_setup "input fail-on must be info, low, medium, high or critical, not '$fail_on'."
@@ -264,21 +273,101 @@ fi
 mkdir -p "$(dirname "$sarif")"
 rm -f "$sarif"
 
+# Incremental history: only the scan of a whole history (the gate in mode
+# history, the upload scan of a pull request) reads the state; a range
+# scan of a pull request or branch never does, and neither does a clone
+# that lacks part of the scope. An incremental scan reports only what is
+# new, so the findings reported so far are kept beside the state and
+# joined with the new ones: the pass-fail decision and the upload stay
+# those of a full scan (GitHub closes every alert missing from an upload).
+state= state_json= state_sarif= hist= state_saved=false
+if [ "$incremental" = true ] && [ "$complete" = true ]; then
+	if [ "$scope" = history ] && [ ${#whole[@]} -gt 0 ]; then
+		hist=whole
+	elif [ "$mode" = history ]; then
+		hist=gate
+	fi
+fi
+if [ -n "$hist" ]; then
+	mkdir -p "$state_dir"
+	state=$state_dir/$scope.state state_json=$state_dir/$scope.json state_sarif=$state_dir/$scope.sarif
+	# A state without the findings it already reported would hide them.
+	if [ -e "$state" ] && { [ ! -s "$state_json" ] || [ ! -s "$state_sarif" ]; }; then
+		note "the cached state came without its findings: scanned the whole history."
+		rm -f "$state"
+	fi
+	if [ "$hist" = gate ]; then gate+=(--state "$state"); else whole+=(--state "$state"); fi
+fi
+# After the args input: the state's line on stderr says whether the scan
+# was incremental, and a --quiet in args must not hide it.
+gate_tail=() whole_tail=(--quiet)
+[ "$hist" = gate ] && gate_tail=(--quiet=false)
+[ "$hist" = whole ] && whole_tail=(--quiet=false)
+
 # Annotations go to the log; SARIF and JSON to files. The floor for
 # failing is applied here, not with --min-severity, so that the SARIF and
 # the summary still list everything.
 gate_sarif=$sarif
 [ ${#whole[@]} -gt 0 ] && gate_sarif=$work/gate.sarif
+hist_json=$json hist_sarif=$gate_sarif
+[ "$hist" = whole ] && hist_json=$work/whole.json hist_sarif=$sarif
+run_gate() {
+	"$scan" "${gate[@]}" --format github --report "sarif=$gate_sarif" --report "json=$json" ${extra[@]+"${extra[@]}"} ${gate_tail[@]+"${gate_tail[@]}"} 2>>"$work/scan.err"
+	status=$?
+}
+run_whole() {
+	whole_status=
+	if [ ${#whole[@]} -gt 0 ]; then
+		"$scan" "${whole[@]}" --format json --output "$work/whole.json" --report "sarif=$sarif" ${extra[@]+"${extra[@]}"} "${whole_tail[@]}" 2>>"$work/scan.err"
+		whole_status=$?
+	fi
+}
+: >"$work/scan.err"
 set +e
-"$scan" "${gate[@]}" --format github --report "sarif=$gate_sarif" --report "json=$json" ${extra[@]+"${extra[@]}"} 2>"$work/scan.err"
-status=$?
-whole_status=
-if [ ${#whole[@]} -gt 0 ]; then
-	"$scan" "${whole[@]}" --quiet --format json --output "$work/whole.json" --report "sarif=$sarif" ${extra[@]+"${extra[@]}"} 2>>"$work/scan.err"
-	whole_status=$?
-fi
+run_gate
+run_whole
 set -e
+# A damaged state is an error naming it (exit 2): the history is scanned
+# again in full, without it, and the summary says so.
+if [ -n "$hist" ] && [ "$([ "$hist" = gate ] && echo "$status" || echo "$whole_status")" = 2 ] &&
+	grep -qF "scan: error: state $state:" "$work/scan.err"; then
+	note "the cached state could not be read ($(grep -m1 -F "scan: error: state $state:" "$work/scan.err" | sed 's/^scan: error: //' | cut -c1-200)): deleted it and scanned the whole history."
+	rm -f "$state" "$state_json" "$state_sarif"
+	: >"$work/scan.err"
+	set +e
+	if [ "$hist" = gate ]; then run_gate; else run_whole; fi
+	set -e
+fi
 cat "$work/scan.err" >&2
+hist_status=$status
+[ "$hist" = whole ] && hist_status=$whole_status
+if [ -n "$hist" ] && { [ "$hist_status" = 0 ] || [ "$hist_status" = 1 ]; } && [ -s "$hist_json" ] && [ -s "$hist_sarif" ] &&
+	grep -qE "^scan: state .*: (incremental|full) scan" "$work/scan.err"; then
+	new_commits=$(jq '.stats.commits' "$hist_json")
+	if [ -s "$state_json" ] && [ -s "$state_sarif" ] && grep -qF "scan: state $state: incremental scan" "$work/scan.err"; then
+		# What earlier runs reported, joined with what this one found, in
+		# the scan's order; SARIF rules joined and results re-indexed.
+		jq -s '.[0] as $o | .[1] | .findings = (($o.findings + .findings)
+			| unique_by([.path, (.commit.sha // ""), .start_line, .start_column, .rule_id, .fingerprint]))' \
+			"$state_json" "$hist_json" >"$work/joined.json"
+		jq -s '.[0].runs[0] as $o | .[1] | .runs[0] |= (
+			((($o.tool.driver.rules // []) + (.tool.driver.rules // [])) | unique_by(.id)) as $rules
+			| .tool.driver.rules = $rules
+			| .results = ([(($o.results // []) + (.results // []))[]
+				| .ruleId as $id | .ruleIndex = ([$rules[].id] | index($id))]
+				| unique_by([.ruleId, .partialFingerprints, .locations]))
+			)' "$state_sarif" "$hist_sarif" >"$work/joined.sarif"
+		cat "$work/joined.json" >"$hist_json"
+		cat "$work/joined.sarif" >"$hist_sarif"
+		note "incremental history scan: read $new_commits new commit(s) since the cached state; the findings are those of the whole history."
+	fi
+	[ "$hist_status" = 0 ] && [ "$(jq '.findings | length' "$hist_json")" -gt 0 ] && hist_status=1
+	if [ "$hist" = gate ]; then status=$hist_status; else whole_status=$hist_status; fi
+	# The findings beside the state are redacted, as the reports are.
+	(umask 077 && cp "$hist_json" "$state_json.tmp" && cp "$hist_sarif" "$state_sarif.tmp") &&
+		mv "$state_json.tmp" "$state_json" && mv "$state_sarif.tmp" "$state_sarif" && [ -s "$state" ] &&
+		state_saved=true
+fi
 
 findings=0 failing=0
 if [ -s "$json" ]; then
@@ -322,6 +411,8 @@ fi
 	echo "findings=$findings"
 	echo "category=$category"
 	echo "upload=$upload"
+	# For action.yml's cache save step: the state was updated.
+	echo "state=$state_saved"
 } >>"$outputs"
 
 summary_page() {
