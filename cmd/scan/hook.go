@@ -55,7 +55,9 @@ printf '%s\n' "$input" | "$scan_bin" ` + subcommand + args + `
 `
 }
 
-// shellQuote quotes s for a POSIX shell.
+// shellQuote quotes s for a POSIX shell. Not display.Shell: that quotes for
+// a person pasting into bash and may write $'…', which the hook's /bin/sh
+// (dash on Debian) does not read; a path in a hook needs only plain quotes.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
