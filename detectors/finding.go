@@ -52,6 +52,9 @@ type Commit struct {
 	// remote-tracking ref.
 	AtHead bool `json:"at_head"`
 	Pushed bool `json:"pushed"`
+	// Root is true for a commit without parents, where "git rebase -i
+	// SHA^" has no SHA^ to start from and only --root reaches it.
+	Root bool `json:"root"`
 }
 
 // Finding is one secret at one place.

@@ -364,8 +364,20 @@ func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) stri
 	if head != "" && c.SHA == head {
 		return fmt.Sprintf("not pushed yet, only in the last commit (HEAD): remove it, git add %s, then git commit --amend — and %s", quoted, then)
 	}
-	return fmt.Sprintf("not pushed yet: remove it from history with git rebase -i %s^ (git rebase -i --root if %s is the first commit), "+
-		"marking %s \"edit\", then git commit --amend and git rebase --continue — and %s", sha, sha, sha, then)
+	// A root commit has no SHA^ for rebase to start from: --root is the
+	// only form that reaches it.
+	from := sha + "^"
+	if c.Root {
+		from = "--root"
+	}
+	// A later commit that deleted the secret has nothing left to do once
+	// the secret is gone from this one: git stops there and says so.
+	skip := ""
+	if !c.AtHead {
+		skip = " (git rebase --skip where git stops at the later commit that removed it, now empty)"
+	}
+	return fmt.Sprintf("not pushed yet: remove it from history with git rebase -i %s, "+
+		"marking %s \"edit\", then git commit --amend and git rebase --continue%s — and %s", from, sha, skip, then)
 }
 
 // flush writes buf to w in one call so that a failing writer is reported

@@ -31,7 +31,6 @@ func TestTextFinding(t *testing.T) {
 		{"commit subject redacted", `"deploy: use AKIA… for uploads"`},
 		{"pushed", "pushed to a remote: revoke the key now"},
 		{"not pushed", "not pushed yet: remove it from history with git rebase -i a1b2c3d4^"},
-		{"root commit", "(git rebase -i --root if a1b2c3d4 is the first commit)"},
 		{"still at HEAD", "the secret is still in the checked-out files (HEAD)"},
 		{"summary", "scanned 1204 files (18.0 MiB) in 2.3s [dir]: 4 findings (3 critical, 1 high)"},
 		{"skipped", "skipped 175 files: 140 ignored, 31 binary, 2 symlink, 2 too large"},
@@ -164,5 +163,44 @@ func TestHumanUnits(t *testing.T) {
 		if got := humanDuration(tt.d); got != tt.want {
 			t.Errorf("humanDuration(%v) = %q, want %q", tt.d, got, tt.want)
 		}
+	}
+}
+
+// The history advice names the one command that reaches the commit: a
+// root commit has no SHA^, and a commit at HEAD needs no rebase at all.
+func TestCommitAdvice(t *testing.T) {
+	const sha = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"
+	tests := []struct {
+		name   string
+		commit detectors.Commit
+		head   string
+		want   string
+		not    []string
+	}{
+		{"inner commit", detectors.Commit{SHA: sha, AtHead: true}, "ffff",
+			`git rebase -i a1b2c3d4^, marking a1b2c3d4 "edit"`, []string{"--root", "only in the last commit", "--skip"}},
+		{"inner commit, removed since", detectors.Commit{SHA: sha}, "ffff",
+			"git rebase --continue (git rebase --skip where git stops at the later commit that removed it", []string{"--root"}},
+		{"root commit", detectors.Commit{SHA: sha, Root: true}, "ffff",
+			`git rebase -i --root, marking a1b2c3d4 "edit"`, []string{"a1b2c3d4^", "only in the last commit"}},
+		{"head commit", detectors.Commit{SHA: sha}, sha,
+			"only in the last commit (HEAD): remove it, git add 'my app.env', then git commit --amend", []string{"rebase"}},
+		{"head is the root", detectors.Commit{SHA: sha, Root: true}, sha,
+			"then git commit --amend", []string{"rebase"}},
+		{"pushed root", detectors.Commit{SHA: sha, Root: true, Pushed: true}, "",
+			"git filter-repo --invert-paths --path 'my app.env'", []string{"rebase -i"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := commitAdvice(&tt.commit, detectors.KindExchange, "my app.env", tt.head)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("advice lacks %q:\n%s", tt.want, got)
+			}
+			for _, n := range tt.not {
+				if strings.Contains(got, n) {
+					t.Errorf("advice has %q:\n%s", n, got)
+				}
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,45 +11,158 @@ import (
 
 // The advice for a key in git history must be a command that works on
 // the repository as it is: a key in the root commit cannot be reached
-// with "git rebase -i SHA^", and the report says whether the key is still
-// in the checked-out files.
+// with "git rebase -i SHA^", one only in HEAD needs no rebase, and the
+// report says whether the key is still in the checked-out files. Each
+// case runs the printed commands and scans again: nothing may be left.
 func TestGitAdviceRootCommitAndHead(t *testing.T) {
-	dir := gitRepo(t)
 	creds := "AWS_ACCESS_KEY_ID=" + awsKeyID + "\nAWS_SECRET_ACCESS_KEY=" + awsSecret + "\n"
-	os.WriteFile(filepath.Join(dir, "deploy.env"), []byte(creds), 0o644)
-	gitIn(t, dir, "add", ".")
-	gitIn(t, dir, "commit", "-q", "-m", "first")
-	root := strings.TrimSpace(gitOut(t, dir, "rev-parse", "HEAD"))
-	gitIn(t, dir, "rm", "-q", "deploy.env")
-	gitIn(t, dir, "commit", "-q", "-m", "remove")
-
-	_, out, errOut := runCLI(t, "git", dir)
-	flat := strings.Join(strings.Fields(out), " ")
-	for _, want := range []string{
-		"the secret is only in history",
-		"git rebase -i " + root[:8] + "^ (git rebase -i --root if " + root[:8] + " is the first commit)",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("git report lacks %q:\n%s%s", want, out, errOut)
+	write := func(t *testing.T, dir, name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	// The advised command works on this repository.
-	cmd := exec.Command("git", "rebase", "-i", "--root")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_SEQUENCE_EDITOR=true", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("git rebase -i --root: %v\n%s", err, b)
+	commit := func(t *testing.T, dir, msg string) string {
+		gitIn(t, dir, "add", "-A")
+		gitIn(t, dir, "commit", "-q", "-m", msg)
+		return gitOut(t, dir, "rev-parse", "HEAD")
 	}
+	tests := []struct {
+		name string
+		// build makes the history and returns the commit that brought
+		// the key in.
+		build  func(t *testing.T, dir string) string
+		atHead bool
+		// from is what the advised rebase starts from ("" for --amend);
+		// %s is the leaking commit's short id.
+		from string
+	}{
+		{"root commit, still at HEAD", func(t *testing.T, dir string) string {
+			write(t, dir, "deploy.env", creds)
+			sha := commit(t, dir, "first")
+			write(t, dir, "README.md", "# bot\n")
+			commit(t, dir, "readme")
+			return sha
+		}, true, "--root"},
+		{"root commit, removed since", func(t *testing.T, dir string) string {
+			write(t, dir, "deploy.env", creds)
+			write(t, dir, "README.md", "# bot\n")
+			sha := commit(t, dir, "first")
+			gitIn(t, dir, "rm", "-q", "deploy.env")
+			commit(t, dir, "remove")
+			return sha
+		}, false, "--root"},
+		{"inner commit, removed since", func(t *testing.T, dir string) string {
+			write(t, dir, "README.md", "# bot\n")
+			commit(t, dir, "first")
+			write(t, dir, "deploy.env", creds)
+			write(t, dir, "deploy.sh", "#!/bin/sh\n. ./deploy.env\n")
+			sha := commit(t, dir, "deploy")
+			gitIn(t, dir, "rm", "-q", "deploy.env")
+			commit(t, dir, "remove")
+			return sha
+		}, false, "%s^"},
+		{"inner commit, still at HEAD", func(t *testing.T, dir string) string {
+			write(t, dir, "README.md", "# bot\n")
+			commit(t, dir, "first")
+			write(t, dir, "deploy.env", creds)
+			sha := commit(t, dir, "deploy")
+			write(t, dir, "README.md", "# bot\n\nRun deploy.sh.\n")
+			commit(t, dir, "docs")
+			return sha
+		}, true, "%s^"},
+		{"only in HEAD", func(t *testing.T, dir string) string {
+			write(t, dir, "README.md", "# bot\n")
+			commit(t, dir, "first")
+			write(t, dir, "deploy.env", creds)
+			return commit(t, dir, "oops")
+		}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := gitRepo(t)
+			sha := tt.build(t, dir)
+			short := sha[:8]
+			code, out, errOut := runCLI(t, "git", dir)
+			if code != 1 {
+				t.Fatalf("scan git exit %d:\n%s%s", code, out, errOut)
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			want := []string{"the secret is only in history"}
+			if tt.atHead {
+				want = []string{"the secret is still in the checked-out files (HEAD)"}
+			}
+			var not []string
+			if tt.from == "" {
+				want = append(want, "only in the last commit (HEAD): remove it, git add deploy.env, then git commit --amend")
+				not = append(not, "git rebase")
+			} else {
+				from := strings.ReplaceAll(tt.from, "%s", short)
+				want = append(want, "git rebase -i "+from+", marking "+short+` "edit", then git commit --amend and git rebase --continue`)
+				not = append(not, "only in the last commit")
+				if from == "--root" {
+					not = append(not, short+"^")
+				} else {
+					not = append(not, "--root")
+				}
+			}
+			for _, w := range want {
+				if !strings.Contains(flat, w) {
+					t.Errorf("git report lacks %q:\n%s", w, out)
+				}
+			}
+			for _, n := range not {
+				if strings.Contains(flat, n) {
+					t.Errorf("git report has %q:\n%s", n, out)
+				}
+			}
 
-	// A key only in the last commit: amend it.
-	os.WriteFile(filepath.Join(dir, "app.env"), []byte(creds), 0o644)
-	gitIn(t, dir, "add", ".")
-	gitIn(t, dir, "commit", "-q", "-m", "oops")
-	_, out, _ = runCLI(t, "git", dir)
-	flat = strings.Join(strings.Fields(out), " ")
-	if !strings.Contains(flat, "the secret is still in the checked-out files (HEAD)") ||
-		!strings.Contains(flat, "only in the last commit (HEAD): remove it, git add app.env, then git commit --amend") {
-		t.Errorf("HEAD-only advice:\n%s", out)
+			// Follow the advice as printed; the only thing the user adds
+			// is the edit itself: the value replaced where the file is
+			// still wanted, the file removed where a later commit
+			// removed it anyway.
+			run := func(args ...string) error {
+				cmd := exec.Command("git", append([]string{"-c", "core.hooksPath=/dev/null"}, args...)...)
+				cmd.Dir = dir
+				// The editors stand in for the user: mark the leaking
+				// commit "edit" in the todo list, keep the message.
+				cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+					"GIT_EDITOR=true", "GIT_SEQUENCE_EDITOR=sed -i -e 's/^pick "+sha[:7]+"/edit "+sha[:7]+"/'")
+				b, err := cmd.CombinedOutput()
+				if err != nil {
+					return fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, b)
+				}
+				return nil
+			}
+			if tt.from != "" {
+				if err := run("rebase", "-i", strings.ReplaceAll(tt.from, "%s", short)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.atHead {
+				write(t, dir, "deploy.env", "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\n")
+				if err := run("add", "deploy.env"); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := run("rm", "-q", "deploy.env"); err != nil {
+				t.Fatal(err)
+			}
+			if err := run("commit", "--amend"); err != nil {
+				t.Fatal(err)
+			}
+			if tt.from != "" {
+				if err := run("rebase", "--continue"); err != nil {
+					if tt.atHead || !strings.Contains(flat, "git rebase --skip where git stops at the later commit that removed it") {
+						t.Fatal(err)
+					}
+					if err := run("rebase", "--skip"); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if code, out, errOut := runCLI(t, "git", dir); code != 0 {
+				t.Errorf("after following the advice, scan git exits %d:\n%s%s", code, out, errOut)
+			}
+		})
 	}
 }
 

@@ -793,6 +793,7 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 		c.Email = obj.Author.Email
 		c.Date = obj.Author.When.Format(time.RFC3339)
 		c.Subject, _, _ = strings.Cut(strings.TrimSpace(obj.Message), "\n")
+		c.Root = len(obj.ParentHashes) == 0
 	}
 	// A subject is printed in every report format: a secret pasted into
 	// it is redacted here, at the source, so that no filter or writer can
