@@ -1,11 +1,9 @@
 package report
 
 import (
-	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -56,16 +54,23 @@ func reportedFingerprints(findings []detectors.Finding) []string {
 // githubLimits are code scanning's hard limits on one SARIF upload; going
 // over any of them rejects the whole file, so the writer stays under them
 // and says what it dropped.
+// (Tool extensions and thread flows are limited too; this writer emits
+// neither.)
 var githubLimits = sarifLimits{
-	gzipBytes:          10 << 20,
+	// "10 MB" gzipped: the decimal reading, the smaller one.
+	gzipBytes:          10_000_000,
+	runsPerFile:        20,
 	resultsPerRun:      25_000,
+	rulesPerRun:        25_000,
 	locationsPerResult: 1_000,
 	tagsPerRule:        20,
 }
 
 type sarifLimits struct {
 	gzipBytes          int
+	runsPerFile        int
 	resultsPerRun      int
+	rulesPerRun        int
 	locationsPerResult int
 	tagsPerRule        int
 }
@@ -77,7 +82,11 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool               sarifTool                `json:"tool"`
+	Tool sarifTool `json:"tool"`
+	// AutomationDetails gives each run of a file of many repositories its
+	// own category: code scanning rejects two runs of one tool and category
+	// in one upload. A single run leaves it to upload-sarif's category.
+	AutomationDetails  *sarifAutomation         `json:"automationDetails,omitempty"`
 	Invocations        []sarifInvocation        `json:"invocations"`
 	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds"`
 	VersionControl     []sarifVersionControl    `json:"versionControlProvenance,omitempty"`
@@ -86,6 +95,10 @@ type sarifRun struct {
 	ColumnKind string         `json:"columnKind"`
 	Results    []sarifResult  `json:"results"`
 	Properties map[string]any `json:"properties,omitempty"`
+}
+
+type sarifAutomation struct {
+	ID string `json:"id"`
 }
 
 type sarifVersionControl struct {
@@ -142,6 +155,9 @@ type sarifRuleProps struct {
 type sarifInvocation struct {
 	ExecutionSuccessful        bool                `json:"executionSuccessful"`
 	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	// Properties are a repository's run properties when runs of several
+	// repositories are folded into one (foldRuns).
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifNotification struct {
@@ -168,12 +184,14 @@ type sarifResult struct {
 }
 
 type sarifResultProps struct {
-	Severity string            `json:"severity"`
-	Service  string            `json:"service,omitempty"`
-	Exchange string            `json:"exchange,omitempty"`
-	Part     string            `json:"part,omitempty"`
-	Notes    []string          `json:"notes,omitempty"`
-	Commit   *detectors.Commit `json:"commit,omitempty"`
+	Severity string `json:"severity"`
+	// Repository names the repository in a scan of many.
+	Repository string            `json:"repository,omitempty"`
+	Service    string            `json:"service,omitempty"`
+	Exchange   string            `json:"exchange,omitempty"`
+	Part       string            `json:"part,omitempty"`
+	Notes      []string          `json:"notes,omitempty"`
+	Commit     *detectors.Commit `json:"commit,omitempty"`
 	// Verification is the same object as in the JSON report.
 	Verification *detectors.Verification `json:"verification"`
 }
@@ -222,44 +240,20 @@ func writeSARIFWithin(w io.Writer, findings []detectors.Finding, stats detectors
 		return writeSARIFRepositories(w, findings, opt, lim)
 	}
 	opt.ShowSecrets = false
-	var notes []string
-	if n := len(findings); n > lim.resultsPerRun {
-		findings = mostSevere(findings, lim.resultsPerRun)
-		notes = append(notes, fmt.Sprintf("%d results over code scanning's limit of %d per run were left out; the least severe went first", n-lim.resultsPerRun, lim.resultsPerRun))
-	}
-	log := buildSARIF(findings, stats, opt, lim, &notes)
-	b, err := encodeSARIF(log, notes)
+	u := &sarifUnit{run: buildSARIF(findings, stats, opt)}
+	b, err := fitSARIF([]*sarifUnit{u}, lim, &opt)
 	if err != nil {
 		return err
-	}
-	// The size limit applies to the gzipped file. Snippets are the first
-	// thing to go, then the least severe results, half at a time.
-	for keep := len(findings); gzipSize(b) > lim.gzipBytes && keep > 0; {
-		if hasSnippets(&log) {
-			stripSnippets(&log)
-			notes = append(notes, "code snippets were left out to stay under code scanning's 10 MB upload limit")
-		} else {
-			dropped := keep - keep/2
-			keep /= 2
-			findings = mostSevere(findings, keep)
-			notes = append(notes, fmt.Sprintf("%d more results were left out to stay under code scanning's upload size limit", dropped))
-			log = buildSARIF(findings, stats, opt, lim, &notes)
-			stripSnippets(&log)
-		}
-		if b, err = encodeSARIF(log, notes); err != nil {
-			return err
-		}
-	}
-	for _, n := range notes {
-		opt.warn("SARIF: %s", n)
 	}
 	_, err = w.Write(b)
 	return err
 }
 
-func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options, lim sarifLimits, notes *[]string) sarifLog {
+// buildSARIF builds the run of findings, before fitSARIF holds it to an
+// upload's limits.
+func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options) sarifRun {
 	v := newView(findings, opt)
-	rules, index := sarifRules(findings, v, lim)
+	rules, index := sarifRules(findings, v)
 
 	fps := reportedFingerprints(findings)
 
@@ -285,38 +279,9 @@ func buildSARIF(findings []detectors.Finding, stats detectors.Stats, opt Options
 		if f.Commit != nil || collide[i] {
 			res.PartialFingerprints[lineHashKey] = lineHash(res.Locations[0].PhysicalLocation.ArtifactLocation.URI, fps[i])
 		}
-		if n := len(res.Locations); n > lim.locationsPerResult {
-			res.Locations = res.Locations[:lim.locationsPerResult]
-			*notes = append(*notes, fmt.Sprintf("%s at %s: %d locations over code scanning's limit of %d were left out", f.RuleID, f.Path, n-lim.locationsPerResult, lim.locationsPerResult))
-		}
-		if n := len(res.RelatedLocations); n > lim.locationsPerResult {
-			res.RelatedLocations = res.RelatedLocations[:lim.locationsPerResult]
-		}
 		run.Results = append(run.Results, res)
 	}
-	return sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}
-}
-
-func encodeSARIF(log sarifLog, notes []string) ([]byte, error) {
-	// Work on copies: the caller may encode the same log again with more
-	// notes, and must not find these already in it.
-	run := log.Runs[0]
-	inv := run.Invocations[0]
-	inv.ToolExecutionNotifications = slices.Clip(inv.ToolExecutionNotifications)
-	for _, n := range notes {
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
-			sarifNotification{Level: "warning", Message: sarifText{Text: n}})
-	}
-	run.Invocations = []sarifInvocation{inv}
-	log.Runs = []sarifRun{run}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(log); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return run
 }
 
 func gzipSize(b []byte) int {
@@ -332,47 +297,6 @@ type countWriter int
 func (c *countWriter) Write(p []byte) (int, error) {
 	*c += countWriter(len(p))
 	return len(p), nil
-}
-
-func hasSnippets(log *sarifLog) bool {
-	for _, r := range log.Runs[0].Results {
-		for _, l := range r.Locations {
-			if l.PhysicalLocation.Region != nil && l.PhysicalLocation.Region.Snippet != nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func stripSnippets(log *sarifLog) {
-	rs := log.Runs[0].Results
-	for i := range rs {
-		for j := range rs[i].Locations {
-			if r := rs[i].Locations[j].PhysicalLocation.Region; r != nil {
-				r.Snippet = nil
-			}
-		}
-	}
-}
-
-// mostSevere keeps the n most severe findings, in their original order.
-func mostSevere(fs []detectors.Finding, n int) []detectors.Finding {
-	if len(fs) <= n {
-		return fs
-	}
-	idx := make([]int, len(fs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return fs[idx[a]].Severity > fs[idx[b]].Severity })
-	idx = idx[:n]
-	sort.Ints(idx)
-	out := make([]detectors.Finding, n)
-	for i, j := range idx {
-		out[i] = fs[j]
-	}
-	return out
 }
 
 // lineHash is the primaryLocationLineHash of a finding that upload-sarif
@@ -454,7 +378,7 @@ func semver(v string) string {
 // sarifRules returns the rules that have at least one finding, sorted by id,
 // and each id's index in that list. A rule that was not loaded (a finding
 // from a baseline or another tool) is described from its findings.
-func sarifRules(findings []detectors.Finding, v *view, lim sarifLimits) ([]sarifRule, map[string]int) {
+func sarifRules(findings []detectors.Finding, v *view) ([]sarifRule, map[string]int) {
 	used := map[string]detectors.Rule{}
 	for i := range findings {
 		f := &findings[i]
@@ -488,9 +412,6 @@ func sarifRules(findings []detectors.Finding, v *view, lim sarifLimits) ([]sarif
 			title = id
 		}
 		tags := ruleTags(&r)
-		if len(tags) > lim.tagsPerRule {
-			tags = tags[:lim.tagsPerRule]
-		}
 		full := description(&r)
 		help := ruleAdvice(&r)
 		if r.AdviceURL != "" {
@@ -663,10 +584,11 @@ func sarifResultOf(f *detectors.Finding, ruleIndex int, fp string, v *view) sari
 		Locations:           []sarifLocation{loc},
 		PartialFingerprints: map[string]string{fingerprintKey: fp},
 		Properties: sarifResultProps{
-			Severity: f.Severity.String(),
-			Service:  f.Service,
-			Exchange: f.Exchange,
-			Part:     f.Part,
+			Severity:   f.Severity.String(),
+			Repository: f.Repository,
+			Service:    f.Service,
+			Exchange:   f.Exchange,
+			Part:       f.Part,
 		},
 	}
 	res.Properties.Verification = verificationOf(f, v)

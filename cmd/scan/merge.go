@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -40,7 +40,7 @@ it is incomplete and has none, 0 when it is clean.`,
 				}
 				inputs = append(inputs, data)
 			}
-			out, findings, incomplete, err := mergeReports(args, inputs)
+			out, findings, incomplete, err := mergeReports(args, inputs, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ it is incomplete and has none, 0 when it is clean.`,
 
 // mergeReports joins JSON or SARIF reports; it returns the merged report,
 // its number of findings and whether it is incomplete.
-func mergeReports(names []string, inputs [][]byte) ([]byte, int, bool, error) {
+func mergeReports(names []string, inputs [][]byte, stderr io.Writer) ([]byte, int, bool, error) {
 	var probe struct {
 		SchemaVersion *string         `json:"schema_version"`
 		Runs          json.RawMessage `json:"runs"`
@@ -102,7 +102,7 @@ func mergeReports(names []string, inputs [][]byte) ([]byte, int, bool, error) {
 		kind = k
 	}
 	if kind == "sarif" {
-		return mergeSARIF(names, inputs)
+		return mergeSARIF(names, inputs, stderr)
 	}
 	return mergeJSON(names, inputs)
 }
@@ -303,79 +303,8 @@ func encodeIndented(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-type sarifFile struct {
-	Schema  string            `json:"$schema"`
-	Version string            `json:"version"`
-	Runs    []json.RawMessage `json:"runs"`
-}
-
-// sarifRunKey is what orders and identifies a run: its repository.
-type sarifRunKey struct {
-	VersionControl []struct {
-		RepositoryURI string `json:"repositoryUri"`
-	} `json:"versionControlProvenance"`
-	Properties struct {
-		Repository string `json:"repository"`
-		Incomplete bool   `json:"incomplete"`
-	} `json:"properties"`
-	Results []json.RawMessage `json:"results"`
-}
-
-func (k sarifRunKey) id() string {
-	if k.Properties.Repository != "" {
-		return k.Properties.Repository
-	}
-	if len(k.VersionControl) > 0 {
-		return k.VersionControl[0].RepositoryURI
-	}
-	return ""
-}
-
-func mergeSARIF(names []string, inputs [][]byte) ([]byte, int, bool, error) {
-	var out sarifFile
-	type keyed struct {
-		id  string
-		raw json.RawMessage
-		key sarifRunKey
-	}
-	var runs []keyed
-	seen := map[string]bool{}
-	for i, data := range inputs {
-		var f sarifFile
-		if err := json.Unmarshal(data, &f); err != nil {
-			return nil, 0, false, fmt.Errorf("merge: %s: %w", names[i], err)
-		}
-		if i == 0 {
-			out.Schema, out.Version = f.Schema, f.Version
-		} else if f.Version != out.Version {
-			return nil, 0, false, fmt.Errorf("merge: %s is SARIF %s, %s is SARIF %s", names[0], out.Version, names[i], f.Version)
-		}
-		for _, r := range f.Runs {
-			var k sarifRunKey
-			if err := json.Unmarshal(r, &k); err != nil {
-				return nil, 0, false, fmt.Errorf("merge: %s: a run: %w", names[i], err)
-			}
-			id := k.id()
-			if id == "" {
-				return nil, 0, false, fmt.Errorf("merge: %s: a run names no repository: only reports of scan repos can be merged", names[i])
-			}
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			runs = append(runs, keyed{id, r, k})
-		}
-	}
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].id < runs[j].id })
-	findings, incomplete := 0, false
-	for _, r := range runs {
-		out.Runs = append(out.Runs, r.raw)
-		findings += len(r.key.Results)
-		incomplete = incomplete || r.key.Properties.Incomplete
-	}
-	if out.Runs == nil {
-		return nil, 0, false, errors.New("merge: no runs in the reports")
-	}
-	b, err := encodeIndented(out)
-	return b, findings, incomplete, err
+// mergeSARIF joins SARIF reports; what the merged file had to leave out to
+// fit code scanning's limits is said on standard error.
+func mergeSARIF(names []string, inputs [][]byte, stderr io.Writer) ([]byte, int, bool, error) {
+	return report.MergeSARIF(names, inputs, func(s string) { fmt.Fprintln(stderr, "scan: warning: "+s) })
 }
