@@ -96,19 +96,25 @@ var services = []service{
 			}
 			ips, _ := strs(doc, "result.ips")
 			restricted := len(ips) > 0 && !(len(ips) == 1 && ips[0] == "*")
-			wallet, _ := strs(doc, "result.permissions.Wallet")
-			trading := false
-			for _, g := range []string{"ContractTrade", "Spot", "Options", "Derivatives", "CopyTrading", "BlockTrade", "Exchange"} {
-				if l, _ := strs(doc, "result.permissions."+g); len(l) > 0 {
-					trading = true
+			groups, _ := lookup(doc, "result.permissions")
+			gm, _ := groups.(map[string]any)
+			var names []string
+			for g := range gm {
+				l, _ := strs(doc, "result.permissions."+g)
+				for _, n := range l {
+					if contains(bybitTradeGroups, g) && bybitRights[lowerName(n)] == rightUnknown {
+						n = "SpotTrade" // any entry of a trading group trades
+					}
+					names = append(names, n)
 				}
 			}
-			w := has(wallet, "Withdraw")
+			rp, unknown := rights(bybitRights, lowerName, names)
+			trading, w := *rp.Trading, *rp.Withdrawals
 			if *ro {
-				trading, w = false, false
+				trading, w, unknown = false, false, nil
 			}
 			p := detectors.Permissions{Withdrawals: ptr(w), Trading: ptr(trading), IPRestricted: ptr(restricted), ReadOnly: ro}
-			d := describe(p)
+			d := describeRights(p, "Bybit", unknown)
 			if exp, ok := lookup(doc, "result.expiredAt"); ok && scalar(exp) != "" && !restricted {
 				d += "; keys without an IP binding expire: " + scalar(exp)
 			}
@@ -229,10 +235,9 @@ var services = []service{
 				return detectors.Permissions{}, "", false
 			}
 			ips, _ := strs(doc, "data.ipWhitelist")
-			w := has(perm, "Withdrawal")
-			t := has(perm, "Spot", "Margin", "Futures", "Trade", "LeverageToken")
-			p := detectors.Permissions{Withdrawals: ptr(w), Trading: ptr(t), IPRestricted: ptr(len(ips) > 0), ReadOnly: ptr(!w && !t && !has(perm, "Transfer", "InnerTransfer"))}
-			return p, describe(p), true
+			p, unknown := rights(kucoinRights, lowerName, perm)
+			p.IPRestricted = ptr(len(ips) > 0)
+			return p, describeRights(p, "KuCoin", unknown), true
 		},
 		steps: "kucoin.com → Account → API Management → the key → Modify: untick \"Withdrawal\" (and trading permissions the bot does not use), keep the IP whitelist — or delete the key.",
 	},
@@ -264,22 +269,9 @@ var services = []service{
 				return detectors.Permissions{}, "", false
 			}
 			ips, _ := strs(doc, "data.ips")
-			// Authority codes end in "w" for read-write and "r" for
-			// read-only; "wwow" is withdrawal. The exchange documents
-			// no complete list, so an absent code leaves withdrawals
-			// unknown rather than false.
-			var w *bool
-			if has(auth, "wwow") {
-				w = ptr(true)
-			}
-			rw := false
-			for _, a := range auth {
-				if strings.HasSuffix(a, "w") && a != "wwow" {
-					rw = true
-				}
-			}
-			p := detectors.Permissions{Withdrawals: w, Trading: ptr(rw), IPRestricted: ptr(len(ips) > 0), ReadOnly: ptr(!rw && w == nil)}
-			return p, describe(p), true
+			p, unknown := rights(bitgetRights, lowerName, auth)
+			p.IPRestricted = ptr(len(ips) > 0)
+			return p, describeRights(p, "Bitget", unknown), true
 		},
 		steps: "bitget.com → Profile → API Key Management → Edit: set read-only or untick \"Withdraw\", bind the key to IP addresses — or delete the key.",
 	},
@@ -320,7 +312,12 @@ var services = []service{
 				}
 				write[scalar(scope)] = scalar(w) == "1"
 			}
-			w, t := write["withdraw"], write["orders"] || write["positions"] || write["funding"]
+			// Scopes of https://docs.bitfinex.com/reference/key-permissions:
+			// account, history, orders, positions, funding, settings,
+			// wallets, withdraw, ui_withdraw, bfxpay. Funding offers lend
+			// the account's coins out; bfxpay pays merchants.
+			w := write["withdraw"] || write["ui_withdraw"] || write["bfxpay"]
+			t := write["orders"] || write["positions"] || write["funding"]
 			canWrite := false
 			for _, v := range write {
 				canWrite = canWrite || v
@@ -475,7 +472,10 @@ var services = []service{
 			}
 			scope := " " + scalar(sc) + " "
 			w := strings.Contains(scope, " wallet:read_write")
-			t := strings.Contains(scope, " trade:read_write")
+			// Scopes of https://docs.deribit.com/articles/access-scope:
+			// block trades and block RFQs trade as orders do.
+			t := strings.Contains(scope, " trade:read_write") || strings.Contains(scope, " block_trade:read_write") ||
+				strings.Contains(scope, " block_rfq:read_write")
 			p := detectors.Permissions{Withdrawals: ptr(w), Trading: ptr(t), ReadOnly: ptr(!strings.Contains(scope, ":read_write"))}
 			return p, describe(p), true
 		},

@@ -205,10 +205,6 @@ func TestServices(t *testing.T) {
 					if fx.id == "gateio" && w.status == detectors.VerifyLive {
 						w.withdraw, w.readOnly = nil, nil
 					}
-					if fx.id == "bitget" && w.status == detectors.VerifyLive && tc.scenario == exchangetest.LiveReadOnlyIP {
-						// No withdrawal code present: Bitget's list is not documented as complete.
-						w.readOnly = yes
-					}
 					if got.Status != w.status {
 						t.Fatalf("status %q (%s), want %q", got.Status, got.Detail, w.status)
 					}

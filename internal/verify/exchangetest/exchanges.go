@@ -365,7 +365,7 @@ func kucoin() *exchange {
 			rateLimited:   {429, `{"code":"429000","msg":"Too Many Requests"}`},
 			serverError:   {503, `{"code":"503000","msg":"Service unavailable"}`},
 		},
-		live:     `{"code":"200000","data":{"remark":"hummingbot","apiKey":"%KEY%","apiVersion":3,"permission":"General,Spot,Futures,Withdrawal","ipWhitelist":"","createdAt":1702545661000,"uid":165111215,"isMaster":true}}`,
+		live:     `{"code":"200000","data":{"remark":"hummingbot","apiKey":"%KEY%","apiVersion":3,"permission":"General,Spot,Futures,Transfer","ipWhitelist":"","createdAt":1702545661000,"uid":165111215,"isMaster":true}}`,
 		readOnly: `{"code":"200000","data":{"remark":"tracker","apiKey":"%KEY%","apiVersion":3,"permission":"General","ipWhitelist":"203.0.113.*","createdAt":1702545661000,"uid":165111215,"isMaster":false}}`,
 	}
 }
@@ -400,8 +400,8 @@ func bitget() *exchange {
 			rateLimited:   {429, `{"code":"429","msg":"Too Many Requests","requestTime":1700000000000,"data":null}`},
 			serverError:   {500, `{"code":"40010","msg":"Request timed out","requestTime":1700000000000,"data":null}`},
 		},
-		live:     `{"code":"00000","msg":"success","requestTime":1700000000000,"data":{"userId":"6741883021","inviterId":"","ips":"","authorities":["stow","ctow","wwow"],"parentId":6741883021,"traderType":"","channelCode":"","channel":"","regisTime":"1672531200000"}}`,
-		readOnly: `{"code":"00000","msg":"success","requestTime":1700000000000,"data":{"userId":"6741883021","inviterId":"","ips":"203.0.113.7","authorities":["stor","ctor"],"parentId":6741883021,"traderType":"","channelCode":"","channel":"","regisTime":"1672531200000"}}`,
+		live:     `{"code":"00000","msg":"success","requestTime":1700000000000,"data":{"userId":"6741883021","inviterId":"","ips":"","authorities":["stow","coow","wwow"],"parentId":6741883021,"traderType":"","channelCode":"","channel":"","regisTime":"1672531200000"}}`,
+		readOnly: `{"code":"00000","msg":"success","requestTime":1700000000000,"data":{"userId":"6741883021","inviterId":"","ips":"203.0.113.7","authorities":["stor","coor"],"parentId":6741883021,"traderType":"","channelCode":"","channel":"","regisTime":"1672531200000"}}`,
 	}
 }
 
