@@ -131,64 +131,86 @@ func (m *keywordMatcher) renumber(n int) {
 // the offset just past its last byte.
 //
 // Each step of the automaton waits on the previous one (the next state is
-// loaded from the current one), so one stream runs at memory latency, not
-// at the speed of the core. Large inputs are therefore split in two halves
-// walked in the same loop, which doubles the work in flight; the second
-// half starts a keyword's length early so that no occurrence across the
-// split is lost, and reports only what ends past the split.
+// loaded from the current one), so one stream runs at the latency of a
+// load, not at the speed of the core. Large inputs are therefore split in
+// four quarters walked in the same loop, which puts four loads in flight;
+// each quarter after the first starts a keyword's length early so that no
+// occurrence across a split is lost, and reports only what ends past its
+// split.
 func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	if len(m.keywords) == 0 {
 		return
 	}
-	const minSplit = 16 << 10
+	const minSplit = 4 << 10
 	if len(data) < minSplit {
 		m.scanOne(data, 0, 0, hit)
 		return
 	}
-	mid := len(data) / 2
+	q := len(data) / 4
 	lead := m.maxLen - 1
-	a, b := data[:mid], data[mid-lead:]
+	if lead >= q {
+		m.scanOne(data, 0, 0, hit)
+		return
+	}
+	// Quarter k > 0 is walked from base[k]; its first lead bytes only
+	// bring the automaton into the right state.
+	base := [4]int{0, q - lead, 2*q - lead, 3*q - lead}
+	a := data[:q]
+	b := data[base[1] : base[1]+q]
+	c := data[base[2] : base[2]+q]
+	d := data[base[3] : base[3]+q]
 	delta, class, firstOut := m.delta, &m.class, m.firstOut
 	nc := int32(m.nclass)
 	type hitAt struct {
 		id  int32
 		end int
 	}
-	var second []hitAt
-	sa, sb := int32(0), int32(0)
-	n := len(a)
-	if len(b) < n {
-		n = len(b)
-	}
-	for i := 0; i < n; i++ {
+	var later [3][]hitAt
+	var st [4]int32
+	sa, sb, sc, sd := int32(0), int32(0), int32(0), int32(0)
+	for i := range a {
 		sa = delta[sa+int32(class[a[i]])]
 		sb = delta[sb+int32(class[b[i]])]
+		sc = delta[sc+int32(class[c[i]])]
+		sd = delta[sd+int32(class[d[i]])]
 		if sa >= firstOut {
 			for _, id := range m.outputs[sa/nc] {
 				hit(id, i+1)
 			}
 		}
-		if sb >= firstOut && i >= lead {
-			for _, id := range m.outputs[sb/nc] {
-				second = append(second, hitAt{id, mid - lead + i + 1})
+		if (sb >= firstOut || sc >= firstOut || sd >= firstOut) && i >= lead {
+			for k, s := range [3]int32{sb, sc, sd} {
+				if s >= firstOut {
+					for _, id := range m.outputs[s/nc] {
+						later[k] = append(later[k], hitAt{id, base[k+1] + i + 1})
+					}
+				}
 			}
 		}
 	}
-	// Finish whichever half is longer (the second, by at most a few bytes
-	// plus the lead).
-	for i := n; i < len(a); i++ {
-		sa = delta[sa+int32(class[a[i]])]
-		if sa >= firstOut {
-			for _, id := range m.outputs[sa/nc] {
-				hit(id, i+1)
-			}
+	st[1], st[2], st[3] = sb, sc, sd
+	// Each later quarter ends where the next one's reports begin: the
+	// lead bytes past q belong to it, then the buffered hits of the next.
+	ends := [4]int{q, 2 * q, 3 * q, len(data)}
+	for k := 1; k < 4; k++ {
+		for _, h := range later[k-1] {
+			hit(h.id, h.end)
 		}
-	}
-	for _, h := range second {
-		hit(h.id, h.end)
-	}
-	if n < len(b) {
-		m.scanOne(b[n:], sb, mid-lead+n, hit)
+		from := base[k] + q
+		if k < 3 {
+			tail := data[from:ends[k]]
+			s := st[k]
+			for j, x := range tail {
+				s = delta[s+int32(class[x])]
+				if s >= firstOut {
+					for _, id := range m.outputs[s/nc] {
+						hit(id, from+j+1)
+					}
+				}
+			}
+			continue
+		}
+		m.scanOne(data[from:], st[3], from, hit)
 	}
 }
 

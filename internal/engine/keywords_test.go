@@ -46,24 +46,29 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// The two-stream walk of large inputs must report exactly what a single
+// The four-stream walk of large inputs must report exactly what a single
 // walk reports, in the same order, including keywords that straddle the
-// split.
+// splits.
 func TestKeywordMatcherSplitAgreesWithOneStream(t *testing.T) {
 	kws := []string{"binance", "secret", "key", "-----begin", "x-mbx-apikey", "aa"}
 	m := newKeywordMatcher(kws)
 	r := rand.New(rand.NewPCG(7, 9))
 	alphabet := []byte("abcdefghijklmnopqrstuvwxyz-_ BINANCEKEY\n")
 	for round := 0; round < 50; round++ {
-		n := 16<<10 + r.IntN(64<<10)
+		n := 4<<10 + r.IntN(64<<10)
 		data := make([]byte, n)
 		for i := range data {
 			data[i] = alphabet[r.IntN(len(alphabet))]
 		}
-		// Plant keywords on and around the split.
-		for _, at := range []int{n/2 - 3, n/2 - 1, n / 2, n/2 + 1, r.IntN(n - 20)} {
+		// Plant keywords on and around the splits (quarters), and at the
+		// end.
+		var at []int
+		for _, split := range []int{n / 4, n / 2, 3 * (n / 4)} {
+			at = append(at, split-3, split-1, split, split+1)
+		}
+		for _, a := range append(at, r.IntN(n-20), n-len("-----begin")) {
 			kw := kws[r.IntN(len(kws))]
-			copy(data[max(0, at-len(kw)/2):], kw)
+			copy(data[max(0, a-len(kw)/2):], kw)
 		}
 		var split, one []string
 		m.scan(data, func(id int32, end int) { split = append(split, kws[id]+"@"+itoa(end)) })
