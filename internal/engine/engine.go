@@ -74,7 +74,12 @@ type Engine struct {
 	keywords  *keywordMatcher
 	byKeyword [][]int // keyword id -> indexes into rules
 	pathRules []int   // rules with path keywords
-	always    []int   // rules with neither keywords nor path keywords
+	// pathKeywords finds every rule's path keywords in a lowercased path
+	// in one pass; byPathKeyword maps its keyword ids to rules.
+	pathKeywords  *keywordMatcher
+	byPathKeyword [][]int
+	anyPath       []int // rules with an empty path keyword, which every path holds
+	always        []int // rules with neither keywords nor path keywords
 	// lineKeyword marks the keyword ids that are some rule's line keyword;
 	// their hits, shared by every line-keyed rule, say which lines may
 	// hold a labelled value.
@@ -111,17 +116,12 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	}
 	e := &Engine{opt: opt}
 	seen := map[string]bool{}
-	kwIndex := map[string]int{}
-	var kws []string
+	var kws keywordSet
 	// keywordID numbers each distinct keyword once, whichever rules and
 	// roles (window or line keyword) share it.
 	keywordID := func(kw string) int {
-		kw = strings.ToLower(kw)
-		id, ok := kwIndex[kw]
-		if !ok {
-			id = len(kws)
-			kwIndex[kw] = id
-			kws = append(kws, kw)
+		id, added := kws.id(strings.ToLower(kw))
+		if added {
 			e.byKeyword = append(e.byKeyword, nil)
 		}
 		return id
@@ -176,11 +176,59 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			e.always = append(e.always, ri)
 		}
 	}
-	for len(e.lineKeyword) < len(kws) {
+	for len(e.lineKeyword) < len(kws.list) {
 		e.lineKeyword = append(e.lineKeyword, false)
 	}
-	e.keywords = newKeywordMatcher(kws)
+	e.keywords = newKeywordMatcher(kws.list)
+	e.indexPathKeywords()
 	return e, nil
+}
+
+// indexPathKeywords builds the matcher of the rules' path keywords. They
+// are compared with the lowercased path, so one with an upper-case letter
+// never matches and is left out.
+func (e *Engine) indexPathKeywords() {
+	var kws keywordSet
+	for _, ri := range e.pathRules {
+		for _, pk := range e.rules[ri].PathKeywords {
+			if pk == "" {
+				e.anyPath = append(e.anyPath, ri)
+				continue
+			}
+			if strings.ToLower(pk) != pk {
+				continue
+			}
+			id, added := kws.id(pk)
+			if added {
+				e.byPathKeyword = append(e.byPathKeyword, nil)
+			}
+			if !slices.Contains(e.byPathKeyword[id], ri) {
+				e.byPathKeyword[id] = append(e.byPathKeyword[id], ri)
+			}
+		}
+	}
+	if len(kws.list) > 0 {
+		e.pathKeywords = newKeywordMatcher(kws.list)
+	}
+}
+
+// keywordSet numbers distinct keywords in the order they are first seen.
+type keywordSet struct {
+	ids  map[string]int
+	list []string
+}
+
+// id returns kw's number, and whether kw was new.
+func (k *keywordSet) id(kw string) (int, bool) {
+	if id, ok := k.ids[kw]; ok {
+		return id, false
+	}
+	if k.ids == nil {
+		k.ids = map[string]int{}
+	}
+	k.ids[kw] = len(k.list)
+	k.list = append(k.list, kw)
+	return len(k.list) - 1, true
 }
 
 // Rules returns the rules the engine was built with, in order.
@@ -302,17 +350,15 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			}
 		}
 	}
-	if len(e.pathRules) > 0 {
-		lp := strings.ToLower(c.Path)
-		for _, ri := range e.pathRules {
-			for _, pk := range e.rules[ri].PathKeywords {
-				if strings.Contains(lp, pk) {
-					w := get(ri)
-					w.windows = []span{{0, len(data)}}
-					break
-				}
+	if e.pathKeywords != nil {
+		e.pathKeywords.scan([]byte(strings.ToLower(c.Path)), func(kw int32, _ int) {
+			for _, ri := range e.byPathKeyword[kw] {
+				get(ri).windows = []span{{0, len(data)}}
 			}
-		}
+		})
+	}
+	for _, ri := range e.anyPath {
+		get(ri).windows = []span{{0, len(data)}}
 	}
 	for _, ri := range e.always {
 		get(ri).windows = []span{{0, len(data)}}

@@ -191,3 +191,51 @@ func TestAllowHook(t *testing.T) {
 		t.Errorf("the allowed token must be reported as suppressed: %+v", got)
 	}
 }
+
+// A rule with path keywords reads the whole of a file whose lowercased path
+// holds one of them, keywords or not; a path keyword with an upper-case
+// letter can never be found in a lowercased path, and an empty one is in
+// every path.
+func TestPathKeywordsOpenTheWholeFile(t *testing.T) {
+	ids := []string{"byname", "upper", "empty", "other", "shared"}
+	rule := func(id string, pks ...string) detectors.Rule {
+		return detectors.Rule{
+			ID: id, Title: id, Severity: detectors.High, Service: id,
+			Keywords:     []string{"never-in-the-text"},
+			PathKeywords: pks,
+			Pattern:      `(?P<secret>` + id + `_[a-z0-9]{12})`,
+		}
+	}
+	e, err := New([]detectors.Rule{
+		rule("byname", "electrum", "id.json"),
+		rule("upper", "Wallets"),
+		rule("empty", ""),
+		rule("other", "keystore"),
+		rule("shared", "keystore", "electrum"),
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, id := range ids {
+		text += "v = " + id + "_a1b2c3d4e5f6\n"
+	}
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"home/Wallets/ELECTRUM/default_wallet", []string{"byname", "empty", "shared"}},
+		{"deploy/ID.JSON", []string{"byname", "empty"}},
+		{"src/main.go", []string{"empty"}},
+		{"a/keystore/electrum.txt", []string{"byname", "empty", "other", "shared"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, f := range e.Scan(Chunk{Path: tt.path, Data: []byte(text), Line: 1, Column: 1}) {
+			got = append(got, f.RuleID)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: rules that read the file: %v, want %v", tt.path, got, tt.want)
+		}
+	}
+}
