@@ -116,6 +116,10 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 // checked reach the reports as an option, and --mask runs after them.
 func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profile) error {
 	var places []report.Place
+	// drawn is whether a progress line was shown, and files the count it
+	// ended on: the closing line gives the count the reports hold.
+	var drawn bool
+	var files int64
 	src := func(ctx context.Context, sc *content.Scanner, o scanopt.Common) ([]detectors.Finding, detectors.Stats, error) {
 		prog := newProgress(cmd.ErrOrStderr(), f.noProgress || f.quiet)
 		res, err := home.Scan(ctx, sc, home.Options{
@@ -127,6 +131,7 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 			Dir:      prog.dir,
 		})
 		prog.finish()
+		drawn, files = prog.bar != nil, res.Stats.Files
 		if err != nil {
 			if errors.Is(err, walk.ErrNoSuchRoot) {
 				return nil, res.Stats, fmt.Errorf("cannot scan %w", err)
@@ -156,6 +161,12 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 		}
 		n, folder := mask.InBackups(dir)
 		opt.Audit = &report.Audit{Places: places, OwnBackups: n, BackupFolder: folder}
+		// The line replaces the progress line once every filter has run,
+		// so the last count on the screen is the one the report holds
+		// (a report to a file or in JSON already gets the summary line).
+		if format, err := report.Lookup(f.format); drawn && err == nil && format.ForPeople && f.output == "" {
+			fmt.Fprintf(cmd.ErrOrStderr(), "scan: %d finding(s) in %d file(s)\n", len(findings), files)
+		}
 	}}
 	if f.mask {
 		d.after = func(cmd *cobra.Command, findings []detectors.Finding) error {
@@ -165,18 +176,20 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 	return f.run(cmd, "home", src, d)
 }
 
-// progress is the live line on a terminal: files and bytes scanned, rate,
-// candidates so far and the directory being walked. It is a no-op when
+// progress is the live line on a terminal: files and bytes read, rate,
+// elapsed time and the directory being walked. It is a no-op when
 // standard error is not a terminal, so logs and CI output get nothing but
-// warnings.
+// warnings. It shows no count of secrets: what the rules match during the
+// walk is not what the report holds (documentation values, allowlists,
+// the baseline, folding, the audit's severity changes, verification and
+// --min-severity all need the whole scan), and two different numbers for
+// one question read as two answers. The count comes once, after the
+// filters, on the closing line.
 type progress struct {
-	bar   *progressbar.ProgressBar
-	files atomic.Int64
-	bytes atomic.Int64
-	// candidates are matches before the filters, not findings.
-	candidates atomic.Int64
-	dirName    atomic.Value
-	last       atomic.Int64 // unix nanoseconds of the last description update
+	bar     *progressbar.ProgressBar
+	files   atomic.Int64
+	dirName atomic.Value
+	last    atomic.Int64 // unix nanoseconds of the last description update
 }
 
 func newProgress(w io.Writer, off bool) *progress {
@@ -187,6 +200,8 @@ func newProgress(w io.Writer, off bool) *progress {
 	p.bar = progressbar.NewOptions64(-1,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowBytes(true),
+		// The summary says KiB and MiB: so does the line.
+		progressbar.OptionUseIECUnits(true),
 		progressbar.OptionSetWidth(10),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionSpinnerType(14),
@@ -196,13 +211,11 @@ func newProgress(w io.Writer, off bool) *progress {
 	return p
 }
 
-func (p *progress) file(rel string, bytes int64, findings int) {
+func (p *progress) file(rel string, bytes int64, _ int) {
 	if p.bar == nil {
 		return
 	}
 	p.files.Add(1)
-	p.bytes.Add(bytes)
-	p.candidates.Add(int64(findings))
 	now := time.Now().UnixNano()
 	if last := p.last.Load(); now-last > int64(100*time.Millisecond) && p.last.CompareAndSwap(last, now) {
 		p.describe()
@@ -210,15 +223,13 @@ func (p *progress) file(rel string, bytes int64, findings int) {
 	p.bar.Add64(bytes)
 }
 
-// describe words the count as candidates: the walk counts what the rules
-// matched, before the documentation values, allowlists, the baseline, the
-// severity changes of the audit and verification, and --min-severity. Most
-// of those need the whole scan (a value seen in docs/ anywhere, folding,
-// file modes), so the count the reports hold exists only at the end, in
-// the summary.
 func (p *progress) describe() {
 	d, _ := p.dirName.Load().(string)
-	p.bar.Describe(fmt.Sprintf("%d files, %.1f MB, %d candidates  %s", p.files.Load(), float64(p.bytes.Load())/1e6, p.candidates.Load(), clipLeft(display.Text(d), 40)))
+	noun := "files"
+	if p.files.Load() == 1 {
+		noun = "file"
+	}
+	p.bar.Describe(fmt.Sprintf("%d %s  %s", p.files.Load(), noun, clipLeft(display.Text(d), 40)))
 }
 
 func (p *progress) dir(rel string) {

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -14,12 +17,17 @@ type screen struct{ bytes.Buffer }
 
 func (*screen) IsTerminal() bool { return true }
 
-// The progress line must not count as findings what the filters then drop:
-// a user reads "2 findings" on the line and "1 finding(s)" in the summary
-// as two answers to one question (issue 18).
+// What a user sees on the terminal during and after `scan home` must
+// give one answer: the progress line counts files as the summary does and
+// shows no count of secrets (the rules' matches before the filters are not
+// the findings), and the closing line, drawn after every filter, gives the
+// count the report holds (issue 18). The home has every kind of file, a
+// key accepted by a baseline and findings below --min-severity, so the
+// walk sees more matches than the report keeps.
 func TestHomeProgressAgreesWithSummary(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	h := newMaskHome(t)
+	dir := h.dir
 	write := func(rel, body string) {
 		p := filepath.Join(dir, rel)
 		os.MkdirAll(filepath.Dir(p), 0o700)
@@ -29,33 +37,61 @@ func TestHomeProgressAgreesWithSummary(t *testing.T) {
 	}
 	accepted := awsSecret[:len(awsSecret)-4] + "Qx7v"
 	write("bot/.env", "AWS_ACCESS_KEY_ID="+awsKeyID+"\nAWS_SECRET_ACCESS_KEY="+accepted+"\n")
-	write(".bash_history", "ls\nexport AWS_ACCESS_KEY_ID="+awsKeyID+"\nexport AWS_SECRET_ACCESS_KEY="+awsSecret+"\n")
 	// The baseline accepts the bot's key, wherever it appears.
 	base := filepath.Join(t.TempDir(), "baseline.json")
 	if code, _, errOut := runCLI(t, "baseline", "create", filepath.Join(dir, "bot"), "--output", base); code != 0 {
 		t.Fatalf("baseline create: exit %d, %s", code, errOut)
 	}
+	// Walk first without filters: the rules match more than the report
+	// below holds, or this test would prove nothing.
+	_, all, _ := runCLI(t, "home", dir, "--format", "json", "--no-progress")
+	var raw struct{ Findings []any }
+	if err := json.Unmarshal([]byte(all), &raw); err != nil {
+		t.Fatal(err)
+	}
 
 	var out bytes.Buffer
 	errOut := &screen{}
-	if code := run(context.Background(), []string{"home", dir, "--baseline", base, "--format", "json"}, &out, errOut); code != 1 {
+	if code := run(context.Background(), []string{"home", dir, "--baseline", base, "--min-severity", "high"}, &out, errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
 	}
-	summary := regexp.MustCompile(`scan: (\d+) finding\(s\)`).FindStringSubmatch(errOut.String())
-	if summary == nil || summary[1] != "1" {
-		t.Fatalf("summary %q, want 1 finding (the other is in the baseline); stderr %q", summary, errOut.String())
+	summary := regexp.MustCompile(`scanned (\d+) files \([^)]*\) in [^ ]+ \[home\]: (\d+) findings`).FindStringSubmatch(out.String())
+	if summary == nil {
+		t.Fatalf("no summary in the report:\n%s", out.String())
 	}
-	line := regexp.MustCompile(`(\d+) (findings|candidates)`).FindAllStringSubmatch(errOut.String(), -1)
-	if len(line) == 0 {
-		t.Fatalf("no progress line drawn on the terminal: %q", errOut.String())
+	files, findings := summary[1], summary[2]
+	if n, _ := strconv.Atoi(findings); n >= len(raw.Findings) {
+		t.Fatalf("the filters dropped nothing (%s findings, %d unfiltered): the test proves nothing", findings, len(raw.Findings))
 	}
-	for _, m := range line {
-		if m[2] == "findings" && m[1] != summary[1] {
-			t.Errorf("progress line says %q, summary says %s finding(s)", m[0], summary[1])
+
+	// The live line: counts of files only, never above the summary's.
+	screenText := errOut.String()
+	live := regexp.MustCompile(`(\d+) files?  `).FindAllStringSubmatch(screenText, -1)
+	if len(live) == 0 {
+		t.Fatalf("no progress line drawn on the terminal: %q", screenText)
+	}
+	total, _ := strconv.Atoi(files)
+	for _, m := range live {
+		if n, _ := strconv.Atoi(m[1]); n > total {
+			t.Errorf("progress line says %q, the summary %s files", m[0], files)
 		}
 	}
-	// What the line counts before the baseline has its own word.
-	if last := line[len(line)-1]; last[2] != "candidates" {
-		t.Errorf("last progress count %q: the count before the filters must say candidates", last[0])
+	if bad := regexp.MustCompile(`\d+ (candidates?|matches|secrets?)\b`).FindString(screenText); bad != "" {
+		t.Errorf("the screen shows %q: a count that is not the report's", bad)
+	}
+	// Every count of findings on the screen is the report's, and the
+	// last thing standard error says is the closing line.
+	counts := regexp.MustCompile(`(\d+) finding`).FindAllStringSubmatch(screenText, -1)
+	if len(counts) == 0 {
+		t.Fatalf("no closing line: %q", screenText)
+	}
+	for _, m := range counts {
+		if m[1] != findings {
+			t.Errorf("standard error says %q, the report %s findings", m[0], findings)
+		}
+	}
+	closing := "scan: " + findings + " finding(s) in " + files + " file(s)\n"
+	if !strings.HasSuffix(screenText, closing) {
+		t.Errorf("standard error does not end with %q: %q", closing, screenText[max(0, len(screenText)-300):])
 	}
 }
