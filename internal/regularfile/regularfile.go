@@ -70,3 +70,9 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// ReadAtCloser is what OpenReader returns: archives are read at offsets.
+type ReadAtCloser interface {
+	io.ReadCloser
+	io.ReaderAt
+}

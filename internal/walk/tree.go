@@ -54,7 +54,7 @@ func (w *walker) rel(p string) string {
 
 func (w *walker) run() {
 	if w.root.stream {
-		w.emit(job{abs: w.root.abs, rel: w.root.display, size: -1, stream: true})
+		w.emit(job{abs: w.root.abs, rel: w.root.display, stream: true})
 		return
 	}
 	if !w.root.isDir {
@@ -182,17 +182,16 @@ func (w *walker) dir(abs, relDir string) {
 		case typ.IsDir():
 			w.dir(childAbs, childRel)
 		case typ.IsRegular():
-			if w.opt.Keep != nil && !w.opt.Keep(w.rel(childAbs)) {
+			rel := w.rel(childAbs)
+			if w.opt.Keep != nil && !w.opt.Keep(rel) {
 				w.stats.Skip("excluded")
 				continue
 			}
-			info, err := e.Info()
-			if err != nil {
-				w.stats.Skip("unreadable")
-				w.warn(w.rel(childAbs), err)
-				continue
-			}
-			w.send(childAbs, w.rel(childAbs), info)
+			// The entry's type is the directory's word (or, where the
+			// file system gives none, ReadDir's lstat): no stat per
+			// file here. The worker checks the type again on the open
+			// file, which is what counts.
+			w.emit(job{abs: childAbs, rel: rel})
 		default:
 			// FIFOs, sockets and devices: reading them can block
 			// forever or never end.
@@ -206,7 +205,7 @@ func (w *walker) send(abs, rel string, info fs.FileInfo) {
 		w.stats.Skip("not a regular file")
 		return
 	}
-	w.emit(job{abs: abs, rel: rel, size: info.Size()})
+	w.emit(job{abs: abs, rel: rel})
 }
 
 // gitConfig queues a repository's config file, if it is a regular file.

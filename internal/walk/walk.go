@@ -53,7 +53,6 @@ var ErrNoSuchRoot = errors.New("no such file or directory")
 
 type job struct {
 	abs, rel string
-	size     int64
 	// stream is set for a root read as a stream (stdin, a named pipe):
 	// read to its end, with no size known.
 	stream bool
@@ -122,14 +121,14 @@ func (s *Source) opener(j job) func() (io.ReadCloser, int64, error) {
 		}
 	}
 	return func() (io.ReadCloser, int64, error) {
-		f, info, err := regularfile.Open(j.abs, !s.opt.FollowSymlinks)
+		f, size, err := regularfile.OpenReader(j.abs, !s.opt.FollowSymlinks)
 		if err != nil {
 			if errors.Is(err, regularfile.ErrNotRegular) {
 				return nil, 0, &source.Skip{Reason: "not a regular file"}
 			}
 			return nil, 0, err
 		}
-		return f, info.Size(), nil
+		return f, size, nil
 	}
 }
 

@@ -156,6 +156,29 @@ func TestScanSymlinks(t *testing.T) {
 	}
 }
 
+// --follow-symlinks reads a file through a symlink to it, where it stands:
+// the walk once checked the link's own type (lstat), not the file's, and
+// passed every such file over as "not a regular file".
+func TestScanFollowsSymlinksToFiles(t *testing.T) {
+	dir := t.TempDir()
+	target := write(t, dir, "elsewhere/k.env", "GITHUB_TOKEN="+token+"\n")
+	root := filepath.Join(dir, "root")
+	if err := os.Mkdir(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(root, "linked.env")); err != nil {
+		t.Skip(err)
+	}
+	fs, st := scan(t, Options{Roots: []string{root}})
+	if len(fs) != 0 || st.Skipped["symlink"] != 1 {
+		t.Errorf("not following: findings %s, skipped %v", paths(fs), st.Skipped)
+	}
+	fs, st = scan(t, Options{Roots: []string{root}, FollowSymlinks: true})
+	if paths(fs) != "linked.env" || len(st.Skipped) != 0 {
+		t.Errorf("following: findings %q, want linked.env; skipped %v", paths(fs), st.Skipped)
+	}
+}
+
 func TestScanFIFOIsSkippedNotRead(t *testing.T) {
 	dir := t.TempDir()
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {

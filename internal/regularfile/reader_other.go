@@ -1,0 +1,13 @@
+//go:build !unix
+
+package regularfile
+
+// OpenReader opens path for reading if it is a regular file, as Open does,
+// and returns the file and its size.
+func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
+	f, info, err := Open(path, noFollow)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f, info.Size(), nil
+}
