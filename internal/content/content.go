@@ -163,6 +163,11 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		st.Skip("empty")
 		return nil, nil
 	}
+	if n < sniffSize {
+		// fill stops short only at the end: the file is all in head,
+		// and asking the source again would cost a read to learn it.
+		limit = ended{}
+	}
 	k := sniff(head)
 	if j := judgeFor(path, k); j != nil {
 		whole, err := io.ReadAll(io.LimitReader(limit, j.max-int64(len(head))))
@@ -438,6 +443,11 @@ func (r *Reader) scanUnopened(ctx context.Context, path string, ra io.ReaderAt, 
 	r.buf = r.buf[:0]
 	return r.chunks(ctx, path, src, true, st)
 }
+
+// ended is a source that has ended.
+type ended struct{}
+
+func (ended) Read([]byte) (int, error) { return 0, io.EOF }
 
 // fill reads into *buf until it holds size bytes or src ends, keeping what
 // *buf already holds, and returns the number of bytes held.
