@@ -221,7 +221,7 @@ var (
 	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secret_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
@@ -326,16 +326,25 @@ func base64Shaped(s string) bool {
 }
 
 // publicDownloadToken reports whether secret is the token= parameter of a
-// Firebase Storage download URL (…?alt=media&token=…): token lists and
-// CMS exports carry thousands of them, each as public as the image it
-// opens.
+// file's download link: a Firebase Storage URL (…?alt=media&token=…) or a
+// raw.githubusercontent.com URL (…/logo.png?token=…, a short-lived
+// token GitHub adds to a private file's raw link). Token lists and CMS
+// exports carry thousands of them, each as public as the image it opens.
 func publicDownloadToken(line, secret string) bool {
 	i := strings.Index(line, secret)
 	if i < 0 {
 		return false
 	}
 	before := line[:i]
-	return strings.HasSuffix(before, "token=") && strings.Contains(before, "alt=media")
+	if !strings.HasSuffix(before, "token=") {
+		return false
+	}
+	if strings.Contains(before, "alt=media") {
+		return true
+	}
+	// The URL this token= belongs to starts at the last scheme before it.
+	j := strings.LastIndex(before, "://")
+	return j >= 0 && strings.HasPrefix(before[j+3:], "raw.githubusercontent.com/")
 }
 
 // validateGeneric is where the generic rule earns its keep: most "secret =
@@ -496,6 +505,10 @@ var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|te
 // testPath reports whether a path is a test, fixture or test-data file.
 func testPath(p string) bool { return testPathRE.MatchString(p) }
 
+// TestPath reports whether a path is a test, fixture or test-data file,
+// where TestMaterial lowers what is found.
+func TestPath(p string) bool { return testPathRE.MatchString(p) }
+
 var codeExt = map[string]bool{
 	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,
 	".rb": true, ".php": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".cs": true, ".rs": true,
@@ -508,9 +521,12 @@ func codeFile(p string) bool {
 	return i >= 0 && codeExt[strings.ToLower(p[i:])]
 }
 
-// quoted reports whether secret stands right after a quote on line.
+// quoted reports whether secret stands right after a quote on line. The
+// value is its last occurrence: a label comes before its value and may
+// spell the same word ("fees_in_token1": fees_in_token1 is a dict entry
+// whose value is a variable).
 func quoted(line, secret string) bool {
-	i := strings.Index(line, secret)
+	i := strings.LastIndex(line, secret)
 	if i <= 0 {
 		return false
 	}

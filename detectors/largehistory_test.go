@@ -1,0 +1,40 @@
+package detectors_test
+
+import (
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+)
+
+// Noise classes left on the hummingbot history and on a second set of
+// unseen bot histories (issue 17), each as the file it was found in,
+// rebuilt with made-up values, with a secret beside it that stays found.
+func TestLargeHistoryNoiseClasses(t *testing.T) {
+	k := func(l string, n int) string { return detectors.FakeValue(l, alnum, n) }
+	runTraderCases(t, []traderCase{
+		{"dict entries whose values are variables named like their keys", "scripts/amm_portfolio_manager.py",
+			"            return {\n                \"profit_amount\": profit_amount,\n                \"fees_cost\": fees_cost,\n                \"fees_cost_in_token1\": fees_cost_in_token1,\n                \"initial_token1_balance\": initial_token1_balance,\n                \"final_token3_balance\": final_token3_balance,\n            }\n",
+			nil},
+		{"a dict entry with a literal stays", "scripts/amm_portfolio_manager.py",
+			"            headers = {\n                \"fees_cost_in_token1\": fees_cost_in_token1,\n                \"api_token\": \"" + k("amm tok", 40) + "\",\n            }\n",
+			[]string{"generic-secret@3"}},
+		{"raw GitHub links in a token list", "gateway_files/conf/lists/solflare-tokenlist.json",
+			`{"name":"Solana Token List","tokens":[{"chainId":101,"symbol":"MYST","logoURI":"https://raw.githubusercontent.com/someone/crypto/master/logo.png?token=GHSA` + detectors.FakeValue("raw gh", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36) + `","tags":["social-token"]}]}` + "\n",
+			nil},
+		{"a token= parameter of an API URL stays", "bot/config.json",
+			`{"feed": "https://api.example-data.io/v1/prices?token=` + k("feed tok", 40) + `"}` + "\n",
+			[]string{"generic-secret@1"}},
+		{"a key masked in places in a documented response", "hummingbot/connector/derivative/pacifica_perpetual/pacifica_perpetual_derivative.py",
+			"    async def _create_api_key(self):\n        \"\"\"\n        Response:\n        {'success': True, 'data': {'api_key': '2fFZuXXX_CXB5XXXDGMRXXXDiCKTer'}, 'error': None, 'code': None}\n        \"\"\"\n",
+			nil},
+		{"a key that holds xxx once stays", "bot/settings.py",
+			"API_KEY = \"" + "Q7mxxxR2" + k("one xxx", 24) + "\"\n",
+			[]string{"generic-secret@1"}},
+		{".NET user-secrets id in a project file", "src/BinanceBot.Worker/BinanceBot.Worker.csproj",
+			"<Project Sdk=\"Microsoft.NET.Sdk.Worker\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <UserSecretsId>dotnet-BinanceBot.Worker-" + detectors.FakeUUID("secrets id") + "</UserSecretsId>\n  </PropertyGroup>\n</Project>\n",
+			nil},
+		{"a secret in a project file stays", "src/Bot/Bot.csproj",
+			"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <ApiSecret>" + k("csproj secret", 40) + "</ApiSecret>\n  </PropertyGroup>\n</Project>\n",
+			[]string{"generic-secret@3"}},
+	})
+}
