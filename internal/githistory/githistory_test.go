@@ -147,6 +147,56 @@ func TestOneSecretOneFindingAcrossRules(t *testing.T) {
 	}
 }
 
+// A value on several lines of a file is one finding; a test value copied
+// into several test files is one finding with a note; the same value in
+// two configuration files stays two findings (two copies to clean up).
+func TestOneValueOneFindingInAFileAndAcrossTests(t *testing.T) {
+	dir := newRepo(t)
+	fixture := token("shared fixture")
+	write(t, dir, "test/integration/test_market.py", "API_KEY = \""+fixture+"\"\n\n\ndef test_a():\n    auth(\""+fixture+"\")\n")
+	write(t, dir, "test/integration/test_orders.py", "API_KEY = \""+fixture+"\"\n")
+	write(t, dir, "test/connector/test_auth.py", "KEY = \""+fixture+"\"\n")
+	write(t, dir, "conf/app.cfg", secretLine("copied"))
+	write(t, dir, "conf/app.cfg.bak", secretLine("copied"))
+	commit(t, dir, "add")
+
+	fs := mustScan(t, Options{Path: dir})
+	m := byPath(t, fs)
+	if len(fs) != 3 {
+		t.Fatalf("want 3 findings (one test value, two config copies), got %d: %+v", len(fs), fs)
+	}
+	f, ok := m["test/connector/test_auth.py"]
+	if !ok {
+		f, ok = m["test/integration/test_market.py"]
+	}
+	if !ok {
+		t.Fatalf("no finding of the test value: %+v", fs)
+	}
+	if !strings.Contains(strings.Join(f.Notes, "; "), "2 more test file(s)") {
+		t.Errorf("notes = %q, want the two other test files counted", f.Notes)
+	}
+	if _, ok := m["conf/app.cfg"]; !ok {
+		t.Errorf("conf/app.cfg not reported: %+v", fs)
+	}
+	if _, ok := m["conf/app.cfg.bak"]; !ok {
+		t.Errorf("conf/app.cfg.bak not reported: %+v", fs)
+	}
+}
+
+func TestOneValueOnSeveralLinesIsOneFinding(t *testing.T) {
+	dir := newRepo(t)
+	v := token("twice")
+	write(t, dir, "scripts/deploy.sh", "export GITHUB_TOKEN="+v+"\necho start\ncurl -H \"Authorization: token "+v+"\" https://api.github.com/user\n")
+	commit(t, dir, "add")
+	fs := mustScan(t, Options{Path: dir})
+	if len(fs) != 1 || fs[0].StartLine != 1 {
+		t.Fatalf("want one finding at line 1, got %+v", fs)
+	}
+	if !strings.Contains(strings.Join(fs[0].Notes, "; "), "1 more line(s)") {
+		t.Errorf("notes = %q, want the other line counted", fs[0].Notes)
+	}
+}
+
 func mustScan(t *testing.T, opt Options) []detectors.Finding {
 	fs, _ := scan(t, opt)
 	return fs

@@ -695,9 +695,19 @@ type secretKey struct{ rule, secret string }
 // rule may claim it (an exchange rule first, the generic one later). The
 // value was introduced once; the most specific rule that ever claimed it
 // names it.
+//
+// A value that stands on several lines of one file is one finding, and a
+// test value copied into several test files (one fixture key shared by a
+// suite) is one finding too, with a note counting the other places: each
+// copy is the same made-up or leaked value, and the reader's action on it
+// is the same. Outside tests each path stays its own finding, since each
+// is a copy to clean up.
 func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding, []plumbing.Hash) {
 	type locKey struct{ path, secret string }
 	reported := map[locKey]int{} // index in out; -1 when an earlier run reported it
+	inTests := map[string]int{}  // a test value's first finding, index in out
+	morePaths := map[int]int{}   // index in out: test files holding the same value
+	moreLines := map[int]int{}   // index in out: other lines of its file with the same value
 	var out []detectors.Finding
 	var blobs []plumbing.Hash
 	for _, ev := range events {
@@ -714,6 +724,8 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 			}
 		}
 		var here []locKey
+		type memberKey struct{ member, secret string } // an archive's members are files of their own
+		inBlob := map[memberKey]int{}                  // index in out of this blob's finding of a value
 		for _, f := range res.findings {
 			k := locKey{ev.path, f.Secret}
 			if i, ok := reported[k]; ok {
@@ -723,6 +735,22 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 				continue
 			}
 			if prior[f.Secret] {
+				continue
+			}
+			mk := memberKey{f.Path, f.Secret}
+			if i, ok := inBlob[mk]; ok {
+				if out[i].StartLine != f.StartLine {
+					moreLines[i]++
+				}
+				if moreSpecific(&f, &out[i]) {
+					renameFinding(&out[i], &f)
+				}
+				continue
+			}
+			testCopy := detectors.TestPath(ev.path) && f.Severity <= detectors.Low
+			if i, ok := inTests[f.Secret]; ok && testCopy {
+				morePaths[i]++
+				reported[k] = i
 				continue
 			}
 			if st := s.opt.State; st != nil {
@@ -747,13 +775,27 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 			for i := range f.Parts {
 				f.Parts[i].Location.Path = at
 			}
+			inBlob[mk] = len(out)
 			f.Commit = &detectors.Commit{SHA: order[ev.commit].hash.String()}
+			if testCopy {
+				if _, ok := inTests[f.Secret]; !ok {
+					inTests[f.Secret] = len(out)
+				}
+			}
 			out = append(out, f)
 			blobs = append(blobs, ev.blob)
 		}
 		for i, k := range here {
 			reported[k] = len(out) - len(here) + i
 		}
+	}
+	// Notes are copied first: a finding shares its slices with the blob's
+	// cached result.
+	for i, n := range moreLines {
+		out[i].Notes = append(append([]string(nil), out[i].Notes...), fmt.Sprintf("the same value is on %d more line(s) of this file", n))
+	}
+	for i, n := range morePaths {
+		out[i].Notes = append(append([]string(nil), out[i].Notes...), fmt.Sprintf("the same value is in %d more test file(s)", n))
 	}
 	return out, blobs
 }
