@@ -382,11 +382,54 @@ func findLong(data []byte, class *[256]bool) [][2]int {
 // windows of prose and code costs more than all other rules together.
 func Runs(data []byte) [][2]int {
 	var out [][2]int
-	for _, l := range bip39Lists() {
-		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
-			out = append(out, phraseSpan(data, r, l.index))
+	lists := bip39Lists()
+	member := listMembership()
+	var toks []listToken
+	var run [][2]int
+	// One pass finds the stretches and their words for every list at
+	// once (a word's lists are one map lookup); each list then takes its
+	// runs from the words, as listWordRuns would have found them.
+	eachStretch(data, 12, &phraseByte, func(s, e int) {
+		toks = toks[:0]
+		for i := s; i < e; {
+			if c := data[i]; c < 'a' || c > 'z' {
+				i++
+				continue
+			}
+			w := i
+			for i < e && 'a' <= data[i] && data[i] <= 'z' {
+				i++
+			}
+			var in uint8
+			if i-w >= 3 && i-w <= 8 {
+				in = member[string(data[w:i])]
+			}
+			toks = append(toks, listToken{w, i, in})
 		}
-	}
+		for li, l := range lists {
+			bit := uint8(1) << li
+			run = run[:0]
+			flush := func() {
+				if len(run) >= 12 && len(run) <= maxListRun {
+					out = append(out, phraseSpan(data, run, l.index))
+				}
+				run = run[:0]
+			}
+			for _, t := range toks {
+				// A gap of more than 24 bytes after the run's last
+				// word ends it, as in appendWordRuns.
+				if len(run) > 0 && t.s-1-run[len(run)-1][1] > 24 {
+					flush()
+				}
+				if t.in&bit != 0 {
+					run = append(run, [2]int{t.s, t.e})
+				} else if len(run) > 0 {
+					flush()
+				}
+			}
+			flush()
+		}
+	})
 	if bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
 		out = append(out, unicodeWordRuns(data, 12)...)
 	}
@@ -441,8 +484,38 @@ func phraseSpan(data []byte, run [][2]int, index map[string]int) [2]int {
 // (lowercase, 3 to 8 letters) joined only by the separators that phrases
 // use in lists, arrays and prose; each run as its words' spans.
 func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) [][][2]int {
-	phraseByte := class
 	var out [][][2]int
+	eachStretch(data, min, class, func(s, e int) {
+		out = appendWordRuns(out, data, s, e, min, index)
+	})
+	return out
+}
+
+// listToken is a word of lowercase letters in a stretch, with the lists
+// (bits in bip39Lists order) that hold it.
+type listToken struct {
+	s, e int
+	in   uint8
+}
+
+// listMembership maps each word of the ASCII lists to the lists that
+// hold it, one bit per list in bip39Lists order.
+var listMembership = sync.OnceValue(func() map[string]uint8 {
+	if len(bip39Lists()) > 8 {
+		panic("mnemonic: more ASCII lists than bits in a list set")
+	}
+	m := map[string]uint8{}
+	for li, l := range bip39Lists() {
+		for w := range l.index {
+			m[w] |= 1 << li
+		}
+	}
+	return m
+})
+
+// eachStretch calls f for every stretch of class bytes long enough to hold
+// min words of three letters with separators, holding min*3 letters.
+func eachStretch(data []byte, min int, phraseByte *[256]bool, f func(s, e int)) {
 	// Phrases are made of lowercase letters and separators only, so only
 	// stretches of those long enough to hold min words are tokenised: in
 	// code, every line's punctuation ends a stretch within a few bytes.
@@ -480,10 +553,9 @@ func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) 
 		// JSON number arrays are made of separators too; a phrase needs
 		// at least three letters a word.
 		if letters >= min*3 {
-			out = appendWordRuns(out, data, s, i, min, index)
+			f(s, i)
 		}
 	}
-	return out
 }
 
 // appendWordRuns tokenises data[s:e] (lowercase letters and separators) and

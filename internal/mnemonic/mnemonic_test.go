@@ -3,8 +3,11 @@ package mnemonic
 import (
 	"crypto/sha256"
 	"fmt"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
@@ -119,4 +122,78 @@ func TestFindLong(t *testing.T) {
 	if s := FindLong([]byte("label words " + m24 + " trailing")); len(s) != 1 {
 		t.Errorf("phrase inside a line not found: %v", s)
 	}
+}
+
+// runsOneListAtATime is what Runs did before it read every list in one
+// pass: one listWordRuns pass per list. Runs must find the same spans.
+func runsOneListAtATime(data []byte) [][2]int {
+	var out [][2]int
+	for _, l := range bip39Lists() {
+		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
+			out = append(out, phraseSpan(data, r, l.index))
+		}
+	}
+	if strings.ContainsFunc(string(data), func(r rune) bool { return r >= utf8.RuneSelf }) {
+		out = append(out, unicodeWordRuns(data, 12)...)
+	}
+	return out
+}
+
+func TestRunsReadsEveryListInOnePass(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 13))
+	lists := [][]string{wordlists.English, wordlists.Italian, wordlists.Czech, wordlists.Spanish, wordlists.French}
+	seps := []string{" ", " ", ", ", "\n", "\n\n", "  ", "\", \"", " 12. ", " x ", strings.Repeat(" ", 26), "-"}
+	for round := 0; round < 400; round++ {
+		var b strings.Builder
+		for k := r.IntN(6); k >= 0; k-- {
+			switch r.IntN(4) {
+			case 0: // a phrase in one list, sometimes valid
+				l := lists[r.IntN(len(lists))]
+				b.WriteString(fakePhraseIn(fmt.Sprint(round, k), []int{12, 15, 18, 24}[r.IntN(4)], l))
+			case 1: // words drawn from all lists, with odd separators
+				for n := 8 + r.IntN(30); n > 0; n-- {
+					l := lists[r.IntN(len(lists))]
+					b.WriteString(stripMarks(l[r.IntN(len(l))]))
+					b.WriteString(seps[r.IntN(len(seps))])
+				}
+			case 2: // words of one list, with odd separators
+				l := lists[r.IntN(len(lists))]
+				for n := 10 + r.IntN(20); n > 0; n-- {
+					b.WriteString(stripMarks(l[r.IntN(len(l))]))
+					b.WriteString(seps[r.IntN(len(seps))])
+				}
+			default:
+				b.WriteString("func main() { x := seed(phrase, 12); y = [1, 2, 3] }\n")
+			}
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		data := []byte(b.String())
+		want := runsOneListAtATime(data)
+		got := Runs(data)
+		if len(want) > 0 && len(got) == 0 || len(want) == 0 && len(got) > 0 {
+			t.Fatalf("round %d: Runs = %v, one list at a time %v\n%s", round, got, want, data)
+		}
+		if len(want) == 0 {
+			continue
+		}
+		// Runs merges overlapping spans after sorting them; do the same
+		// to the reference.
+		if merged := mergeSpans(want); fmt.Sprint(merged) != fmt.Sprint(got) {
+			t.Fatalf("round %d: Runs = %v, one list at a time %v\n%s", round, got, merged, data)
+		}
+	}
+}
+
+func mergeSpans(out [][2]int) [][2]int {
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	merged := out[:1]
+	for _, sp := range out[1:] {
+		last := &merged[len(merged)-1]
+		if sp[0] < last[1] {
+			last[1] = max(last[1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
 }
