@@ -45,55 +45,60 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 	}
 	m.nclass = int(next)
 
-	// Trie.
-	type node struct {
-		next map[uint8]int32
-		out  []int32
+	// The trie is built straight into the transition table (row per
+	// state, a zero entry is "no child": no state but the root is 0), then
+	// completed in place breadth-first, each state's missing transitions
+	// taken from its failure state's row, which is complete by then.
+	nc := m.nclass
+	rows := 1
+	for _, kw := range keywords {
+		rows += len(kw)
 	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	delta := make([]int32, nc, nc*rows)
+	var own [][]int32 // keyword ids ending at each state
+	own = append(own, nil)
 	for id, kw := range keywords {
 		s := int32(0)
 		for i := 0; i < len(kw); i++ {
-			c := m.class[lowerASCII(kw[i])]
-			t, ok := nodes[s].next[c]
-			if !ok {
-				t = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
-				nodes[s].next[c] = t
+			c := int(m.class[lowerASCII(kw[i])])
+			t := delta[int(s)*nc+c]
+			if t == 0 {
+				t = int32(len(own))
+				own = append(own, nil)
+				delta = append(delta, make([]int32, nc)...)
+				delta[int(s)*nc+c] = t
 			}
 			s = t
 		}
-		nodes[s].out = append(nodes[s].out, int32(id))
+		own[s] = append(own[s], int32(id))
 	}
-
-	// Breadth-first: failure links, then the full transition table.
-	n := len(nodes)
-	m.delta = make([]int32, n*m.nclass)
+	n := len(own)
 	fail := make([]int32, n)
 	m.outputs = make([][]int32, n)
+	m.outputs[0] = own[0]
 	queue := make([]int32, 0, n)
-	for c := 1; c < m.nclass; c++ {
-		if t, ok := nodes[0].next[uint8(c)]; ok {
-			m.delta[c] = t
-			fail[t] = 0
+	for c := 1; c < nc; c++ {
+		if t := delta[c]; t != 0 {
 			queue = append(queue, t)
 		}
 	}
-	m.outputs[0] = nodes[0].out
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		m.outputs[s] = append(append([]int32(nil), nodes[s].out...), m.outputs[fail[s]]...)
-		for c := 0; c < m.nclass; c++ {
-			if t, ok := nodes[s].next[uint8(c)]; ok && c != 0 {
-				fail[t] = m.delta[int(fail[s])*m.nclass+c]
-				m.delta[int(s)*m.nclass+c] = t
+		if len(own[s]) > 0 || len(m.outputs[fail[s]]) > 0 {
+			m.outputs[s] = append(append([]int32(nil), own[s]...), m.outputs[fail[s]]...)
+		}
+		row, frow := delta[int(s)*nc:int(s+1)*nc], delta[int(fail[s])*nc:int(fail[s]+1)*nc]
+		for c := 1; c < nc; c++ {
+			if t := row[c]; t != 0 {
+				fail[t] = frow[c]
 				queue = append(queue, t)
 			} else {
-				m.delta[int(s)*m.nclass+c] = m.delta[int(fail[s])*m.nclass+c]
+				row[c] = frow[c]
 			}
 		}
 	}
+	m.delta = delta
 	m.renumber(n)
 	return m
 }

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/keyward/scan/detectors"
 )
 
 func TestKeywordMatcherFindsEveryOccurrence(t *testing.T) {
@@ -75,6 +77,73 @@ func TestKeywordMatcherSplitAgreesWithOneStream(t *testing.T) {
 		m.scanOne(data, 0, 0, func(id int32, end int) { one = append(one, kws[id]+"@"+itoa(end)) })
 		if strings.Join(split, ",") != strings.Join(one, ",") {
 			t.Fatalf("round %d (n=%d): split walk differs from one stream:\n%v\n%v", round, n, split, one)
+		}
+	}
+}
+
+// The automaton built from the default rules' keywords must report every
+// occurrence of every keyword, in either case, and nothing else, ordered
+// by end: checked against a plain search for each keyword.
+func TestKeywordMatcherAgreesWithPlainSearch(t *testing.T) {
+	var kws []string
+	seen := map[string]bool{}
+	for _, r := range detectors.Default() {
+		for _, kw := range append(append([]string(nil), r.Keywords...), r.LineKeywords...) {
+			if kw = strings.ToLower(kw); !seen[kw] {
+				seen[kw] = true
+				kws = append(kws, kw)
+			}
+		}
+	}
+	m := newKeywordMatcher(kws)
+	r := rand.New(rand.NewPCG(3, 5))
+	alphabet := []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ .:=\"'(/\n")
+	for round := 0; round < 200; round++ {
+		n := r.IntN(20 << 10)
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		for k := r.IntN(80); k > 0 && n > 0; k-- {
+			kw := []byte(kws[r.IntN(len(kws))])
+			for i := range kw {
+				if r.IntN(2) == 0 && 'a' <= kw[i] && kw[i] <= 'z' {
+					kw[i] -= 'a' - 'A'
+				}
+			}
+			copy(data[r.IntN(n):], kw)
+		}
+		// ASCII folding only, as the matcher does: strings.ToLower would
+		// turn a UTF-8 sequence cut by an inserted keyword into U+FFFD and
+		// shift every later offset.
+		lower := make([]byte, len(data))
+		for i, b := range data {
+			lower[i] = lowerASCII(b)
+		}
+		var want []string
+		for _, kw := range kws {
+			for at := 0; ; at++ {
+				i := strings.Index(string(lower[at:]), kw)
+				if i < 0 {
+					break
+				}
+				at += i
+				want = append(want, kw+"@"+itoa(at+len(kw)))
+			}
+		}
+		var got []string
+		last := 0
+		m.scan(data, func(id int32, end int) {
+			if end < last {
+				t.Fatalf("round %d: %s reported at %d after a hit at %d", round, kws[id], end, last)
+			}
+			last = end
+			got = append(got, kws[id]+"@"+itoa(end))
+		})
+		sort.Strings(got)
+		sort.Strings(want)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("round %d (n=%d): automaton and plain search differ:\n%v\n%v", round, n, got, want)
 		}
 	}
 }
