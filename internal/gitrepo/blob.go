@@ -161,6 +161,7 @@ func StartCatFile(ctx context.Context, gitDir string) (*CatFile, error) {
 		stdout.Close()
 		return nil, err
 	}
+	GrowPipe(stdout)
 	c := &CatFile{cmd: cmd, in: bufio.NewWriter(stdin), out: bufio.NewReaderSize(stdout, 256<<10), w: stdin}
 	// A request for an object that cannot exist proves the process reads
 	// this repository and speaks the protocol.

@@ -1,9 +1,10 @@
 // Package gitrepo opens git repositories and reads their objects, refs and
 // index for every git source (history, staged changes, pre-push).
 //
-// Nothing in a repository's configuration is ever executed. Commits and
-// trees are read with go-git; blob contents preferably with a hardened
-// "git cat-file --batch" (see blob.go), which is about twice as fast. Where
+// Nothing in a repository's configuration is ever executed. Objects are
+// read with go-git, and preferably with hardened git processes
+// (HardenedCommand; blob contents through "git cat-file --batch", see
+// blob.go), which are several times faster. Where
 // go-git cannot read a repository (SHA-256 object names, a split index) the
 // sources either use the hardened git process or stop with one sentence
 // naming the setting.
