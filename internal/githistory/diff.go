@@ -1,6 +1,7 @@
 package githistory
 
 import (
+	"cmp"
 	"github.com/keyward/scan/internal/gitrepo"
 
 	"sort"
@@ -19,6 +20,8 @@ type treeCache struct {
 	entries map[plumbing.Hash][]object.TreeEntry
 	// missing collects trees that could not be read.
 	missing []plumbing.Hash
+	// at remembers blobAt's answers.
+	at map[treePath]plumbing.Hash
 }
 
 const maxCachedTrees = 20_000
@@ -47,8 +50,8 @@ func (c *treeCache) get(h plumbing.Hash) ([]object.TreeEntry, bool) {
 // lookup finds name in entries, which git sorts as if directory names
 // ended in '/'.
 func lookup(entries []object.TreeEntry, name string) *object.TreeEntry {
-	for _, key := range [2]string{name, name + "/"} {
-		i := sort.Search(len(entries), func(i int) bool { return sortName(&entries[i]) >= key })
+	for _, slash := range [2]bool{false, true} {
+		i := sort.Search(len(entries), func(i int) bool { return cmpSortName(&entries[i], name, slash) >= 0 })
 		if i < len(entries) && entries[i].Name == name {
 			return &entries[i]
 		}
@@ -56,11 +59,27 @@ func lookup(entries []object.TreeEntry, name string) *object.TreeEntry {
 	return nil
 }
 
-func sortName(e *object.TreeEntry) string {
-	if e.Mode == filemode.Dir {
-		return e.Name + "/"
+// cmpSortName compares e's sort name (its name, with '/' appended for a
+// directory) with name's (with '/' appended when slash), without building
+// either string. Names in a tree hold no '/'.
+func cmpSortName(e *object.TreeEntry, name string, slash bool) int {
+	n := min(len(e.Name), len(name))
+	if c := strings.Compare(e.Name[:n], name[:n]); c != 0 {
+		return c
 	}
-	return e.Name
+	return cmp.Compare(sortByte(e.Name, n, e.Mode == filemode.Dir), sortByte(name, n, slash))
+}
+
+// sortByte is the byte at i of a sort name: s[i], the '/' implied after a
+// directory's name, or -1 past the end.
+func sortByte(s string, i int, dir bool) int {
+	switch {
+	case i < len(s):
+		return int(s[i])
+	case i == len(s) && dir:
+		return '/'
+	}
+	return -1
 }
 
 // newBlob is a file whose content at path differs from the same path in
@@ -148,28 +167,46 @@ func (c *treeCache) files(tree plumbing.Hash, prefix string, out map[string]plum
 }
 
 // blobAt returns the blob at path (slash-separated) in tree; zero when
-// there is none.
+// there is none. Answers are remembered per subtree: a mirror's thousands
+// of tips mostly share the directories along a finding's path.
 func (c *treeCache) blobAt(tree plumbing.Hash, path string) plumbing.Hash {
+	if c.at == nil {
+		c.at = map[treePath]plumbing.Hash{}
+	}
+	var seen []treePath
+	var found plumbing.Hash
 	for {
+		k := treePath{tree, path}
+		if b, ok := c.at[k]; ok {
+			found = b
+			break
+		}
+		seen = append(seen, k)
 		entries, ok := c.get(tree)
 		if !ok {
-			return plumbing.ZeroHash
+			break
 		}
 		name, rest, more := strings.Cut(path, "/")
 		e := lookup(entries, name)
-		switch {
-		case e == nil:
-			return plumbing.ZeroHash
-		case !more:
-			if gitrepo.HasContent(e.Mode) {
-				return e.Hash
-			}
-			return plumbing.ZeroHash
-		case e.Mode != filemode.Dir:
-			return plumbing.ZeroHash
+		if e == nil || (!more && !gitrepo.HasContent(e.Mode)) || (more && e.Mode != filemode.Dir) {
+			break
+		}
+		if !more {
+			found = e.Hash
+			break
 		}
 		tree, path = e.Hash, rest
 	}
+	for _, k := range seen {
+		c.at[k] = found
+	}
+	return found
+}
+
+// treePath is a path below a tree.
+type treePath struct {
+	tree plumbing.Hash
+	path string
 }
 
 // internPaths shares one string per path across all commits.

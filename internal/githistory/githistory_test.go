@@ -376,15 +376,23 @@ func TestRepositoryConfigNeverRuns(t *testing.T) {
 	write(t, dir, ".gitattributes", "*.cfg filter=evil diff=evil\n")
 	write(t, dir, "a.cfg", secretLine("evil"))
 	commit(t, dir, "one")
+	// A second commit, so that the history is walked and diffed by git,
+	// not only read.
+	write(t, dir, "b.cfg", secretLine("evil2"))
+	commit(t, dir, "two")
 	cmdline := "touch " + marker
 	run(t, dir, "config", "core.fsmonitor", cmdline)
 	run(t, dir, "config", "filter.evil.clean", cmdline)
 	run(t, dir, "config", "filter.evil.smudge", cmdline)
 	run(t, dir, "config", "diff.evil.textconv", cmdline)
+	run(t, dir, "config", "diff.external", cmdline)
+	run(t, dir, "config", "log.showSignature", "true")
+	run(t, dir, "config", "gpg.program", cmdline)
+	run(t, dir, "config", "core.pager", cmdline)
 	write(t, dir, ".git/hooks/post-checkout", "#!/bin/sh\n"+cmdline+"\n")
 	os.Chmod(filepath.Join(dir, ".git/hooks/post-checkout"), 0o755)
 
-	if fs := mustScan(t, Options{Path: dir}); len(fs) != 1 {
+	if fs := mustScan(t, Options{Path: dir}); len(fs) != 2 {
 		t.Errorf("findings: %+v", fs)
 	}
 	if _, err := os.Stat(marker); err == nil {

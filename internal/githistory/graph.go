@@ -24,6 +24,8 @@ type node struct {
 	// expanded: parents have been queued (or marked).
 	expanded bool
 	missing  bool
+	// message is the commit's message until the scan queues it.
+	message string
 }
 
 // graph loads commits on demand and remembers them, so that the range walk,
@@ -61,6 +63,7 @@ func (g *graph) node(h plumbing.Hash) *node {
 		return n
 	}
 	n.tree = c.TreeHash
+	n.message = c.Message
 	n.when = c.Committer.When.Unix()
 	// A shallow boundary commit names parents that were never fetched:
 	// treat it as a root rather than as damage.

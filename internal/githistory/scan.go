@@ -9,8 +9,10 @@
 // deleted later, and commit ranges (a secret already in the file before the
 // range is not reported for an edit inside it).
 //
-// Objects are read with go-git; nothing from the repository's config is ever
-// executed.
+// Where git is installed, hardened git processes walk the history (rev-list),
+// diff its trees (diff-tree) and read blobs (cat-file), beside this process
+// on other cores; go-git reads what they cannot and everything where git is
+// missing. Nothing from the repository's config is ever executed.
 package githistory
 
 import (
@@ -277,7 +279,14 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		opt.State.SetTips(ids)
 	}
 
-	commits, err := g.walk(ctx, tips, excl)
+	var commits []*node
+	ok := false
+	if len(excl) == 0 && g.known == nil && !opt.goGitOnly {
+		commits, ok = g.walkWithGit(ctx, repo.GitDir(), tips)
+	}
+	if !ok {
+		commits, err = g.walk(ctx, tips, excl)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			stats.Interrupt()
@@ -340,6 +349,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	if opt.State != nil && len(missing) > 0 {
 		opt.State.Block("commits or trees could not be read")
 	}
+	// Workers finish in any order: sorted, the named ones are the same
+	// from one run to the next.
+	slices.Sort(s.missingBlobs)
 	missing = append(missing, s.missingBlobs...)
 	if len(missing) > 0 {
 		stats.Incomplete = true
@@ -542,21 +554,26 @@ func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 			queueMessage(t, tag.Message)
 		}
 	}
+	dt := s.startDiffTree(order)
+	if dt != nil {
+		defer dt.close()
+	}
 	for i, n := range order {
 		if ctx.Err() != nil {
 			break
 		}
-		if c, err := object.GetCommit(s.repo.Storer, n.hash); err == nil {
-			queueMessage(n.hash, c.Message)
-		}
+		queueMessage(n.hash, n.message)
+		n.message = ""
+		parents := make([]plumbing.Hash, 0, len(n.parents))
 		parentTrees := make([]plumbing.Hash, 0, len(n.parents))
 		for _, p := range n.parents {
 			pn := s.node(p)
 			if pn != nil && !pn.missing {
+				parents = append(parents, p)
 				parentTrees = append(parentTrees, pn.tree)
 			}
 		}
-		s.trees.diffTrees(n.tree, parentTrees, "", func(nb newBlob) {
+		emit := func(nb newBlob) {
 			if nb.submodule {
 				if !submodules[nb.path] {
 					submodules[nb.path] = true
@@ -587,11 +604,47 @@ func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 				case <-ctx.Done():
 				}
 			}
-		})
+		}
+		if len(parents) > 0 && dt != nil && dt.diff(n.hash, emit) {
+			continue
+		}
+		s.trees.diffTrees(n.tree, parentTrees, "", emit)
 	}
 	close(s.jobs)
 	wg.Wait()
 	return events
+}
+
+// startDiffTree starts git's tree diff on every commit of order that has a
+// parent to diff against; nil when git cannot be used. Root commits (and
+// commits whose parents are all missing) are diffed with go-git: git would
+// diff a commit it sees as a root against its own idea of its parents
+// (grafts), not the scan's.
+func (s *scanner) startDiffTree(order []*node) *diffTree {
+	dir := s.repo.GitDir()
+	if s.opt.goGitOnly || dir == "" {
+		return nil
+	}
+	lines := make([]diffLine, 0, len(order))
+	for _, n := range order {
+		var ps []plumbing.Hash
+		for _, p := range n.parents {
+			if pn := s.node(p); pn != nil && !pn.missing {
+				ps = append(ps, p)
+			}
+		}
+		if len(ps) > 0 {
+			lines = append(lines, diffLine{n.hash, ps})
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	dt, err := startDiffTree(s.ctx, dir, lines)
+	if err != nil {
+		return nil
+	}
+	return dt
 }
 
 // node finds a parent commit, loading it if the walk stopped short of it
