@@ -69,6 +69,7 @@ type htmlData struct {
 	Revoke                 []revokeGroup
 	OwnBackups             int
 	BackupFolder           string
+	BackupRoot             string
 }
 
 var severityFill = map[detectors.Severity]string{
@@ -85,9 +86,11 @@ func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		Total: len(findings), Stats: stats, Bytes: humanBytes(stats.Bytes),
 		Summary: summarize(findings, opt),
 	}
+	if o := opt.OwnBackups; o != nil {
+		d.OwnBackups, d.BackupFolder, d.BackupRoot = o.Findings, o.Folder, display.Shell(o.Root)
+	}
 	if opt.Audit != nil {
 		d.Places = opt.Audit.Places
-		d.OwnBackups, d.BackupFolder = opt.Audit.OwnBackups, opt.Audit.BackupFolder
 	}
 	d.Revoke = revokeList(findings, v)
 	v.revoke = d.Revoke

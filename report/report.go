@@ -84,6 +84,9 @@ type Options struct {
 	// summary, what to do and the places checked, and the HTML report list
 	// the places: a clean audit still shows what was looked at.
 	Audit *Audit
+	// OwnBackups, when a scan met keyward's own --mask backups and did not
+	// read them, makes the reports for people say so.
+	OwnBackups *OwnBackups
 	// Brief (-q) keeps a report for people short: the checklist of keys
 	// to revoke, one line per finding and the summary line.
 	Brief bool
@@ -111,10 +114,25 @@ type RepositoryRun struct {
 type Audit struct {
 	// Places are the known places found on disk, most likely leaks first.
 	Places []Place
-	// OwnBackups counts the findings held by the originals keyward's
-	// own --mask kept in BackupFolder, which the audit does not read.
-	OwnBackups   int
-	BackupFolder string
+}
+
+// OwnBackups is what keyward's own --mask backups that a scan passed over
+// held: Findings in the originals kept in Folder, which
+// "scan home --unmask Root" restores.
+type OwnBackups struct {
+	Findings int
+	Folder   string
+	Root     string
+}
+
+// Note is the sentence the reports give, "" when there is nothing to say.
+func (o *OwnBackups) Note() string {
+	if o == nil || o.Findings == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d finding(s) are in keyward's own backups (%s), not reported again: "+
+		"scan home --unmask %s restores them; delete the folder once you have checked the masked files.",
+		o.Findings, display.Text(o.Folder), display.Shell(o.Root))
 }
 
 // Place counts the files of one kind of known place (shell history, SSH

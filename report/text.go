@@ -99,10 +99,9 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			return err
 		}
 		writePlaces(&b, opt.Audit.Places)
-		if n := opt.Audit.OwnBackups; n > 0 {
-			fmt.Fprintf(&b, "\n%d finding(s) are in keyward's own backups (%s), not reported again: "+
-				"scan home --unmask restores them; delete the folder once you have checked the masked files.\n", n, display.Text(opt.Audit.BackupFolder))
-		}
+	}
+	if note := opt.OwnBackups.Note(); note != "" {
+		b.WriteString("\n" + note + "\n")
 	}
 	return flush(w, &b)
 }

@@ -4,13 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"sort"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
+	"github.com/keyward/scan/internal/home"
+	"github.com/keyward/scan/internal/mask"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/walk"
+	"github.com/keyward/scan/report"
 )
 
 func newDirCmd() *cobra.Command {
@@ -38,11 +44,15 @@ A PATH of "-" (or /dev/stdin, or a named pipe) is read as one file.`,
 			case 1:
 				f.root = args[0]
 			}
+			own := &ownBackups{}
 			return f.run(cmd, "dir", dirSource(walk.Options{
 				Roots:            args,
 				FollowSymlinks:   follow,
 				RespectGitignore: gitignore,
-			}), door{})
+				SkipDir:          own.skip,
+			}), door{report: func(opt *report.Options, _ []detectors.Finding) {
+				opt.OwnBackups = own.note()
+			}})
 		},
 	}
 	addScanFlags(cmd, &f, "text")
@@ -64,4 +74,55 @@ func dirSource(opt walk.Options) source {
 		}
 		return fs, st, err
 	}
+}
+
+// ownBackups recognises the folders keyward's own --mask wrote (the
+// originals of masked files) during a walk, so that scanning a home with
+// "scan dir" does not report them as new leaks, as "scan home" does not:
+// they are passed over and what they held is said once.
+type ownBackups struct {
+	mu   sync.Mutex
+	runs map[string]mask.OwnRun
+}
+
+// skip is walk.Options.SkipDir. A root is checked with its parents too: a
+// root inside a backup (its files/ folder, a file in it) is in it.
+func (o *ownBackups) skip(abs string, root bool) string {
+	check := []string{abs}
+	for p := filepath.Dir(abs); root && p != filepath.Dir(p); p = filepath.Dir(p) {
+		check = append(check, p)
+	}
+	for _, d := range check {
+		if run, ok := mask.BackupRun(d); ok {
+			o.mu.Lock()
+			if o.runs == nil {
+				o.runs = map[string]mask.OwnRun{}
+			}
+			o.runs[run.Dir] = run
+			o.mu.Unlock()
+			return home.ReasonOwnBackups
+		}
+	}
+	return ""
+}
+
+// note sums what the backups held; with runs of several homes it names
+// the first folder and home.
+func (o *ownBackups) note() *report.OwnBackups {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.runs) == 0 {
+		return nil
+	}
+	dirs := make([]string, 0, len(o.runs))
+	for d := range o.runs {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	first := o.runs[dirs[0]]
+	n := &report.OwnBackups{Folder: first.Folder, Root: first.Root}
+	for _, d := range dirs {
+		n.Findings += o.runs[d].Findings
+	}
+	return n
 }

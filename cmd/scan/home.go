@@ -160,7 +160,8 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 			places[i].Findings = held[places[i].Kind]
 		}
 		n, folder := mask.InBackups(dir)
-		opt.Audit = &report.Audit{Places: places, OwnBackups: n, BackupFolder: folder}
+		opt.Audit = &report.Audit{Places: places}
+		opt.OwnBackups = &report.OwnBackups{Findings: n, Folder: folder, Root: dir}
 		// The line replaces the progress line once every filter has run,
 		// so the last count on the screen is the one the report holds
 		// (a report to a file or in JSON already gets the summary line).

@@ -195,6 +195,9 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 	}
 	if (f.output != "" || !format.ForPeople) && !f.quiet && !stats.Interrupted {
 		fmt.Fprintln(cmd.ErrOrStderr(), summaryLine(findings, stats, f.output))
+		if note := opt.OwnBackups.Note(); note != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "scan: "+note)
+		}
 	}
 	if d.after != nil && len(findings) > 0 && !stats.Interrupted {
 		if err := d.after(cmd, findings); err != nil {

@@ -29,3 +29,14 @@ func Unmask(string) (*Restored, error) { return nil, ErrUnsupported }
 
 // InBackups is not available without descriptor-relative file access.
 func InBackups(string) (int, string) { return 0, "" }
+
+// OwnRun is one run of --mask found on disk.
+type OwnRun struct {
+	Dir      string
+	Findings int
+	Root     string
+	Folder   string
+}
+
+// BackupRun never recognises a folder where --mask cannot run.
+func BackupRun(string) (OwnRun, bool) { return OwnRun{}, false }

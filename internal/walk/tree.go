@@ -57,6 +57,12 @@ func (w *walker) run() {
 		w.emit(job{abs: w.root.abs, rel: w.root.display, stream: true})
 		return
 	}
+	if w.opt.SkipDir != nil {
+		if reason := w.opt.SkipDir(w.root.abs, true); reason != "" {
+			w.stats.Skip(reason)
+			return
+		}
+	}
 	if !w.root.isDir {
 		info, err := os.Stat(w.root.abs)
 		if err != nil {
@@ -160,6 +166,12 @@ func (w *walker) dir(abs, relDir string) {
 		if w.ignored(childRel, e.IsDir()) {
 			w.stats.Skip("ignored")
 			continue
+		}
+		if w.opt.SkipDir != nil && e.IsDir() {
+			if reason := w.opt.SkipDir(childAbs, false); reason != "" {
+				w.stats.Skip(reason)
+				continue
+			}
 		}
 		typ := e.Type()
 		if typ&fs.ModeSymlink != 0 {

@@ -37,6 +37,11 @@ type Options struct {
 	// rel is slash-separated and relative to the root. Profiles such as the
 	// home audit put their skip lists here.
 	Skip func(rel string, d fs.DirEntry) (reason string)
+	// SkipDir, if set, is asked about every directory by its absolute
+	// path, and about each root (root true, a file root too); a non-empty
+	// reason skips it like Skip. It recognises what only the place on
+	// disk tells (keyward's own --mask backups).
+	SkipDir func(abs string, root bool) (reason string)
 	// OneFilesystem keeps the walk on the device of each root: network
 	// mounts, /proc and removable disks below a root are not entered.
 	OneFilesystem bool
