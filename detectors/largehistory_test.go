@@ -30,11 +30,41 @@ func TestLargeHistoryNoiseClasses(t *testing.T) {
 		{"a key that holds xxx once stays", "bot/settings.py",
 			"API_KEY = \"" + "Q7mxxxR2" + k("one xxx", 24) + "\"\n",
 			[]string{"generic-secret@1"}},
+		{"forge-std vendored under lib/", "lib/forge-std/src/StdChains.sol",
+			"        setChainWithDefaultRpcUrl(\"sepolia\", ChainData(\"Sepolia\", 11155111, \"https://sepolia.infura.io/v3/" + detectors.FakeValue("forge infura", hexLow, 32) + "\"));\n",
+			nil},
+		{"the project's own script with an RPC key stays", "script/Deploy.s.sol",
+			"        vm.createSelectFork(\"https://sepolia.infura.io/v3/" + detectors.FakeValue("own infura", hexLow, 32) + "\");\n",
+			[]string{"infura-api-key@1"}},
 		{".NET user-secrets id in a project file", "src/BinanceBot.Worker/BinanceBot.Worker.csproj",
 			"<Project Sdk=\"Microsoft.NET.Sdk.Worker\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <UserSecretsId>dotnet-BinanceBot.Worker-" + detectors.FakeUUID("secrets id") + "</UserSecretsId>\n  </PropertyGroup>\n</Project>\n",
 			nil},
 		{"a secret in a project file stays", "src/Bot/Bot.csproj",
 			"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <ApiSecret>" + k("csproj secret", 40) + "</ApiSecret>\n  </PropertyGroup>\n</Project>\n",
 			[]string{"generic-secret@3"}},
+	})
+}
+
+// What the second unseen set missed or left unnamed (issue 17): an RPC
+// provider's UUID key in the endpoint URL, and VALR's hex key pairs.
+func TestUnseenBotHistoryMisses(t *testing.T) {
+	u := detectors.FakeUUID
+	hx := func(l string) string { return detectors.FakeValue(l, hexLow, 64) }
+	runTraderCases(t, []traderCase{
+		{"RPC endpoint with a UUID key in a bot's .env", ".env.multidex",
+			"# ================================\n# GRPC BACKUP CONFIGURATION\n# ================================\nGRPC_ENDPOINT=https://edge.rpc.example.global?api-key=" + u("erpc") + "\nGRPC_TIMEOUT_MS=15\n\n# Solana RPC endpoints\nSOLANA_RPC_ENDPOINT=https://edge.rpc.example.global?api-key=" + u("erpc") + "\nRPC_ENDPOINTS=[\"https://edge.rpc.example.global?api-key=" + u("erpc") + "\"]\n",
+			[]string{"url-uuid-api-key@4", "url-uuid-api-key@8", "url-uuid-api-key@9"}},
+		{"ids in URLs are not keys", "bot/client.py",
+			"ORDER_URL = \"https://api.example.com/v1/order?orderId=" + u("oid") + "&requestId=" + u("rid") + "\"\nRPC = \"https://rpc.example.com/?api-key=${RPC_KEY}\"\n",
+			nil},
+		{"VALR script with its main account's pair", "bots/cm-bot-v2/scripts/close_all_positions.py",
+			"import hmac\nimport hashlib\nimport requests\n\n# Configuration\nBASE_URL = \"https://api.valr.com\"\nLOG_FILE = \"logs/close-all-positions.log\"\n\n# API Credentials\nMAIN_API_KEY = \"" + hx("valr main k") + "\"\nMAIN_API_SECRET = \"" + hx("valr main s") + "\"\nCM1_SUBACCOUNT_ID = \"1483472097578319872\"\n",
+			[]string{"valr-api-secret@11"}},
+		{"VALR monitoring script", "bots/monitoring/check_monitoring.sh",
+			"#!/bin/bash\n# check the VALR bot\nexport VALR_API_KEY=" + hx("valr sh k") + "\nexport VALR_API_SECRET=" + hx("valr sh s") + "\npython3 monitor.py\n",
+			[]string{"valr-api-secret@4"}},
+		{"VALR order ids are not keys", "bots/valr_orders.py",
+			"# valr order book\norder_id = \"" + hx("valr oid") + "\"\ncustomer_order_id = \"" + hx("valr coid") + "\"\n",
+			nil},
 	})
 }

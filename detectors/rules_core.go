@@ -480,9 +480,11 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 
 // vendoredRE finds a vendored environment committed with a project: a
 // virtualenv's site-packages, node_modules, bower_components, Ruby's
-// vendor/bundle. What it holds is other people's code, with their
-// self-test keys and docstring examples.
-var vendoredRE = regexp.MustCompile(`^(?:.*?/)?(?:node_modules|bower_components|site-packages|dist-packages|vendor/bundle)/`)
+// vendor/bundle, and the Solidity libraries forge installs under lib/
+// (forge-std's chain table carries its own public RPC key). What it holds
+// is other people's code, with their self-test keys and docstring
+// examples.
+var vendoredRE = regexp.MustCompile(`^(?:.*?/)?(?:node_modules|bower_components|site-packages|dist-packages|vendor/bundle|lib/(?:forge-std|ds-test|openzeppelin-contracts(?:-upgradeable)?|solmate|solady))/`)
 
 // VendoredRoot returns the vendored tree a path lies in (the prefix up to
 // and including node_modules/ or site-packages/), if any.

@@ -945,5 +945,27 @@ func exchangeSpecs() []exchangeSpec {
 			},
 			negatives: []string{"NDAX_API_KEY=\nNDAX_API_SECRET=\n"},
 		},
+		{
+			// VALR (South Africa): key and secret are 64 hex digits each
+			// (api-docs.rooibos.dev/guides/authentication, a VALR API
+			// guide); requests carry X-VALR-API-KEY, X-VALR-SIGNATURE
+			// (hex HMAC-SHA512 of timestamp, verb, path, body, subaccount
+			// id) and X-VALR-TIMESTAMP (docs.valr.com). Found on an unseen
+			// grid-bot history, where every script held the main account's
+			// pair.
+			id: "valr", name: "VALR",
+			keywords: []string{"valr"},
+			key:      `[0-9a-f]{64}`,
+			secret:   `[0-9a-f]{64}`,
+			perms:    "VALR keys carry view, trade, transfer, withdraw and link-bank-account permissions chosen at creation, per account or subaccount",
+			examples: []string{
+				"BASE_URL = \"https://api.valr.com\"\n\n# API Credentials\nMAIN_API_KEY = \"" + fake("valr k", hexChars, 64) + "\"\nMAIN_API_SECRET = \"" + fake("valr s", hexChars, 64) + "\"\n",
+				"export VALR_API_KEY=" + fake("valr k2", hexChars, 64) + "\nexport VALR_API_SECRET=" + fake("valr s2", hexChars, 64) + "\n",
+			},
+			negatives: []string{
+				"VALR_API_KEY=<your-api-key>\nVALR_API_SECRET=${VALR_API_SECRET}\n",
+				"# valr trade\norder_id = \"" + fake("valr oid", hexChars, 64) + "\"\n",
+			},
+		},
 	}
 }

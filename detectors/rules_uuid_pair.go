@@ -129,6 +129,45 @@ func uuidPairRules() []Rule {
 			},
 		},
 		{
+			// RPC and data providers (Helius, ERPC and others) issue a UUID
+			// key that the user pastes into the endpoint URL:
+			// https://…/?api-key=<uuid>. The URL is the whole credential;
+			// no request id is passed under that name.
+			ID:       "url-uuid-api-key",
+			Title:    "UUID API key in a URL's query",
+			Severity: Medium,
+			Service:  "generic",
+			Name:     "Unknown issuer",
+			Kind:     KindGeneric,
+			Generic:  true,
+			Keywords: []string{"api-key=", "api_key=", "apikey=", "apikey%3d", "api-key%3d"},
+			Pattern:  `[?&;](?i:api[-_]?key)(?:=|%3[dD])(?P<secret>` + uuidAnyCase + `)(?:[^0-9A-Za-z-]|$)`,
+			Validate: func(secret string, c Candidate) Verdict {
+				if lockfile(c.Path) {
+					return Verdict{Reject: true, Reason: "a lockfile: its values are package hashes and ids, written by a tool"}
+				}
+				if uuidPlaceholders[strings.ToLower(secret)] {
+					return Verdict{Reject: true, Reason: "a UUID documentation prints"}
+				}
+				if v := randomUUID(secret, c); v.Reject {
+					return v
+				}
+				return Verdict{Named: true}
+			},
+			Advice: "Anyone with this URL uses the key: rotate it in the provider's dashboard (the host in the URL says which), and keep the endpoint URL in the environment, not in the repository.",
+			Examples: []string{
+				"SOLANA_RPC_ENDPOINT=https://edge.rpc.example.net?api-key=" + fakeUUID("url uuid 1") + "\n",
+				`RPC_ENDPOINTS=["https://mainnet.rpc.example.com/?api-key=` + fakeUUID("url uuid 2") + `"]` + "\n",
+				"const rpc = `https://mainnet.rpc.example.com/?cluster=mainnet&api_key=" + fakeUUID("url uuid 3") + "`\n",
+			},
+			Negatives: []string{
+				"RPC=https://mainnet.rpc.example.com/?api-key=00000000-0000-0000-0000-000000000000\n",
+				"RPC=https://mainnet.rpc.example.com/?api-key=${RPC_API_KEY}\n",
+				"curl 'https://api.example.com/v1/orders?request_id=" + fakeUUID("url uuid n1") + "'\n",
+				"RPC=https://mainnet.rpc.example.com/?api-key=<your-api-key>\n",
+			},
+		},
+		{
 			ID:           "generic-uuid-api-secret",
 			Title:        "Secret beside a UUID API key",
 			Severity:     High,
