@@ -388,14 +388,22 @@ func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) stri
 	if c.Root {
 		from = "--root"
 	}
-	// A later commit that deleted the secret has nothing left to do once
-	// the secret is gone from this one: git stops there and says so.
-	skip := ""
+	// The edit must be staged before --amend, or the commit keeps the
+	// secret. A later commit that took the secret out (changed or deleted
+	// the file) conflicts with the user's own edit, or is left empty:
+	// its own version of the file is the one without the secret, so the
+	// user keeps it (checkout --theirs is that commit's side in a rebase).
+	// Where the secret is still at HEAD no later commit removed it, and
+	// --theirs could bring it back: the user resolves by hand.
+	after := ""
 	if !c.AtHead {
-		skip = " (git rebase --skip where git stops at the later commit that removed it, now empty)"
+		after = fmt.Sprintf(". Where git stops at the later commit that took it out, keep that commit's version: "+
+			"git checkout --theirs %[1]s and git add %[1]s (git rm %[1]s if that commit deleted the file), then "+
+			"git rebase --continue (git rebase --skip if git says the commit is now empty)", quoted)
 	}
 	return fmt.Sprintf("not pushed yet: remove it from history with git rebase -i %s, "+
-		"marking %s \"edit\", then git commit --amend and git rebase --continue%s — and %s", from, sha, skip, then)
+		"marking %s \"edit\"; take the secret out of %s, git add %s, git commit --amend and git rebase --continue%s — and %s",
+		from, sha, quoted, quoted, after, then)
 }
 
 // flush writes buf to w in one call so that a failing writer is reported

@@ -178,9 +178,9 @@ func TestCommitAdvice(t *testing.T) {
 		not    []string
 	}{
 		{"inner commit", detectors.Commit{SHA: sha, AtHead: true}, "ffff",
-			`git rebase -i a1b2c3d4^, marking a1b2c3d4 "edit"`, []string{"--root", "only in the last commit", "--skip"}},
+			`git rebase -i a1b2c3d4^, marking a1b2c3d4 "edit"; take the secret out of 'my app.env', git add 'my app.env', git commit --amend`, []string{"--root", "only in the last commit", "--skip", "--theirs"}},
 		{"inner commit, removed since", detectors.Commit{SHA: sha}, "ffff",
-			"git rebase --continue (git rebase --skip where git stops at the later commit that removed it", []string{"--root"}},
+			"git checkout --theirs 'my app.env' and git add 'my app.env' (git rm 'my app.env' if that commit deleted the file), then git rebase --continue", []string{"--root"}},
 		{"root commit", detectors.Commit{SHA: sha, Root: true}, "ffff",
 			`git rebase -i --root, marking a1b2c3d4 "edit"`, []string{"a1b2c3d4^", "only in the last commit"}},
 		{"head commit", detectors.Commit{SHA: sha}, sha,

@@ -51,6 +51,15 @@ func TestGitAdviceRootCommitAndHead(t *testing.T) {
 			commit(t, dir, "remove")
 			return sha
 		}, false, "--root"},
+		{"root commit, changed since", func(t *testing.T, dir string) string {
+			write(t, dir, "deploy.env", "REGION=eu-west-1\n"+creds)
+			sha := commit(t, dir, "first")
+			write(t, dir, "deploy.env", "REGION=eu-west-1\nAWS_PROFILE=bot\n")
+			commit(t, dir, "keys from the profile")
+			write(t, dir, "README.md", "# bot\n")
+			commit(t, dir, "readme")
+			return sha
+		}, false, "--root"},
 		{"inner commit, removed since", func(t *testing.T, dir string) string {
 			write(t, dir, "README.md", "# bot\n")
 			commit(t, dir, "first")
@@ -97,7 +106,10 @@ func TestGitAdviceRootCommitAndHead(t *testing.T) {
 				not = append(not, "git rebase")
 			} else {
 				from := strings.ReplaceAll(tt.from, "%s", short)
-				want = append(want, "git rebase -i "+from+", marking "+short+` "edit", then git commit --amend and git rebase --continue`)
+				want = append(want, "git rebase -i "+from+", marking "+short+` "edit"; take the secret out of deploy.env, git add deploy.env, git commit --amend and git rebase --continue`)
+				if !tt.atHead {
+					want = append(want, "keep that commit's version: git checkout --theirs deploy.env and git add deploy.env (git rm deploy.env if that commit deleted the file), then git rebase --continue (git rebase --skip if git says the commit is now empty)")
+				}
 				not = append(not, "only in the last commit")
 				if from == "--root" {
 					not = append(not, short+"^")
@@ -116,11 +128,11 @@ func TestGitAdviceRootCommitAndHead(t *testing.T) {
 				}
 			}
 
-			// Follow the advice as printed; the only thing the user adds
-			// is the edit itself: the value replaced where the file is
-			// still wanted, the file removed where a later commit
-			// removed it anyway.
-			run := func(args ...string) error {
+			// Follow the advice as printed. The only thing the user adds
+			// is the edit itself, which never matches what a later commit
+			// did to the file: the secret's lines replaced by a
+			// placeholder.
+			run := func(args ...string) (string, error) {
 				cmd := exec.Command("git", append([]string{"-c", "core.hooksPath=/dev/null"}, args...)...)
 				cmd.Dir = dir
 				// The editors stand in for the user: mark the leaking
@@ -129,35 +141,55 @@ func TestGitAdviceRootCommitAndHead(t *testing.T) {
 					"GIT_EDITOR=true", "GIT_SEQUENCE_EDITOR=sed -i -e 's/^pick "+sha[:7]+"/edit "+sha[:7]+"/'")
 				b, err := cmd.CombinedOutput()
 				if err != nil {
-					return fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, b)
+					return string(b), fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, b)
 				}
-				return nil
+				return string(b), nil
 			}
-			if tt.from != "" {
-				if err := run("rebase", "-i", strings.ReplaceAll(tt.from, "%s", short)); err != nil {
+			must := func(args ...string) {
+				t.Helper()
+				if _, err := run(args...); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if tt.atHead {
-				write(t, dir, "deploy.env", "AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\n")
-				if err := run("add", "deploy.env"); err != nil {
+			if tt.from != "" {
+				must("rebase", "-i", strings.ReplaceAll(tt.from, "%s", short))
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "deploy.env"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := strings.NewReplacer(awsKeyID, "${AWS_ACCESS_KEY_ID}", awsSecret, "${AWS_SECRET_ACCESS_KEY}").Replace(string(b))
+			write(t, dir, "deploy.env", edited)
+			must("add", "deploy.env")
+			must("commit", "--amend")
+			// The printed way through each stop of the rebase.
+			rebasing := func() bool {
+				_, err := os.Stat(filepath.Join(dir, ".git", "rebase-merge"))
+				return err == nil
+			}
+			for i := 0; i < 5 && rebasing(); i++ {
+				out, err := run("rebase", "--continue")
+				if err == nil || !rebasing() {
+					continue
+				}
+				if tt.atHead {
 					t.Fatal(err)
 				}
-			} else if err := run("rm", "-q", "deploy.env"); err != nil {
-				t.Fatal(err)
-			}
-			if err := run("commit", "--amend"); err != nil {
-				t.Fatal(err)
-			}
-			if tt.from != "" {
-				if err := run("rebase", "--continue"); err != nil {
-					if tt.atHead || !strings.Contains(flat, "git rebase --skip where git stops at the later commit that removed it") {
-						t.Fatal(err)
-					}
-					if err := run("rebase", "--skip"); err != nil {
-						t.Fatal(err)
-					}
+				st, _ := run("status", "--porcelain")
+				switch {
+				case strings.HasPrefix(st, "UD deploy.env"):
+					must("rm", "-q", "deploy.env")
+				case strings.HasPrefix(st, "UU deploy.env"):
+					must("checkout", "--theirs", "deploy.env")
+					must("add", "deploy.env")
+				case strings.Contains(out, "now empty") || st == "":
+					must("rebase", "--skip")
+				default:
+					t.Fatalf("git stopped where the advice says nothing: %v\nstatus %q", err, st)
 				}
+			}
+			if st, _ := run("status"); strings.Contains(st, "rebase in progress") {
+				t.Fatalf("the rebase did not end:\n%s", st)
 			}
 			if code, out, errOut := runCLI(t, "git", dir); code != 0 {
 				t.Errorf("after following the advice, scan git exits %d:\n%s%s", code, out, errOut)
