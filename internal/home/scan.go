@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
@@ -207,6 +208,7 @@ func (a *audit) permissions(f *detectors.Finding) {
 		}
 	}
 	if !f.File.ReadableByOthers {
+		f.Advice = withoutChmod(f.Advice)
 		return
 	}
 	// Readable only matters if the directories let others reach it.
@@ -215,6 +217,7 @@ func (a *audit) permissions(f *detectors.Finding) {
 	if open == 0 {
 		f.File.ReadableByOthers = false
 		f.Notes = append(f.Notes, modeNote(perm, closedBy))
+		f.Advice = withoutChmod(f.Advice)
 		return
 	}
 	perm = perm&^0o044 | open
@@ -237,6 +240,22 @@ func (a *audit) permissions(f *detectors.Finding) {
 		fix = "chmod -R go-rwx " + display.Shell(filepath.Join(a.root, filepath.FromSlash(p)))
 	}
 	f.Notes = append(f.Notes, fmt.Sprintf("readable by %s (mode %04o): severity raised; run %s", who, perm, fix))
+}
+
+// withoutChmod drops the sentences of a rule's advice that tell the user
+// to chmod: the audit has judged who can read the file, and a file nobody
+// else can reach needs no chmod (its note says what keeps others out).
+func withoutChmod(advice string) string {
+	if !strings.Contains(advice, "chmod") {
+		return advice
+	}
+	var kept []string
+	for _, s := range strings.SplitAfter(advice, ". ") {
+		if !strings.Contains(s, "chmod") {
+			kept = append(kept, s)
+		}
+	}
+	return strings.TrimSpace(strings.Join(kept, ""))
 }
 
 func (a *audit) places(findings []detectors.Finding) []PlaceCount {

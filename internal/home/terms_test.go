@@ -30,6 +30,10 @@ func TestUserTerms(t *testing.T) {
 			f.write("bots/grid/.env", 0o644, f.binance())
 			f.write("ft/user_data/config.json", 0o600, "{\n  \"api_server\": {\n    \"enabled\": true,\n    \"listen_ip_address\": \"127.0.0.1\",\n"+
 				"    \"jwt_secret_key\": \""+f.str(64, "0123456789abcdef")+"\",\n    \"password\": \""+f.str(20, alnum)+"\"\n  }\n}\n")
+			// A GnuPG key without a passphrase, 0644: its rule's advice
+			// says chmod, which a private home makes pointless.
+			f.write(".gnupg/private-keys-v1.d/4E5F6A7B.key", 0o644, "Key: (private-key (rsa (n #00C8#)(e #010001#)(d #4B3A#)))\n")
+			os.Chmod(filepath.Join(dir, ".gnupg"), 0o755)
 			os.Chmod(filepath.Dir(dir), 0o755)
 			os.Chmod(dir, tc.homeMod)
 			res, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 1}})
@@ -48,6 +52,13 @@ func TestUserTerms(t *testing.T) {
 					if !tc.raised && !strings.Contains(notes, "lets no one else in") {
 						t.Errorf(".env in a private home: notes %q", notes)
 					}
+				case x.RuleID == detectors.GPGSecretKeyRuleID:
+					seen++
+					// chmod is said once, in the note, where it helps.
+					if tc.raised != strings.Contains(notes, "chmod 600") || tc.raised != strings.Contains(x.Advice, "chmod") ||
+						!strings.Contains(x.Advice, "Revoke the key") {
+						t.Errorf("GnuPG key: notes %q, advice %q", notes, x.Advice)
+					}
 				case strings.Contains(x.Line, "jwt_secret_key"):
 					seen++
 					if x.Severity != detectors.Medium || !strings.Contains(notes, "listens only on this machine") {
@@ -55,8 +66,8 @@ func TestUserTerms(t *testing.T) {
 					}
 				}
 			}
-			if seen != 2 {
-				t.Errorf("%d of the 2 findings checked: %+v", seen, res.Findings)
+			if seen != 3 {
+				t.Errorf("%d of the 3 findings checked: %+v", seen, res.Findings)
 			}
 		})
 	}
