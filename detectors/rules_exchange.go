@@ -358,6 +358,12 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 			// for an hour and cannot sign a request.
 			return Verdict{Reject: true, Reason: "a user-data-stream listen key, not an API key"}
 		}
+		if strings.Contains(normLabel(label), "jwt") {
+			// A bot's own API server signs its logins with it
+			// (freqtrade's jwt_secret_key, beside the exchange's keys):
+			// the exchange has no such key to revoke.
+			return Verdict{Reject: true, Reason: "the name " + label + " names a JWT signing key, not an exchange credential"}
+		}
 		if svc := dataAPINamed(label); svc != "" {
 			return Verdict{Reject: true, Reason: "the name " + label + " belongs to " + svc}
 		}

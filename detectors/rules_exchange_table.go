@@ -38,6 +38,7 @@ func exchangeSpecs() []exchangeSpec {
 				"exchange = ccxt.binance({'apiKey': os.getenv('BINANCE_API_KEY'), 'secret': os.environ['BINANCE_API_SECRET']})\n",
 				"# binance docs example\napiKey: vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A\n",
 				"binance_checksum = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\n",
+				"{\n  \"exchange\": {\"name\": \"binance\", \"key\": \"\", \"secret\": \"\"},\n  \"api_server\": {\n    \"listen_ip_address\": \"127.0.0.1\",\n    \"jwt_secret_key\": \"" + fake("binance jwt", hexChars, 64) + "\"\n  }\n}\n",
 				"# Binance signed request\ncurl -X POST 'https://api.binance.com/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71'\n",
 			},
 		},
