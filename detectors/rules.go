@@ -15,26 +15,27 @@ import "sort"
 func Default() []Rule {
 	var rs []Rule
 	for _, group := range [][]Rule{
-		coreRules(),          // PEM private keys, the generic labelled secret, GitHub
-		uuidPairRules(),      // a UUID API key beside a secret, issuer unknown
-		walletRules(),        // seed phrases, private keys, keystores
-		electrumRules(),      // Electrum's own (non-BIP-39) seed phrases
-		walletDatRules(),     // Bitcoin Core wallet.dat (whole file)
-		exchangeRules(),      // the exchange table
-		homeRules(),          // files found in a home directory
-		cryptoAPIRules(),     // market-data and node APIs beside exchange keys
-		blockchainAPIRules(), // RPC providers and explorers
-		cloudRules(),         // cloud platforms and source hosting
-		awsRules(),           // AWS beyond the key pair
-		chatRules(),          // chat tokens and webhooks
-		teamsRules(),         // Microsoft Teams webhooks
-		paymentRules(),       // payment platforms
-		aiRules(),            // AI providers
-		messagingRules(),     // SMS and e-mail APIs
-		registryRules(),      // package registries
-		jwtRules(),           // signed tokens
-		devToolRules(),       // developer tools
-		metaRules(),          // findings about the scan itself
+		coreRules(),            // PEM private keys, the generic labelled secret, GitHub
+		defaultPasswordRules(), // ${POSTGRES_PASSWORD:-postgres}, at info
+		uuidPairRules(),        // a UUID API key beside a secret, issuer unknown
+		walletRules(),          // seed phrases, private keys, keystores
+		electrumRules(),        // Electrum's own (non-BIP-39) seed phrases
+		walletDatRules(),       // Bitcoin Core wallet.dat (whole file)
+		exchangeRules(),        // the exchange table
+		homeRules(),            // files found in a home directory
+		cryptoAPIRules(),       // market-data and node APIs beside exchange keys
+		blockchainAPIRules(),   // RPC providers and explorers
+		cloudRules(),           // cloud platforms and source hosting
+		awsRules(),             // AWS beyond the key pair
+		chatRules(),            // chat tokens and webhooks
+		teamsRules(),           // Microsoft Teams webhooks
+		paymentRules(),         // payment platforms
+		aiRules(),              // AI providers
+		messagingRules(),       // SMS and e-mail APIs
+		registryRules(),        // package registries
+		jwtRules(),             // signed tokens
+		devToolRules(),         // developer tools
+		metaRules(),            // findings about the scan itself
 	} {
 		rs = append(rs, group...)
 	}

@@ -261,6 +261,22 @@ func defaultOfReference(line, secret string) bool {
 	return j >= 0 && j+2 < len(before) && strings.Trim(before[j+2:], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == ""
 }
 
+// randomDefault reports whether the default of ${NAME:-default} reads as
+// a generated secret (long, letters and digits, near the entropy of random
+// text of its alphabet): someone pasted the real value as the fallback.
+func randomDefault(s string) bool {
+	var letters, digits bool
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z':
+			letters = true
+		case '0' <= ch && ch <= '9':
+			digits = true
+		}
+	}
+	return len(s) >= 16 && letters && digits && EntropyRatio(s) >= 0.8
+}
+
 // secretLabel is a name that says its value is secret material even when
 // the value has the shape of an address.
 var secretLabel = regexp.MustCompile(`(?i)secret|priv|seed|pass|api|auth(?:[^o]|$)|access|credential|signing`)
@@ -379,8 +395,12 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "path or URL"}
 	case publicDownloadToken(c.Line, secret):
 		return Verdict{Reject: true, Reason: "download token of a public file URL (alt=media), shared with the link"}
-	case variableRef.MatchString(secret) || defaultOfReference(c.Line, secret):
+	case variableRef.MatchString(secret):
 		return Verdict{Reject: true, Reason: "a variable reference, not a value"}
+	case defaultOfReference(c.Line, secret) && !randomDefault(secret):
+		// A known default password is reported at info by
+		// default-password; a word or a name is what a reader would type.
+		return Verdict{Reject: true, Reason: "the default of a variable reference (${NAME:-default}): the value in use comes from the environment"}
 	case fileName.MatchString(label):
 		// "0024_api_key_verification.sql": "<sha256>" is a checksum
 		// keyed by a file whose name says api_key.

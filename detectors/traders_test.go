@@ -81,7 +81,7 @@ func TestGenericNoiseClasses(t *testing.T) {
 			"deploy:\n  variables:\n    PGPASSWORD: \"$DB_PASSWORD\"\n    password: $REGISTRY_PASSWORD\n    API_TOKEN: ${CI_API_TOKEN}\n  script:\n    - ./deploy.sh\n",
 			nil},
 		{"reference with a default", "docker-compose.yml",
-			"services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-" + pw + "}\n  bot:\n    environment:\n      DB_PASSWORD: " + pw + "\n",
+			"services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-tradebot_dev}\n  bot:\n    environment:\n      DB_PASSWORD: " + pw + "\n",
 			[]string{"generic-secret@8"}},
 		{"migration checksums", "migrations/checksums.json",
 			"{\n  \"0023_orders.sql\": \"" + detectors.FakeValue("sum1", hexLow, 64) + "\",\n  \"0024_api_key_verification.sql\": \"" + detectors.FakeValue("sum2", hexLow, 64) + "\",\n  \"0025_secret_rotation.sql\": \"" + detectors.FakeValue("sum3", hexLow, 64) + "\"\n}\n",
@@ -179,4 +179,42 @@ func TestTraderNotesNegatives(t *testing.T) {
 			"[KORBIT]\nclient_id = <your client id>\nclient_secret = \n[COINONE]\naccess_token = 00000000-0000-0000-0000-000000000000\n", nil},
 		{"a key list header with no rows", "keys.csv", "exchange,api_key,api_secret\n", nil},
 	})
+}
+
+// ${NAME:-default} (issue 17): the value in use comes from the environment.
+// A known default password is reported at info under its own rule, a word
+// not at all, and a random default (the real secret pasted as the
+// fallback) as the secret it is.
+func TestDefaultOfReference(t *testing.T) {
+	eng := defaultEngine(t)
+	random := "Tr4d3r" + detectors.FakeValue("pasted default", alnum, 18)
+	tests := []struct {
+		name, path, text string
+		want             []string // rule@line:severity, info included
+	}{
+		{"compose file of a bot with its database", "docker-compose.yml",
+			"services:\n  postgres:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: ${POSTGRES_USER:-postgres}\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}\n      POSTGRES_DB: ${POSTGRES_DB:-trading}\n  bot:\n    build: .\n    environment:\n      DATABASE_URL: postgresql://postgres:${POSTGRES_PASSWORD:-postgres}@postgres:5432/trading\n      REDIS_PASSWORD: \"${REDIS_PASSWORD:-changeme}\"\n",
+			[]string{"default-password@11:info", "default-password@12:info", "default-password@6:info"}},
+		{"start script with admin defaults", "scripts/start.sh",
+			"#!/usr/bin/env bash\nset -euo pipefail\nexport PGPASSWORD=\"${PGPASSWORD:-password}\"\nexport GRAFANA_ADMIN_PASSWORD=${GRAFANA_ADMIN_PASSWORD:-admin}\nexport BOT_NAME=${BOT_NAME:-admin}\npython -m bot\n",
+			[]string{"default-password@3:info", "default-password@4:info"}},
+		{"the real secret pasted as the default", "docker-compose.yml",
+			"services:\n  bot:\n    environment:\n      JWT_SECRET: ${JWT_SECRET:-" + random + "}\n      DB_PASSWORD: ${DB_PASSWORD:-tradebot_dev}\n",
+			[]string{"generic-secret@4:medium"}},
+		{"defaults that are no password", ".env.example",
+			"PORT=${PORT:-8080}\nLOG_LEVEL=${LOG_LEVEL:-info}\nDB_USER=${DB_USER:-postgres}\nAPI_URL=${API_URL:-https://api.example.com}\n",
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range scanFile(t, eng, tt.path, tt.text) {
+				got = append(got, fmt.Sprintf("%s@%d:%s", f.RuleID, f.StartLine, f.Severity))
+			}
+			sort.Strings(got)
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("got %q, want %q\n%s", got, tt.want, tt.text)
+			}
+		})
+	}
 }

@@ -250,6 +250,11 @@ func valueAfterAssign(text []byte, op int) (value, name [2]int, ok bool) {
 		}
 		k++
 	}
+	if text[op] == ':' && k < len(text) && (text[k] == '-' || text[k] == '?' || text[k] == '+') && j >= 2 && text[j-2] == '$' && text[j-1] == '{' {
+		// ${NAME:-default}: the operator is ":-" (or ":?", ":+"), and
+		// the value is the default after it, not "-default".
+		k++
+	}
 	for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
 		k++
 	}

@@ -29,6 +29,9 @@ func TestAssignedValues(t *testing.T) {
 		{`key = os.environ.get("KEY")`, nil},
 		{"const apiKey =\n  'wrapped-by-prettier';", []string{"wrapped-by-prettier"}},
 		{"total =\n  price * qty", nil},
+		{`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}`, []string{"$", "postgres"}},
+		{`export PGPASSWORD="${PGPASSWORD:?unset}"`, []string{"$", "unset"}},
+		{`range: 1:-5`, []string{"1:-5", "-5"}},
 		{"key: \"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----\\n\"", []string{"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----"}},
 	}
 	for _, tt := range tests {
