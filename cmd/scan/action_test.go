@@ -59,7 +59,7 @@ func newOrigin(t *testing.T) ghOrigin {
 		}
 	}
 	originOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "keyward-action-origin")
+		dir, err := os.MkdirTemp(sharedDir, "action-origin-")
 		if err != nil {
 			originErr = err
 			return

@@ -7,57 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/keyward/scan/internal/gittest"
 )
-
-// binDir holds "scan", a link to this test binary, for tests that drive
-// the command the way git and people do: as a hook found on PATH, and with
-// signals. TestMain removes it.
-var (
-	binDir   string
-	linkOnce sync.Once
-	linkErr  error
-)
-
-// TestMain lets the test binary act as scan when it is run under that name
-// (the link in binDir) or when the Action's script calls it
-// (KEYWARD_TEST_AS_SCAN=1), so no test builds a binary of its own.
-func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == "scan" || os.Getenv("KEYWARD_TEST_AS_SCAN") == "1" {
-		os.Exit(runProcess())
-	}
-	dir, err := os.MkdirTemp("", "scan-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	binDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// scanBinary returns the path of a "scan" that is this test binary.
-func scanBinary(t *testing.T) string {
-	t.Helper()
-	link := filepath.Join(binDir, "scan")
-	linkOnce.Do(func() {
-		self, err := os.Executable()
-		if err == nil {
-			err = os.Symlink(self, link)
-		}
-		linkErr = err
-	})
-	if linkErr != nil {
-		t.Fatal(linkErr)
-	}
-	return link
-}
 
 // commitWithHook runs a real git commit in dir with the installed hook and
 // scan on PATH; it returns git's exit code and output.
