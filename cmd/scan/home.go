@@ -65,7 +65,7 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
   scan home --format html --output audit.html
   scan home /mnt/old-laptop/home/me --no-skip trash
   scan home --mask --dry-run  # list what --mask would change
-  scan home --mask          # mask secrets in histories, notebooks, logs and copies
+  scan home --mask          # mask secrets in histories, notebook outputs, logs and copies
   scan home --unmask        # undo the last --mask, byte for byte`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -103,7 +103,7 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 	fl.BoolVar(&f.noProgress, "no-progress", false, "never show the progress line (it is shown only when standard error is a terminal)")
 	fl.StringArrayVar(&f.skip, "skip", nil, "also skip paths matching this doublestar `GLOB`, relative to DIR (repeatable)")
 	fl.StringArrayVar(&f.noSkip, "no-skip", nil, "read what a default skip rule skips: give its pattern (e.g. .cache) or reason (e.g. trash) (repeatable)")
-	fl.BoolVar(&f.mask, "mask", false, "after the report, mask the secrets in histories, notebooks, logs and copies (never wallets, seed backups, key files, credential stores or live configs); originals kept in DIR/.keyward/backups")
+	fl.BoolVar(&f.mask, "mask", false, "after the report, mask the secrets in histories, notebook outputs, logs and copies (never wallets, seed backups, key files, credential stores or live configs); originals kept in DIR/.keyward/backups")
 	fl.StringArrayVar(&f.maskNamed, "mask-file", nil, "also mask this `FILE`, which --mask leaves alone by default (implies --mask; repeatable)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "with --mask: list every file and what would change, and change nothing")
 	fl.BoolVar(&f.yes, "yes", false, "do not ask before --mask rewrites files (required when standard input is not a terminal)")

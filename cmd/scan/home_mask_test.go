@@ -77,6 +77,12 @@ func newMaskHome(t *testing.T) *maskHome {
 	write("bots/grid/config.yaml.bak", "exchange:\n  name: kraken\n  key: "+strings.SplitN(strings.SplitN(krakenEnv, "\n", 2)[0], "=", 2)[1]+"\n  secret: \""+strings.SplitN(strings.SplitN(krakenEnv, "\n", 3)[1], "=", 2)[1]+"\"\n", 0o600, true)
 	write("bots/grid/settings.toml.orig", "[aws]\n"+strings.ReplaceAll(aws, " = ", " = \"")[:0]+"aws_access_key_id = \""+awsKeyID+"\"\naws_secret_access_key = \""+awsSecret+"\"\n", 0o600, true)
 	// Never touched.
+	okx := ruleExample(t, "okx-api-key", 0)
+	live, _ := json.Marshal(map[string]any{
+		"cells": []any{map[string]any{"cell_type": "code", "source": strings.SplitAfter(okx, "\n"),
+			"outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": []string{"{'total': {'USDT': 1250.0}}\n"}}}}},
+		"nbformat": 4, "nbformat_minor": 5, "metadata": map[string]any{}})
+	write("research/live.ipynb", string(live)+"\n", 0o600, false)
 	write(".aws/credentials", "[default]\n"+aws, 0o600, false)
 	write(".git-credentials", "https://trader:"+awsSecret+"@git.example-desk.net\n", 0o600, false)
 	write(".npmrc", "//registry.npmjs.org/:_authToken=npm_"+strings.Repeat("aB3dE5fG7h", 3)+"k9L2m4\n", 0o600, false)
@@ -116,12 +122,12 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 	// --dry-run lists every file and changes nothing.
 	_, _, dry := runCLI(t, "home", h.dir, "--mask", "--dry-run")
 	for _, rel := range append(append([]string{}, h.masked...), ".aws/credentials", ".git-credentials", ".npmrc", "notes/seed.txt",
-		"wallets/seed-backup.txt.bak", "ft_userdata/user_data/config.json", "bots/grid/.env") {
+		"wallets/seed-backup.txt.bak", "ft_userdata/user_data/config.json", "bots/grid/.env", "research/live.ipynb") {
 		if !strings.Contains(dry, "  "+display.Shell(rel)+"\n") {
 			t.Errorf("--dry-run does not list %s:\n%s", rel, dry)
 		}
 	}
-	if !strings.Contains(dry, "nothing changed") || strings.Contains(dry, awsSecret) {
+	if !strings.Contains(dry, "nothing changed") || strings.Contains(dry, awsSecret) || !strings.Contains(dry, mask.ReasonNotebookCode) {
 		t.Errorf("--dry-run output:\n%s", dry)
 	}
 	for rel, b := range readAll(t, h.dir, append(append([]string{}, h.masked...), h.kept...)) {

@@ -172,7 +172,7 @@ func Prepare(root string, items []Item, named []string) (*Plan, error) {
 			refuse(rel, ReasonWalletValue)
 			continue
 		}
-		f, why := d.plan(rel, mask)
+		f, why := d.plan(rel, mask, notebook(rel) && !isNamed[rel])
 		if why != "" {
 			refuse(rel, why)
 			continue
@@ -189,7 +189,10 @@ func Prepare(root string, items []Item, named []string) (*Plan, error) {
 	return p, nil
 }
 
-func (d *dir) plan(rel string, items []Item) (*File, string) {
+// plan decides the changes to one file. With keepCode (a notebook the
+// user did not name), a secret written in a cell's code stays: the
+// notebook runs with it, and only its outputs are a record.
+func (d *dir) plan(rel string, items []Item, keepCode bool) (*File, string) {
 	if bad := cleanRel(rel); bad != "" {
 		return nil, bad
 	}
@@ -201,6 +204,34 @@ func (d *dir) plan(rel string, items []Item) (*File, string) {
 	seen := map[string]bool{}
 	var secrets []string
 	lines := map[string]int{}
+	if keepCode {
+		code := notebookCode(data)
+		// A secret in the code is kept everywhere in the file (masking
+		// replaces every copy), and so is every finding it is part of.
+		inCode := func(it Item) bool {
+			for _, s := range it.Secrets {
+				if len(s) >= minSecret && strings.Contains(code, s) {
+					return true
+				}
+			}
+			return false
+		}
+		var rest []Item
+		for _, it := range items {
+			if code != "" && inCode(it) {
+				f.Kept = append(f.Kept, Kept{Line: it.Line, Secret: redactFirst(it.Secrets), Reason: ReasonNotebookCode})
+				for _, s := range it.Secrets {
+					seen[s] = true
+				}
+				continue
+			}
+			rest = append(rest, it)
+		}
+		if len(rest) == 0 {
+			return nil, ReasonNotebookCode
+		}
+		items = rest
+	}
 	for _, it := range items {
 		for _, s := range it.Secrets {
 			if len(s) < minSecret || seen[s] {
@@ -235,6 +266,34 @@ func (d *dir) plan(rel string, items []Item) (*File, string) {
 	}
 	f.masked = out
 	return f, ""
+}
+
+func notebook(rel string) bool { return strings.HasSuffix(strings.ToLower(rel), ".ipynb") }
+
+// notebookCode is the source of every cell of a Jupyter notebook, "" if
+// the file is not one.
+func notebookCode(data []byte) string {
+	var nb struct {
+		Cells []struct {
+			Source json.RawMessage `json:"source"`
+		} `json:"cells"`
+	}
+	if json.Unmarshal(data, &nb) != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, c := range nb.Cells {
+		var one string
+		var lines []string
+		switch {
+		case json.Unmarshal(c.Source, &one) == nil:
+			b.WriteString(one)
+		case json.Unmarshal(c.Source, &lines) == nil:
+			b.WriteString(strings.Join(lines, ""))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func maskedForm(s string) string {

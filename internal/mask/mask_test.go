@@ -222,3 +222,38 @@ func TestUnmaskLeavesChangedFiles(t *testing.T) {
 		t.Error("unmask overwrote a file changed since")
 	}
 }
+
+// A notebook's outputs are a record and are masked; its code runs with
+// the key, so a secret written in a cell's source stays, everywhere in
+// the file, unless the user names the notebook.
+func TestNotebookCodeKept(t *testing.T) {
+	dir := t.TempDir()
+	body := `{"cells": [{"cell_type": "code", "source": ["client = Client(\"` + secretA + `\")\n", "client.ping()\n"],
+  "outputs": [{"output_type": "stream", "name": "stdout", "text": ["key ` + secretA + `\n", "token ` + secretB + `\n"]}]}],
+ "nbformat": 4, "nbformat_minor": 5, "metadata": {}}` + "\n"
+	write(t, dir, "research/live.ipynb", body, 0o600)
+	items := []Item{item("research/live.ipynb", secretA), item("research/live.ipynb", secretB)}
+
+	p, err := Prepare(dir, items, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Files) != 1 || len(p.Files[0].Kept) != 1 || p.Files[0].Kept[0].Reason != ReasonNotebookCode || len(p.Files[0].Changes) != 1 {
+		t.Fatalf("plan: %+v", p.Files)
+	}
+	masked := string(p.Files[0].masked)
+	if strings.Count(masked, secretA) != 2 || strings.Contains(masked, secretB) {
+		t.Errorf("the code's secret must stay (twice), the output-only one go:\n%s", masked)
+	}
+
+	// Only code secrets: the file is left whole, with the reason.
+	p, _ = Prepare(dir, items[:1], nil)
+	if len(p.Files) != 0 || len(p.Refused) != 1 || p.Refused[0].Reason != ReasonNotebookCode {
+		t.Errorf("code only: files %+v refused %+v", p.Files, p.Refused)
+	}
+	// Named with --mask-file: every copy is masked.
+	p, _ = Prepare(dir, items, []string{"research/live.ipynb"})
+	if len(p.Files) != 1 || strings.Contains(string(p.Files[0].masked), secretA) {
+		t.Errorf("named: %+v", p.Files)
+	}
+}

@@ -24,13 +24,14 @@ import (
 
 // Reasons a file is not masked. They are shown to the user as written.
 const (
-	ReasonWallet      = "a wallet or seed backup: masking could destroy the only copy of what controls funds — move the funds to a new wallet instead"
-	ReasonWalletValue = "a wallet secret (seed phrase or private key): masking does not make it safe and this may be your only copy — move the funds to a new wallet instead"
-	ReasonKeyFile     = "a key file: the file is the secret — delete it or protect it with a passphrase"
-	ReasonStore       = "a credential store another program reads: revoke the key, then replace it there"
-	ReasonBotConfig   = "a live configuration a program reads: revoke the key, then put the new one there"
-	ReasonOutOfScope  = "not a history, notebook, log or copy: revoke the key and edit the file yourself, or name it with --mask-file"
-	ReasonArchive     = "inside an archive: delete or re-create the archive"
+	ReasonWallet       = "a wallet or seed backup: masking could destroy the only copy of what controls funds — move the funds to a new wallet instead"
+	ReasonWalletValue  = "a wallet secret (seed phrase or private key): masking does not make it safe and this may be your only copy — move the funds to a new wallet instead"
+	ReasonKeyFile      = "a key file: the file is the secret — delete it or protect it with a passphrase"
+	ReasonStore        = "a credential store another program reads: revoke the key, then replace it there"
+	ReasonBotConfig    = "a live configuration a program reads: revoke the key, then put the new one there"
+	ReasonOutOfScope   = "not a history, notebook, log or copy: revoke the key and edit the file yourself, or name it with --mask-file"
+	ReasonArchive      = "inside an archive: delete or re-create the archive"
+	ReasonNotebookCode = "in the notebook's code (a cell's source), which runs with it: revoke the key and load the new one from an environment variable, or name the file with --mask-file"
 )
 
 // Scope says whether rel (a slash path relative to the audited directory)
@@ -97,7 +98,8 @@ func protected(rel string) string {
 }
 
 // inScope is the default scope: files that record what happened (histories,
-// notebook outputs, logs) and copies nobody reads back.
+// notebook outputs, logs) and copies nobody reads back. A notebook's code
+// is kept (plan).
 func inScope(rel string) bool {
 	lower := strings.ToLower(rel)
 	base := path.Base(lower)
