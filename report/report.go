@@ -263,11 +263,55 @@ func (v *view) text(s string) string {
 func (v *view) line(f *detectors.Finding) string {
 	l := v.text(f.Line)
 	if v.conceal != nil {
+		// The line is a window around the finding: its edge can cut
+		// through a secret (the API key before the secret in a
+		// one-line keys.json), and a cut secret is no longer the
+		// string the replacer looks for.
+		l = cutEdges(l, f.Secret)
+		for _, p := range f.Parts {
+			l = cutEdges(l, p.Secret)
+		}
+		for _, c := range f.Conceal {
+			l = cutEdges(l, c)
+		}
 		// Key material no finding claimed — another call's key in a
 		// shell history, the rest of a PEM body — is hidden too.
 		l = detectors.ConcealKeyMaterial(l)
 	}
 	return clip(strings.TrimSpace(l), 160)
+}
+
+// cutEdges hides what is left of secret where the line starts inside it
+// (its end, replaced by "…") or ends inside it (its start, redacted).
+func cutEdges(l, secret string) string {
+	if len(secret) < minConcealed || l == "" {
+		return l
+	}
+	// A shorter piece shows no more than a redaction does, and may be
+	// the line's own text (the dashes a PEM block ends with).
+	const minPiece = 6
+	piece := func(p string) bool {
+		n := 0
+		for i := 0; i < len(p); i++ {
+			if c := p[i]; 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				n++
+			}
+		}
+		return n >= minPiece
+	}
+	for k := min(len(secret)-1, len(l)); k >= minPiece; k-- {
+		if p := secret[len(secret)-k:]; strings.HasPrefix(l, p) && piece(p) {
+			l = "…" + l[k:]
+			break
+		}
+	}
+	for k := min(len(secret)-1, len(l)); k >= minPiece; k-- {
+		if p := secret[:k]; strings.HasSuffix(l, p) && piece(p) {
+			l = l[:len(l)-k] + detectors.Redact(secret[:k])
+			break
+		}
+	}
+	return l
 }
 
 // commit returns a copy of c with its free text redacted.
