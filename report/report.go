@@ -417,10 +417,17 @@ func commitAdvice(c *detectors.Commit, k detectors.Kind, path, head string) stri
 	}
 	quoted := display.Shell(path)
 	if c.Pushed {
-		return fmt.Sprintf("pushed to a remote: %s — that comes first, cleaning history does not undo the leak. Then remove it from history: "+
-			"git filter-repo --invert-paths --path %s (drops the file from every commit), or list the value in a file as "+
-			"\"literal:VALUE==>REMOVED\" and run git filter-repo --replace-text FILE; then git push --force --all and --tags. "+
-			"Forks, clones, pull-request refs and caches keep the old commits.", now, quoted)
+		// git filter-repo refuses to rewrite a clone that is not fresh,
+		// and --invert-paths would drop a file the project still uses:
+		// the value is replaced in a fresh bare clone of the remote, which
+		// is what gets pushed back.
+		return fmt.Sprintf("pushed to a remote: %s — that comes first, cleaning history does not undo the leak. Then rewrite "+
+			"it in a fresh bare clone: url=\"$(git remote get-url origin)\", git clone --bare \"$url\" clean.git, cd clean.git, "+
+			"write the value in a file as \"literal:VALUE==>REMOVED\" and run git filter-repo --replace-text FILE (or git "+
+			"filter-repo --invert-paths --path %s to drop a file you no longer need from every commit), then git push --force "+
+			"--all \"$url\" and git push --force --tags \"$url\" (filter-repo may remove the origin remote), and clone again: "+
+			"old clones still hold it. Forks, other clones, pull-request refs and "+
+			"caches keep the old commits.", now, quoted)
 	}
 	sha := shortSHA(c.SHA)
 	if head != "" && c.SHA == head {

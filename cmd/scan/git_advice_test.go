@@ -212,3 +212,62 @@ func TestHookAdviceForEnvFile(t *testing.T) {
 		}
 	}
 }
+
+// After a push the advice comes first with revoking, then a rewrite a
+// user can run as printed: git filter-repo refuses a clone that is not
+// fresh, and dropping the file would drop a file the bot still uses, so
+// the value is replaced in a fresh bare clone and pushed back. The remote
+// must hold the key nowhere afterwards.
+func TestGitAdviceAfterPush(t *testing.T) {
+	dir := gitRepo(t)
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	gitIn(t, dir, "init", "-q", "--bare", remote)
+	if err := os.WriteFile(filepath.Join(dir, "deploy.env"), []byte("REGION=eu-west-1\nAWS_ACCESS_KEY_ID="+awsKeyID+"\nAWS_SECRET_ACCESS_KEY="+awsSecret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "add", "deploy.env")
+	gitIn(t, dir, "commit", "-q", "-m", "deploy")
+	gitIn(t, dir, "remote", "add", "origin", remote)
+	gitIn(t, dir, "push", "-q", "origin", "main")
+
+	code, out, errOut := runCLI(t, "git", dir)
+	if code != 1 {
+		t.Fatalf("scan git exit %d:\n%s%s", code, out, errOut)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, w := range []string{
+		"pushed to a remote: revoke the key now — that comes first",
+		`url="$(git remote get-url origin)", git clone --bare "$url" clean.git, cd clean.git`,
+		`"literal:VALUE==>REMOVED" and run git filter-repo --replace-text FILE`,
+		`git push --force --all "$url" and git push --force --tags "$url"`, "and clone again",
+	} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("advice lacks %q:\n%s", w, out)
+		}
+	}
+	if _, err := exec.LookPath("git-filter-repo"); err != nil {
+		t.Skip("git filter-repo is not installed: the printed commands cannot be run here")
+	}
+	sh := func(dir, script string) {
+		t.Helper()
+		cmd := exec.Command("sh", "-ec", script)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", script, err, b)
+		}
+	}
+	values := filepath.Join(t.TempDir(), "values.txt")
+	os.WriteFile(values, []byte("literal:"+awsKeyID+"==>REMOVED\nliteral:"+awsSecret+"==>REMOVED\n"), 0o600)
+	// One shell, as the user types it: url is set in the repository and
+	// used from the clone.
+	sh(dir, `url="$(git remote get-url origin)"
+git clone -q --bare "$url" clean.git
+cd clean.git
+git filter-repo --replace-text `+values+`
+git push -q --force --all "$url"
+git push -q --force --tags "$url"`)
+	if code, out, errOut := runCLI(t, "git", remote); code != 0 {
+		t.Errorf("after following the advice, the remote still holds the key: exit %d\n%s%s", code, out, errOut)
+	}
+}
