@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -137,6 +138,7 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 	}
 
 	code, _, errOut = runCLI(t, "home", h.dir, "--mask", "--yes")
+	maskOut := errOut
 	if code != 1 {
 		t.Fatalf("exit %d; stderr %s", code, errOut)
 	}
@@ -206,7 +208,12 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 	}
 
 	// --unmask restores byte for byte.
-	code, _, errOut = runCLI(t, "home", h.dir, "--unmask")
+	// The undo command is run as the mask run printed it.
+	undo := regexp.MustCompile(`to undo: scan home --unmask (\S+)\n`).FindStringSubmatch(maskOut)
+	if undo == nil {
+		t.Fatalf("no undo command in:\n%s", maskOut)
+	}
+	code, _, errOut = runCLI(t, "home", "--unmask", undo[1])
 	if code != 0 {
 		t.Fatalf("--unmask: exit %d: %s", code, errOut)
 	}

@@ -3,7 +3,9 @@ package home
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,6 +68,34 @@ func TestUserTerms(t *testing.T) {
 					if x.Severity != detectors.Medium || !strings.Contains(notes, "listens only on this machine") || x.RuleID != "generic-secret" {
 						t.Errorf("jwt_secret_key: %s %q", x.Severity, notes)
 					}
+				}
+			}
+			if tc.raised {
+				// The chmod the note gives is run as printed: the next
+				// audit no longer raises the file.
+				ran := false
+				for _, x := range res.Findings {
+					m := regexp.MustCompile(`run (chmod 600 \S+)$`).FindStringSubmatch(strings.Join(x.Notes, "\n"))
+					if x.Path != "bots/grid/.env" || m == nil {
+						continue
+					}
+					if b, err := exec.Command("sh", "-c", m[1]).CombinedOutput(); err != nil {
+						t.Fatalf("%s: %v\n%s", m[1], err, b)
+					}
+					again, err := Scan(context.Background(), newScanner(t), Options{Root: dir, Common: scanopt.Common{Threads: 1}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, y := range again.Findings {
+						if y.Path == "bots/grid/.env" && (y.File.ReadableByOthers || strings.Contains(strings.Join(y.Notes, " "), "chmod")) {
+							t.Errorf("after %s: readable %v, notes %q", m[1], y.File.ReadableByOthers, y.Notes)
+						}
+					}
+					ran = true
+					break
+				}
+				if !ran {
+					t.Error("no chmod command for the 0644 .env in an open home")
 				}
 			}
 			if seen != 3 {
