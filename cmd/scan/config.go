@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -77,17 +78,88 @@ type repoRev struct {
 	repo, rev string
 	// gitDir is the git directory when git named it (GIT_DIR in a hook).
 	gitDir string
+
+	// objects reads the commit's files through one hardened git cat-file
+	// when git is installed: go-git indexes every object of a pack before
+	// it reads the first, which a commit hook would pay for each file.
+	objects *gitrepo.CatFile
+	commit  string // rev resolved, once objects is started
+	started bool
 }
 
 // maxRepoFile bounds a config or baseline read from a commit.
 const maxRepoFile = 16 << 20
 
+// catFile starts the object reader on first use and resolves rev; nil when
+// git cannot be used (then go-git reads the files).
+func (t *repoRev) catFile() (*gitrepo.CatFile, error) {
+	if t.started {
+		return t.objects, nil
+	}
+	t.started = true
+	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	if err != nil {
+		return nil, err
+	}
+	gitDir := repo.GitDir()
+	repo.Close()
+	c, err := gitrepo.StartCatFile(context.Background(), gitDir)
+	if err != nil {
+		return nil, nil
+	}
+	commit, err := c.ResolveCommit(t.rev)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("resolve revision %q: %w", t.rev, err)
+	}
+	t.objects, t.commit = c, commit
+	return c, nil
+}
+
+// resolves reports whether rev names a commit of the repository.
+func (t *repoRev) resolves() bool {
+	c, err := t.catFile()
+	if err != nil {
+		return false
+	}
+	if c != nil {
+		return true
+	}
+	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	if err != nil {
+		return false
+	}
+	defer repo.Close()
+	_, err = repo.Resolve(t.rev)
+	return err == nil
+}
+
+// close stops the object reader, if one was started.
+func (t *repoRev) close() {
+	if t != nil && t.objects != nil {
+		t.objects.Close()
+		t.objects = nil
+	}
+}
+
 // file reads the file at name (slash-separated, relative to the
-// repository's top level) as it is at the trusted commit, through gitrepo, which runs
-// nothing from the repository's configuration. It returns nil data when
-// the file does not exist at rev.
+// repository's top level) as it is at the trusted commit, through git
+// cat-file or gitrepo, neither of which runs anything from the
+// repository's configuration. It returns nil data when the file does not
+// exist at rev.
 func (t *repoRev) file(name string) (string, []byte, error) {
 	rev := t.rev
+	c, err := t.catFile()
+	if err != nil {
+		return "", nil, err
+	}
+	if c != nil {
+		data, err := c.TreeFile(t.commit, name, maxRepoFile)
+		if err != nil || data == nil {
+			return "", nil, err
+		}
+		return rev + ":" + name, data, nil
+	}
 	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
 	if err != nil {
 		return "", nil, err

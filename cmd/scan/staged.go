@@ -48,13 +48,16 @@ could not be read (never a silent pass).`,
 			// the commit being made must not configure its own review.
 			// Before the first commit there is nothing committed to trust,
 			// and the working tree's settings apply.
-			if knownBase(repo, gitDir, []string{"HEAD"}) != "" {
-				f.trusted = &repoRev{repo: repo, gitDir: gitDir, rev: "HEAD"}
+			head := &repoRev{repo: repo, gitDir: gitDir, rev: "HEAD"}
+			defer head.close()
+			if head.resolves() {
+				f.trusted = head
 			}
 			// git hands a hook the index being committed in
 			// GIT_INDEX_FILE (a temporary one under commit -a or
-			// commit <paths>).
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE")}), door{})
+			// commit <paths>). The object reader that read the settings
+			// reads the staged blobs too: one git process less per commit.
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE"), Objects: head.objects}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

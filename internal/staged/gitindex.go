@@ -28,11 +28,15 @@ type gitIndex struct {
 	repo      *gitrepo.Repo
 	indexFile string
 	cat       *gitrepo.CatFile
+	shared    bool // cat belongs to the caller
 }
 
-func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string) (*gitIndex, error) {
+func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile) (*gitIndex, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errNoGit
+	}
+	if objects != nil {
+		return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: objects, shared: true}, nil
 	}
 	cat, err := gitrepo.StartCatFile(ctx, repo.GitDir())
 	if err != nil {
@@ -64,7 +68,10 @@ func (g *gitIndex) git(args ...string) ([]byte, error) {
 // are not new.
 func (g *gitIndex) changes() ([]change, error) {
 	base := "HEAD"
-	if _, err := g.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
+	if _, err := g.cat.ResolveCommit("HEAD"); err != nil {
+		if !errors.Is(err, gitrepo.ErrNoObject) {
+			return nil, fmt.Errorf("read HEAD: %w", err)
+		}
 		base = emptyTreeSHA1
 		if g.repo.Settings.SHA256 {
 			base = emptyTreeSHA256
@@ -122,23 +129,19 @@ func parseRaw(out []byte) ([]change, error) {
 func regularMode(m string) bool { return m == "100644" || m == "100755" || m == "100664" }
 
 func (g *gitIndex) headIgnoreFile() (*pathfilter.Ignore, error) {
-	if _, err := g.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}"); err != nil {
+	head, err := g.cat.ResolveCommit("HEAD")
+	if errors.Is(err, gitrepo.ErrNoObject) {
 		return nil, nil // no commit yet: no trusted ignore file
 	}
-	out, err := g.git("ls-tree", "-z", "--full-tree", "HEAD", "--", pathfilter.IgnoreFile)
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
-	// "<mode> <type> <id>\t<path>"
-	rec, _, _ := bytes.Cut(out, []byte{0})
-	meta, _, ok := strings.Cut(string(rec), "\t")
-	f := strings.Fields(meta)
-	if !ok || len(f) != 3 || !regularMode(f[0]) {
-		return nil, nil
+	data, err := g.cat.TreeFile(head, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at HEAD: %w", pathfilter.IgnoreFile, err)
 	}
-	data, ok, err := g.readAll(f[2], pathfilter.MaxIgnoreFile)
-	if err != nil || !ok {
-		return nil, fmt.Errorf("read %s at HEAD: %v", pathfilter.IgnoreFile, errOr(err, "too large"))
+	if data == nil {
+		return nil, nil
 	}
 	return pathfilter.ParseIgnore(data), nil
 }
@@ -149,11 +152,9 @@ func (g *gitIndex) readAll(blob string, max int64) ([]byte, bool, error) {
 	return readAllFrom(g.open, blob, max)
 }
 
-func (g *gitIndex) Close() error { return g.cat.Close() }
-
-func errOr(err error, msg string) error {
-	if err != nil {
-		return err
+func (g *gitIndex) Close() error {
+	if g.shared {
+		return nil
 	}
-	return errors.New(msg)
+	return g.cat.Close()
 }

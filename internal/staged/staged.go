@@ -49,6 +49,9 @@ type Options struct {
 	// sets GIT_INDEX_FILE for hooks); a relative path is taken from the
 	// current directory, as git does.
 	IndexFile string
+	// Objects, if set, is a running object reader on the repository that
+	// the scan uses (and leaves running) instead of starting its own.
+	Objects *gitrepo.CatFile
 
 	// goGitOnly reads with go-git even where git is installed (tests).
 	goGitOnly bool
@@ -101,7 +104,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 		return nil, stats, fmt.Errorf("read index: %s is not a regular file", indexFile)
 	}
 
-	idx, err := openIndex(ctx, repo, indexFile, opt.goGitOnly)
+	idx, err := openIndex(ctx, repo, indexFile, opt.Objects, opt.goGitOnly)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -228,9 +231,9 @@ type changeReader interface {
 	Close() error
 }
 
-func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, goGitOnly bool) (changeReader, error) {
+func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, goGitOnly bool) (changeReader, error) {
 	if !goGitOnly {
-		g, err := newGitIndex(ctx, repo, indexFile)
+		g, err := newGitIndex(ctx, repo, indexFile, objects)
 		if err == nil {
 			return g, nil
 		}

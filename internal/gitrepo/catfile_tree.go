@@ -1,0 +1,143 @@
+package gitrepo
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ErrNoObject is returned for an object name that names nothing in the
+// repository (an unborn HEAD, a missing path).
+var ErrNoObject = errors.New("no such object")
+
+// Object asks for any object by name: an id, or a revision git understands
+// ("HEAD^{commit}", "HEAD^{tree}"). It returns the object's id, type and
+// content, up to max bytes; ok is false when it is larger. A name that
+// resolves to nothing (or to more than one object) is ErrNoObject.
+//
+// Reading a file at a commit through Object and TreeFile costs a few
+// requests to the running process; go-git would first index every object
+// of the pack (tens of milliseconds on a large repository), which a
+// pre-commit hook pays on every commit.
+func (c *CatFile) Object(name string, max int64) (id, typ string, data []byte, ok bool, err error) {
+	if strings.ContainsAny(name, "\n\x00") {
+		return "", "", nil, false, fmt.Errorf("object %q: %w", name, ErrNoObject)
+	}
+	if c.pending > 0 {
+		if _, err := c.out.Discard(int(c.pending)); err != nil {
+			return "", "", nil, false, fmt.Errorf("git cat-file: %w", err)
+		}
+		c.pending = 0
+	}
+	if _, err := c.in.WriteString(name + "\n"); err != nil {
+		return "", "", nil, false, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := c.in.Flush(); err != nil {
+		return "", "", nil, false, fmt.Errorf("git cat-file: %w", err)
+	}
+	header, err := c.out.ReadString('\n')
+	if err != nil {
+		return "", "", nil, false, fmt.Errorf("git cat-file: %w", err)
+	}
+	fields := strings.Fields(header)
+	if len(fields) >= 2 && (fields[len(fields)-1] == "missing" || fields[len(fields)-1] == "ambiguous") {
+		return "", "", nil, false, fmt.Errorf("object %q: %w", name, ErrNoObject)
+	}
+	if len(fields) != 3 {
+		return "", "", nil, false, fmt.Errorf("git cat-file: unexpected answer %q", strings.TrimSpace(header))
+	}
+	var size int64
+	if _, err := fmt.Sscan(fields[2], &size); err != nil || size < 0 {
+		return "", "", nil, false, fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
+	}
+	c.pending = size + 1
+	if size > max {
+		return fields[0], fields[1], nil, false, nil
+	}
+	data = make([]byte, size)
+	if _, err := io.ReadFull(c.out, data); err != nil {
+		return "", "", nil, false, fmt.Errorf("git cat-file: %w", err)
+	}
+	c.pending = 1
+	return fields[0], fields[1], data, true, nil
+}
+
+// ResolveCommit returns the id of the commit rev names, or ErrNoObject.
+func (c *CatFile) ResolveCommit(rev string) (string, error) {
+	id, _, _, _, err := c.Object(rev+"^{commit}", 0)
+	return id, err
+}
+
+// TreeFile reads the file at name (slash-separated, from the top of the
+// tree) in commit's tree, up to max bytes, as FileAt does: nil data, and no
+// error, when the tree has no regular file there (a symlink, a directory
+// or a submodule is none).
+func (c *CatFile) TreeFile(commit, name string, max int64) ([]byte, error) {
+	const maxTree = 64 << 20
+	_, _, tree, ok, err := c.Object(commit+"^{tree}", maxTree)
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", commit, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("read tree of %s: larger than %d bytes", commit, maxTree)
+	}
+	idLen := len(commit) / 2 // SHA-1 or SHA-256, in bytes
+	parts := strings.Split(name, "/")
+	for i, part := range parts {
+		mode, id, found := treeEntry(tree, part, idLen)
+		if !found {
+			return nil, nil
+		}
+		last := i == len(parts)-1
+		if !last {
+			if mode != "40000" {
+				return nil, nil
+			}
+			if _, _, tree, ok, err = c.Object(id, maxTree); err != nil || !ok {
+				return nil, fmt.Errorf("read tree %s of %s: %v", strings.Join(parts[:i+1], "/"), commit, errOrTooLarge(err))
+			}
+			continue
+		}
+		if mode != "100644" && mode != "100755" && mode != "100664" {
+			return nil, nil
+		}
+		_, typ, data, ok, err := c.Object(id, max)
+		if err != nil {
+			return nil, fmt.Errorf("read %s at %s: %w", name, commit, err)
+		}
+		if typ != "blob" {
+			return nil, nil
+		}
+		if !ok {
+			return nil, fmt.Errorf("read %s at %s: larger than %d bytes", name, commit, max)
+		}
+		return data, nil
+	}
+	return nil, nil
+}
+
+func errOrTooLarge(err error) error {
+	if err != nil {
+		return err
+	}
+	return errors.New("too large")
+}
+
+// treeEntry finds name in a tree object's content ("<mode> <name>\0<id>"
+// records) and returns its mode and id in hex.
+func treeEntry(tree []byte, name string, idLen int) (mode, id string, ok bool) {
+	for len(tree) > 0 {
+		sp := bytes.IndexByte(tree, ' ')
+		nul := bytes.IndexByte(tree, 0)
+		if sp < 0 || nul < sp || nul+1+idLen > len(tree) {
+			return "", "", false
+		}
+		if string(tree[sp+1:nul]) == name {
+			return string(tree[:sp]), fmt.Sprintf("%x", tree[nul+1:nul+1+idLen]), true
+		}
+		tree = tree[nul+1+idLen:]
+	}
+	return "", "", false
+}

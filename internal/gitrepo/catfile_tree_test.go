@@ -1,0 +1,71 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyward/scan/internal/gittest"
+)
+
+// TreeFile reads what FileAt reads, through git: the same bytes for a
+// regular file at any depth, and nothing for what is not one (a symlink,
+// a directory, a submodule-like path, a missing file), interleaved with
+// blob reads on the same process.
+func TestTreeFileAgreesWithFileAt(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, ".keyward.toml", "[allowlist]\npaths = [\"a\"]\n")
+	gittest.Write(t, dir, "config/deep/baseline.json", "{\"findings\": []}\n")
+	gittest.Write(t, dir, "run.sh", "#!/bin/sh\n")
+	if err := os.Chmod(filepath.Join(dir, "run.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".keyward.toml", filepath.Join(dir, "link.toml")); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Write(t, dir, "big.txt", strings.Repeat("z", 5000))
+	gittest.Commit(t, dir, "one")
+
+	repo, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	head, err := repo.Resolve("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := StartCatFile(context.Background(), repo.GitDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	commit, err := c.ResolveCommit("HEAD")
+	if err != nil || commit != head.String() {
+		t.Fatalf("ResolveCommit(HEAD) = %q, %v; want %s", commit, err, head)
+	}
+	if _, err := c.ResolveCommit("no-such-branch"); !errors.Is(err, ErrNoObject) {
+		t.Fatalf("ResolveCommit(no-such-branch) = %v, want ErrNoObject", err)
+	}
+	for _, name := range []string{".keyward.toml", "config/deep/baseline.json", "run.sh", "link.toml", "config", "config/deep", "missing", "config/missing", ".keyward.toml/x", "big.txt"} {
+		want, werr := repo.FileAt(head, name, 1<<20)
+		got, gerr := c.TreeFile(commit, name, 1<<20)
+		if (werr != nil) != (gerr != nil) || string(got) != string(want) || (got == nil) != (want == nil) {
+			t.Errorf("%s: TreeFile = %q, %v; FileAt = %q, %v", name, got, gerr, want, werr)
+		}
+		// A blob read between requests leaves the stream in step.
+		if _, _, err := c.Open(head); err == nil {
+			t.Fatalf("a commit read as a blob")
+		}
+	}
+	if _, err := c.TreeFile(commit, "big.txt", 100); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("TreeFile over its limit = %v, want an error saying so", err)
+	}
+	if data, err := c.TreeFile(commit, ".keyward.toml", 1<<20); err != nil || !strings.Contains(string(data), "allowlist") {
+		t.Fatalf("TreeFile after a refused read = %q, %v", data, err)
+	}
+}
