@@ -12,10 +12,10 @@ import (
 // rule drops them, not only the rules whose names happen to collide.
 
 var (
-	evmAddress = regexp.MustCompile(`^0[xX][0-9a-fA-F]{40}$`)
+	evmAddress = lazyRE(`^0[xX][0-9a-fA-F]{40}$`)
 	hex64      = regexp.MustCompile(`^(?:0[xX])?[0-9a-fA-F]{64}$`)
 	// hashIDLabel names a 32-byte value as a digest or an identifier.
-	hashIDLabel = regexp.MustCompile(`(?i)(?:tx|txn|txid|hash|block|transaction|digest|checksum|sha256|commit|nonce|salt)$|(?:^|[_.\-]|[a-z])(?:tx|txn|block|token|nft|asset|order|market|pool)_?ids?$`)
+	hashIDLabel = lazyRE(`(?i)(?:tx|txn|txid|hash|block|transaction|digest|checksum|sha256|commit|nonce|salt)$|(?:^|[_.\-]|[a-z])(?:tx|txn|block|token|nft|asset|order|market|pool)_?ids?$`)
 )
 
 // PublicValue reports whether a candidate is a public value rather than a

@@ -120,7 +120,7 @@ const bedrockLongPrefix = "ABSKQmVkcm9ja0FQSUtleS"
 // that opens a short-lived key (a presigned request, valid up to 12 hours).
 const bedrockShortPrefix = "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"
 
-var sessionTokenName = regexp.MustCompile(`(?i)session_?token|security[_\-]?token`)
+var sessionTokenName = lazyRE(`(?i)session_?token|security[_\-]?token`)
 
 func awsRules() []Rule {
 	// Eight characters of each prefix keep the keyword automaton small.

@@ -145,9 +145,9 @@ func coreRules() []Rule {
 }
 
 var (
-	pemConcat        = regexp.MustCompile(`"\s*\+?\s*"|^\s*"\s*\+?|"\s*\+?\s*$`)
-	pemOpenSSHHeader = regexp.MustCompile(`-----BEGIN OPENSSH PRIVATE KEY-----`)
-	pemBody          = regexp.MustCompile(`-----BEGIN[^\n]*?-----((?:.|\n)*?)-----END`)
+	pemConcat        = lazyRE(`"\s*\+?\s*"|^\s*"\s*\+?|"\s*\+?\s*$`)
+	pemOpenSSHHeader = lazyRE(`-----BEGIN OPENSSH PRIVATE KEY-----`)
+	pemBody          = lazyRE(`-----BEGIN[^\n]*?-----((?:.|\n)*?)-----END`)
 )
 
 // validatePEM rejects bodies too short or not base64 to be a key and lowers
@@ -218,21 +218,21 @@ func openSSHEncrypted(raw []byte) bool {
 }
 
 var (
-	identifierLike = regexp.MustCompile(`^[A-Za-z_][A-Za-z_.\-]*$`)
-	dottedName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
-	passwordLabel  = regexp.MustCompile(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = regexp.MustCompile(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	identifierLike = lazyRE(`^[A-Za-z_][A-Za-z_.\-]*$`)
+	dottedName     = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+	passwordLabel  = lazyRE(`(?i)passw(?:or)?d|pwd`)
+	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
-	genericLabel = regexp.MustCompile(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential`)
-	genericValue = regexp.MustCompile(`^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$`)
+	genericLabel = lazyRE(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential`)
+	genericValue = lazyRE(`^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$`)
 )
 
 // genericFinder returns values assigned to secret-sounding names.
 func genericFinder(w []byte) [][2]int {
 	var out [][2]int
-	for _, v := range assign.Labelled(w, genericLabel) {
+	for _, v := range assign.Labelled(w, genericLabel.get()) {
 		if genericValue.Match(w[v[0]:v[1]]) {
 			out = append(out, v)
 		}
@@ -241,11 +241,11 @@ func genericFinder(w []byte) [][2]int {
 }
 
 // fileName is a value (or a name) that names a file: conf/erc20_tokens.json.
-var fileName = regexp.MustCompile(`(?i)^[\w./-]+\.(?:json|ya?ml|toml|ini|cfg|conf|txt|csv|py|js|ts|sh|log|db|sqlite|pem|crt|html?|sql|go|rs|java|rb|php|lock|md|zip|gz|tgz|tar|whl|png|jpe?g|svg|wasm|so|dll|exe|bin|map|css)$`)
+var fileName = lazyRE(`(?i)^[\w./-]+\.(?:json|ya?ml|toml|ini|cfg|conf|txt|csv|py|js|ts|sh|log|db|sqlite|pem|crt|html?|sql|go|rs|java|rb|php|lock|md|zip|gz|tgz|tar|whl|png|jpe?g|svg|wasm|so|dll|exe|bin|map|css)$`)
 
 // variableRef is a shell, CI or template reference standing for a value:
 // $API_KEY, ${API_KEY}, $(API_KEY), %API_KEY%.
-var variableRef = regexp.MustCompile(`^(?:\$\{?[A-Za-z_][A-Za-z0-9_.]*\}?|\$\([A-Za-z_][A-Za-z0-9_.]*\)|%[A-Za-z_][A-Za-z0-9_]*%)$`)
+var variableRef = lazyRE(`^(?:\$\{?[A-Za-z_][A-Za-z0-9_.]*\}?|\$\([A-Za-z_][A-Za-z0-9_.]*\)|%[A-Za-z_][A-Za-z0-9_]*%)$`)
 
 // defaultOfReference reports whether secret is the default of a reference,
 // ${POSTGRES_PASSWORD:-postgres}: the value in use comes from the
@@ -279,7 +279,7 @@ func randomDefault(s string) bool {
 
 // secretLabel is a name that says its value is secret material even when
 // the value has the shape of an address.
-var secretLabel = regexp.MustCompile(`(?i)secret|priv|seed|pass|api|auth(?:[^o]|$)|access|credential|signing`)
+var secretLabel = lazyRE(`(?i)secret|priv|seed|pass|api|auth(?:[^o]|$)|access|credential|signing`)
 
 // solanaAddress reports whether secret is base58 of 32 bytes: a Solana
 // public key (mint, program id, wallet). A Solana secret key is 64 bytes.
@@ -450,9 +450,9 @@ func testMaterial(p string, v Verdict) Verdict {
 	return v
 }
 
-var docPathRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+var docPathRE = lazyRE(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|\.(?:md|rst|adoc|mdx)$|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
 
-var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
+var docDirRE = lazyRE(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|(?:^|[/._-])(?:example|sample|template)s?(?:[/._-]|$)`)
 
 // renderedDocRE matches documentation that a site generator built from
 // docs/*.md: the same sample values, wrapped in HTML or a search index.
@@ -462,7 +462,7 @@ var docDirRE = regexp.MustCompile(`(?i)(?:^|/)docs?/|(?:^|/)documentation/|(?:^|
 // searchindex.js and _static/, Jekyll writes _site/, Docusaurus build/docs/.
 // Only built pages count under a version directory: a versioned .json or
 // .env there is configuration, not documentation.
-var renderedDocRE = regexp.MustCompile(`(?i)(?:^|/)search/search_index\.json$|(?:^|/)searchindex\.js$|(?:^|/)(?:site|_site|_build|_static|build/docs)/|^(?:[a-z]{2}(?:[_-][a-z]{2})?/)?(?:latest|stable|dev|develop|main|master|v?\d+(?:\.\d+)+[a-z0-9.-]*)/(?:[^/]+/)*[^/]+\.html?$`)
+var renderedDocRE = lazyRE(`(?i)(?:^|/)search/search_index\.json$|(?:^|/)searchindex\.js$|(?:^|/)(?:site|_site|_build|_static|build/docs)/|^(?:[a-z]{2}(?:[_-][a-z]{2})?/)?(?:latest|stable|dev|develop|main|master|v?\d+(?:\.\d+)+[a-z0-9.-]*)/(?:[^/]+/)*[^/]+\.html?$`)
 
 // docPath reports whether a path is documentation or an example file,
 // written by hand (docs/, *.md) or rendered (HTML and search indexes built
@@ -474,7 +474,7 @@ func docPath(p string) bool { return docPathRE.MatchString(p) || renderedDocRE.M
 // is not enough, since people keep real keys in notes on their laptops.
 func DocDir(p string) bool { return docDirRE.MatchString(p) || renderedDocRE.MatchString(p) }
 
-var mockMarker = regexp.MustCompile(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:mock|dummy|fake|test(?:ing)? (?:key|only|value)|not a real)`)
+var mockMarker = lazyRE(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:mock|dummy|fake|test(?:ing)? (?:key|only|value)|not a real)`)
 
 // TestMaterial lowers the severity of what any rule finds in tests and
 // fixtures, where keys are overwhelmingly made up, and marks values whose
@@ -504,7 +504,7 @@ func TestMaterial(path, line string, sev Severity) (Severity, string, bool) {
 // (forge-std's chain table carries its own public RPC key). What it holds
 // is other people's code, with their self-test keys and docstring
 // examples.
-var vendoredRE = regexp.MustCompile(`^(?:.*?/)?(?:node_modules|bower_components|site-packages|dist-packages|vendor/bundle|lib/(?:forge-std|ds-test|openzeppelin-contracts(?:-upgradeable)?|solmate|solady))/`)
+var vendoredRE = lazyRE(`^(?:.*?/)?(?:node_modules|bower_components|site-packages|dist-packages|vendor/bundle|lib/(?:forge-std|ds-test|openzeppelin-contracts(?:-upgradeable)?|solmate|solady))/`)
 
 // VendoredRoot returns the vendored tree a path lies in (the prefix up to
 // and including node_modules/ or site-packages/), if any.
@@ -515,7 +515,7 @@ func VendoredRoot(p string) (string, bool) {
 
 // bundleRE finds generated JavaScript: source maps, minified files and
 // bundler output, where identifiers and hashes stand where values do.
-var bundleRE = regexp.MustCompile(`(?i)\.(?:js|css)\.map$|\.min\.(?:js|css)$|\.bundle\.js$|(?:^|/)(?:dist|build|_next/static|static/js)/(?:[^/]+/)*[^/]+\.js$|(?:^|/)(?:chunk|vendors?|main|runtime)[.~-][0-9a-f]{6,}[^/]*\.js$`)
+var bundleRE = lazyRE(`(?i)\.(?:js|css)\.map$|\.min\.(?:js|css)$|\.bundle\.js$|(?:^|/)(?:dist|build|_next/static|static/js)/(?:[^/]+/)*[^/]+\.js$|(?:^|/)(?:chunk|vendors?|main|runtime)[.~-][0-9a-f]{6,}[^/]*\.js$`)
 
 // bundlePath reports whether a path is a source map or a bundle.
 func bundlePath(p string) bool { return bundleRE.MatchString(p) }

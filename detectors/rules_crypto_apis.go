@@ -41,7 +41,7 @@ type cryptoAPISpec struct {
 
 // credentialName is what the name of an API key's variable, header or
 // query parameter contains.
-var credentialName = regexp.MustCompile(`(?i)key|token|secret|auth|access|credential|pass`)
+var credentialName = lazyRE(`(?i)key|token|secret|auth|access|credential|pass`)
 
 func cryptoAPISpecs() []cryptoAPISpec {
 	hex32 := fake("coinlayer", hexChars, 32)
@@ -181,8 +181,10 @@ func cryptoAPIRules() []Rule {
 // namedValueFinder returns values of one shape assigned to a name that
 // reads as a credential's (api_key, X-CoinAPI-Key, token, dappId is not).
 func namedValueFinder(shape string) func([]byte) [][2]int {
-	re := regexp.MustCompile(`^(?:` + shape + `)$`)
+	// Compiled on first use, as shapeFinder's.
+	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })
 	return func(w []byte) [][2]int {
+		re := re()
 		var out [][2]int
 		assign.Each(w, func(name, v [2]int) {
 			if re.Match(w[v[0]:v[1]]) && (credentialName.Match(w[name[0]:name[1]]) || dappName.Match(w[name[0]:name[1]])) {
@@ -243,7 +245,7 @@ var dataAPIKeywords = sync.OnceValue(func() [][2]string {
 })
 
 // dappName is Blocknative's name for its key in Onboard configs.
-var dappName = regexp.MustCompile(`(?i)^dapp_?id$`)
+var dappName = lazyRE(`(?i)^dapp_?id$`)
 
 // validateDataAPIKey drops values that a person typed rather than a
 // dashboard generated.

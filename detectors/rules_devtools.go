@@ -4,7 +4,6 @@ import (
 	"github.com/keyward/scan/internal/assign"
 
 	"encoding/base64"
-	"regexp"
 	"strings"
 )
 
@@ -15,7 +14,7 @@ import (
 
 const registryLoginAdvice = "Change the password (or revoke the access token) at the registry now: the \"auth\" field is base64 of user:password, not a hash. Then log in again with a credential helper (docker-credential-*) so the file keeps no password."
 
-var registryAuthValue = regexp.MustCompile(`^[A-Za-z0-9+/]{8,400}={0,2}$`)
+var registryAuthValue = lazyRE(`^[A-Za-z0-9+/]{8,400}={0,2}$`)
 
 func devToolRules() []Rule {
 	login := base64.StdEncoding.EncodeToString([]byte("deploybot:" + fake("registry password", alnumChars, 20)))

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha512"
 	"encoding/hex"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -36,7 +35,7 @@ var electrumVersions = []struct{ prefix, name string }{
 
 // electrumSeedField is the seed inside an Electrum wallet file, which the
 // electrum-seed rule reports.
-var electrumSeedField = regexp.MustCompile(`"seed"\s*:\s*"`)
+var electrumSeedField = lazyRE(`"seed"\s*:\s*"`)
 
 // electrumSeedVersion returns the seed type of phrase, or "".
 func electrumSeedVersion(phrase string) string {

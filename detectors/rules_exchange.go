@@ -255,7 +255,7 @@ func exchangeRules() []Rule {
 
 // krakenKeyFileLine is the first line of krakenex's key file (API.load_key): the API
 // key on the first line and the private key on the second, with no names.
-var krakenKeyFileLine = regexp.MustCompile(`^[A-Za-z0-9+/]{56}$`)
+var krakenKeyFileLine = lazyRE(`^[A-Za-z0-9+/]{56}$`)
 
 // krakenKeyFileRule finds the private key in krakenex's kraken.key, which
 // names neither part: the file name is the context, and the line above
@@ -300,7 +300,7 @@ const hummingbotKeyfile = "7b2263727970746f223a"
 // hummingbotConfPath is where hummingbot 0.x–1.x kept each encrypted
 // connector setting: conf/encrypted_<setting>.json, an eth-keyfile of the
 // setting's value (not of a wallet key) under the hummingbot password.
-var hummingbotConfPath = regexp.MustCompile(`(?:^|/)conf/encrypted_([A-Za-z0-9_]+)\.json$`)
+var hummingbotConfPath = lazyRE(`(?:^|/)conf/encrypted_([A-Za-z0-9_]+)\.json$`)
 
 func hummingbotRule() Rule {
 	return Rule{
@@ -345,7 +345,7 @@ func hummingbotRule() Rule {
 	}
 }
 
-var placeholderLabelValue = regexp.MustCompile(`(?i)^(?:none|null|nil|true|false|undefined|string|required|optional|testnet|sandbox|demo)$`)
+var placeholderLabelValue = lazyRE(`(?i)^(?:none|null|nil|true|false|undefined|string|required|optional|testnet|sandbox|demo)$`)
 
 // exchangeValidator checks what the pattern cannot: that the label names
 // this part (a 64-character Binance key and secret share one shape) and no
@@ -467,7 +467,7 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 const guessNote = "found by its label: the exchange does not document this credential's format, so its shape here is a guess"
 
 // hexShape matches a part shape that is hex digits only.
-var hexShape = regexp.MustCompile(`^\[0-9(?:a-f|A-F|A-Fa-f|a-fA-F)\]\{\d+(?:,\d+)?\}$`)
+var hexShape = lazyRE(`^\[0-9(?:a-f|A-F|A-Fa-f|a-fA-F)\]\{\d+(?:,\d+)?\}$`)
 
 func partShape(s exchangeSpec, part string) string {
 	switch part {

@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -89,7 +88,7 @@ func registryRules() []Rule {
 }
 
 // npmTokenName names a legacy (UUID) npm token outside an .npmrc.
-var npmTokenName = regexp.MustCompile(`(?i)^npm_?(?:auth_?)?token$`)
+var npmTokenName = lazyRE(`(?i)^npm_?(?:auth_?)?token$`)
 
 func validateNpm(secret string, c Candidate) Verdict {
 	if strings.HasPrefix(secret, "npm_") {

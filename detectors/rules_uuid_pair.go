@@ -2,7 +2,6 @@ package detectors
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/keyward/scan/internal/assign"
@@ -23,14 +22,14 @@ import (
 const uuidPairLines = 4
 
 var (
-	uuidValue = regexp.MustCompile(`^(?:` + uuidAnyCase + `)$`)
+	uuidValue = lazyRE(`^(?:` + uuidAnyCase + `)$`)
 	// uuidKeyLabel is a name that says API key or access key; an id
 	// (request_id, order_id, uuid) is no key.
-	uuidKeyLabel = regexp.MustCompile(`(?i)api[_\-.]?key|access[_\-.]?key|^key$`)
+	uuidKeyLabel = lazyRE(`(?i)api[_\-.]?key|access[_\-.]?key|^key$`)
 	// uuidPairSecretLabel names the signing half: secret, secret_key,
 	// api_secret, privateKey (not a password, which its owner chose).
-	uuidPairSecretLabel = regexp.MustCompile(`(?i)secret|private[_\-.]?key`)
-	uuidNotKeyLabel     = regexp.MustCompile(`(?i)secret|private|pass|public|uuid|request|trace|order|user|session`)
+	uuidPairSecretLabel = lazyRE(`(?i)secret|private[_\-.]?key`)
+	uuidNotKeyLabel     = lazyRE(`(?i)secret|private|pass|public|uuid|request|trace|order|user|session`)
 )
 
 // uuidPlaceholders are UUIDs that documentation prints: the nil UUID, the

@@ -3,6 +3,7 @@ package detectors
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/internal/assign"
 )
@@ -12,8 +13,11 @@ import (
 // the shape is checked on the whole value, so "longer than the shape" and
 // "part of a word" need no boundary assertions.
 func shapeFinder(shape string) func([]byte) [][2]int {
-	re := regexp.MustCompile(`^(?:` + shape + `)$`)
+	// Compiled on first use: a scan builds every rule, and most rules'
+	// keywords never hit in a small one (a commit hook's).
+	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })
 	return func(window []byte) [][2]int {
+		re := re()
 		var out [][2]int
 		for _, v := range assign.Values(window) {
 			if re.Match(window[v[0]:v[1]]) {

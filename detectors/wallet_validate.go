@@ -144,21 +144,21 @@ func validateXprv(secret string, _ Candidate) Verdict {
 
 var (
 	// hashWords mark lines whose 64-hex values are digests or identifiers.
-	hashWords = regexp.MustCompile(`(?i)hash|txid|tx_id|transaction|block|sha-?256|sha3|keccak|checksum|digest|merkle|commit|topic|bytecode|salt|nonce|signature|root|integrity|pubkey|public|ciphertext|\bmac\b|\biv\b|slot|etag`)
+	hashWords = lazyRE(`(?i)hash|txid|tx_id|transaction|block|sha-?256|sha3|keccak|checksum|digest|merkle|commit|topic|bytecode|salt|nonce|signature|root|integrity|pubkey|public|ciphertext|\bmac\b|\biv\b|slot|etag`)
 	// keyWords mark lines that name a private key outright.
 	keyWords = []string{"priv", "secret", "signer", "wallet(", "from_key", "fromkey", "deployer", "pk="}
 	// otherSecretWords name 64-hex secrets that are not wallet keys: a
 	// freqtrade jwt_secret_key or a Flask SECRET_KEY is a secret, but the
 	// generic rule reports it, not as a wallet.
-	otherSecretWords = regexp.MustCompile(`(?i)jwt|hmac|session|cookie|csrf|encrypt|\baes|webhook|flask|django|rails|secret_key_base|signing_secret|app_secret|api_secret`)
+	otherSecretWords = lazyRE(`(?i)jwt|hmac|session|cookie|csrf|encrypt|\baes|webhook|flask|django|rails|secret_key_base|signing_secret|app_secret|api_secret`)
 	sha256sumLine    = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
 	// evmContext is what the window must hold when the key's own line
 	// names nothing (hardhat accounts arrays span lines).
-	evmContext = regexp.MustCompile(`(?i)accounts\s*:\s*\[|--private-key`)
+	evmContext = lazyRE(`(?i)accounts\s*:\s*\[|--private-key`)
 	// evmWords say a window is about EVM chains. 64 hex digits labelled
 	// "PrivateKey" in a crypto library's test vectors are an X25519 or
 	// ECDSA test key; the same label next to any of these is a wallet.
-	evmWords = regexp.MustCompile(`(?i)--private-key|cast |eth|evm|web3|wallet|hardhat|foundry|anvil|forge|solidity|metamask|hyperliquid|deploy|mnemonic|infura|alchemy|rpc|chain|polygon|arbitrum|optimism|bsc|base_|avax|signer|account|address|0x[0-9a-f]{40}`)
+	evmWords = lazyRE(`(?i)--private-key|cast |eth|evm|web3|wallet|hardhat|foundry|anvil|forge|solidity|metamask|hyperliquid|deploy|mnemonic|infura|alchemy|rpc|chain|polygon|arbitrum|optimism|bsc|base_|avax|signer|account|address|0x[0-9a-f]{40}`)
 )
 
 // configLike reports whether a path is where people keep settings rather
@@ -284,10 +284,10 @@ func base58Keypair(secret string) (string, Verdict) {
 }
 
 var (
-	keystoreKDF      = regexp.MustCompile(`(?i)"?kdf"?\s*:\s*["']?(scrypt|pbkdf2)`)
-	keystoreMAC      = regexp.MustCompile(`(?i)"?mac"?\s*:\s*["']?[0-9a-f]{64}`)
-	keystoreAddress  = regexp.MustCompile(`(?i)"?address"?\s*:\s*["']?(?:0x)?([0-9a-f]{40})\b`)
-	keystorePassword = regexp.MustCompile(`(?i)pass(word|phrase|wd)?\b|keystore_pass|\.pass\b`)
+	keystoreKDF      = lazyRE(`(?i)"?kdf"?\s*:\s*["']?(scrypt|pbkdf2)`)
+	keystoreMAC      = lazyRE(`(?i)"?mac"?\s*:\s*["']?[0-9a-f]{64}`)
+	keystoreAddress  = lazyRE(`(?i)"?address"?\s*:\s*["']?(?:0x)?([0-9a-f]{40})\b`)
+	keystorePassword = lazyRE(`(?i)pass(word|phrase|wd)?\b|keystore_pass|\.pass\b`)
 )
 
 // knownKeystores are ciphertexts of the Web3 Secret Storage test vectors
@@ -346,7 +346,7 @@ func validateNEARKey(secret string, _ Candidate) Verdict {
 // argument: web3.py Account.from_key and hummingbot's Web3Wallet, ethers'
 // new Wallet(key), viem's privateKeyToAccount, web3.js
 // privateKeyToAccount, eth_account's Account.from_key / LocalAccount.
-var walletCall = regexp.MustCompile(`(?i)(?:wallet|from_key|fromkey|privatekeytoaccount|signer|localaccount)\s*\(\s*(?:[a-z_]+\s*=\s*)?`)
+var walletCall = lazyRE(`(?i)(?:wallet|from_key|fromkey|privatekeytoaccount|signer|localaccount)\s*\(\s*(?:[a-z_]+\s*=\s*)?`)
 
 // passedToWallet reports whether the variable name is passed as the key to
 // a wallet or account constructor somewhere in the window.

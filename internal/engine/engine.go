@@ -13,9 +13,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -93,7 +95,10 @@ type Engine struct {
 
 type compiledRule struct {
 	detectors.Rule
-	re *regexp.Regexp
+	// re compiles the pattern on first use: most rules' keywords never
+	// hit in a small scan (a commit hook's), and compiling all of them
+	// cost more than the scan.
+	re func() *regexp.Regexp
 	// secretIdx lists every group named "secret": a pattern may offer
 	// alternatives (labelled value | self-identifying value), each with
 	// its own group.
@@ -137,14 +142,16 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		if r.WholeFile {
 			continue
 		}
-		var re *regexp.Regexp
+		var re func() *regexp.Regexp
 		var idx []int
 		if r.Finder == nil || r.Pattern != "" {
-			var err error
-			if re, err = regexp.Compile(r.Pattern); err != nil {
+			// Parsing finds every error Compile would and names the
+			// groups; the compilation itself waits for a window.
+			parsed, err := syntax.Parse(r.Pattern, syntax.Perl)
+			if err != nil {
 				return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 			}
-			for i, name := range re.SubexpNames() {
+			for i, name := range parsed.CapNames() {
 				if name == "secret" {
 					idx = append(idx, i)
 				}
@@ -152,6 +159,7 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			if len(idx) == 0 {
 				return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
 			}
+			re = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(r.Pattern) })
 		}
 		ri := len(e.rules)
 		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx})
@@ -786,7 +794,7 @@ func (r *compiledRule) spans(text []byte, n int) [][2]int {
 		return r.Finder(text)
 	}
 	var out [][2]int
-	for _, m := range r.re.FindAllSubmatchIndex(text, n) {
+	for _, m := range r.re().FindAllSubmatchIndex(text, n) {
 		for _, i := range r.secretIdx {
 			if m[2*i] >= 0 && m[2*i+1] > m[2*i] {
 				out = append(out, [2]int{m[2*i], m[2*i+1]})
