@@ -451,16 +451,22 @@ func (ended) Read([]byte) (int, error) { return 0, io.EOF }
 
 // fill reads into *buf until it holds size bytes or src ends, keeping what
 // *buf already holds, and returns the number of bytes held.
+//
+// The buffer grows as the content arrives, from 64 KiB up to size, not to
+// size at once: a chunk is 8 MiB, and allocating (and clearing) that for
+// every small file a commit hook reads cost more than scanning it. A
+// worker's buffer keeps its largest size from file to file.
 func fill(src io.Reader, buf *[]byte, size int) (int, error) {
-	if cap(*buf) < size {
-		nb := make([]byte, len(*buf), size)
-		copy(nb, *buf)
-		*buf = nb
-	}
-	b := (*buf)[:size]
+	const minBuf = 64 << 10
 	n := len(*buf)
+	b := *buf
 	for n < size {
-		m, err := src.Read(b[n:])
+		if n == cap(b) {
+			nb := make([]byte, n, min(size, max(2*cap(b), minBuf)))
+			copy(nb, b[:n])
+			b = nb
+		}
+		m, err := src.Read(b[n:min(size, cap(b))])
 		n += m
 		if err == io.EOF {
 			break

@@ -40,17 +40,27 @@ func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 		syscall.Close(fd)
 		return nil, 0, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
-	return &fdFile{fd: fd}, st.Size, nil
+	return &fdFile{fd: fd, size: st.Size}, st.Size, nil
 }
 
 // fdFile reads a regular file's descriptor. Reads of a regular file never
 // wait for a writer, so O_NONBLOCK (set to open a FIFO without blocking)
 // changes nothing here.
-type fdFile struct{ fd int }
+type fdFile struct {
+	fd int
+	// size is the file's size when opened, read what Read has read: a
+	// short read that reaches size is the end, and asking again only to
+	// be told so cost a system call per file.
+	size, read int64
+	ended      bool
+}
 
 func (f *fdFile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if f.ended {
+		return 0, io.EOF
 	}
 	for {
 		n, err := syscall.Read(f.fd, p)
@@ -62,6 +72,11 @@ func (f *fdFile) Read(p []byte) (int, error) {
 		case n == 0:
 			return 0, io.EOF
 		}
+		f.read += int64(n)
+		// Short of what was asked and at the size the file had: its
+		// end. A short read before that size (a network or FUSE file
+		// system may give one) asks again.
+		f.ended = n < len(p) && f.read >= f.size
 		return n, nil
 	}
 }

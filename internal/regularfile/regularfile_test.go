@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -100,5 +101,57 @@ func TestOpenReaderRefusesWhatIsNotAFileAndReadsWhatIs(t *testing.T) {
 		if err := f.Close(); err != nil {
 			t.Errorf("%s: close: %v", p, err)
 		}
+	}
+}
+
+// A reader ends a file on a short read at its size without asking again;
+// whatever the reads' sizes, every byte is read, and one appended after
+// the open is read too when it arrives before the end is reached.
+func TestOpenReaderReadsEveryByteWhateverTheReadSize(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.env")
+	want := strings.Repeat("KEY=value0123456789\n", 500)
+	if err := os.WriteFile(p, []byte(want), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, bufSize := range []int{1, 7, 4096, len(want) - 1, len(want), len(want) + 1, 1 << 20} {
+		r, size, err := OpenReader(p, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if size != int64(len(want)) {
+			t.Fatalf("size %d, want %d", size, len(want))
+		}
+		var got []byte
+		buf := make([]byte, bufSize)
+		for {
+			n, err := r.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Close()
+		if string(got) != want {
+			t.Fatalf("buffer of %d: read %d bytes, want %d", bufSize, len(got), len(want))
+		}
+	}
+	r, _, err := OpenReader(p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("MORE=1\n")
+	f.Close()
+	got, err := io.ReadAll(r)
+	if err != nil || string(got) != want+"MORE=1\n" {
+		t.Fatalf("after an append: read %d bytes, %v; want %d", len(got), err, len(want)+7)
 	}
 }

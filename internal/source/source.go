@@ -77,7 +77,11 @@ type Options struct {
 // is the source's.
 func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	workers := max(opt.Workers, 1)
-	items := make(chan Item, 256)
+	// Items travel in batches: one channel operation per file made the
+	// walker and the workers wake each other for every small file, which
+	// cost more than reading it (futex and scheduler sleeps on every
+	// hand-over).
+	items := make(chan []Item, 4*workers)
 	type result struct {
 		findings []detectors.Finding
 		stats    detectors.Stats
@@ -89,29 +93,46 @@ func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]
 		go func(r *result) {
 			defer wg.Done()
 			rd := sc.NewReader()
-			for it := range items {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				before := r.stats.Bytes
-				found := read(ctx, rd, it, &r.stats)
-				r.findings = append(r.findings, found...)
-				if opt.Done != nil {
-					opt.Done(it.Path, r.stats.Bytes-before, len(found))
+			for batch := range items {
+				for _, it := range batch {
+					if ctx.Err() != nil {
+						break // drain
+					}
+					before := r.stats.Bytes
+					found := read(ctx, rd, it, &r.stats)
+					r.findings = append(r.findings, found...)
+					if opt.Done != nil {
+						opt.Done(it.Path, r.stats.Bytes-before, len(found))
+					}
 				}
 			}
 		}(&results[w])
 	}
 
 	var stats detectors.Stats
-	err := src.Items(ctx, &stats, func(it Item) bool {
+	var batch []Item
+	send := func() bool {
 		select {
-		case items <- it:
+		case items <- batch:
+			batch = nil
 			return true
 		case <-ctx.Done():
 			return false
 		}
+	}
+	err := src.Items(ctx, &stats, func(it Item) bool {
+		batch = append(batch, it)
+		// While a worker waits (a slow source, the start of a walk) an
+		// item goes at once; while the workers are behind, items gather
+		// into batches.
+		if len(batch) >= maxBatch || len(items) == 0 {
+			return send()
+		}
+		return true
 	})
+	if len(batch) > 0 {
+		send()
+	}
 	close(items)
 	wg.Wait()
 
@@ -127,6 +148,9 @@ func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]
 	sort.Strings(stats.Notes)
 	return all, stats, err
 }
+
+// maxBatch bounds the items handed to a worker at once.
+const maxBatch = 64
 
 // read opens one item and hands it to the content layer.
 func read(ctx context.Context, rd *content.Reader, it Item, st *detectors.Stats) []detectors.Finding {
