@@ -50,14 +50,27 @@ type labelledValue struct {
 // returns the spans of the part asked for.
 func uuidPairs(w []byte, part string) [][2]int {
 	var keys, secrets []labelledValue
+	// Lines are counted on from the last value that was kept, not from
+	// the window's start for each: a window merged over a file full of
+	// "key" holds thousands of assignments.
+	counted, line := 0, 0
+	lineOf := func(at int) int {
+		if at < counted {
+			counted, line = 0, 0
+		}
+		line += bytes.Count(w[counted:at], []byte{'\n'})
+		counted = at
+		return line
+	}
 	assign.Each(w, func(name, value [2]int) {
 		label, v := w[name[0]:name[1]], w[value[0]:value[1]]
-		lv := labelledValue{name, value, bytes.Count(w[:value[0]], []byte{'\n'})}
+		// The value's length and shape first: most assignments fail them,
+		// and the label patterns are the costly ones.
 		switch {
-		case uuidKeyLabel.Match(label) && !uuidNotKeyLabel.Match(label) && uuidValue.Match(v) && !uuidPlaceholders[strings.ToLower(string(v))]:
-			keys = append(keys, lv)
-		case uuidPairSecretLabel.Match(label) && !tokenizerLabel.Match(label) && genericValue.Match(v) && len(v) >= 16:
-			secrets = append(secrets, lv)
+		case len(v) == 36 && uuidValue.Match(v) && uuidKeyLabel.Match(label) && !uuidNotKeyLabel.Match(label) && !uuidPlaceholders[strings.ToLower(string(v))]:
+			keys = append(keys, labelledValue{name, value, lineOf(value[0])})
+		case len(v) >= 16 && genericValue.Match(v) && uuidPairSecretLabel.Match(label) && !tokenizerLabel.Match(label):
+			secrets = append(secrets, labelledValue{name, value, lineOf(value[0])})
 		}
 	})
 	var out [][2]int
