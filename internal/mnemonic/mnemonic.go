@@ -627,7 +627,10 @@ func inList(index map[string]int, w []byte) bool {
 // unicodeWordRuns returns the spans of runs of at least min words of one
 // Unicode list, separated by anything but letters and at most 24 bytes.
 func unicodeWordRuns(data []byte, min int) [][2]int {
-	type tok struct{ s, e int }
+	type tok struct {
+		s, e int
+		word string // lowercased and NFKD-normalised, as the lists are
+	}
 	var toks []tok
 	for i := 0; i < len(data); {
 		r, n := utf8.DecodeRune(data[i:])
@@ -636,14 +639,22 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 			continue
 		}
 		s := i
+		ascii := true
 		for i < len(data) {
 			r, n := utf8.DecodeRune(data[i:])
 			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
 				break
 			}
+			ascii = ascii && r < utf8.RuneSelf
 			i += n
 		}
-		toks = append(toks, tok{s, i})
+		// Each word is normalised once, not once per list; NFKD leaves
+		// ASCII as it is.
+		w := strings.ToLower(string(data[s:i]))
+		if !ascii {
+			w = norm.NFKD.String(w)
+		}
+		toks = append(toks, tok{s, i, w})
 	}
 	var out [][2]int
 	for _, l := range bip39UnicodeLists() {
@@ -655,8 +666,7 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 			runStart, runLen = -1, 0
 		}
 		for i, t := range toks {
-			w := norm.NFKD.String(strings.ToLower(string(data[t.s:t.e])))
-			_, in := l.index[w]
+			_, in := l.index[t.word]
 			if in && runLen > 0 && t.s-toks[i-1].e > 24 {
 				flush(i - 1)
 			}
