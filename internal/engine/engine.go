@@ -103,6 +103,34 @@ type compiledRule struct {
 	// alternatives (labelled value | self-identifying value), each with
 	// its own group.
 	secretIdx []int
+	// required are literals every match of the pattern contains (the
+	// "://" and "@" of a URL with credentials): a window without one of
+	// them cannot match, and is not given to the regular expression.
+	required [][]byte
+}
+
+// requiredLiterals appends the literals that every match of re contains:
+// those of its top-level sequence, looking into groups and repetitions of
+// at least one. Case-folded literals and alternatives are left out; what
+// is returned is a necessary condition, not a complete one.
+func requiredLiterals(re *syntax.Regexp, out [][]byte) [][]byte {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase == 0 && len(re.Rune) > 0 {
+			out = append(out, []byte(string(re.Rune)))
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			out = requiredLiterals(sub, out)
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		out = requiredLiterals(re.Sub[0], out)
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			out = requiredLiterals(re.Sub[0], out)
+		}
+	}
+	return out
 }
 
 // maxWindowSide bounds how far a window reaches into a very long line on
@@ -144,6 +172,7 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		}
 		var re func() *regexp.Regexp
 		var idx []int
+		var required [][]byte
 		if r.Finder == nil || r.Pattern != "" {
 			// Parsing finds every error Compile would and names the
 			// groups; the compilation itself waits for a window.
@@ -160,9 +189,10 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 				return nil, fmt.Errorf("rule %s: pattern has no (?P<secret>...) group", r.ID)
 			}
 			re = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(r.Pattern) })
+			required = requiredLiterals(parsed, nil)
 		}
 		ri := len(e.rules)
-		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx})
+		e.rules = append(e.rules, compiledRule{Rule: r, re: re, secretIdx: idx, required: required})
 		for _, kw := range r.Keywords {
 			id := keywordID(kw)
 			e.byKeyword[id] = append(e.byKeyword[id], ri)
@@ -792,6 +822,11 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 func (r *compiledRule) spans(text []byte, n int) [][2]int {
 	if r.Finder != nil {
 		return r.Finder(text)
+	}
+	for _, lit := range r.required {
+		if !bytes.Contains(text, lit) {
+			return nil
+		}
 	}
 	var out [][2]int
 	for _, m := range r.re().FindAllSubmatchIndex(text, n) {
