@@ -331,12 +331,16 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		return nil, nil, nil
 	}
 	sc := &chunkScan{e: e, ctx: ctx, c: c}
-	work := make(map[int]*ruleWork)
+	// work is indexed by rule: a map lookup per keyword hit and rule
+	// cost more than the automaton's step on a tree full of "key".
+	work := make([]*ruleWork, len(e.rules))
+	var touched []int
 	get := func(ri int) *ruleWork {
 		w := work[ri]
 		if w == nil {
 			w = &ruleWork{}
 			work[ri] = w
+			touched = append(touched, ri)
 		}
 		return w
 	}
@@ -382,8 +386,8 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		// between them: ccxt.binance( in one cell names the exchange of
 		// the api_key two cells up. An exchange named anywhere in it is
 		// the context of all of it.
-		for ri, w := range work {
-			if e.rules[ri].Exchange != "" && len(w.windows) > 0 {
+		for _, ri := range touched {
+			if w := work[ri]; e.rules[ri].Exchange != "" && len(w.windows) > 0 {
 				w.windows = []span{{0, len(data)}}
 			}
 		}
@@ -403,10 +407,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 	}
 
 	var cands []candidate
-	ruleIdx := make([]int, 0, len(work))
-	for ri := range work {
-		ruleIdx = append(ruleIdx, ri)
-	}
+	ruleIdx := touched
 	sort.Ints(ruleIdx)
 	for _, ri := range ruleIdx {
 		w := work[ri]
