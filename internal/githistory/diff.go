@@ -203,6 +203,32 @@ func (c *treeCache) blobAt(tree plumbing.Hash, path string) plumbing.Hash {
 	return found
 }
 
+// blobsAt returns the distinct blobs at path across trees, as blobAt
+// would find them in each. It descends one level at a time over the
+// distinct subtrees: a mirror's thousands of tips share most directories,
+// so a level costs a lookup per distinct directory, not per tip.
+func (c *treeCache) blobsAt(trees map[plumbing.Hash]bool, path string) map[plumbing.Hash]bool {
+	for {
+		name, rest, more := strings.Cut(path, "/")
+		next := map[plumbing.Hash]bool{}
+		for t := range trees {
+			entries, ok := c.get(t)
+			if !ok {
+				continue
+			}
+			e := lookup(entries, name)
+			if e == nil || (!more && !gitrepo.HasContent(e.Mode)) || (more && e.Mode != filemode.Dir) {
+				continue
+			}
+			next[e.Hash] = true
+		}
+		if !more {
+			return next
+		}
+		trees, path = next, rest
+	}
+}
+
 // treePath is a path below a tree.
 type treePath struct {
 	tree plumbing.Hash

@@ -16,11 +16,11 @@
 package githistory
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -36,6 +36,7 @@ import (
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/scanstate"
+	"github.com/keyward/scan/internal/source"
 )
 
 // Options select what history to scan.
@@ -325,7 +326,6 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		repo:     repo,
 		opt:      opt,
 		ranged:   ranged,
-		jobs:     make(chan job, 256),
 		blobs:    map[plumbing.Hash]*blobResult{},
 		messages: map[plumbing.Hash][]detectors.Finding{},
 	}
@@ -382,9 +382,6 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	out = append(out, msgs...)
 	for range msgs {
 		blobs = append(blobs, plumbing.ZeroHash)
-	}
-	if s.late != nil {
-		s.late.src.Close()
 	}
 	if len(out) > 0 && ctx.Err() == nil {
 		if err := s.annotate(ctx, refs, tips, out, blobs); err != nil {
@@ -464,15 +461,6 @@ const (
 	blobMissing
 )
 
-type job struct {
-	blob   plumbing.Hash
-	path   string
-	commit plumbing.Hash
-	// message, when set, is a commit's (or an annotated tag's) message
-	// to scan instead of a blob; commit names the commit or tag object.
-	message []byte
-}
-
 type event struct {
 	commit int32
 	newBlob
@@ -485,7 +473,6 @@ type scanner struct {
 	repo    *gitrepo.Repo
 	opt     Options
 	trees   *treeCache
-	jobs    chan job
 
 	mu           sync.Mutex
 	blobs        map[plumbing.Hash]*blobResult
@@ -494,8 +481,6 @@ type scanner struct {
 
 	// ranged marks a scan of a range under review (see ignoreFileAt).
 	ranged bool
-	// late reads the blobs attribution needs after the workers are done.
-	late *worker
 	// submodules names the gitlinks met; ignoreChanges the commits in the
 	// range that change the ignore file.
 	submodules    []string
@@ -513,56 +498,61 @@ type ignoreChange struct{ commit, blob plumbing.Hash }
 // --threads says: each costs memory and a file descriptor per pack.
 var maxGitProcesses = runtime.NumCPU()
 
-// run diffs every commit against its parents on this goroutine and feeds the
-// new blobs to a bounded pool of readers, each with its own object store.
-// A cancelled context stops it early; the events so far are returned.
+// run diffs every commit against its parents and hands the new blobs and
+// the messages to the shared pool (source.Scan) as items; a BlobStream
+// inflates the blobs in git processes ahead of the workers. A cancelled
+// context stops it early; the events so far are returned.
 func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 	s.trees = newTreeCache(s.repo.Storer)
-	ctx := s.ctx
-	var wg sync.WaitGroup
-	for i := range s.opt.Threads {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := worker{s: s, rd: s.content.NewReader(), src: s.repo.NewBlobReader(ctx, s.opt.goGitOnly || i >= maxGitProcesses)}
-			defer w.src.Close()
-			for j := range s.jobs {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				w.scan(j)
-			}
-		}()
-	}
-	var events []event
+	stream := s.repo.NewBlobStream(s.ctx, min(s.opt.Threads, maxGitProcesses), s.opt.goGitOnly)
+	defer stream.Close()
+	src := &diffSource{s: s, order: order, tags: tags, stream: stream}
+	_, st, _ := source.Scan(s.ctx, s.content, src, source.Options{Workers: s.opt.Threads})
+	s.stats.Merge(st)
+	return src.events
+}
+
+// diffSource is the history as a source: every blob a commit introduces
+// (once, however many commits share it) and every message.
+type diffSource struct {
+	s      *scanner
+	order  []*node
+	tags   []plumbing.Hash
+	stream *gitrepo.BlobStream
+	events []event
+}
+
+func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(source.Item) bool) error {
+	s := d.s
 	queued := map[plumbing.Hash]bool{}
 	paths := internPaths{}
 	submodules := map[string]bool{}
 	// People paste tokens into commit and tag messages; git log shows
 	// them to anyone with the repository.
-	queueMessage := func(h plumbing.Hash, msg string) {
+	queueMessage := func(h plumbing.Hash, msg string) bool {
 		if len(msg) < minMessage {
-			return
+			return true
 		}
-		select {
-		case s.jobs <- job{commit: h, path: MessagePath, message: []byte(msg)}:
-		case <-ctx.Done():
-		}
+		return yield(s.messageItem(h, msg))
 	}
-	for _, t := range tags {
+	for _, t := range d.tags {
 		if tag, err := object.GetTag(s.repo.Storer, t); err == nil {
-			queueMessage(t, tag.Message)
+			if !queueMessage(t, tag.Message) {
+				return nil
+			}
 		}
 	}
-	dt := s.startDiffTree(order)
+	dt := s.startDiffTree(d.order)
 	if dt != nil {
 		defer dt.close()
 	}
-	for i, n := range order {
+	for i, n := range d.order {
 		if ctx.Err() != nil {
 			break
 		}
-		queueMessage(n.hash, n.message)
+		if !queueMessage(n.hash, n.message) {
+			break
+		}
 		n.message = ""
 		parents := make([]plumbing.Hash, 0, len(n.parents))
 		parentTrees := make([]plumbing.Hash, 0, len(n.parents))
@@ -585,11 +575,13 @@ func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 				s.ignoreChanges = append(s.ignoreChanges, ignoreChange{n.hash, nb.blob})
 			}
 			if !s.opt.Keep.Allows(nb.path) {
+				s.mu.Lock()
 				s.stats.Skip("ignored")
+				s.mu.Unlock()
 				return
 			}
 			nb.path = paths.get(nb.path)
-			events = append(events, event{commit: int32(i), newBlob: nb})
+			d.events = append(d.events, event{commit: int32(i), newBlob: nb})
 			if !queued[nb.blob] {
 				queued[nb.blob] = true
 				if st := s.opt.State; st != nil {
@@ -599,10 +591,7 @@ func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 						return
 					}
 				}
-				select {
-				case s.jobs <- job{blob: nb.blob, path: nb.path, commit: n.hash}:
-				case <-ctx.Done():
-				}
+				yield(s.blobItem(d.stream, nb.blob, nb.path, n.hash, false))
 			}
 		}
 		if len(parents) > 0 && dt != nil && dt.diff(n.hash, emit) {
@@ -610,9 +599,123 @@ func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
 		}
 		s.trees.diffTrees(n.tree, parentTrees, "", emit)
 	}
-	close(s.jobs)
-	wg.Wait()
-	return events
+	return nil
+}
+
+// messageItem is a commit's or an annotated tag's message as an item.
+func (s *scanner) messageItem(h plumbing.Hash, msg string) source.Item {
+	return source.Item{
+		Path:    MessagePath,
+		NotFile: true,
+		Open: func() (io.ReadCloser, int64, error) {
+			return io.NopCloser(strings.NewReader(msg)), int64(len(msg)), nil
+		},
+		Result: func(r source.Result) []detectors.Finding {
+			if r.Err != nil && s.ctx.Err() == nil {
+				r.Stats.Incomplete = true
+				r.Stats.Warn(detectors.WarnUnreadable, MessagePath, fmt.Sprintf("message of %s: %v", h, r.Err))
+			}
+			if len(r.Findings) > 0 {
+				s.mu.Lock()
+				s.messages[h] = r.Findings
+				s.mu.Unlock()
+			}
+			return nil
+		},
+	}
+}
+
+// blobItem is one blob as an item: its result is kept per blob, for
+// attribution. A late blob (a version outside the range, read for
+// attribution) is only remembered: missing, it names no warning.
+func (s *scanner) blobItem(stream *gitrepo.BlobStream, h plumbing.Hash, path string, commit plumbing.Hash, late bool) source.Item {
+	pb := stream.Want(h)
+	return source.Item{
+		Path: path,
+		Open: pb.Open,
+		Result: func(r source.Result) []detectors.Finding {
+			res := s.blobResult(r)
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.blobs[h] = res
+			if res.state != blobMissing || late {
+				return nil
+			}
+			if st := s.opt.State; st != nil {
+				// An absent object is named again by every later scan
+				// until it is fetched; one present but unreadable is not
+				// remembered at all.
+				if res.damaged {
+					st.Block("blob " + h.String() + " could not be read")
+				} else {
+					st.AddMissing(scanstate.ID(h))
+				}
+			}
+			s.missingBlobs = append(s.missingBlobs, fmt.Sprintf("blob %s (%s in commit %s)", h, path, commit))
+			return nil
+		},
+	}
+}
+
+// blobResult says what reading a blob gave.
+func (s *scanner) blobResult(r source.Result) *blobResult {
+	switch {
+	case !r.Opened && s.ctx.Err() != nil:
+		// A cancel kills the git process; that says nothing about the
+		// blob.
+		return &blobResult{state: blobSkipped}
+	case !r.Opened:
+		return &blobResult{state: blobMissing}
+	case errors.Is(r.Err, content.ErrInterrupted) || s.ctx.Err() != nil:
+		return &blobResult{state: blobSkipped, findings: r.Findings}
+	case r.Err != nil:
+		return &blobResult{state: blobMissing, damaged: true, findings: r.Findings}
+	case !r.Read:
+		return &blobResult{state: blobSkipped}
+	}
+	return &blobResult{state: blobScanned, findings: r.Findings}
+}
+
+// lateBlob is a blob outside the range that attribution needs, and the
+// path it is read under.
+type lateBlob struct {
+	blob plumbing.Hash
+	path string
+}
+
+// scanLateBlobs reads, through the same pool, the blobs attribution needs
+// that the range did not hold (a parent's version, a tip's version); each
+// is read once, under the first path it is wanted at.
+func (s *scanner) scanLateBlobs(want []lateBlob) {
+	var todo []lateBlob
+	seen := map[plumbing.Hash]bool{}
+	for _, w := range want {
+		if !w.blob.IsZero() && s.blobs[w.blob] == nil && !seen[w.blob] {
+			seen[w.blob] = true
+			todo = append(todo, w)
+		}
+	}
+	if len(todo) == 0 || s.ctx.Err() != nil {
+		return
+	}
+	stream := s.repo.NewBlobStream(s.ctx, min(s.opt.Threads, maxGitProcesses), s.opt.goGitOnly)
+	defer stream.Close()
+	source.Scan(s.ctx, s.content, lateSource{s, stream, todo}, source.Options{Workers: s.opt.Threads})
+}
+
+type lateSource struct {
+	s      *scanner
+	stream *gitrepo.BlobStream
+	blobs  []lateBlob
+}
+
+func (l lateSource) Items(ctx context.Context, _ *detectors.Stats, yield func(source.Item) bool) error {
+	for _, b := range l.blobs {
+		if !yield(l.s.blobItem(l.stream, b.blob, b.path, plumbing.ZeroHash, true)) {
+			break
+		}
+	}
+	return nil
 }
 
 // startDiffTree starts git's tree diff on every commit of order that has a
@@ -651,90 +754,17 @@ func (s *scanner) startDiffTree(order []*node) *diffTree {
 // (a parent outside the range).
 func (s *scanner) node(h plumbing.Hash) *node { return s.g.node(h) }
 
-type worker struct {
-	s   *scanner
-	rd  *content.Reader
-	src gitrepo.BlobReader
-}
-
-func (w *worker) scan(j job) {
-	s := w.s
-	if j.message != nil {
-		var st detectors.Stats
-		fs, err := w.rd.Scan(s.ctx, j.path, bytes.NewReader(j.message), int64(len(j.message)), &st)
-		if err != nil && s.ctx.Err() == nil {
-			st.Incomplete = true
-			st.Warn(detectors.WarnUnreadable, j.path, fmt.Sprintf("message of %s: %v", j.commit, err))
-		}
-		// A message is not a file: the files count stays the files'.
-		st.Files, st.Bytes = 0, 0
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.stats.Merge(st)
-		if len(fs) > 0 {
-			s.messages[j.commit] = fs
-		}
-		return
-	}
-	res, st := w.read(j)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.blobs[j.blob] = res
-	s.stats.Merge(st)
-	if res.state == blobMissing {
-		if st := s.opt.State; st != nil {
-			// An absent object is named again by every later scan until
-			// it is fetched; one present but unreadable is not
-			// remembered at all.
-			if res.damaged {
-				st.Block("blob " + j.blob.String() + " could not be read")
-			} else {
-				st.AddMissing(scanstate.ID(j.blob))
-			}
-		}
-		s.missingBlobs = append(s.missingBlobs, fmt.Sprintf("blob %s (%s in commit %s)", j.blob, j.path, j.commit))
-	}
-}
-
-// read streams one blob through the content layer. (Scanning only the
-// lines changed against the parent version was measured on freqtrade:
-// re-reading parents cost more than the engine saved.)
-func (w *worker) read(j job) (*blobResult, detectors.Stats) {
-	var st detectors.Stats
-	src, size, err := w.src.Open(j.blob)
-	if err != nil {
-		if w.s.ctx.Err() != nil {
-			// A cancel kills the git process; that says nothing about
-			// the blob.
-			return &blobResult{state: blobSkipped}, st
-		}
-		return &blobResult{state: blobMissing}, st
-	}
-	files := st.Files
-	fs, err := w.rd.Scan(w.s.ctx, j.path, src, size, &st)
-	switch {
-	case errors.Is(err, content.ErrInterrupted) || w.s.ctx.Err() != nil:
-		return &blobResult{state: blobSkipped, findings: fs}, st
-	case err != nil:
-		return &blobResult{state: blobMissing, damaged: true, findings: fs}, st
-	case st.Files == files:
-		return &blobResult{state: blobSkipped}, st
-	}
-	return &blobResult{state: blobScanned, findings: fs}, st
-}
-
-// scanLate scans a blob outside the range (a parent's version, HEAD's
-// version) when attribution needs it.
+// scanLate is the result of a blob outside the range that attribution
+// needs (read ahead by scanLateBlobs); read on its own if it was not.
 func (s *scanner) scanLate(h plumbing.Hash, path string) *blobResult {
 	if r := s.blobs[h]; r != nil {
 		return r
 	}
-	if s.late == nil {
-		s.late = &worker{s: s, rd: s.content.NewReader(), src: s.repo.NewBlobReader(s.ctx, true)}
+	s.scanLateBlobs([]lateBlob{{h, path}})
+	if r := s.blobs[h]; r != nil {
+		return r
 	}
-	r, _ := s.late.read(job{blob: h, path: path})
-	s.blobs[h] = r
-	return r
+	return &blobResult{state: blobSkipped} // interrupted
 }
 
 type secretKey struct{ rule, secret string }
@@ -761,6 +791,17 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 	inTests := map[string]int{}  // a test value's first finding, index in out
 	morePaths := map[int]int{}   // index in out: test files holding the same value
 	moreLines := map[int]int{}   // index in out: other lines of its file with the same value
+	// The parents' versions a finding is checked against are read first,
+	// together, through the pool.
+	var late []lateBlob
+	for _, ev := range events {
+		if res := s.blobs[ev.blob]; res != nil && len(res.findings) > 0 {
+			for _, pb := range ev.parents {
+				late = append(late, lateBlob{pb, ev.path})
+			}
+		}
+	}
+	s.scanLateBlobs(late)
 	var out []detectors.Finding
 	var blobs []plumbing.Hash
 	for _, ev := range events {
@@ -946,17 +987,24 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 			inHead[b] = true
 		}
 	}
+	// atTips gives the versions of a path at the tips, each once.
 	var tipTrees map[plumbing.Hash]bool
-	loadTips := func() {
-		if tipTrees != nil {
-			return
-		}
-		tipTrees = map[plumbing.Hash]bool{}
-		for _, t := range tips {
-			if n := s.g.node(t); !n.missing {
-				tipTrees[n.tree] = true
+	tipBlobs := map[string]map[plumbing.Hash]bool{}
+	atTips := func(path string) map[plumbing.Hash]bool {
+		if tipTrees == nil {
+			tipTrees = map[plumbing.Hash]bool{}
+			for _, t := range tips {
+				if n := s.g.node(t); !n.missing {
+					tipTrees[n.tree] = true
+				}
 			}
 		}
+		if b, ok := tipBlobs[path]; ok {
+			return b
+		}
+		b := s.trees.blobsAt(tipTrees, path)
+		tipBlobs[path] = b
+		return b
 	}
 	// holds says whether blob, the version of f's file at some tip, still
 	// has f's secret (own is the blob f was found in).
@@ -974,6 +1022,37 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 		}
 		return false
 	}
+	// The versions holds reads are read first, together, through the
+	// pool: HEAD's, then the other tips' for what HEAD does not hold.
+	var ahead []lateBlob
+	if !headTree.IsZero() {
+		for i := range out {
+			if !blobs[i].IsZero() {
+				ahead = append(ahead, lateBlob{s.trees.blobAt(headTree, filePath(&out[i])), filePath(&out[i])})
+			}
+		}
+		s.scanLateBlobs(ahead)
+	}
+	ahead = ahead[:0]
+	for i := range out {
+		f := &out[i]
+		if blobs[i].IsZero() {
+			continue
+		}
+		if !headTree.IsZero() {
+			if holds(f, blobs[i], s.trees.blobAt(headTree, filePath(f))) {
+				continue
+			}
+			listHead()
+			if inHead[blobs[i]] {
+				continue
+			}
+		}
+		for b := range atTips(filePath(f)) {
+			ahead = append(ahead, lateBlob{b, filePath(f)})
+		}
+	}
+	s.scanLateBlobs(ahead)
 	for i := range out {
 		f := &out[i]
 		if blobs[i].IsZero() {
@@ -988,13 +1067,11 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 			}
 		}
 		if !at {
-			loadTips()
-		}
-		for tree := range tipTrees {
-			if at {
-				break
+			for b := range atTips(filePath(f)) {
+				if at = holds(f, blobs[i], b); at {
+					break
+				}
 			}
-			at = holds(f, blobs[i], s.trees.blobAt(tree, filePath(f)))
 		}
 		f.Commit.AtHead = at
 	}

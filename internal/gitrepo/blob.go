@@ -198,11 +198,8 @@ func (c *CatFile) Open(h plumbing.Hash) (io.Reader, int64, error) {
 // OpenID is Open for an object id in hex, SHA-1 or SHA-256 (go-git's
 // Hash holds only SHA-1).
 func (c *CatFile) OpenID(id string) (io.Reader, int64, error) {
-	if c.pending > 0 {
-		if _, err := c.out.Discard(int(c.pending)); err != nil {
-			return nil, 0, fmt.Errorf("git cat-file: %w", err)
-		}
-		c.pending = 0
+	if err := c.skipPending(); err != nil {
+		return nil, 0, err
 	}
 	if _, err := c.in.WriteString(id + "\n"); err != nil {
 		return nil, 0, fmt.Errorf("git cat-file: %w", err)
@@ -210,26 +207,48 @@ func (c *CatFile) OpenID(id string) (io.Reader, int64, error) {
 	if err := c.in.Flush(); err != nil {
 		return nil, 0, fmt.Errorf("git cat-file: %w", err)
 	}
+	size, err := c.header(id)
+	if err != nil {
+		return nil, size, err
+	}
+	return &catFileContent{c: c, left: size}, size, nil
+}
+
+// skipPending discards what is left of the last answer.
+func (c *CatFile) skipPending() error {
+	if c.pending > 0 {
+		if _, err := c.out.Discard(int(c.pending)); err != nil {
+			return fmt.Errorf("git cat-file: %w", err)
+		}
+		c.pending = 0
+	}
+	return nil
+}
+
+// header reads the answer's first line for object id and returns the
+// blob's size; its content follows. Anything but a blob is ErrMissingBlob
+// (with pending set to skip it).
+func (c *CatFile) header(id string) (int64, error) {
 	header, err := c.out.ReadString('\n')
 	if err != nil {
-		return nil, 0, fmt.Errorf("git cat-file: %w", err)
+		return 0, fmt.Errorf("git cat-file: %w", err)
 	}
 	fields := strings.Fields(header)
 	if len(fields) == 2 && fields[1] == "missing" {
-		return nil, 0, fmt.Errorf("blob %s: %w", id, ErrMissingBlob)
+		return 0, fmt.Errorf("blob %s: %w", id, ErrMissingBlob)
 	}
 	if len(fields) != 3 {
-		return nil, 0, fmt.Errorf("git cat-file: unexpected answer %q", strings.TrimSpace(header))
+		return 0, fmt.Errorf("git cat-file: unexpected answer %q", strings.TrimSpace(header))
 	}
 	size, err := strconv.ParseInt(fields[2], 10, 64)
 	if err != nil || size < 0 {
-		return nil, 0, fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
+		return 0, fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
 	}
 	c.pending = size + 1
 	if fields[1] != "blob" {
-		return nil, size, fmt.Errorf("object %s is a %s: %w", id, fields[1], ErrMissingBlob)
+		return size, fmt.Errorf("object %s is a %s: %w", id, fields[1], ErrMissingBlob)
 	}
-	return &catFileContent{c: c, left: size}, size, nil
+	return size, nil
 }
 
 // catFileContent reads one blob's bytes off the shared stream.

@@ -9,6 +9,11 @@
 // implements Source plus one command file in cmd/scan that hands it to the
 // pipeline; the pool, the content layer, the filters and the reports need
 // nothing more. Findings come back unsorted: the pipeline sorts once.
+//
+// Every source reads through Scan, also those that place findings after
+// the reading: git history hands each new blob and message to the pool as
+// an item and attributes the findings (Item.Result) to the commits that
+// introduced them once the pool is done.
 package source
 
 import (
@@ -37,6 +42,30 @@ type Item struct {
 	Open func() (io.ReadCloser, int64, error)
 	// Provenance says where the item came from beyond its path.
 	Provenance
+	// NotFile marks bytes that are not a file (a commit message): what
+	// they hold counts, but not as a file or as file bytes.
+	NotFile bool
+	// Result, if set, is given what reading the item gave, on the worker,
+	// and returns the findings the pool keeps: a source that places
+	// findings itself (a history reports a blob's findings at the commits
+	// that introduced it) or keeps only some (a staged change keeps those
+	// on added lines). An Open or read error goes to it, not to the
+	// pool's warnings.
+	Result func(Result) []detectors.Finding
+}
+
+// Result is what reading one item gave.
+type Result struct {
+	Findings []detectors.Finding
+	// Read: the content layer read the bytes (not passed over as empty,
+	// too large or binary).
+	Read bool
+	// Opened: Open succeeded, and Err, if any, is the content layer's
+	// (content.ErrInterrupted on a cancel); else Err is Open's.
+	Opened bool
+	Err    error
+	// Stats are the worker's, for the source to count or warn in.
+	Stats *detectors.Stats
 }
 
 // Provenance is where an item came from beyond its path. Findings carry it.
@@ -154,7 +183,18 @@ const maxBatch = 64
 
 // read opens one item and hands it to the content layer.
 func read(ctx context.Context, rd *content.Reader, it Item, st *detectors.Stats) []detectors.Finding {
+	if it.NotFile {
+		// Counted on its own, so that the file counts stay the files'.
+		var own detectors.Stats
+		found := read(ctx, rd, Item{Path: it.Path, Open: it.Open, Provenance: it.Provenance, Result: it.Result}, &own)
+		own.Files, own.Bytes = 0, 0
+		st.Merge(own)
+		return found
+	}
 	r, size, err := it.Open()
+	if err != nil && it.Result != nil {
+		return it.Result(Result{Err: err, Stats: st})
+	}
 	if err != nil {
 		var skip *Skip
 		if errors.As(err, &skip) {
@@ -167,11 +207,15 @@ func read(ctx context.Context, rd *content.Reader, it Item, st *detectors.Stats)
 		return nil
 	}
 	defer r.Close()
-	found, _ := rd.Scan(ctx, it.Path, r, size, st)
+	files := st.Files
+	found, err := rd.Scan(ctx, it.Path, r, size, st)
 	if it.Repository != "" {
 		for i := range found {
 			found[i].Repository = it.Repository
 		}
+	}
+	if it.Result != nil {
+		return it.Result(Result{Findings: found, Read: st.Files > files, Opened: true, Err: err, Stats: st})
 	}
 	return found
 }
