@@ -34,6 +34,7 @@ import (
 	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
+	"github.com/keyward/scan/internal/source"
 )
 
 // Options configure a staged scan.
@@ -125,58 +126,80 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 	if err != nil {
 		return nil, stats, err
 	}
-	rd := sc.NewReader()
-	var out []detectors.Finding
-	for _, c := range changes {
-		if c.path == pathfilter.IgnoreFile && !opt.NoIgnoreFile {
-			stats.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, "staged change not applied: this commit is scanned with the ignore file of HEAD; "+
-				"to apply the new patterns, commit "+pathfilter.IgnoreFile+" on its own first")
-			out = append(out, detectors.IgnoreFileChanged(pathfilter.IgnoreFile, c.blob))
-		}
-		if err := ctx.Err(); err != nil {
-			stats.Interrupt()
-			break
-		}
-		if !keep.Allows(c.path) {
-			stats.Skip("ignored")
-			continue
-		}
-		fs, err := scanChange(ctx, idx, rd, c, &stats)
-		if err != nil {
-			if ctx.Err() != nil {
-				stats.Interrupt()
-				break
-			}
-			stats.Incomplete = true
-			stats.Warn(detectors.WarnUnreadable, c.path, err.Error())
-			continue
-		}
-		out = append(out, fs...)
-	}
+	src := &stagedSource{idx: idx, keep: keep, changes: changes, noIgnoreFile: opt.NoIgnoreFile}
+	// One worker: a hook's change is small, and the index reader is one
+	// git process.
+	found, st, err := source.Scan(ctx, sc, src, source.Options{Workers: 1})
+	stats.Merge(st)
 	stats.Duration = time.Since(start)
-	return out, stats, nil
+	return append(src.made, found...), stats, err
 }
 
-// scanChange scans the new version whole, so that rules see each secret with
-// its context, and keeps the findings that touch an added line.
-func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c change, st *detectors.Stats) ([]detectors.Finding, error) {
-	src, size, err := idx.open(c.blob)
-	if err != nil {
-		return nil, err
+// stagedSource yields the staged versions to scan.
+type stagedSource struct {
+	idx          changeReader
+	keep         pathfilter.Keep
+	changes      []change
+	noIgnoreFile bool
+	// made holds the findings the source makes itself (a staged change to
+	// the ignore file).
+	made []detectors.Finding
+}
+
+func (s *stagedSource) Items(ctx context.Context, st *detectors.Stats, yield func(source.Item) bool) error {
+	for _, c := range s.changes {
+		if c.path == pathfilter.IgnoreFile && !s.noIgnoreFile {
+			st.Warn(detectors.WarnIgnoreFile, pathfilter.IgnoreFile, "staged change not applied: this commit is scanned with the ignore file of HEAD; "+
+				"to apply the new patterns, commit "+pathfilter.IgnoreFile+" on its own first")
+			s.made = append(s.made, detectors.IgnoreFileChanged(pathfilter.IgnoreFile, c.blob))
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		if !s.keep.Allows(c.path) {
+			st.Skip("ignored")
+			continue
+		}
+		c := c
+		it := source.Item{
+			Path: c.path,
+			Open: func() (io.ReadCloser, int64, error) {
+				r, size, err := s.idx.open(c.blob)
+				if err != nil {
+					return nil, 0, err
+				}
+				return io.NopCloser(r), size, nil
+			},
+			Result: func(r source.Result) []detectors.Finding {
+				if r.Err != nil {
+					if ctx.Err() == nil {
+						r.Stats.Incomplete = true
+						r.Stats.Warn(detectors.WarnUnreadable, c.path, r.Err.Error())
+					}
+					return nil
+				}
+				return addedOnly(s.idx, c, r.Findings)
+			},
+		}
+		if !yield(it) {
+			break
+		}
 	}
-	fs, err := rd.Scan(ctx, c.path, src, size, st)
-	if err != nil {
-		return fs, err
-	}
+	return nil
+}
+
+// addedOnly keeps the findings of a staged version (scanned whole, so
+// that rules see each secret with its context) that touch an added line.
+func addedOnly(idx changeReader, c change, fs []detectors.Finding) []detectors.Finding {
 	if len(fs) == 0 || c.base == "" {
-		return fs, nil
+		return fs
 	}
 	old, ok1, err1 := idx.readAll(c.base, maxDiffSide)
 	cur, ok2, err2 := idx.readAll(c.blob, maxDiffSide)
 	if err1 != nil || err2 != nil || !ok1 || !ok2 {
 		// Without a readable old version every line counts as added: the
 		// safe side for a hook.
-		return fs, nil
+		return fs
 	}
 	// Whatever the bytes are, lines are lines: the content layer found
 	// these findings on lines of the new version (in a binary file's text
@@ -192,7 +215,7 @@ func scanChange(ctx context.Context, idx changeReader, rd *content.Reader, c cha
 			}
 		}
 	}
-	return kept, nil
+	return kept
 }
 
 // addedLines returns the 1-based numbers of the lines of dst that a line
