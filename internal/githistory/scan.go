@@ -269,9 +269,17 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 				stats.Warnings = append(stats.Warnings, namedWarnings(detectors.WarnMissingObject, "missing or unreadable git object", names)...)
 			}
 			// Commits scanned before, with their ancestors, are
-			// left out of the walk.
+			// left out of the walk, and so are the annotated tags
+			// whose messages were read.
 			g.known = known
 			opt.AllowEmpty = true
+			var unread []plumbing.Hash
+			for _, t := range tags {
+				if !st.TagKnown(scanstate.ID(t)) {
+					unread = append(unread, t)
+				}
+			}
+			tags = unread
 		}
 		var ids []scanstate.ID
 		for _, h := range tips {
@@ -362,6 +370,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	if st := opt.State; st != nil {
 		for _, n := range order {
 			st.AddCommit(scanstate.ID(n.hash))
+		}
+		for _, t := range tags {
+			st.AddTag(scanstate.ID(t))
 		}
 		for h, r := range s.blobs {
 			if r.state == blobScanned || r.state == blobSkipped {

@@ -135,6 +135,12 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			h.commit("add back", map[string]string{"fixed.cfg": secretLine("F")})
 			h.git("tag", "v1")
 		}},
+		{"annotated tag with a key in its message", func() {
+			h.git("tag", "-a", "v2", "-m", "release v2\n\n"+secretLine("T"))
+		}},
+		{"a commit after the tag", func() {
+			h.commit("after v2", map[string]string{"docs/z.md": "plain text\n"})
+		}},
 	}
 	for i, step := range steps {
 		step.do()

@@ -48,6 +48,10 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 			ri.All = append(ri.All, h)
 		}
 	}
+	var peeled map[string]packedTag
+	if isCommit != nil {
+		peeled = r.packedPeeled()
+	}
 	it, err := r.Storer.IterReferences()
 	if err != nil {
 		return ri, fmt.Errorf("list refs: %w", err)
@@ -58,7 +62,13 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 			return nil
 		}
 		h, ok, err := ref.Hash(), true, error(nil)
-		if isCommit == nil || !isCommit(h) {
+		switch p, packed := peeled[name]; {
+		case isCommit == nil:
+			h, ok, err = r.Peel(h)
+		case isCommit(h):
+		case packed && p.tag == h && isCommit(p.target):
+			h = p.target
+		default:
 			h, ok, err = r.Peel(h)
 		}
 		if err != nil {
@@ -100,6 +110,48 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 		}
 	}
 	return ri, nil
+}
+
+// packedTag is an annotated tag in packed-refs and what git peeled it to.
+type packedTag struct{ tag, target plumbing.Hash }
+
+// packedPeeled reads the peeled values git writes into packed-refs after
+// each annotated tag ("^<id>" under the tag's line). With them, a tag
+// whose target a caller already knows as a commit is followed without
+// reading the tag object: the first object read from a pack costs go-git
+// its whole index (a map of every object), most of an incremental scan's
+// time on a large history. A loose ref overrides its packed value, so the
+// caller uses an entry only when the tag id matches the ref's.
+func (r *Repo) packedPeeled() map[string]packedTag {
+	f, err := r.fs.Open("packed-refs")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	out := map[string]packedTag{}
+	var last string
+	var lastHash plumbing.Hash
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "^"); ok {
+			if last != "" && plumbing.IsHash(rest) {
+				out[last] = packedTag{tag: lastHash, target: plumbing.NewHash(rest)}
+			}
+			last = ""
+			continue
+		}
+		id, name, ok := strings.Cut(line, " ")
+		if !ok || !plumbing.IsHash(id) {
+			last = ""
+			continue
+		}
+		last, lastHash = name, plumbing.NewHash(id)
+	}
+	if sc.Err() != nil {
+		return nil
+	}
+	return out
 }
 
 // Peel follows annotated tags to a commit; ok is false for tags of trees

@@ -2,8 +2,8 @@
 // next scan of the same repository reads only what is new.
 //
 // A state holds the digest of everything that decides what a blob yields
-// (the rule set, the config, the scan settings), the ref tips and the
-// commits scanned, the sorted ids of every blob read (with a mark on those that held findings:
+// (the rule set, the config, the scan settings), the ref tips, the
+// commits and annotated tags scanned, the sorted ids of every blob read (with a mark on those that held findings:
 // attributing a new finding may need them again), and keyed hashes of the
 // (path, rule, secret) locations already reported. It holds no secret and
 // no unsalted hash of one: each state has its own random salt.
@@ -38,8 +38,10 @@ type Key [16]byte
 type Digest [32]byte
 
 const (
-	magic   = "KWSCAN-STATE\x00"
-	version = 1
+	magic = "KWSCAN-STATE\x00"
+	// version 2 added the annotated tags; a version 1 file reads as one
+	// that has scanned none.
+	version = 2
 	// maxRecords bounds every count read from a file, so a damaged count
 	// cannot ask for gigabytes.
 	maxRecords = 1 << 28
@@ -63,6 +65,9 @@ type State struct {
 	// commits are every commit scanned: the set is closed under
 	// ancestry, so a walk of new history stops at the first one it meets.
 	commits []ID
+	// tags are the annotated tag objects whose messages were scanned:
+	// objects do not change, so a known one is not read again.
+	tags []ID
 
 	// incremental is set once Start accepted the stored state.
 	incremental bool
@@ -73,6 +78,7 @@ type State struct {
 	newTips    []ID
 	newMissing []ID
 	newCommits []ID
+	newTags    []ID
 	blocked    string
 	committed  bool
 }
@@ -156,6 +162,13 @@ func (s *State) Known(commit ID) bool { return contains(s.commits, commit) }
 // AddCommit records a commit this scan covered.
 func (s *State) AddCommit(commit ID) { s.newCommits = append(s.newCommits, commit) }
 
+// TagKnown reports whether an earlier scan read the annotated tag object
+// tag (and its message).
+func (s *State) TagKnown(tag ID) bool { return contains(s.tags, tag) }
+
+// AddTag records an annotated tag whose message this scan read.
+func (s *State) AddTag(tag ID) { s.newTags = append(s.newTags, tag) }
+
 // Seen reports whether blob was read by an earlier scan, and whether it
 // held findings then.
 func (s *State) Seen(blob ID) (seen, hadFindings bool) {
@@ -218,10 +231,11 @@ func (s *State) Commit() {
 	s.keys = slices.Compact(s.keys)
 	s.missing = mergeSorted(nil, s.newMissing)
 	s.commits = mergeSorted(s.commits, s.newCommits)
+	s.tags = mergeSorted(s.tags, s.newTags)
 	s.tips = s.newTips
 	slices.SortFunc(s.tips, cmpID)
 	s.tips = slices.Compact(s.tips)
-	s.newBlobs, s.newKeys, s.newMissing, s.newCommits = map[ID]bool{}, nil, nil, nil
+	s.newBlobs, s.newKeys, s.newMissing, s.newCommits, s.newTags = map[ID]bool{}, nil, nil, nil, nil
 	s.committed = true
 }
 
@@ -290,6 +304,7 @@ func (s *State) Save() error {
 
 func (s *State) encode() []byte {
 	var b bytes.Buffer
+	b.Grow(len(magic) + 1 + 32 + 16 + 7*4 + 20*(len(s.tips)+len(s.blobs)+len(s.marked)+len(s.missing)+len(s.commits)+len(s.tags)) + 16*len(s.keys) + sha256.Size)
 	b.WriteString(magic)
 	b.WriteByte(version)
 	b.Write(s.digest[:])
@@ -305,6 +320,7 @@ func (s *State) encode() []byte {
 	putIDs(s.marked)
 	putIDs(s.missing)
 	putIDs(s.commits)
+	putIDs(s.tags)
 	binary.Write(&b, binary.BigEndian, uint32(len(s.keys)))
 	for _, k := range s.keys {
 		b.Write(k[:])
@@ -326,7 +342,8 @@ func (s *State) decode(data []byte) error {
 		return fmt.Errorf("%w (checksum mismatch: truncated or modified)", ErrCorrupt)
 	}
 	r := body[len(magic):]
-	if r[0] != version {
+	fileVersion := r[0]
+	if fileVersion != 1 && fileVersion != version {
 		return fmt.Errorf("%w (format version %d; this scan reads version %d)", ErrCorrupt, r[0], version)
 	}
 	r = r[1:]
@@ -365,6 +382,9 @@ func (s *State) decode(data []byte) error {
 	s.marked = getIDs()
 	s.missing = getIDs()
 	s.commits = getIDs()
+	if fileVersion >= 2 {
+		s.tags = getIDs()
+	}
 	if err != nil {
 		return err
 	}

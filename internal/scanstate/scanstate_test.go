@@ -28,6 +28,7 @@ func saved(t *testing.T) (string, []byte) {
 	s.AddBlob(id(2), false)
 	s.AddReported(s.Key("conf/app.cfg", "github-token", "made-up-secret-value-123"))
 	s.SetTips([]ID{id(9)})
+	s.AddTag(id(5))
 	s.Commit()
 	if err := s.Save(); err != nil {
 		t.Fatal(err)
@@ -67,13 +68,46 @@ func TestRoundTrip(t *testing.T) {
 	if len(s.Tips()) != 1 || s.Tips()[0] != id(9) {
 		t.Errorf("tips %x", s.Tips())
 	}
+	if !s.TagKnown(id(5)) || s.TagKnown(id(6)) {
+		t.Error("annotated tags not kept")
+	}
 	// Another digest: everything is forgotten, with a reason.
 	s, _ = Open(p)
 	if s.Start(Digest{8}) || s.Reason() == "" {
 		t.Error("changed digest kept the state")
 	}
-	if seen, _ := s.Seen(id(1)); seen || len(s.Tips()) != 0 {
-		t.Error("changed digest kept blobs or tips")
+	if seen, _ := s.Seen(id(1)); seen || len(s.Tips()) != 0 || s.TagKnown(id(5)) {
+		t.Error("changed digest kept blobs, tips or tags")
+	}
+}
+
+// A state written before annotated tags were recorded (format version 1)
+// is read as one that has scanned no tag, not refused as corrupt.
+func TestVersion1StateReads(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(magic)
+	b.WriteByte(1)
+	b.Write(make([]byte, 32+16))
+	for _, ids := range [][]ID{{id(9)}, {id(1), id(2)}, {id(1)}, nil, {id(9)}} {
+		b.Write([]byte{0, 0, 0, byte(len(ids))})
+		for _, x := range ids {
+			b.Write(x[:])
+		}
+	}
+	b.Write([]byte{0, 0, 0, 0}) // no keys
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	p := filepath.Join(t.TempDir(), "state")
+	os.WriteFile(p, b.Bytes(), 0o600)
+	s, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Start(Digest{}) || !s.Known(id(9)) || s.TagKnown(id(9)) {
+		t.Errorf("version 1: incremental %v, commit known %v, tag known %v", s.Incremental(), s.Known(id(9)), s.TagKnown(id(9)))
+	}
+	if seen, had := s.Seen(id(1)); !seen || !had {
+		t.Error("version 1: blobs not read")
 	}
 }
 
