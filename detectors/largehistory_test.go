@@ -1,6 +1,7 @@
 package detectors_test
 
 import (
+	"encoding/base64"
 	"testing"
 
 	"github.com/keyward/scan/detectors"
@@ -65,6 +66,49 @@ func TestUnseenBotHistoryMisses(t *testing.T) {
 			[]string{"valr-api-secret@4"}},
 		{"VALR order ids are not keys", "bots/valr_orders.py",
 			"# valr order book\norder_id = \"" + hx("valr oid") + "\"\ncustomer_order_id = \"" + hx("valr coid") + "\"\n",
+			nil},
+	})
+}
+
+// Noise classes of the third unseen set (issue 17): a test password built
+// by a template string, and test material under test-results/, test-helpers/
+// and *-test.js names. Each comes with a real value beside it that stays.
+func TestUnseenSetThreeNoise(t *testing.T) {
+	hx := func(l string, n int) string { return detectors.FakeValue(l, hexLow, n) }
+	neon := "napi_" + detectors.FakeValue("neon", "abcdefghijklmnopqrstuvwxyz0123456789", 64)
+	runTraderCases(t, []traderCase{
+		{"a hex secret in YAML stays", "deploy/config.yml",
+			"webhook:\n  name: internal\n  secret: " + hx("yaml sec", 40) + "\n",
+			[]string{"generic-secret@3"}},
+		{"test user's password built by a template", "src/lib/test-helpers/clerk-auth-test-helpers.ts",
+			"export async function createTestUser({\n    email = `test_user_${Date.now()}@example.com`,\n    password = `TestPassword${Date.now()}!`,\n    firstName = \"Test\",\n}: Partial<TestUser> = {}) {\n",
+			nil},
+		{"a template password outside tests, and a literal beside it", "scripts/seed.ts",
+			"const tmp = `Onboard${Date.now()}!`;\nconst password = `Onboard${Date.now()}!`;\nconst adminPassword = \"Qz7" + detectors.FakeValue("seed pw", alnum, 13) + "\";\n",
+			[]string{"generic-secret@3"}},
+		{"a test report holding test sources", "test-results/html.meta.json",
+			`{"files":[{"source":"const mockConfig = {\n      apiKey: 'test-api-key-` + detectors.FakeValue("tr k", alnum, 20) + `',\n      secretKey: '` + detectors.FakeValue("tr s", alnum, 32) + `',\n    };"}]}` + "\n",
+			nil},
+		{"a security test's account password", "multi-user-security-test.js",
+			"const user = {\n    email: `sectest${suffix}${Date.now()}@example.com`,\n    password: 'SecureTest123!@#',\n    name: `Security Test User ${suffix}`,\n};\n",
+			nil},
+		{"a Neon key as a config fallback stays", "vitest.config.unified.js",
+			"export default defineConfig({\n  test: {\n    env: {\n      NEON_API_KEY: process.env.NEON_API_KEY || '" + neon + "',\n    },\n  },\n});\n",
+			[]string{"generic-secret@4"}},
+	})
+}
+
+// A miss in the hummingbot history (issue 17): a bloXroute Cloud API
+// authorization header, base64 of "account-id:secret-hash", handed to the
+// SDK as auth_header= beside the wallet's key.
+func TestLargeHistoryAuthHeader(t *testing.T) {
+	header := base64.StdEncoding.EncodeToString([]byte(detectors.FakeUUID("bx acct") + ":" + detectors.FakeValue("bx secret", hexLow, 32)))
+	runTraderCases(t, []traderCase{
+		{"bloXroute provider built with its auth header", "hummingbot/connector/exchange/bloxroute_openbook/bloxroute_openbook_exchange.py",
+			"        self._server_response = GetServerTimeResponse\n\n        self._provider_1: Provider = WsProvider(auth_header=\"" + header + "\")\n        asyncio.create_task(self.connect())\n",
+			[]string{"generic-secret@3"}},
+		{"an auth header read from the config or built per request", "bot/bx_client.py",
+			"provider = WsProvider(auth_header=self._auth_header)\nauth_header = os.environ[\"BLOXROUTE_AUTH_HEADER\"]\nheaders = {\"auth_header\": f\"Bearer {token}\"}\n",
 			nil},
 	})
 }

@@ -119,7 +119,7 @@ func coreRules() []Rule {
 			Name:     "Unknown issuer",
 			Kind:     KindGeneric,
 			Generic:  true,
-			Keywords: []string{"secret", "token", "passwd", "password", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "credential"},
+			Keywords: []string{"secret", "token", "passwd", "password", "api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "auth_header", "private_key", "credential"},
 			Finder:   genericFinder,
 			Entropy:  0.8,
 			Validate: validateGeneric,
@@ -225,7 +225,7 @@ var (
 )
 
 var (
-	genericLabel = lazyRE(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential`)
+	genericLabel = lazyRE(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?(?:key|header)|private[_\-]?key|credential`)
 	genericValue = lazyRE(`^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$`)
 )
 
@@ -259,6 +259,47 @@ func defaultOfReference(line, secret string) bool {
 	before = strings.TrimSuffix(before, ":")
 	j := strings.LastIndex(before, "${")
 	return j >= 0 && j+2 < len(before) && strings.Trim(before[j+2:], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == ""
+}
+
+// saltedHash reports whether secret is the hash of a salted password
+// hash stored as hex salt, a colon, hex hash: a user table's row (a SQLite
+// file or its write-ahead log) where the salt reads as the end of a name.
+func saltedHash(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i < 17 || line[i-1] != ':' || len(secret) < 32 || !allHex(secret) {
+		return false
+	}
+	n := 0
+	for j := i - 2; j >= 0 && isHexByte(line[j]); j-- {
+		n++
+	}
+	return n >= 16
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHexByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// interpolated reports whether secret is cut short by an interpolation
+// (${…} in a JavaScript template or shell string, #{…} in Ruby): what
+// follows is computed, so the literal is only a prefix.
+func interpolated(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i < 0 {
+		return false
+	}
+	// The value's alphabet holds '$' and '#', so the cut may fall
+	// after them: "TestPassword$" before "{Date.now()}".
+	rest := line[i+len(secret)-1:]
+	if !strings.HasPrefix(rest, "${") && !strings.HasPrefix(rest, "#{") {
+		rest = rest[1:]
+	}
+	return strings.HasPrefix(rest, "${") || strings.HasPrefix(rest, "#{")
 }
 
 // randomDefault reports whether the default of ${NAME:-default} reads as
@@ -393,6 +434,10 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "password hash, not a password"}
 	case pathOrURL(secret):
 		return Verdict{Reject: true, Reason: "path or URL"}
+	case saltedHash(c.Line, secret):
+		return Verdict{Reject: true, Reason: "the hash half of a salted password hash written salt:hash (better-auth, scrypt, PBKDF2 rows)"}
+	case interpolated(c.Line, secret):
+		return Verdict{Reject: true, Reason: "the literal start of an interpolated string (`Test${Date.now()}`): the value is built at run time"}
 	case publicDownloadToken(c.Line, secret):
 		return Verdict{Reject: true, Reason: "download token of a public file URL (alt=media), shared with the link"}
 	case variableRef.MatchString(secret):
@@ -522,7 +567,7 @@ func bundlePath(p string) bool { return bundleRE.MatchString(p) }
 
 // A test directory may carry a qualifier (manual-tests/, integration_tests/,
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
-var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|\.(?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
+var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)(?:[_-](?:results|helpers|utils|reports?))?/|(?:^|/)playwright-report/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|[._-](?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
 
 // testPath reports whether a path is a test, fixture or test-data file.
 func testPath(p string) bool { return testPathRE.MatchString(p) }

@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -20,7 +19,7 @@ var knownDefaultPasswords = map[string]bool{
 
 // defaultRefName matches ${NAME:-default} (and :=, ?, +), capturing the
 // name, for the label check.
-var defaultRefName = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=?+]$`)
+var defaultRefName = lazyRE(`\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=?+]$`)
 
 // defaultPasswordRules reports a shell or compose reference whose default
 // is a known default password: ${POSTGRES_PASSWORD:-postgres}. The value in
