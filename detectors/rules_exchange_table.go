@@ -841,18 +841,27 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{"PARIBU_API_KEY=\nPARIBU_API_SECRET=<secret>\n"},
 		},
 		{
-			// Indodax (Indonesia): keys in five dash-separated groups of
-			// eight, and a long hex secret.
-			id: "indodax", name: "Indodax", guess: true,
+			// Indodax (Indonesia): the key is five dash-separated groups
+			// of eight upper-case letters and digits, the secret 80
+			// lower-case hex digits (HMAC-SHA512 signs the Sign header),
+			// as the official docs' request examples show
+			// (github.com/btcid/indodax-official-api-docs,
+			// example/Private-RestAPI-example.md) and an SDK's example agrees.
+			id: "indodax", name: "Indodax",
 			keywords:   []string{"indodax"},
-			key:        `[A-Z0-9]{8}(?:-[A-Z0-9]{8}){4}|[A-Za-z0-9-]{20,64}`,
-			secret:     `[0-9a-f]{64,128}|[A-Za-z0-9]{32,128}`,
+			key:        `[A-Z0-9]{8}(?:-[A-Z0-9]{8}){4}`,
+			secret:     `[0-9a-f]{80}`,
 			keyEntropy: 0.6,
 			perms:      "Indodax keys carry view, trade and withdraw rights chosen at creation",
 			examples: []string{
 				"INDODAX_API_KEY=" + fake("indodax k1", upperAlnum, 8) + "-" + fake("indodax k2", upperAlnum, 8) + "-" + fake("indodax k3", upperAlnum, 8) + "-" + fake("indodax k4", upperAlnum, 8) + "-" + fake("indodax k5", upperAlnum, 8) + "\nINDODAX_SECRET_KEY=" + fake("indodax s", hexChars, 80) + "\n",
+				"<?php\n    $url = 'https://indodax.com/tapi';\n    $key = '" + fake("indodax p1", upperAlnum, 8) + "-" + fake("indodax p2", upperAlnum, 8) + "-" + fake("indodax p3", upperAlnum, 8) + "-" + fake("indodax p4", upperAlnum, 8) + "-" + fake("indodax p5", upperAlnum, 8) + "';\n    $secretKey = '" + fake("indodax ps", hexChars, 80) + "';\n",
 			},
-			negatives: []string{"INDODAX_API_KEY=\nINDODAX_SECRET_KEY=\n"},
+			negatives: []string{
+				"INDODAX_API_KEY=\nINDODAX_SECRET_KEY=\n",
+				// The official docs' own example pair.
+				"    $url = 'https://indodax.com/tapi';\n    $key = 'AEDHIGAT-QATEGWOX-OPCSCPQX-2E00B1L7-VJBXXKMA';\n    $secretKey = 'f60617a68fcce028f0a90bc9eb765d17379eb548cc935c01a7ee3186eecf870e9b68f27a31bcfe8d';\n",
+			},
 		},
 		{
 			// Mercado Bitcoin (Brazil): a TAPI id and its secret.
