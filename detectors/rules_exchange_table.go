@@ -944,6 +944,27 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{"GMO_COIN_API_KEY=\nGMO_COIN_SECRET_KEY=\n"},
 		},
 		{
+			// IDEX (a hybrid DEX with an order-book API): a UUID API key
+			// and a 32-character secret for the HMAC-SHA256 of each
+			// request, beside the wallet's private key. Shapes from the
+			// connector tests of the hummingbot history (issue 17), where
+			// a developer's pair sat in a test marked "don't commit me".
+			id: "idex", name: "IDEX", guess: true,
+			keywords:      []string{"idex"},
+			key:           uuidAnyCase,
+			secret:        `[A-Za-z0-9+/]{32}`,
+			secretEntropy: 0.8,
+			perms:         "IDEX keys carry read, trade and withdraw scopes chosen at creation; the wallet's private key signs orders and withdrawals",
+			examples: []string{
+				"class IdexUserStreamTrackerUnitTest(unittest.TestCase):\n    IDEX_SECRET_KEY = \"" + fake("idex s", alnumChars, 30) + "+a\"\n    IDEX_API_KEY = \"" + fakeUUID("idex k") + "\"\n",
+				"export IDEX_API_KEY='" + fakeUUID("idex k2") + "'\nexport IDEX_API_SECRET_KEY='" + fake("idex s2", alnumChars, 32) + "'\n",
+			},
+			negatives: []string{
+				"IDEX_API_KEY = \"\"\nIDEX_SECRET_KEY = \"\"\n",
+				"# index of the order book\nindex_key = \"" + fakeUUID("idex n") + "\"\n",
+			},
+		},
+		{
 			// NDAX (Canada): an API key, a secret and the user id.
 			id: "ndax", name: "NDAX", guess: true,
 			keywords: []string{"ndax"},
