@@ -66,6 +66,8 @@ type htmlData struct {
 	Skipped                []string
 	Warnings               []string
 	Places                 []Place
+	HistoryNote            string
+	HistoryCommands        []string
 	Revoke                 []revokeGroup
 	OwnBackups             int
 	BackupFolder           string
@@ -91,6 +93,9 @@ func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	}
 	if opt.Audit != nil {
 		d.Places = opt.Audit.Places
+		if cmds := opt.Audit.historyCommands(); len(cmds) > 0 {
+			d.HistoryNote, d.HistoryCommands = historyNote(len(cmds)), cmds
+		}
 	}
 	d.Revoke = revokeList(findings, v)
 	v.revoke = d.Revoke

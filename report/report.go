@@ -31,6 +31,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -114,6 +115,27 @@ type RepositoryRun struct {
 type Audit struct {
 	// Places are the known places found on disk, most likely leaks first.
 	Places []Place
+	// Repositories are the git repositories found below Root (slash paths
+	// relative to it, "" for Root itself), whose history the audit does
+	// not read: the reports give the scan git command for each.
+	Repositories []string
+	Root         string
+}
+
+// historyCommands are the commands that read the history an audit did
+// not: one scan git per repository, with its real path.
+func (a *Audit) historyCommands() []string {
+	var out []string
+	for _, r := range a.Repositories {
+		out = append(out, "scan git "+display.Shell(filepath.Join(a.Root, filepath.FromSlash(r))))
+	}
+	return out
+}
+
+// historyNote says why the commands matter.
+func historyNote(n int) string {
+	return fmt.Sprintf("History not read: %d git repositor%s. A key removed from the files is still in the history "+
+		"of every clone; read it with:", n, map[bool]string{true: "y", false: "ies"}[n == 1])
 }
 
 // OwnBackups is what keyward's own --mask backups that a scan passed over

@@ -99,6 +99,15 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 			return err
 		}
 		writePlaces(&b, opt.Audit.Places)
+		if cmds := opt.Audit.historyCommands(); len(cmds) > 0 {
+			b.WriteByte('\n')
+			for _, line := range wrap(historyNote(len(cmds)), 78) {
+				b.WriteString(line + "\n")
+			}
+			for _, c := range cmds {
+				b.WriteString("  " + c + "\n")
+			}
+		}
 	}
 	if note := opt.OwnBackups.Note(); note != "" {
 		b.WriteString("\n" + note + "\n")

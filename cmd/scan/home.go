@@ -116,6 +116,7 @@ PATTERN|REASON; globs are relative to DIR, "**/" matches at any depth):
 // checked reach the reports as an option, and --mask runs after them.
 func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profile) error {
 	var places []report.Place
+	var repos []string
 	// drawn is whether a progress line was shown, and files the count it
 	// ended on: the closing line gives the count the reports hold.
 	var drawn bool
@@ -138,6 +139,7 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 			}
 			return nil, res.Stats, err
 		}
+		repos = res.Repositories
 		places = []report.Place{}
 		for _, p := range res.Places {
 			places = append(places, report.Place{Kind: p.Kind, Files: p.Files, Findings: p.Findings})
@@ -160,7 +162,8 @@ func (f *homeFlags) runHome(cmd *cobra.Command, dir string, profile *home.Profil
 			places[i].Findings = held[places[i].Kind]
 		}
 		n, folder := mask.InBackups(dir)
-		opt.Audit = &report.Audit{Places: places}
+		root, _ := filepath.Abs(dir)
+		opt.Audit = &report.Audit{Places: places, Repositories: repos, Root: root}
 		opt.OwnBackups = &report.OwnBackups{Findings: n, Folder: folder, Root: dir}
 		// The line replaces the progress line once every filter has run,
 		// so the last count on the screen is the one the report holds

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/verify/exchangetest"
 )
 
@@ -134,5 +136,44 @@ func TestHomeFindsElectrumSeedInNote(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); !strings.Contains(string(b), note) {
 		t.Error("the seed note was masked")
+	}
+}
+
+// A key committed to a repository in the home and removed since is in no
+// file the audit reads: the report names each repository with the
+// scan git command that reads its history, and that command finds it.
+func TestHomePointsAtGitHistory(t *testing.T) {
+	home := t.TempDir()
+	repo := filepath.Join(home, "code", "grid bot")
+	os.MkdirAll(repo, 0o700)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"config", "user.email", "dev@example.com"}, {"config", "user.name", "Dev"}} {
+		gitIn(t, repo, args...)
+	}
+	env := filepath.Join(repo, "bot.env")
+	os.WriteFile(env, []byte("AWS_ACCESS_KEY_ID="+awsKeyID+"\nAWS_SECRET_ACCESS_KEY="+awsSecret+"\n"), 0o600)
+	gitIn(t, repo, "add", "bot.env")
+	gitIn(t, repo, "commit", "-q", "-m", "first")
+	gitIn(t, repo, "rm", "-q", "bot.env")
+	gitIn(t, repo, "commit", "-q", "-m", "keys out")
+
+	for _, format := range []string{"text", "html"} {
+		code, out, errOut := runCLI(t, "home", home, "--format", format)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, want 0 (no file holds the key):\n%s%s", format, code, out, errOut)
+		}
+		if format == "html" {
+			out = html.UnescapeString(out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		want := "scan git " + display.Shell(repo)
+		if !strings.Contains(flat, "History not read: 1 git repository") || !strings.Contains(out, want) {
+			t.Fatalf("%s report does not point at the history with %q:\n%s", format, want, out)
+		}
+	}
+	// The command as printed: a shell reads the quoted path.
+	cmd := exec.Command("sh", "-c", `eval "set -- $1"; exec "$0" "$@"`, scanBinary(t), "git "+display.Shell(repo))
+	out, _ := cmd.CombinedOutput()
+	if ec := cmd.ProcessState.ExitCode(); ec != 1 || !strings.Contains(string(out), "the secret is only in history") {
+		t.Errorf("scan git as printed: exit %d\n%s", ec, out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
@@ -43,6 +44,10 @@ type Result struct {
 	Archives int
 	// Places lists the known places found on disk, by priority.
 	Places []PlaceCount
+	// Repositories are the git repositories found (slash paths relative
+	// to the root, "" for the root itself): the audit reads their config,
+	// not their history, where a key removed from the files still is.
+	Repositories []string
 }
 
 // PlaceCount says how many files of one kind of place were found, and how
@@ -88,12 +93,26 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	}
 
 	a := &audit{opt: &opt, root: root, m: opt.Profile.Matcher(), rules: ruleIndex(opt.Rules), placeFiles: map[string]*Place{}, seenVault: map[string]bool{}}
+	// The walker reads each repository's .git/config without asking the
+	// profile; the files it reads are how the audit learns of them.
+	var mu sync.Mutex
+	var gitConfigs []string
+	progress := func(rel string, bytes int64, findings int) {
+		if (rel == ".git/config" || strings.HasSuffix(rel, "/.git/config")) && !strings.Contains(rel, "!") {
+			mu.Lock()
+			gitConfigs = append(gitConfigs, rel)
+			mu.Unlock()
+		}
+		if opt.Progress != nil {
+			opt.Progress(rel, bytes, findings)
+		}
+	}
 	findings, stats, err := walk.Scan(ctx, sc.PassingLargeBinaries(passBinaryAbove), walk.Options{
 		Roots:         []string{root},
 		Common:        opt.Common,
 		OneFilesystem: true,
 		Skip:          a.skip,
-		Progress:      opt.Progress,
+		Progress:      progress,
 	})
 	if err != nil {
 		return Result{}, err
@@ -114,6 +133,13 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) (Result, error)
 	// sorts once, for every source.
 	detectors.SortWarnings(stats.Warnings)
 	res.Findings, res.Stats = findings, stats
+	sort.Strings(gitConfigs)
+	for _, rel := range gitConfigs {
+		if pl := a.m.Place(rel); pl != nil {
+			a.placeFiles[rel] = pl
+		}
+		res.Repositories = append(res.Repositories, strings.TrimSuffix(strings.TrimSuffix(rel, ".git/config"), "/"))
+	}
 	res.Places = a.places(findings)
 	return res, nil
 }
