@@ -91,6 +91,9 @@ type Engine struct {
 	// decodeDepth is how many decodings deep this copy of the engine scans
 	// (see decode.go); it bounds the recursion.
 	decodeDepth int
+	// scratch pools the per-call work of ScanContext (*scratch); the
+	// copies scanDecoded makes share it.
+	scratch *sync.Pool
 }
 
 type compiledRule struct {
@@ -147,7 +150,7 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	if opt.SlowRule == 0 {
 		opt.SlowRule = 10 * time.Second
 	}
-	e := &Engine{opt: opt}
+	e := &Engine{opt: opt, scratch: &sync.Pool{New: func() any { return new(scratch) }}}
 	seen := map[string]bool{}
 	var kws keywordSet
 	// keywordID numbers each distinct keyword once, whichever rules and
@@ -280,6 +283,27 @@ func (e *Engine) Rules() []detectors.Rule {
 
 type span struct{ start, end int }
 
+// scratch is one ScanContext call's per-rule work, kept for the next call.
+type scratch struct {
+	work    []ruleWork // by rule index; valid where on is set
+	on      []bool
+	touched []int
+}
+
+// release forgets the call's rules and returns the scratch to the pool.
+// Windows of a whole large chunk are not kept: a scratch holds what a
+// typical chunk needs.
+func (s *scratch) release(pool *sync.Pool) {
+	for _, ri := range s.touched {
+		s.on[ri] = false
+		if w := &s.work[ri]; cap(w.windows) > 1<<10 || cap(w.hits) > 1<<12 {
+			*w = ruleWork{}
+		}
+	}
+	s.touched = s.touched[:0]
+	pool.Put(s)
+}
+
 // ruleWork collects, per rule, the windows to search and the keyword hits
 // that opened them (used to choose between rules that claim one value).
 type ruleWork struct {
@@ -333,14 +357,22 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 	sc := &chunkScan{e: e, ctx: ctx, c: c}
 	// work is indexed by rule: a map lookup per keyword hit and rule
 	// cost more than the automaton's step on a tree full of "key".
-	work := make([]*ruleWork, len(e.rules))
-	var touched []int
+	// The table and the windows' slices are reused from chunk to chunk
+	// (a scratch per goroutine at a time): allocated per chunk they were
+	// most of the engine's garbage.
+	scr := e.scratch.Get().(*scratch)
+	defer scr.release(e.scratch)
+	if len(scr.work) < len(e.rules) {
+		scr.work = make([]ruleWork, len(e.rules))
+		scr.on = make([]bool, len(e.rules))
+	}
+	work, on := scr.work, scr.on
 	get := func(ri int) *ruleWork {
-		w := work[ri]
-		if w == nil {
-			w = &ruleWork{}
-			work[ri] = w
-			touched = append(touched, ri)
+		w := &work[ri]
+		if !on[ri] {
+			on[ri] = true
+			w.windows, w.hits = w.windows[:0], w.hits[:0]
+			scr.touched = append(scr.touched, ri)
 		}
 		return w
 	}
@@ -386,8 +418,8 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		// between them: ccxt.binance( in one cell names the exchange of
 		// the api_key two cells up. An exchange named anywhere in it is
 		// the context of all of it.
-		for _, ri := range touched {
-			if w := work[ri]; e.rules[ri].Exchange != "" && len(w.windows) > 0 {
+		for _, ri := range scr.touched {
+			if w := &work[ri]; e.rules[ri].Exchange != "" && len(w.windows) > 0 {
 				w.windows = []span{{0, len(data)}}
 			}
 		}
@@ -407,10 +439,10 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 	}
 
 	var cands []candidate
-	ruleIdx := touched
+	ruleIdx := scr.touched
 	sort.Ints(ruleIdx)
 	for _, ri := range ruleIdx {
-		w := work[ri]
+		w := &work[ri]
 		if len(e.rules[ri].LineKeywords) > 0 {
 			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
 		}
