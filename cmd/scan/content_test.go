@@ -12,6 +12,7 @@ import (
 // A .env that starts with a magic number's bytes is text, and its keys are
 // found by every source that reads files: dir, home, git and staged.
 func TestMagicLookingTextInEverySource(t *testing.T) {
+	t.Parallel()
 	alnum := func(seed int64) string {
 		const set = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 		r := rand.New(rand.NewSource(seed))

@@ -15,6 +15,7 @@ import (
 // report says whether the key is still in the checked-out files. Each
 // case runs the printed commands and scans again: nothing may be left.
 func TestGitAdviceRootCommitAndHead(t *testing.T) {
+	t.Parallel()
 	creds := "AWS_ACCESS_KEY_ID=" + awsKeyID + "\nAWS_SECRET_ACCESS_KEY=" + awsSecret + "\n"
 	write := func(t *testing.T, dir, name, s string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
@@ -219,6 +220,7 @@ func TestHookAdviceForEnvFile(t *testing.T) {
 // the value is replaced in a fresh bare clone and pushed back. The remote
 // must hold the key nowhere afterwards.
 func TestGitAdviceAfterPush(t *testing.T) {
+	t.Parallel()
 	dir := gitRepo(t)
 	remote := filepath.Join(t.TempDir(), "remote.git")
 	gitIn(t, dir, "init", "-q", "--bare", remote)

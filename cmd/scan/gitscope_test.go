@@ -31,6 +31,7 @@ func branchyRepo(t *testing.T) string {
 // an unmerged branch's secret is not accepted unseen, and a later scan of
 // that branch still fails on it.
 func TestBaselineHistoryCoversTheCurrentBranch(t *testing.T) {
+	t.Parallel()
 	dir := branchyRepo(t)
 	file := filepath.Join(t.TempDir(), "baseline.json")
 	code, _, errOut := runCLI(t, "baseline", "create", "--history", "--output", file, dir)
@@ -58,6 +59,7 @@ func TestBaselineHistoryCoversTheCurrentBranch(t *testing.T) {
 // --config file from the base when they lie in the repository, however
 // each side is spelled: the pull request cannot accept its own secret.
 func TestRangeSettingsThroughSymlinkedPaths(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	real := filepath.Join(parent, "real")
 	link := filepath.Join(parent, "link")
@@ -114,6 +116,7 @@ func TestRangeSettingsThroughSymlinkedPaths(t *testing.T) {
 // A token pasted into a commit subject is reported, and no report format
 // prints it in full (SARIF's properties.commit.subject, JSON, text).
 func TestSubjectSecretIsRedactedInEveryFormat(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "README.md", "# bot\n")
 	gittest.Commit(t, dir, "init")
@@ -136,6 +139,7 @@ func TestSubjectSecretIsRedactedInEveryFormat(t *testing.T) {
 // A commit that also stages an ignore file of "*" is still scanned, and
 // the text report names the change instead of saying nothing is staged.
 func TestStagedIgnoreAllIsNotApplied(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "README.md", "# bot\n")
 	gittest.Commit(t, dir, "init")

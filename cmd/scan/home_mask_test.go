@@ -109,6 +109,7 @@ func readAll(t *testing.T, dir string, rels []string) map[string][]byte {
 }
 
 func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
+	t.Parallel()
 	h := newMaskHome(t)
 	infos := map[string]os.FileInfo{}
 	for _, rel := range h.masked {

@@ -20,6 +20,7 @@ var severityRank = map[string]int{"critical": 5, "high": 4, "medium": 3, "low": 
 // first, the keys to revoke listed once by exchange with the key's first
 // characters and the exchange's page, and no API paths in the advice.
 func TestHomeReportForTrader(t *testing.T) {
+	t.Parallel()
 	h := newMaskHome(t)
 	binance := ruleExample(t, "binance-api-key", 0)
 	key := strings.SplitN(strings.SplitN(binance, "\n", 2)[0], "=", 2)[1]
@@ -108,6 +109,7 @@ func checkDanger(t *testing.T, format string, sevs []string) {
 
 // scan home --verify works as scan dir --verify does.
 func TestHomeVerify(t *testing.T) {
+	t.Parallel()
 	l := leaks(t)[0]
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, ".bash_history"), []byte("export "+strings.ReplaceAll(strings.TrimSpace(l.content), "\n", "\nexport ")+"\n"), 0o600)
@@ -127,6 +129,7 @@ func TestHomeVerify(t *testing.T) {
 // An Electrum seed written in a note is found as a wallet seed, and
 // --mask leaves it where it is.
 func TestHomeFindsElectrumSeedInNote(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	note := ruleExample(t, "electrum-seed-phrase", 0)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("todo: buy milk\n"+note), 0o600)

@@ -44,6 +44,7 @@ func installHookWith(t *testing.T, repo, bin string, extra ...string) {
 // binary is gone it stops and says how to reinstall, and it never reaches
 // for "go run …@latest".
 func TestHookRunsItsOwnBinaryWithAMinimalPath(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/usr/bin/git"); err != nil {
 		t.Skip("git is not in /usr/bin: cannot give hooks a minimal PATH")
 	}
@@ -85,6 +86,7 @@ func TestHookRunsItsOwnBinaryWithAMinimalPath(t *testing.T) {
 // git names, even when the work tree lies inside another repository (whose
 // clean index the hook must not scan instead), and in a linked worktree.
 func TestHookHonoursGitDirAndWorkTree(t *testing.T) {
+	t.Parallel()
 	outer := gittest.NewRepo(t)
 	gittest.Write(t, outer, "README.md", "outer\n")
 	gittest.Commit(t, outer, "outer init")
@@ -127,6 +129,7 @@ func TestHookHonoursGitDirAndWorkTree(t *testing.T) {
 // when another remote's tracking ref already holds the commits: pushing a
 // private mirror's history to a public remote must not pass as "0 files".
 func TestPrePushToASecondRemote(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	private := filepath.Join(t.TempDir(), "private.git")
 	public := filepath.Join(t.TempDir(), "public.git")

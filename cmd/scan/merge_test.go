@@ -7,6 +7,7 @@ import (
 )
 
 func TestMergeReportsRules(t *testing.T) {
+	t.Parallel()
 	shard := func(repo string, incomplete bool) []byte {
 		inc := "false"
 		if incomplete {

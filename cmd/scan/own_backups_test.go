@@ -17,6 +17,7 @@ import (
 // copy that lost the owner-only modes and manifest's checksums, is scanned
 // as any folder is: a name alone must not hide a secret.
 func TestScanDirOnOwnBackups(t *testing.T) {
+	t.Parallel()
 	h := newMaskHome(t)
 	if code, _, errOut := runCLI(t, "home", h.dir, "--mask", "--yes"); code != 1 {
 		t.Fatalf("--mask: exit %d, %s", code, errOut)

@@ -100,6 +100,7 @@ func manyRepos(t *testing.T) (string, []string) {
 }
 
 func TestReposDirectoryAndIncremental(t *testing.T) {
+	t.Parallel()
 	root, want := manyRepos(t)
 	cache := t.TempDir()
 	out := filepath.Join(t.TempDir(), "r.json")
@@ -274,6 +275,7 @@ func TestReposGitHubOrg(t *testing.T) {
 // merging their reports gives what one unsharded run reports, in JSON and
 // in SARIF.
 func TestShardsThenMergeEqualOneRun(t *testing.T) {
+	t.Parallel()
 	root, _ := manyRepos(t)
 	cache, tmp := t.TempDir(), t.TempDir()
 	scanTo := func(format, out string, extra ...string) {

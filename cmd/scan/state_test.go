@@ -10,6 +10,7 @@ import (
 )
 
 func TestGitStateFlag(t *testing.T) {
+	t.Parallel()
 	dir := gittest.NewRepo(t)
 	gittest.Write(t, dir, "a.cfg", gittest.SecretLine("st1"))
 	gittest.Commit(t, dir, "a")
