@@ -295,6 +295,9 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 	}
 	if !ok {
 		commits, err = g.walk(ctx, tips, excl)
+		if err == nil && g.known != nil && !opt.goGitOnly {
+			g.loadParentsWithGit(ctx, repo.GitDir(), commits)
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
