@@ -124,6 +124,9 @@ type door struct {
 // baseline, rules, engine) → source → filters → verify → severity floor →
 // sort → reports → the door's last step → exit code.
 func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) error {
+	// The object reader that read the trusted settings (a git process)
+	// ends with the command.
+	defer f.trusted.close()
 	// The format is checked before anything is scanned.
 	format, err := report.Lookup(f.format)
 	if err != nil {
