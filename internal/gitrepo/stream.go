@@ -44,7 +44,7 @@ type BlobStream struct {
 // bufClasses covers buffers of 1<<minBufShift bytes up to wholeBlob.
 const (
 	minBufShift = 12
-	bufClasses  = 23 - minBufShift
+	bufClasses  = 26 - minBufShift
 )
 
 // buffer returns a buffer of n bytes (n ≤ wholeBlob).
@@ -67,19 +67,23 @@ func (s *BlobStream) recycle(b []byte) {
 }
 
 // wholeBlob is the largest blob read whole ahead of use; streamBudget the
-// bytes of such blobs one process may hold read but not yet closed.
+// bytes of such blobs one process may hold read but not yet closed (one
+// blob over it is read when nothing else is held). A streamed blob holds
+// its process, and every blob queued behind it, until its reader is
+// closed: reading all but the rare huge blob whole keeps the other
+// workers fed while one scans a large file.
 const (
-	wholeBlob    = 4 << 20
+	wholeBlob    = 32 << 20
 	streamBudget = 32 << 20
 )
 
 // NewBlobStream starts up to procs cat-file processes (none with
 // goGitOnly, or where git cannot read the repository).
 func (r *Repo) NewBlobStream(ctx context.Context, procs int, goGitOnly bool) *BlobStream {
-	return r.newBlobStream(ctx, procs, goGitOnly, streamBudget)
+	return r.newBlobStream(ctx, procs, goGitOnly, wholeBlob, streamBudget)
 }
 
-func (r *Repo) newBlobStream(ctx context.Context, procs int, goGitOnly bool, budget int64) *BlobStream {
+func (r *Repo) newBlobStream(ctx context.Context, procs int, goGitOnly bool, whole, budget int64) *BlobStream {
 	s := &BlobStream{
 		ctx:     ctx,
 		goGit:   make(chan *goGitBlobs, 64),
@@ -92,7 +96,7 @@ func (r *Repo) newBlobStream(ctx context.Context, procs int, goGitOnly bool, bud
 			if err != nil {
 				break
 			}
-			p := &streamProc{s: s, c: c, budget: budget, asked: make(chan *PendingBlob, 1024), inflight: make(chan *PendingBlob, 4096)}
+			p := &streamProc{s: s, c: c, whole: whole, budget: budget, asked: make(chan *PendingBlob, 1024), inflight: make(chan *PendingBlob, 4096)}
 			p.cond = sync.NewCond(&p.mu)
 			s.procs = append(s.procs, p)
 			s.wg.Add(2)
@@ -240,6 +244,7 @@ type streamProc struct {
 	cond   *sync.Cond
 	held   int64 // bytes read ahead and not yet closed
 	budget int64 // what held may reach
+	whole  int64 // the largest blob read whole
 	// streaming: a large blob is being read by its opener.
 	streaming bool
 }
@@ -290,7 +295,7 @@ func (p *streamProc) answer(b *PendingBlob) error {
 		}
 		return err
 	}
-	if size > wholeBlob {
+	if size > p.whole {
 		p.mu.Lock()
 		p.streaming = true
 		p.mu.Unlock()

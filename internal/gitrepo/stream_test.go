@@ -30,10 +30,10 @@ func TestBlobStreamReadsAheadInOrder(t *testing.T) {
 	for i := range 40 {
 		add(fmt.Sprintf("small%02d.cfg", i), strings.Repeat(fmt.Sprintf("line %d\n", i), 1+i*100))
 	}
-	// Larger than what is read whole: streamed. Together the medium ones
-	// exceed one process's budget (1 MiB here), so reading them waits for
-	// closes.
-	add("large.bin", strings.Repeat("z", wholeBlob+123))
+	// Larger than what is read whole (512 KiB here): streamed. Together
+	// the medium ones exceed one process's budget (1 MiB here), so reading
+	// them waits for closes.
+	add("large.bin", strings.Repeat("z", 600<<10))
 	for i := range 12 {
 		add(fmt.Sprintf("medium%02d.cfg", i), strings.Repeat(string(rune('a'+i)), 300<<10))
 	}
@@ -57,7 +57,7 @@ func TestBlobStreamReadsAheadInOrder(t *testing.T) {
 	}
 	defer repo.Close()
 	for _, goGitOnly := range []bool{false, true} {
-		s := repo.newBlobStream(context.Background(), 2, goGitOnly, 1<<20)
+		s := repo.newBlobStream(context.Background(), 2, goGitOnly, 512<<10, 1<<20)
 		if !goGitOnly && len(s.procs) != 2 {
 			t.Fatalf("%d cat-file processes, want 2", len(s.procs))
 		}
@@ -115,7 +115,7 @@ func TestBlobStreamReadsAheadInOrder(t *testing.T) {
 // scan) returns, and so does one whose streamed blob was left half read.
 func TestBlobStreamClosesWithUnopenedBlobs(t *testing.T) {
 	dir := gittest.NewRepo(t)
-	gittest.Write(t, dir, "large.bin", strings.Repeat("q", wholeBlob+1))
+	gittest.Write(t, dir, "large.bin", strings.Repeat("q", 600<<10))
 	for i := range 20 {
 		gittest.Write(t, dir, fmt.Sprintf("m%02d.cfg", i), strings.Repeat("m", 300<<10))
 	}
@@ -129,7 +129,7 @@ func TestBlobStreamClosesWithUnopenedBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer repo.Close()
-	s := repo.newBlobStream(context.Background(), 1, false, 1<<20)
+	s := repo.newBlobStream(context.Background(), 1, false, 512<<10, 1<<20)
 	var ps []*PendingBlob
 	for _, h := range hs {
 		ps = append(ps, s.Want(h))
