@@ -248,14 +248,14 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		}
 		st := opt.State
 		if st.Start(stateDigest(repo, refs.Head, shallow, opt)) {
-			var still []scanstate.ID
-			for _, id := range st.Missing() {
-				if repo.Storer.HasEncodedObject(plumbing.Hash(id)) != nil {
-					still = append(still, id)
+			still := 0
+			for _, present := range objectsPresent(ctx, repo, st.Missing()) {
+				if !present {
+					still++
 				}
 			}
-			if len(still) < len(st.Missing()) {
-				st.Reset(fmt.Sprintf("%d object(s) missing at the last scan are present now", len(st.Missing())-len(still)))
+			if still < len(st.Missing()) {
+				st.Reset(fmt.Sprintf("%d object(s) missing at the last scan are present now", len(st.Missing())-still))
 			}
 		}
 		if st.Incremental() {
