@@ -692,7 +692,17 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 func FindLongInCode(data []byte) [][2]int { return findLong(data, &codePhraseByte) }
 
 // English is the English list's word → index map, for checksums.
-func English() map[string]int { return bip39Lists()[0].index }
+//
+// It is built apart from the other lists: the rule table's examples need
+// only English, and building all five lists for them cost every scan a few
+// milliseconds of start-up.
+var English = sync.OnceValue(func() map[string]int {
+	m := make(map[string]int, len(wordlists.English))
+	for i, w := range wordlists.English {
+		m[w] = i
+	}
+	return m
+})
 
 // The public test phrases that libraries and tutorials ship.
 const (
