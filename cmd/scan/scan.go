@@ -64,6 +64,19 @@ type scanFlags struct {
 	// the disk (the base of a git range, HEAD for a commit): .keyward.toml,
 	// and --config and --baseline files that lie inside the repository.
 	trusted *repoRev
+	// builtin, when set, yields the built-in rules a command started
+	// building before it waited on git (see startBuiltin).
+	builtin func() []detectors.Rule
+}
+
+// startBuiltin builds the built-in rules on one goroutine while the
+// command goes on to start git and read settings: a pre-commit scan of a
+// small change spends most of its time on these two, and they need not
+// wait for each other.
+func (f *scanFlags) startBuiltin() {
+	ch := make(chan []detectors.Rule, 1)
+	go func() { ch <- detectors.Default() }()
+	f.builtin = sync.OnceValue(func() []detectors.Rule { return <-ch })
 }
 
 // addScanFlags adds the shared flags; defaultFormat is the report format
@@ -419,7 +432,12 @@ const threadsPerCore = 4
 // candidate, redacted, to standard error.
 func (f *scanFlags) setup(cmd *cobra.Command) (*pipeline, error) {
 	st := &pipeline{flags: f}
-	builtin := detectors.Default()
+	var builtin []detectors.Rule
+	if f.builtin != nil {
+		builtin = f.builtin()
+	} else {
+		builtin = detectors.Default()
+	}
 	cfg, err := f.loadConfig(cmd, builtin)
 	if err != nil {
 		return nil, err

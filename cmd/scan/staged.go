@@ -48,6 +48,7 @@ could not be read (never a silent pass).`,
 			// the commit being made must not configure its own review.
 			// Before the first commit there is nothing committed to trust,
 			// and the working tree's settings apply.
+			f.startBuiltin()
 			head := &repoRev{repo: repo, gitDir: gitDir, rev: "HEAD"}
 			defer head.close()
 			if head.resolves() {
