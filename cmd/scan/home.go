@@ -382,6 +382,11 @@ func isTerminal(in any) bool {
 // unmask restores the newest mask run under root.
 func unmask(w io.Writer, root string) error {
 	r, err := mask.Unmask(root)
+	if errors.Is(err, mask.ErrNothingToRestore) {
+		// Undo asked twice is done, not failed: the files are as they were.
+		fmt.Fprintf(w, "unmask: %v\n", err)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("unmask: %w", err)
 	}

@@ -223,4 +223,10 @@ func TestHomeMaskKeepsWalletsAndStoresAndRestores(t *testing.T) {
 			t.Errorf("%s not restored byte for byte", rel)
 		}
 	}
+
+	// Undo asked again has nothing left to do, and that is not an error.
+	code, _, errOut = runCLI(t, "home", "--unmask", undo[1])
+	if code != 0 || !strings.Contains(errOut, "restored already: nothing to restore") {
+		t.Errorf("second --unmask: exit %d: %s", code, errOut)
+	}
 }

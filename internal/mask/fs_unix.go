@@ -344,7 +344,7 @@ func Unmask(root string) (*Restored, error) {
 	defer d.close()
 	bks, err := d.openBackups()
 	if err != nil {
-		return nil, errors.New("no keyward backups here: nothing to restore")
+		return nil, fmt.Errorf("no keyward backups here: %w", ErrNothingToRestore)
 	}
 	defer unix.Close(bks)
 	names, err := listDir(bks)
@@ -376,7 +376,7 @@ func Unmask(root string) (*Restored, error) {
 		unix.Close(fd)
 		return r, nil
 	}
-	return nil, errors.New("every keyward backup here has been restored already: nothing to restore")
+	return nil, fmt.Errorf("every keyward backup here has been restored already: %w", ErrNothingToRestore)
 }
 
 func (d *dir) openBackups() (int, error) {

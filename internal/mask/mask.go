@@ -453,3 +453,7 @@ func hexSum(b []byte) string {
 // ErrUnsupported is returned where descriptor-relative file access is not
 // available.
 var ErrUnsupported = errors.New("--mask is not supported on this system")
+
+// ErrNothingToRestore is Unmask's answer when no backup is left to restore:
+// the files are already as they were before masking.
+var ErrNothingToRestore = errors.New("nothing to restore")
