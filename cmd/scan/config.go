@@ -85,6 +85,22 @@ type repoRev struct {
 	objects *gitrepo.CatFile
 	commit  string // rev resolved, once objects is started
 	started bool
+	// opened is the repository, opened once for every read and for the
+	// scan that follows (opening it costs a hook a few milliseconds).
+	opened *gitrepo.Repo
+}
+
+// open opens the repository on first use; close closes it.
+func (t *repoRev) open() (*gitrepo.Repo, error) {
+	if t.opened != nil {
+		return t.opened, nil
+	}
+	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	if err != nil {
+		return nil, err
+	}
+	t.opened = repo
+	return repo, nil
 }
 
 // maxRepoFile bounds a config or baseline read from a commit.
@@ -97,12 +113,11 @@ func (t *repoRev) catFile() (*gitrepo.CatFile, error) {
 		return t.objects, nil
 	}
 	t.started = true
-	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	repo, err := t.open()
 	if err != nil {
 		return nil, err
 	}
 	gitDir := repo.GitDir()
-	repo.Close()
 	c, err := gitrepo.StartCatFile(context.Background(), gitDir)
 	if err != nil {
 		return nil, nil
@@ -125,20 +140,27 @@ func (t *repoRev) resolves() bool {
 	if c != nil {
 		return true
 	}
-	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	repo, err := t.open()
 	if err != nil {
 		return false
 	}
-	defer repo.Close()
 	_, err = repo.Resolve(t.rev)
 	return err == nil
 }
 
-// close stops the object reader, if one was started.
+// close stops the object reader, if one was started, and closes the
+// repository, if it was opened.
 func (t *repoRev) close() {
-	if t != nil && t.objects != nil {
+	if t == nil {
+		return
+	}
+	if t.objects != nil {
 		t.objects.Close()
 		t.objects = nil
+	}
+	if t.opened != nil {
+		t.opened.Close()
+		t.opened = nil
 	}
 }
 
@@ -160,11 +182,10 @@ func (t *repoRev) file(name string) (string, []byte, error) {
 		}
 		return rev + ":" + name, data, nil
 	}
-	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	repo, err := t.open()
 	if err != nil {
 		return "", nil, err
 	}
-	defer repo.Close()
 	h, err := repo.Resolve(rev)
 	if err != nil {
 		return "", nil, err
@@ -182,12 +203,11 @@ func (t *repoRev) file(name string) (string, []byte, error) {
 // accept their own secrets by editing it. A file outside the repository
 // is read from disk. data is nil when the commit has no such file.
 func (t *repoRev) userFile(file string) (name string, data []byte, err error) {
-	repo, err := gitrepo.OpenIn(t.repo, t.gitDir)
+	repo, err := t.open()
 	if err != nil {
 		return "", nil, err
 	}
 	top := repo.WorkTree
-	repo.Close()
 	rel, inside := pathInside(top, file)
 	if !inside {
 		data, err := regularfile.ReadFile(file, maxRepoFile)

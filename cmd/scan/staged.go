@@ -58,7 +58,7 @@ could not be read (never a silent pass).`,
 			// GIT_INDEX_FILE (a temporary one under commit -a or
 			// commit <paths>). The object reader that read the settings
 			// reads the staged blobs too: one git process less per commit.
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE"), Objects: head.objects}), door{})
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE"), Objects: head.objects, Repo: head.opened}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

@@ -53,6 +53,9 @@ type Options struct {
 	// Objects, if set, is a running object reader on the repository that
 	// the scan uses (and leaves running) instead of starting its own.
 	Objects *gitrepo.CatFile
+	// Repo, if set, is the repository Path (and GitDir) name, already
+	// opened; the scan uses it and leaves it open.
+	Repo *gitrepo.Repo
 
 	// goGitOnly reads with go-git even where git is installed (tests).
 	goGitOnly bool
@@ -75,11 +78,14 @@ const maxDiffSide = 32 << 20
 func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Finding, detectors.Stats, error) {
 	start := time.Now()
 	var stats detectors.Stats
-	repo, err := gitrepo.OpenIn(opt.Path, opt.GitDir)
-	if err != nil {
-		return nil, stats, err
+	var err error
+	repo := opt.Repo
+	if repo == nil {
+		if repo, err = gitrepo.OpenIn(opt.Path, opt.GitDir); err != nil {
+			return nil, stats, err
+		}
+		defer repo.Close()
 	}
-	defer repo.Close()
 	if repo.Bare {
 		return nil, stats, fmt.Errorf("%s is a bare repository: it has no index to scan", opt.Path)
 	}
