@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -13,7 +12,7 @@ import (
 
 var (
 	evmAddress = lazyRE(`^0[xX][0-9a-fA-F]{40}$`)
-	hex64      = regexp.MustCompile(`^(?:0[xX])?[0-9a-fA-F]{64}$`)
+	hex64      = lazyRE(`^(?:0[xX])?[0-9a-fA-F]{64}$`)
 	// hashIDLabel names a 32-byte value as a digest or an identifier.
 	hashIDLabel = lazyRE(`(?i)(?:tx|txn|txid|hash|block|transaction|digest|checksum|sha256|commit|nonce|salt)$|(?:^|[_.\-]|[a-z])(?:tx|txn|block|token|nft|asset|order|market|pool)_?ids?$`)
 )

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -151,7 +150,7 @@ var (
 	// freqtrade jwt_secret_key or a Flask SECRET_KEY is a secret, but the
 	// generic rule reports it, not as a wallet.
 	otherSecretWords = lazyRE(`(?i)jwt|hmac|session|cookie|csrf|encrypt|\baes|webhook|flask|django|rails|secret_key_base|signing_secret|app_secret|api_secret`)
-	sha256sumLine    = regexp.MustCompile(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
+	sha256sumLine    = lazyRE(`^\s*(?:0x)?[0-9a-f]{64}\s+\*?[^\s=:]+\s*$`)
 	// evmContext is what the window must hold when the key's own line
 	// names nothing (hardhat accounts arrays span lines).
 	evmContext = lazyRE(`(?i)accounts\s*:\s*\[|--private-key`)
