@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/display"
@@ -21,9 +22,13 @@ import (
 //go:embed html.tmpl
 var htmlTemplate string
 
-var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-}).Parse(htmlTemplate))
+// htmlPage is parsed on first use, not at start-up: only the HTML report
+// needs it.
+var htmlPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"lower": strings.ToLower,
+	}).Parse(htmlTemplate))
+})
 
 type htmlFinding struct {
 	Severity, Kind, RuleID, Title, Path, Archive, Secret, Line, Advice string
@@ -178,7 +183,7 @@ func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	d.Skipped = sortedSkips(stats.Skipped)
 
 	var b bytes.Buffer
-	if err := htmlPage.Execute(&b, d); err != nil {
+	if err := htmlPage().Execute(&b, d); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	return flush(w, &b)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Office documents (.xlsx, .docx, .pptx, .odt, .ods, .odp) are zips of XML.
@@ -29,10 +30,16 @@ func office(name string) bool {
 	return officeExt[strings.ToLower(path.Ext(name))]
 }
 
+// The patterns are compiled on first use: most scans open no office file,
+// and every command would pay for them at start-up.
 var (
-	sheetPart = regexp.MustCompile(`^xl/worksheets/[^/]+\.xml$`)
-	textPart  = regexp.MustCompile(`^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|ppt/(slides|notesSlides)/[^/]+\.xml|content\.xml)$`)
+	sheetPart = lazyRegexp(`^xl/worksheets/[^/]+\.xml$`)
+	textPart  = lazyRegexp(`^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|ppt/(slides|notesSlides)/[^/]+\.xml|content\.xml)$`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 const sharedStringsPart = "xl/sharedStrings.xml"
 
@@ -184,7 +191,7 @@ func (t *table) add(row []string) {
 	t.rows = append(t.rows, row)
 }
 
-var label = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 _./()#-]{0,39}$`)
+var label = lazyRegexp(`^[A-Za-z][A-Za-z0-9 _./()#-]{0,39}$`)
 
 // isHeader: every non-empty cell looks like a column label, not a value
 // (a label has a separator or is a short word).
@@ -195,7 +202,7 @@ func isHeader(row []string) bool {
 		if c == "" {
 			continue
 		}
-		if !label.MatchString(c) || !(strings.ContainsAny(c, " _-.") || len(c) <= 16) {
+		if !label().MatchString(c) || !(strings.ContainsAny(c, " _-.") || len(c) <= 16) {
 			return false
 		}
 		n++
@@ -379,11 +386,11 @@ func newOfficeDoc(p string, zr *zip.Reader, w *walker) *officeDoc {
 // part hands over a text part rendered; done is false for a part that is
 // read as it is.
 func (d *officeDoc) part(name string, f *zip.File, depth int) (done bool, err error) {
-	sheet := sheetPart.MatchString(name)
+	sheet := sheetPart().MatchString(name)
 	if name == sharedStringsPart && d.shared != nil {
 		return true, nil // after the sheets, what they did not use
 	}
-	if !sheet && !textPart.MatchString(name) {
+	if !sheet && !textPart().MatchString(name) {
 		return false, nil
 	}
 	rc, err := f.Open()
