@@ -32,12 +32,18 @@ func (f *scanFlags) stateDigest() (scanstate.Digest, error) {
 	}
 	fmt.Fprintf(h, "include=%q exclude=%q maxsize=%q noignore=%v noarchives=%v noinline=%v minsev=%q\x00",
 		f.include, f.exclude, f.maxFileSize, f.noIgnoreFile, f.noArchives, f.noInlineAllow, f.minSeverity)
-	for _, p := range []string{cfgPath(f), f.baseline} {
-		fmt.Fprintf(h, "file=%q\x00", p)
+	// The config and baseline count by what they hold, not by how their
+	// path is spelled: "scan git repo" and "scan git /abs/repo" (or a path
+	// through macOS's /tmp symlink) read the same files and must find the
+	// same state usable.
+	for i, p := range []string{cfgPath(f), f.baseline} {
+		fmt.Fprintf(h, "file %d\x00", i)
 		if p == "" {
 			continue
 		}
-		if err := hashFile(h, p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := hashFile(h, p); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprint(h, "absent\x00")
+		} else if err != nil {
 			return scanstate.Digest{}, err
 		}
 	}

@@ -30,6 +30,16 @@ func TestGitStateFlag(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "b.cfg") || strings.Contains(out, "a.cfg") || !strings.Contains(errOut, "1 new commit(s)") {
 		t.Fatalf("one new commit: exit %d, stderr %q, out %s", code, errOut, out)
 	}
+	// The same repository spelled another way (a symlink, as macOS's /tmp
+	// is) keeps the state usable.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "git", link, "--state", state, "--format", "json")
+	if code != 0 || !strings.Contains(errOut, "incremental scan, 0 new commit(s)") {
+		t.Fatalf("same repository through a symlink: exit %d, stderr %q", code, errOut)
+	}
 	// A changed setting means a full scan, and says so.
 	code, _, errOut = runCLI(t, "git", dir, "--state", state, "--format", "json", "--exclude", "nothing/**")
 	if code != 1 || !strings.Contains(errOut, "full scan (the rule set or the scan settings changed") {
