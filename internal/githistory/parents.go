@@ -1,13 +1,10 @@
 package githistory
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -24,6 +21,10 @@ import (
 // against; go-git's first read of an object from a pack builds a map of
 // every object in that pack (~50 ms on freqtrade's 30k commits), most of
 // a rescan after one commit. Any failure leaves the rest to node.
+// maxCommitObject bounds one commit object read here; a larger one (a
+// commit message of megabytes) is left to node.
+const maxCommitObject = 16 << 20
+
 func (g *graph) loadParentsWithGit(ctx context.Context, gitDir string, commits []*node) {
 	if gitDir == "" {
 		return
@@ -45,46 +46,24 @@ func (g *graph) loadParentsWithGit(ctx context.Context, gitDir string, commits [
 	if len(want) == 0 {
 		return
 	}
-	var in bytes.Buffer
-	for _, h := range want {
-		in.WriteString(h.String() + "\n")
-	}
-	cmd, err := gitrepo.HardenedCommand(ctx, gitDir, "", "cat-file", "--batch")
+	cat, err := gitrepo.StartCatFile(ctx, gitDir)
 	if err != nil {
 		return
 	}
-	cmd.Stdin = &in
-	out, err := cmd.Output()
-	if err != nil {
-		return
-	}
-	rd := bufio.NewReader(bytes.NewReader(out))
+	defer cat.Close()
 	loaded := map[plumbing.Hash]*node{}
-	for range want {
-		header, err := rd.ReadString('\n')
-		if err != nil {
-			return
-		}
-		f := strings.Fields(header)
-		if len(f) != 3 || f[1] != "commit" || !plumbing.IsHash(f[0]) {
+	for _, h := range want {
+		_, typ, data, ok, err := cat.Object(h.String(), maxCommitObject)
+		if err != nil || !ok || typ != "commit" {
 			return // missing or not a commit: node says so its own way
-		}
-		size, err := strconv.Atoi(f[2])
-		if err != nil || size < 0 {
-			return
-		}
-		data := make([]byte, size+1)
-		if _, err := io.ReadFull(rd, data); err != nil {
-			return
 		}
 		obj := &plumbing.MemoryObject{}
 		obj.SetType(plumbing.CommitObject)
-		obj.Write(data[:size])
+		obj.Write(data)
 		var c object.Commit
 		if err := c.Decode(obj); err != nil {
 			return
 		}
-		h := plumbing.NewHash(f[0])
 		n := &node{hash: h, tree: c.TreeHash, when: c.Committer.When.Unix(), message: c.Message}
 		if !g.shallow[h] {
 			n.parents = c.ParentHashes
