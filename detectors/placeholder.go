@@ -24,7 +24,12 @@ func Placeholder(v string) (bool, string) {
 			return true, "placeholder word " + `"` + w + `"`
 		}
 	}
-	if longRun(lv, 'x', 4) || longRun(lv, '0', 8) || longRun(lv, '*', 3) {
+	for _, w := range placeholderMarks {
+		if markedWith(v, lv, w) {
+			return true, "placeholder word " + `"` + w + `"`
+		}
+	}
+	if xRun(lv) || longRun(lv, '0', 8) || longRun(lv, '*', 3) {
 		return true, "repeated filler characters"
 	}
 	// A documented response masks a key in places: 2fFZuXXX_CXB5XXXDG….
@@ -77,14 +82,69 @@ func identifierShaped(v string) bool {
 	return word
 }
 
-// placeholderWords are substrings that never occur in generated secrets but
-// do in documentation and templates.
+// placeholderWords are substrings that do not occur by chance in generated
+// secrets but do in documentation and templates: each is long, or holds a
+// character (_ - . [ ( ) that random alphanumeric and base64 values lack.
 var placeholderWords = []string{
 	"your_", "your-", "yourkey", "yoursecret", "youapikey", "_here", "-here", "replace", "changeme", "change_me",
-	"insert", "placeholder", "example", "sample", "dummy", "redacted", "fake_", "fakekey", "notreal",
-	"secret_key_", "api_key_", "my_api", "myapikey", "mysecret", "todo", "fixme", "xxxx", "abcdef0123", "1234567890abc",
-	"0123456789", "abcdefghij", "qwerty", "lorem", "enter_", "put_", "fill_", "goes_here", "process.env",
+	"placeholder", "example", "redacted", "fake_", "fakekey", "notreal",
+	"secret_key_", "api_key_", "my_api", "myapikey", "mysecret", "abcdef0123", "1234567890abc",
+	"0123456789", "abcdefghij", "enter_", "put_", "fill_", "goes_here", "process.env",
 	"os.getenv", "os.environ", "getenv(", "env[", "env.", "secrets.",
+}
+
+// placeholderMarks are short words that a random value does hold now and
+// then: "TODO" turns up in about one 88-character Kraken secret in 10^4, so
+// as bare substrings they would drop real keys. They count only where a
+// stand-in puts them — see markedWith.
+var placeholderMarks = []string{"todo", "fixme", "insert", "sample", "dummy", "qwerty", "lorem"}
+
+// markedWith reports whether the lower-cased value lv holds w as a stand-in
+// does: at the start or end, beside punctuation (TODO_API_KEY, sk-dummy-1),
+// or anywhere in a value with neither digits nor mixed case (thisisadummykey),
+// which a generated secret almost never is.
+func markedWith(v, lv, w string) bool {
+	if !strings.Contains(lv, w) {
+		return false
+	}
+	if !strings.ContainsAny(v, "0123456789") && (v == lv || v == strings.ToUpper(v)) {
+		return true
+	}
+	for from := 0; ; {
+		i := strings.Index(lv[from:], w)
+		if i < 0 {
+			return false
+		}
+		i += from
+		if i == 0 || apart(lv[i-1]) || i+len(w) == len(lv) || apart(lv[i+len(w)]) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// apart reports whether c separates words in a stand-in. Base64's + and /
+// do not: they sit inside generated values.
+func apart(c byte) bool {
+	return !isAlnum(c) && c != '+' && c != '/'
+}
+
+// xRun reports a filler run of x: four or more touching the value's start,
+// end or punctuation (AKIAXXXXXXXXXXXXXXXX, sk-xxxx-…), or six anywhere. Four
+// x in the middle of a random base64 value come about once in 10^4 values.
+func xRun(lv string) bool {
+	run := 0
+	for i := 0; i <= len(lv); i++ {
+		if i < len(lv) && lv[i] == 'x' {
+			run++
+			continue
+		}
+		if run >= 6 || run >= 4 && (i == len(lv) || apart(lv[i]) || i-run == 0 || apart(lv[i-run-1])) {
+			return true
+		}
+		run = 0
+	}
+	return false
 }
 
 func longRun(s string, c byte, n int) bool {

@@ -23,6 +23,19 @@ func TestPlaceholder(t *testing.T) {
 		{"LIix6MEOLeMa61EqJomTEI1JEzO3joOj37HyVaQXekW9LctXb03rEMU64yTY6BzU", false},
 		{"027af2fc-0c09-44c7-ad32-23707aae1d72", false},
 		{"bot6PmlkO!", false},
+		// Short words a stand-in uses, where a stand-in puts them.
+		{"TODO_PUT_KEY", true},
+		{"todo", true},
+		{"sk-dummy-1", true},
+		{"thisisadummykey", true},
+		{"INSERTKEYHERE", true},
+		{"AKIAXXXXXXXXXXXXXXXX", true},
+		{"mx0vxxxxxxxxxxxxxx", true},
+		// Random Kraken secrets that once read as placeholders: "TODO" and
+		// "xxxx" inside a generated base64 value are chance, not a stand-in.
+		{"LiGREdCSb9IY/mYa8U6NVD0QGZrY9Ozf1TODO1Czgmk4pKoUbsTI8YREVHV4TDygXiE8J/1ceOkL4DW7XLPRcg==", false},
+		{"uc+4zthj//1H7QSW1621HAwYCvEFzmPrhBVv2U+9QyOaygrmksDDxH6KfzVHISEctisXH/xXxxIPoxhpMLXYHw==", false},
+		{"sB0KtVgxu3NXrOHRqHco73ba4xHM6pVkd7KWAAeWNJTWpyMXXXxQNTBerfEa9AXJQfJ7THD+zaZuJ6b1bVUIyg==", false},
 	}
 	for _, tt := range tests {
 		if got, why := Placeholder(tt.value); got != tt.want {
