@@ -40,6 +40,36 @@ func TestEntropyRatioKeepsRandomSecrets(t *testing.T) {
 	}
 }
 
+// Dashes that separate groups are not symbols of the value: judged as a
+// 36-character base64url string, about one random UUID in a thousand fell
+// under the exchange rules' 0.7 floor (KuCoin secrets were dropped).
+func TestEntropyRatioKeepsGroupedValues(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const hex = "0123456789abcdef"
+	const upperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	low := 0
+	for i := 0; i < 20000; i++ {
+		h := randomString(r, hex, 32)
+		uuid := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+		u := randomString(r, upperAlnum, 32)
+		grouped := u[:8] + "-" + u[8:16] + "-" + u[16:24] + "-" + u[24:]
+		if EntropyRatio(uuid) < 0.7 || EntropyRatio(grouped) < 0.7 {
+			low++
+		}
+	}
+	if low > 0 {
+		t.Errorf("%d of 20000 random grouped values fell below 0.7", low)
+	}
+	// Missed by the old measure.
+	if r := EntropyRatio("0c0c6ece-c4ec-4ebe-b689-e484c88d94e4"); r < 0.7 {
+		t.Errorf("random UUID: ratio %.2f, want >= 0.7", r)
+	}
+	// Grouped patterns still score low.
+	if r := EntropyRatio("abcdabcd-abcd-abcd-abcd-abcdabcdabcd"); r >= 0.7 {
+		t.Errorf("patterned UUID: ratio %.2f, want < 0.7", r)
+	}
+}
+
 func TestEntropyRatioRejectsPatterns(t *testing.T) {
 	for _, s := range []string{
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",

@@ -486,6 +486,7 @@ var knownExamples = map[string]string{
 	"NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j":                         "Binance API documentation example secret",
 	"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7":                         "FastAPI documentation example SECRET_KEY",
 	"kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==": "Kraken API documentation example private key",
+	"123e4567-e89b-12d3-a456-426614174000":                                                     "the example UUID of RFC 4122 tutorials and countless API docs",
 	"AEDHIGAT-QATEGWOX-OPCSCPQX-2E00B1L7-VJBXXKMA":                                             "Indodax API documentation example key",
 	"f60617a68fcce028f0a90bc9eb765d17379eb548cc935c01a7ee3186eecf870e9b68f27a31bcfe8d":         "Indodax API documentation example secret",
 }
