@@ -3,9 +3,10 @@
 // returns, and it keeps no state between calls, so one Engine serves every
 // worker goroutine at once.
 //
-// The cost model: one pass of a keyword automaton over every byte, then
-// regular expressions only inside small windows around keyword hits. Rules
-// without keywords run over the whole chunk and must be few and cheap.
+// The cost model: one pass of a keyword search over every byte (an
+// automaton, once the engine has scanned enough to pay for building one),
+// then regular expressions only inside small windows around keyword hits.
+// Rules without keywords run over the whole chunk and must be few and cheap.
 package engine
 
 import (
@@ -73,12 +74,12 @@ type Options struct {
 // Engine matches a fixed rule set. It is safe for concurrent use.
 type Engine struct {
 	rules     []compiledRule
-	keywords  *keywordMatcher
+	keywords  *keywordSearch
 	byKeyword [][]int // keyword id -> indexes into rules
 	pathRules []int   // rules with path keywords
 	// pathKeywords finds every rule's path keywords in a lowercased path
 	// in one pass; byPathKeyword maps its keyword ids to rules.
-	pathKeywords  *keywordMatcher
+	pathKeywords  *keywordSearch
 	byPathKeyword [][]int
 	anyPath       []int // rules with an empty path keyword, which every path holds
 	always        []int // rules with neither keywords nor path keywords
@@ -220,7 +221,7 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	for len(e.lineKeyword) < len(kws.list) {
 		e.lineKeyword = append(e.lineKeyword, false)
 	}
-	e.keywords = newKeywordMatcher(kws.list)
+	e.keywords = newKeywordSearch(kws.list)
 	e.indexPathKeywords()
 	return e, nil
 }
@@ -249,7 +250,7 @@ func (e *Engine) indexPathKeywords() {
 		}
 	}
 	if len(kws.list) > 0 {
-		e.pathKeywords = newKeywordMatcher(kws.list)
+		e.pathKeywords = newKeywordSearch(kws.list)
 	}
 }
 

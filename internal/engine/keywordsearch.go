@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// keywordSearch finds keyword occurrences with whichever of two matchers
+// pays: the automaton costs milliseconds to build (hundreds of keywords make
+// thousands of states) and then one table load per byte; keywordList costs
+// nothing to build and a few comparisons per byte. A commit hook's scan of a
+// few kilobytes would spend most of its time building an automaton it
+// barely uses, so the automaton is built once the engine has scanned about
+// what its construction costs, or at once for a chunk that large.
+//
+// Both report exactly the same hits in the same order (every occurrence,
+// by end offset, longer keyword first; TestKeywordMatchersAgree checks it),
+// so what an engine finds never depends on which one ran.
+type keywordSearch struct {
+	keywords []string
+	list     *keywordList
+	// scanned counts the bytes the list has searched; past
+	// automatonAfter, the automaton is built.
+	scanned   atomic.Int64
+	automaton func() *keywordMatcher
+	built     atomic.Bool
+}
+
+// automatonAfter is about how many bytes keywordList searches in the time
+// newKeywordMatcher takes to build the built-in rules' automaton (a few
+// milliseconds against some ten nanoseconds a byte).
+const automatonAfter = 256 << 10
+
+func newKeywordSearch(keywords []string) *keywordSearch {
+	k := &keywordSearch{keywords: keywords, list: newKeywordList(keywords)}
+	k.automaton = sync.OnceValue(func() *keywordMatcher {
+		m := newKeywordMatcher(keywords)
+		k.built.Store(true)
+		return m
+	})
+	return k
+}
+
+// scan calls hit for every keyword occurrence, in order of end offset (the
+// offset just past its last byte), longer keywords first at one offset.
+func (k *keywordSearch) scan(data []byte, hit func(keyword int32, end int)) {
+	if len(k.keywords) == 0 {
+		return
+	}
+	if k.built.Load() || int64(len(data)) >= automatonAfter || k.scanned.Add(int64(len(data))) > automatonAfter {
+		k.automaton().scan(data, hit)
+		return
+	}
+	k.list.scan(data, hit)
+}
+
+// keywordList finds keywords by their last three bytes: a position whose
+// last three bytes end no keyword costs one table load, and the few that do
+// are compared with the input, longest first. Keywords of fewer than three
+// bytes are compared at every position.
+type keywordList struct {
+	// first[h] .. first[h+1] index the entries whose last three bytes
+	// hash to h.
+	first   [listBuckets + 1]int32
+	entries []listEntry
+	// short are the keywords of fewer than three bytes, longest first.
+	short []listEntry
+}
+
+type listEntry struct {
+	kw   string // lowercased (ASCII)
+	tail uint32 // its last three bytes
+	id   int32
+}
+
+const listBuckets = 1 << 12
+
+// tailHash spreads three bytes (t's low 24 bits) over the buckets.
+func tailHash(t uint32) uint32 { return (t * 2654435761) >> 20 & (listBuckets - 1) }
+
+func newKeywordList(keywords []string) *keywordList {
+	l := &keywordList{}
+	var long []listEntry
+	for id, kw := range keywords {
+		b := []byte(kw)
+		var tail uint32
+		for i := range b {
+			b[i] = lowerASCII(b[i])
+			tail = tail<<8 | uint32(b[i])
+		}
+		e := listEntry{kw: string(b), tail: tail & 0xffffff, id: int32(id)}
+		if len(kw) < 3 {
+			l.short = append(l.short, e)
+		} else {
+			long = append(long, e)
+		}
+	}
+	// Longer keywords first (the automaton reports a keyword before its
+	// suffixes), then in id order (as the automaton reports keywords that
+	// are the same once lowercased).
+	byLength := func(a, b listEntry) int { return len(b.kw) - len(a.kw) }
+	slices.SortStableFunc(long, byLength)
+	slices.SortStableFunc(l.short, byLength)
+	for _, e := range long {
+		l.first[tailHash(e.tail)+1]++
+	}
+	for h := 1; h <= listBuckets; h++ {
+		l.first[h] += l.first[h-1]
+	}
+	l.entries = make([]listEntry, len(long))
+	next := l.first
+	for _, e := range long {
+		h := tailHash(e.tail)
+		l.entries[next[h]] = e
+		next[h]++
+	}
+	return l
+}
+
+func (l *keywordList) scan(data []byte, hit func(keyword int32, end int)) {
+	var t uint32
+	for i, b := range data {
+		t = (t<<8 | uint32(lowerASCII(b))) & 0xffffff
+		if i >= 2 {
+			h := tailHash(t)
+			for _, e := range l.entries[l.first[h]:l.first[h+1]] {
+				n := len(e.kw)
+				if e.tail == t && n <= i+1 && equalFoldASCII(data[i+1-n:i-2], e.kw[:n-3]) {
+					hit(e.id, i+1)
+				}
+			}
+		}
+		for _, e := range l.short {
+			n := len(e.kw)
+			if n <= i+1 && equalFoldASCII(data[i+1-n:i+1], e.kw) {
+				hit(e.id, i+1)
+			}
+		}
+	}
+}
+
+// equalFoldASCII reports whether b, lowercased (ASCII), is lower.
+func equalFoldASCII(b []byte, lower string) bool {
+	for i := range b {
+		if lowerASCII(b[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
