@@ -153,28 +153,41 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 	if opt.MaxFileSize > 0 {
 		limit = io.LimitReader(src, opt.MaxFileSize+1)
 	}
+	// A small file of known size is read whole at once, one read of a
+	// byte more than its size (the short read tells the reader it is at
+	// the end): a head first and the rest after cost a second read for
+	// most files of a source tree. A file named like a binary one is
+	// expected to be passed over after its head, so only the head is read.
+	want := sniffSize
+	if size > sniffSize && size < wholeAtOnce && !binaryName {
+		want = int(size) + 1
+	}
 	r.buf = r.buf[:0]
-	n, err := fill(limit, &r.buf, sniffSize)
+	n, err := fill(limit, &r.buf, want)
 	if err != nil {
 		return nil, r.readFailed(st, path, err)
 	}
-	head := r.buf[:n]
+	got := r.buf[:n]
+	head := got[:min(n, sniffSize)]
 	if n == 0 {
 		st.Skip("empty")
 		return nil, nil
 	}
-	if n < sniffSize {
-		// fill stops short only at the end: the file is all in head,
+	if n < want {
+		// fill stops short only at the end: the file is all in got,
 		// and asking the source again would cost a read to learn it.
 		limit = ended{}
 	}
 	k := sniff(head)
 	if j := judgeFor(path, k); j != nil {
-		whole, err := io.ReadAll(io.LimitReader(limit, j.max-int64(len(head))))
-		if err != nil {
-			return nil, r.readFailed(st, path, err)
+		var rest []byte
+		if int64(n) < j.max {
+			rest, err = io.ReadAll(io.LimitReader(limit, j.max-int64(n)))
+			if err != nil {
+				return nil, r.readFailed(st, path, err)
+			}
 		}
-		whole = append(bytes.Clone(head), whole...)
+		whole := append(bytes.Clone(got), rest...)
 		if fs, ok := j.judge(path, whole); ok {
 			st.Files++
 			st.Bytes += int64(len(whole))
@@ -219,7 +232,7 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		// The decoder strips a byte-order mark and follows it if present;
 		// without one, the detected order holds.
 		dec := unicode.UTF16(endian, unicode.UseBOM).NewDecoder()
-		rest := io.MultiReader(bytes.NewReader(bytes.Clone(head)), limit)
+		rest := io.MultiReader(bytes.NewReader(bytes.Clone(got)), limit)
 		r.buf = r.buf[:0]
 		return r.chunks(ctx, path, transform.NewReader(rest, dec), false, st)
 	case kindTextWithNUL:
@@ -449,6 +462,13 @@ type ended struct{}
 
 func (ended) Read([]byte) (int, error) { return 0, io.EOF }
 
+// wholeAtOnce is the size under which a file of known size is read whole
+// with its head: the smallest buffer fill allocates.
+const wholeAtOnce = minBuf
+
+// minBuf is the smallest buffer a Reader holds.
+const minBuf = 64 << 10
+
 // fill reads into *buf until it holds size bytes or src ends, keeping what
 // *buf already holds, and returns the number of bytes held.
 //
@@ -457,7 +477,6 @@ func (ended) Read([]byte) (int, error) { return 0, io.EOF }
 // every small file a commit hook reads cost more than scanning it. A
 // worker's buffer keeps its largest size from file to file.
 func fill(src io.Reader, buf *[]byte, size int) (int, error) {
-	const minBuf = 64 << 10
 	n := len(*buf)
 	b := *buf
 	for n < size {
