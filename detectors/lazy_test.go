@@ -16,7 +16,7 @@ func TestEveryFinderCompilesItsPattern(t *testing.T) {
 					t.Errorf("rule %s: finder panics: %v", r.ID, p)
 				}
 			}()
-			r.Finder([]byte("key = value\n"))
+			r.Finder(NewWindow([]byte("key = value\n")))
 		}()
 	}
 }

@@ -197,7 +197,7 @@ type Rule struct {
 	// Finder replaces Pattern where a regular expression would be slow or
 	// cannot say it (runs of word-list words): it returns the [start, end)
 	// byte spans of candidates in a window.
-	Finder func(window []byte) [][2]int
+	Finder func(w *Window) [][2]int
 	// ScanAll, if set, also runs over every whole chunk, with no window
 	// and no keyword: for shapes strong enough alone (a checksum-valid
 	// 24-word phrase) that must be found where no context word stands.

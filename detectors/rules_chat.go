@@ -77,7 +77,7 @@ func chatRules() []Rule {
 			Keywords:     []string{":aa", "telegram", "tg_", "bot_token", "bot token", "/bot"},
 			WindowBefore: 3,
 			WindowAfter:  3,
-			Finder:       telegramTokens,
+			Finder:       finderOf(telegramTokens),
 			Validate:     validateTelegram,
 			Advice:       chatAdvice + " Telegram: message @BotFather, /revoke for the bot (or /token to issue a new one); the old token stops working at once.",
 			Examples: []string{

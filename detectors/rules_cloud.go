@@ -138,16 +138,17 @@ func awsRules() []Rule {
 			Severity: Medium,
 			Service:  "aws",
 			Keywords: append(sessionKeywords, "session_token", "sessiontoken", "security_token", "security-token"),
-			Finder: func(w []byte) [][2]int {
+			Finder: func(win *Window) [][2]int {
+				w := win.Text
 				var out [][2]int
 				for _, m := range sessionRE.FindAllSubmatchIndex(w, -1) {
 					out = append(out, [2]int{m[2], m[3]})
 				}
-				assign.Each(w, func(name, v [2]int) {
-					if sessionTokenName.Match(w[name[0]:name[1]]) && labelled.Match(w[v[0]:v[1]]) {
-						out = append(out, v)
+				for _, a := range win.Assignments() {
+					if sessionTokenName.Match(w[a.Name[0]:a.Name[1]]) && labelled.Match(w[a.Value[0]:a.Value[1]]) {
+						out = append(out, a.Value)
 					}
-				})
+				}
 				return assign.UniqueSpans(out)
 			},
 			Entropy:  0.7,

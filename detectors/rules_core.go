@@ -226,18 +226,24 @@ var (
 
 var (
 	genericLabel = lazyRE(`(?i)secret|token|passw(?:or)?d|api[_\-]?key|access[_\-]?key|auth[_\-]?(?:key|header)|private[_\-]?key|credential`)
-	genericValue = lazyRE(`^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$`)
+	// genericValue is ^[A-Za-z0-9+/=_\-.~!@#$%^*]{8,200}$ as a byte table:
+	// it is asked of every assignment in a window, and a regular
+	// expression's call cost more than the check.
+	genericValue = newByteRun("A-Za-z0-9+/=_-.~!@#$%^*", 8, 200)
 )
 
 // genericFinder returns values assigned to secret-sounding names.
-func genericFinder(w []byte) [][2]int {
-	var out [][2]int
-	for _, v := range assign.Labelled(w, genericLabel.get()) {
-		if genericValue.Match(w[v[0]:v[1]]) {
-			out = append(out, v)
-		}
-	}
-	return out
+func genericFinder(w *Window) [][2]int {
+	return spansIn(w.Text, w.labelled(genericLabelMatch), genericValue.Match, nil)
+}
+
+// genericLabelWords holds a word of every alternative of genericLabel: a
+// name with none of them cannot match, and most names in a window (self,
+// data, url) have none, so the pattern runs on few.
+var genericLabelWords = []string{"secret", "token", "passw", "key", "auth", "credential"}
+
+func genericLabelMatch(name []byte) bool {
+	return mayContainAny(name, genericLabelWords) && genericLabel.Match(name)
 }
 
 // fileName is a value (or a name) that names a file: conf/erc20_tokens.json.

@@ -30,13 +30,14 @@ func devToolRules() []Rule {
 			// config.json puts each registry's "auth" a line or two below
 			// "auths".
 			WindowAfter: 12,
-			Finder: func(w []byte) [][2]int {
+			Finder: func(win *Window) [][2]int {
+				w := win.Text
 				var out [][2]int
-				assign.Each(w, func(name, v [2]int) {
-					if string(w[name[0]:name[1]]) == "auth" && registryAuthValue.Match(w[v[0]:v[1]]) {
-						out = append(out, v)
+				for _, a := range win.Assignments() {
+					if string(w[a.Name[0]:a.Name[1]]) == "auth" && registryAuthValue.Match(w[a.Value[0]:a.Value[1]]) {
+						out = append(out, a.Value)
 					}
-				})
+				}
 				return assign.UniqueSpans(out)
 			},
 			Validate: validateRegistryAuth,

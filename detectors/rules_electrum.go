@@ -108,7 +108,7 @@ func electrumRules() []Rule {
 		WindowBefore:     4,
 		WindowAfter:      26,
 		PathKeywords:     append([]string{"electrum"}, mnemonicPathWords...),
-		Finder:           mnemonic.Runs,
+		Finder:           finderOf(mnemonic.Runs),
 		KeepPlaceholders: true,
 		Validate:         validateElectrumPhrase,
 		Advice:           walletAdvice + " Restore-from-seed works in any Electrum: every address of the wallet is exposed.",

@@ -128,10 +128,11 @@ func labelPart(label string) string {
 
 // withSelfKey extends a finder with a self-identifying key shape, looked for
 // only in windows that hold one of its literal prefixes.
-func withSelfKey(finder func([]byte) [][2]int, selfKey string, prefixes []string) func([]byte) [][2]int {
+func withSelfKey(finder func(*Window) [][2]int, selfKey string, prefixes []string) func(*Window) [][2]int {
 	re := regexp.MustCompile(`(?:^|[^A-Za-z0-9_/-])(` + selfKey + `)` + end)
-	return func(w []byte) [][2]int {
-		out := finder(w)
+	return func(win *Window) [][2]int {
+		out := finder(win)
+		w := win.Text
 		for _, p := range prefixes {
 			if !bytes.Contains(w, []byte(p)) {
 				continue

@@ -45,34 +45,20 @@ type labelledValue struct {
 	line        int
 }
 
+// uuidLabelled are a window's UUIDs under key names and values under
+// secret names, found once for the key rule and the secret rule.
+type uuidLabelled struct{ keys, secrets []labelledValue }
+
 // uuidPairs finds, in a window, the UUIDs under key names and the values
 // under secret names that stand within uuidPairLines of each other, and
 // returns the spans of the part asked for.
-func uuidPairs(w []byte, part string) [][2]int {
-	var keys, secrets []labelledValue
-	// Lines are counted on from the last value that was kept, not from
-	// the window's start for each: a window merged over a file full of
-	// "key" holds thousands of assignments.
-	counted, line := 0, 0
-	lineOf := func(at int) int {
-		if at < counted {
-			counted, line = 0, 0
-		}
-		line += bytes.Count(w[counted:at], []byte{'\n'})
-		counted = at
-		return line
+func uuidPairs(win *Window, part string) [][2]int {
+	if win.done&haveUUID == 0 {
+		win.done |= haveUUID
+		keys, secrets := uuidLabels(win)
+		win.uuid = &uuidLabelled{keys, secrets}
 	}
-	assign.Each(w, func(name, value [2]int) {
-		label, v := w[name[0]:name[1]], w[value[0]:value[1]]
-		// The value's length and shape first: most assignments fail them,
-		// and the label patterns are the costly ones.
-		switch {
-		case len(v) == 36 && uuidValue.Match(v) && uuidKeyLabel.Match(label) && !uuidNotKeyLabel.Match(label) && !uuidPlaceholders[strings.ToLower(string(v))]:
-			keys = append(keys, labelledValue{name, value, lineOf(value[0])})
-		case len(v) >= 16 && genericValue.Match(v) && uuidPairSecretLabel.Match(label) && !tokenizerLabel.Match(label):
-			secrets = append(secrets, labelledValue{name, value, lineOf(value[0])})
-		}
-	})
+	keys, secrets := win.uuid.keys, win.uuid.secrets
 	var out [][2]int
 	near := func(a labelledValue, bs []labelledValue) bool {
 		for _, b := range bs {
@@ -92,6 +78,35 @@ func uuidPairs(w []byte, part string) [][2]int {
 		}
 	}
 	return assign.UniqueSpans(out)
+}
+
+func uuidLabels(win *Window) (keys, secrets []labelledValue) {
+	w := win.Text
+	// Lines are counted on from the last value that was kept, not from
+	// the window's start for each: a window merged over a file full of
+	// "key" holds thousands of assignments.
+	counted, line := 0, 0
+	lineOf := func(at int) int {
+		if at < counted {
+			counted, line = 0, 0
+		}
+		line += bytes.Count(w[counted:at], []byte{'\n'})
+		counted = at
+		return line
+	}
+	for _, a := range win.Assignments() {
+		name, value := a.Name, a.Value
+		label, v := w[name[0]:name[1]], w[value[0]:value[1]]
+		// The value's length and shape first: most assignments fail them,
+		// and the label patterns are the costly ones.
+		switch {
+		case len(v) == 36 && uuidValue.Match(v) && uuidKeyLabel.Match(label) && !uuidNotKeyLabel.Match(label) && !uuidPlaceholders[strings.ToLower(string(v))]:
+			keys = append(keys, labelledValue{name, value, lineOf(value[0])})
+		case len(v) >= 16 && genericValue.Match(v) && uuidPairSecretLabel.Match(label) && !tokenizerLabel.Match(label):
+			secrets = append(secrets, labelledValue{name, value, lineOf(value[0])})
+		}
+	}
+	return keys, secrets
 }
 
 // lockfile reports whether a path is a package manager's lockfile, where
@@ -119,7 +134,7 @@ func uuidPairRules() []Rule {
 			WindowAfter: uuidPairLines,
 			// The window must reach a secret above the key too.
 			WindowBefore: uuidPairLines,
-			Finder:       func(w []byte) [][2]int { return uuidPairs(w, PartKey) },
+			Finder:       func(w *Window) [][2]int { return uuidPairs(w, PartKey) },
 			Validate: func(secret string, c Candidate) Verdict {
 				if lockfile(c.Path) {
 					return Verdict{Reject: true, Reason: "a lockfile: its values are package hashes and ids, written by a tool"}
@@ -191,7 +206,7 @@ func uuidPairRules() []Rule {
 			Keywords:     []string{"secret", "private"},
 			WindowAfter:  uuidPairLines,
 			WindowBefore: uuidPairLines,
-			Finder:       func(w []byte) [][2]int { return uuidPairs(w, PartSecret) },
+			Finder:       func(w *Window) [][2]int { return uuidPairs(w, PartSecret) },
 			Entropy:      0.8,
 			Validate: func(secret string, c Candidate) Verdict {
 				v := validateGeneric(secret, c)

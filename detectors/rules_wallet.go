@@ -38,7 +38,7 @@ func walletRules() []Rule {
 			// Lowercase words of 3–9 letters (the ASCII lists) separated by
 			// whitespace, commas, quotes, brackets or list numbers. The
 			// validator finds the phrase inside the run.
-			Finder:           mnemonic.Runs,
+			Finder:           finderOf(mnemonic.Runs),
 			ScanAll:          longMnemonicsOutsideCode,
 			KeepPlaceholders: true,
 			Validate:         validateMnemonic,
@@ -56,7 +56,7 @@ func walletRules() []Rule {
 			Keywords:     []string{"key(", "key =", "key=", "key:", "key\"", "key'", "wif", "btc", "bitcoin", "secret", "wallet", "priv"},
 			WindowBefore: 2,
 			WindowAfter:  2,
-			Finder:       base58Runs(51, 52, "5KLc9"),
+			Finder:       finderOf(base58Runs(51, 52, "5KLc9")),
 			Validate:     validateWIF,
 			Advice:       walletAdvice,
 			Examples:     ex.wif,
@@ -86,7 +86,7 @@ func walletRules() []Rule {
 			WindowBefore: 8,
 			// hardhat.config.js lists accounts one per line below "accounts: [".
 			WindowAfter: 4,
-			Finder:      hexKeys,
+			Finder:      finderOf(hexKeys),
 			Validate:    validateEVMKey,
 			Advice:      walletAdvice + " The same key controls the address on every EVM chain (Ethereum, BSC, Arbitrum, Hyperliquid…); revoke token approvals from the new wallet's view of the old address if funds remain.",
 			Examples:    ex.eth,
@@ -116,7 +116,7 @@ func walletRules() []Rule {
 				"secret_key", "secretkey", "keypair"},
 			WindowBefore: 2,
 			WindowAfter:  2,
-			Finder:       base58Runs(86, 88, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"),
+			Finder:       finderOf(base58Runs(86, 88, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")),
 			Validate:     validateSolanaBase58,
 			Examples:     ex.solB58,
 			Negatives:    ex.solB58Neg,

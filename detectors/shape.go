@@ -12,24 +12,19 @@ import (
 // (assign.Values) or kept under a label in a note or table (assign.Notes):
 // the shape is checked on the whole value, so "longer than the shape" and
 // "part of a word" need no boundary assertions.
-func shapeFinder(shape string) func([]byte) [][2]int {
+func shapeFinder(shape string) func(*Window) [][2]int {
 	// Compiled on first use: a scan builds every rule, and most rules'
 	// keywords never hit in a small one (a commit hook's).
 	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })
-	return func(window []byte) [][2]int {
+	return func(w *Window) [][2]int {
 		re := re()
-		var out [][2]int
-		for _, v := range assign.Values(window) {
-			if re.Match(window[v[0]:v[1]]) {
-				out = append(out, v)
+		out := spansIn(w.Text, w.Values(), re.Match, nil)
+		n := len(out)
+		for _, a := range w.Notes() {
+			if re.Match(w.Text[a.Value[0]:a.Value[1]]) {
+				out = append(out, a.Value)
 			}
 		}
-		n := len(out)
-		assign.Notes(window, func(_, v [2]int) {
-			if re.Match(window[v[0]:v[1]]) {
-				out = append(out, v)
-			}
-		})
 		if len(out) > n {
 			out = assign.UniqueSpans(out)
 		}

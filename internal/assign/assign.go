@@ -26,12 +26,19 @@ import (
 func Values(text []byte) [][2]int {
 	var out [][2]int
 	Each(text, func(_, v [2]int) { out = append(out, v) })
+	return UniqueSpans(Positional(text, out))
+}
+
+// Positional appends to out the spans of the first two quoted arguments of
+// every call in text (Client("key", "secret")): Values without Each, for a
+// caller that has Each's results already.
+func Positional(text []byte, out [][2]int) [][2]int {
 	for i := 0; i < len(text); i++ {
 		if text[i] == '(' {
 			out = appendPositional(out, text, i)
 		}
 	}
-	return UniqueSpans(out)
+	return out
 }
 
 // UniqueSpans sorts spans and drops repeats: one value can be reached by

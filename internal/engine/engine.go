@@ -289,6 +289,29 @@ type scratch struct {
 	work    []ruleWork // by rule index; valid where on is set
 	on      []bool
 	touched []int
+	// windows are the finders' windows of the call by span: rules whose
+	// hits fall on the same lines share one and what it parsed.
+	windows map[span]*detectors.Window
+	spare   []*detectors.Window
+}
+
+// window returns the Window over data[s.start:s.end] for this call.
+func (s *scratch) window(data []byte, at span) *detectors.Window {
+	if w, ok := s.windows[at]; ok {
+		return w
+	}
+	var w *detectors.Window
+	if n := len(s.spare); n > 0 {
+		w, s.spare = s.spare[n-1], s.spare[:n-1]
+		w.Reset(data[at.start:at.end])
+	} else {
+		w = detectors.NewWindow(data[at.start:at.end])
+	}
+	if s.windows == nil {
+		s.windows = map[span]*detectors.Window{}
+	}
+	s.windows[at] = w
+	return w
 }
 
 // release forgets the call's rules and returns the scratch to the pool.
@@ -302,6 +325,13 @@ func (s *scratch) release(pool *sync.Pool) {
 		}
 	}
 	s.touched = s.touched[:0]
+	for _, w := range s.windows {
+		if len(s.spare) < 256 {
+			w.Reset(nil)
+			s.spare = append(s.spare, w)
+		}
+	}
+	clear(s.windows)
 	pool.Put(s)
 }
 
@@ -448,7 +478,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
 		}
 		start := time.Now()
-		cands = sc.matchRule(ri, w, cands)
+		cands = sc.matchRule(ri, w, scr, cands)
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
@@ -709,7 +739,7 @@ func addWindow(ws *[]span, s, t int) {
 // fixed and the whole scan linear in the bytes.
 const maxValidatorWindow = 16 << 10
 
-func (sc *chunkScan) matchRule(ri int, w *ruleWork, out []candidate) []candidate {
+func (sc *chunkScan) matchRule(ri int, w *ruleWork, scr *scratch, out []candidate) []candidate {
 	r := &sc.e.rules[ri]
 	data := sc.c.Data
 	matches := 0
@@ -718,7 +748,12 @@ func (sc *chunkScan) matchRule(ri int, w *ruleWork, out []candidate) []candidate
 			return out
 		}
 		text := data[win.start:win.end]
-		spans := r.spans(text, MaxMatchesPerRule-matches+1)
+		var spans [][2]int
+		if r.Finder != nil {
+			spans = r.Finder(scr.window(data, win))
+		} else {
+			spans = r.spans(text, MaxMatchesPerRule-matches+1)
+		}
 		if matches+len(spans) > MaxMatchesPerRule {
 			spans = spans[:MaxMatchesPerRule-matches]
 			sc.cap(ri)
@@ -851,12 +886,9 @@ func concealRejected(c Chunk, findings []detectors.Finding, rejected []span) {
 	}
 }
 
-// spans returns the [start, end) offsets of the secrets in text: of the
-// first n matches of a pattern (a finder's are all returned).
+// spans returns the [start, end) offsets of the first n matches of the
+// rule's pattern in text.
 func (r *compiledRule) spans(text []byte, n int) [][2]int {
-	if r.Finder != nil {
-		return r.Finder(text)
-	}
 	for _, lit := range r.required {
 		if !bytes.Contains(text, lit) {
 			return nil
