@@ -180,14 +180,26 @@ func pathNames(s exchangeSpec) []string {
 // hold a value these rules accept.
 var labelWords = []string{"key", "secret", "pass", "pwd", "private", "client", "token", "access", "signing"}
 
-const exchangeAdviceFmt = "Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly. What the leaked key could do: %s."
+// ExchangeAdvice is what a trader does about a leaked key of the exchange
+// called name; an exchange rule's Advice is it, then what the key could do.
+func ExchangeAdvice(name string) string {
+	return fmt.Sprintf("Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly.", name, name)
+}
+
+// ExchangeAdviceAll is ExchangeAdvice for several exchanges at once, as a
+// report says it once under a list of keys at more than one exchange.
+const ExchangeAdviceAll = "At each exchange above: revoke the keys now (in the account's API management), then check the account's orders, withdrawals and address book. Create new keys with withdrawals disabled and an IP whitelist, give each only the permissions the bot needs, keep them in environment variables or a secrets manager — never in plain text or in git — and rotate them regularly."
+
+func exchangeAdvice(name, perms string) string {
+	return strings.TrimSpace(ExchangeAdvice(name) + " What the leaked key could do: " + perms + ".")
+}
 
 func exchangeRules() []Rule {
 	specs := exchangeSpecs()
 	aliases := buildAliases(specs)
 	var rules []Rule
 	for _, s := range specs {
-		advice := strings.TrimSpace(fmt.Sprintf(exchangeAdviceFmt, s.name, s.name, s.perms))
+		advice := exchangeAdvice(s.name, s.perms)
 		parts := []struct {
 			part, shape, suffix, title string
 			sev                        Severity
@@ -265,7 +277,7 @@ func krakenKeyFileRule(specs []exchangeSpec) Rule {
 	var advice string
 	for _, s := range specs {
 		if s.id == "kraken" {
-			advice = strings.TrimSpace(fmt.Sprintf(exchangeAdviceFmt, s.name, s.name, s.perms))
+			advice = exchangeAdvice(s.name, s.perms)
 		}
 	}
 	return Rule{

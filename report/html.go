@@ -74,6 +74,7 @@ type htmlData struct {
 	HistoryNote            string
 	HistoryCommands        []string
 	Revoke                 []revokeGroup
+	RevokeAdvice           string
 	OwnBackups             int
 	BackupFolder           string
 	BackupRoot             string
@@ -103,6 +104,7 @@ func writeHTML(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 		}
 	}
 	d.Revoke = revokeList(findings, v)
+	d.RevokeAdvice = sharedAdvice(d.Revoke, opt.Verbose)
 	v.revoke = d.Revoke
 	modeShown := map[string]bool{}
 	for _, k := range summaryKinds {

@@ -126,6 +126,29 @@ func revokeList(findings []detectors.Finding, v *view) []revokeGroup {
 	return out
 }
 
+// sharedAdvice returns the advice to say once under the checklist, and
+// clears it from the groups, when every exchange's advice is the same words
+// but for its name: printed under each of five exchanges, one paragraph
+// read five times buries the steps that differ.
+func sharedAdvice(groups []revokeGroup, verbose bool) string {
+	if len(groups) < 2 {
+		return ""
+	}
+	for _, g := range groups {
+		if g.Advice != forPeople(detectors.ExchangeAdvice(g.Name), false) {
+			return ""
+		}
+	}
+	if verbose {
+		// Verbose advice says what each key could do: keep it per exchange.
+		return ""
+	}
+	for i := range groups {
+		groups[i].Advice = ""
+	}
+	return detectors.ExchangeAdviceAll
+}
+
 func inList(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -137,7 +160,7 @@ func inList(list []string, s string) bool {
 
 // writeTextRevoke opens a report holding exchange keys with the checklist
 // a trader works through, exchange by exchange.
-func writeTextRevoke(b *bytes.Buffer, groups []revokeGroup, p painter, brief bool) {
+func writeTextRevoke(b *bytes.Buffer, groups []revokeGroup, shared string, p painter, brief bool) {
 	if len(groups) == 0 {
 		return
 	}
@@ -177,6 +200,11 @@ func writeTextRevoke(b *bytes.Buffer, groups []revokeGroup, p painter, brief boo
 		}
 		for _, line := range wrap(g.Advice, 74) {
 			b.WriteString("    " + display.Text(line) + "\n")
+		}
+	}
+	if !brief {
+		for _, line := range wrap(shared, 76) {
+			b.WriteString("  " + display.Text(line) + "\n")
 		}
 	}
 	b.WriteByte('\n')

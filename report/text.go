@@ -58,7 +58,7 @@ func writeText(w io.Writer, findings []detectors.Finding, stats detectors.Stats,
 	v := newView(findings, opt)
 	writeTextUrgent(&b, findings, v, p)
 	v.revoke = revokeList(findings, v)
-	writeTextRevoke(&b, v.revoke, p, opt.Brief)
+	writeTextRevoke(&b, v.revoke, sharedAdvice(v.revoke, opt.Verbose), p, opt.Brief)
 	if opt.Brief {
 		for i := range findings {
 			f := &findings[i]
