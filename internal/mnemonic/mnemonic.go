@@ -7,6 +7,7 @@ package mnemonic
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"sort"
 	"strings"
 	"sync"
@@ -430,7 +431,7 @@ func Runs(data []byte) [][2]int {
 			flush()
 		}
 	})
-	if bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+	if hasNonASCII(data) {
 		out = append(out, unicodeWordRuns(data, 12)...)
 	}
 	if len(out) > 1 {
@@ -626,38 +627,62 @@ func inList(index map[string]int, w []byte) bool {
 
 // unicodeWordRuns returns the spans of runs of at least min words of one
 // Unicode list, separated by anything but letters and at most 24 bytes.
+//
+// It runs on every window that holds a non-ASCII byte, most often a
+// comment's dash or a name in a string, so the common case is made cheap:
+// ASCII letters are read without decoding runes, an ASCII word is looked up
+// without a copy, and a word's lists are one lookup; a window with fewer
+// than min list words has no run and stops there.
 func unicodeWordRuns(data []byte, min int) [][2]int {
-	type tok struct {
-		s, e int
-		word string // lowercased and NFKD-normalised, as the lists are
-	}
-	var toks []tok
+	member := unicodeMembership()
+	var toks []listToken
+	var lower [maxUnicodeWord]byte
+	inList := 0
 	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+		if n, ok := wordRune(data[i:]); !ok {
 			i += n
 			continue
 		}
 		s := i
 		ascii := true
 		for i < len(data) {
-			r, n := utf8.DecodeRune(data[i:])
-			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			n, ok := wordRune(data[i:])
+			if !ok {
 				break
 			}
-			ascii = ascii && r < utf8.RuneSelf
+			ascii = ascii && n == 1
 			i += n
 		}
-		// Each word is normalised once, not once per list; NFKD leaves
-		// ASCII as it is.
-		w := strings.ToLower(string(data[s:i]))
-		if !ascii {
-			w = norm.NFKD.String(w)
+		var in uint8
+		switch {
+		case !ascii:
+			// Lowercased and NFKD-normalised, as the lists are; NFKD
+			// leaves ASCII as it is, so only these words pay for it.
+			in = member[norm.NFKD.String(strings.ToLower(string(data[s:i])))]
+		case i-s <= len(lower):
+			w := lower[:i-s]
+			for k, c := range data[s:i] {
+				w[k] = c | 0x20 // letters only: lower case
+			}
+			in = member[string(w)]
 		}
-		toks = append(toks, tok{s, i, w})
+		if in != 0 {
+			inList++
+		}
+		toks = append(toks, listToken{s, i, in})
 	}
+	if inList < min {
+		return nil
+	}
+	return tokenRuns(toks, len(bip39UnicodeLists()), min)
+}
+
+// tokenRuns returns the spans of the runs of at least min words of one
+// list (of nlists) among toks, a gap of more than 24 bytes ending a run.
+func tokenRuns(toks []listToken, nlists, min int) [][2]int {
 	var out [][2]int
-	for _, l := range bip39UnicodeLists() {
+	for li := range nlists {
+		bit := uint8(1) << li
 		runStart, runLen := -1, 0
 		flush := func(end int) {
 			if runLen >= min && runLen <= maxListRun {
@@ -666,7 +691,7 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 			runStart, runLen = -1, 0
 		}
 		for i, t := range toks {
-			_, in := l.index[t.word]
+			in := t.in&bit != 0
 			if in && runLen > 0 && t.s-toks[i-1].e > 24 {
 				flush(i - 1)
 			}
@@ -684,6 +709,72 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 		}
 	}
 	return out
+}
+
+// hasNonASCII tells whether data holds a byte of a multi-byte (or invalid)
+// UTF-8 sequence, eight bytes at a time.
+func hasNonASCII(data []byte) bool {
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		if binary.LittleEndian.Uint64(data[i:])&0x8080808080808080 != 0 {
+			return true
+		}
+	}
+	for _, c := range data[i:] {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+// wordRune returns the size of the rune data starts with and whether it
+// belongs to a word: a letter or a combining mark.
+func wordRune(data []byte) (int, bool) {
+	if c := data[0]; c < utf8.RuneSelf {
+		return 1, asciiLetter[c]
+	}
+	r, n := utf8.DecodeRune(data)
+	return n, unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+}
+
+var asciiLetter = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+// maxUnicodeWord bounds the bytes of an ASCII word worth looking up in
+// the Unicode lists; unicodeMembership checks that none is longer.
+const maxUnicodeWord = 16
+
+// unicodeMembership maps each word of the Unicode lists to the lists that
+// hold it, one bit per list in bip39UnicodeLists order.
+var unicodeMembership = sync.OnceValue(func() map[string]uint8 {
+	lists := bip39UnicodeLists()
+	if len(lists) > 8 {
+		panic("mnemonic: more Unicode lists than bits in a list set")
+	}
+	m := map[string]uint8{}
+	for li, l := range lists {
+		for w := range l.index {
+			if isASCII(w) && len(w) > maxUnicodeWord {
+				panic("mnemonic: an ASCII word longer than maxUnicodeWord")
+			}
+			m[w] |= 1 << li
+		}
+	}
+	return m
+})
+
+func isASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // FindLongInCode is FindLong for source code, where a phrase stands in a

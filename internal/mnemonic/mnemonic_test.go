@@ -3,14 +3,20 @@ package mnemonic
 import (
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
+	"golang.org/x/text/unicode/norm"
 )
 
 // fakePhrase is a checksum-valid English phrase derived from a label.
@@ -196,4 +202,122 @@ func mergeSpans(out [][2]int) [][2]int {
 		merged = append(merged, sp)
 	}
 	return merged
+}
+
+// unicodeWordRunsPlain is unicodeWordRuns as first written: every word
+// decoded rune by rune, lowercased, normalised and looked up in each list,
+// whatever the number of list words. The fast one must return the same
+// spans.
+func unicodeWordRunsPlain(data []byte, min int) [][2]int {
+	type tok struct {
+		s, e int
+		word string
+	}
+	var toks []tok
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			i += n
+			continue
+		}
+		s := i
+		ascii := true
+		for i < len(data) {
+			r, n := utf8.DecodeRune(data[i:])
+			if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+				break
+			}
+			ascii = ascii && r < utf8.RuneSelf
+			i += n
+		}
+		w := strings.ToLower(string(data[s:i]))
+		if !ascii {
+			w = norm.NFKD.String(w)
+		}
+		toks = append(toks, tok{s, i, w})
+	}
+	// Each word looked up in each list, one bit per list.
+	var lt []listToken
+	for _, t := range toks {
+		var in uint8
+		for li, l := range bip39UnicodeLists() {
+			if _, ok := l.index[t.word]; ok {
+				in |= 1 << li
+			}
+		}
+		lt = append(lt, listToken{t.s, t.e, in})
+	}
+	return tokenRuns(lt, len(bip39UnicodeLists()), min)
+}
+
+func TestUnicodeWordRunsAgreesWithPlain(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 19))
+	lists := [][]string{wordlists.Spanish, wordlists.French, wordlists.Japanese, wordlists.Korean,
+		wordlists.ChineseSimplified, wordlists.ChineseTraditional, wordlists.English}
+	seps := []string{" ", "\u3000", ", ", "\n", "  ", "\", \"", " 12. ", "—", strings.Repeat(" ", 26), "-", "\xff", "é"}
+	for round := 0; round < 400; round++ {
+		var b strings.Builder
+		for k := r.IntN(5); k >= 0; k-- {
+			l := lists[r.IntN(len(lists))]
+			for n := r.IntN(30); n > 0; n-- {
+				w := l[r.IntN(len(l))]
+				switch r.IntN(6) {
+				case 0:
+					w = strings.ToUpper(w)
+				case 1:
+					w = stripMarks(w)
+				case 2:
+					w = norm.NFC.String(w)
+				case 3:
+					w += "x"
+				}
+				b.WriteString(w)
+				b.WriteString(seps[r.IntN(len(seps))])
+			}
+			if r.IntN(3) == 0 {
+				b.WriteString("func main() { x := seed(phrase, 12) } // naïve café\n")
+			}
+		}
+		data := []byte(b.String())
+		for _, min := range []int{1, 12} {
+			want, got := unicodeWordRunsPlain(data, min), unicodeWordRuns(data, min)
+			if fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Fatalf("round %d, min %d: unicodeWordRuns = %v, plain %v\n%s", round, min, got, want, data)
+			}
+		}
+	}
+}
+
+// The same on real text: the Go source tree's files that hold non-ASCII
+// bytes, where it is installed.
+func TestUnicodeWordRunsAgreesOnGoSource(t *testing.T) {
+	files := 0
+	filepath.WalkDir(filepath.Join(runtime.GOROOT(), "src"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || files >= 300 {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil || !hasNonASCII(data) || len(data) > 1<<20 {
+			return nil
+		}
+		files++
+		for _, min := range []int{2, 12} {
+			want, got := unicodeWordRunsPlain(data, min), unicodeWordRuns(data, min)
+			if fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Fatalf("%s, min %d: unicodeWordRuns = %v, plain %v", p, min, got, want)
+			}
+		}
+		return nil
+	})
+	if files == 0 {
+		t.Skip("no Go source tree")
+	}
+}
+
+func BenchmarkUnicodeWordRuns(b *testing.B) {
+	text := []byte(strings.Repeat("// Decode returns the value — or an error — for the key “name”.\nfunc (d *decoder) Decode(key string) (any, error) { return d.m[key], nil }\n", 200))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		unicodeWordRuns(text, 12)
+	}
 }
