@@ -8,11 +8,13 @@ type keywordMatcher struct {
 	class  [256]uint8 // byte -> class; 0 is "no keyword has this byte"
 	nclass int
 	// delta maps (state row + class) to the next state's row. Rows are
-	// premultiplied by nclass, and states that end a keyword come last,
-	// so the hot loop is one load, one add and one compare per byte.
+	// premultiplied by nclass, and the rows of states that end a keyword
+	// start at firstOut, a power of two above every other row: the hot
+	// loop is one load and one add per byte, and one OR and compare tell
+	// whether any of its four streams reached an output.
 	delta    []int32
 	firstOut int32     // row of the first state with outputs
-	outputs  [][]int32 // state row / nclass -> keyword ids ending there
+	outputs  [][]int32 // (state row - firstOut) / nclass -> keyword ids ending there
 	keywords []string
 	maxLen   int // longest keyword
 }
@@ -103,33 +105,49 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 	return m
 }
 
-// renumber moves the states that end a keyword to the end and premultiplies
-// every transition by the row width.
+// renumber moves the states that end a keyword to the end, from the first
+// power of two past the others' rows, and premultiplies every transition by
+// the row width. The gap between is never visited.
 func (m *keywordMatcher) renumber(n int) {
-	newID := make([]int32, n)
-	next := int32(0)
-	for pass := 0; pass < 2; pass++ {
-		for s := 0; s < n; s++ {
-			if (len(m.outputs[s]) > 0) == (pass == 1) {
-				newID[s] = next
-				next++
-			}
-		}
-		if pass == 0 {
-			m.firstOut = next * int32(m.nclass)
+	nc := m.nclass
+	newID := make([]int32, n) // row, premultiplied
+	nonOut := 0
+	for s := 0; s < n; s++ {
+		if len(m.outputs[s]) == 0 {
+			newID[s] = int32(nonOut * nc)
+			nonOut++
 		}
 	}
-	nc := m.nclass
-	delta := make([]int32, n*nc)
-	outputs := make([][]int32, n)
+	// An empty keyword ends at every state, the start state (row 0) too:
+	// then there are no others.
+	firstOut := 0
+	if nonOut > 0 {
+		firstOut = 1
+		for firstOut < nonOut*nc {
+			firstOut <<= 1
+		}
+	}
+	m.firstOut = int32(firstOut)
+	var outputs [][]int32
 	for s := 0; s < n; s++ {
-		ns := int(newID[s])
-		outputs[ns] = m.outputs[s]
+		if len(m.outputs[s]) > 0 {
+			newID[s] = int32(firstOut + len(outputs)*nc)
+			outputs = append(outputs, m.outputs[s])
+		}
+	}
+	delta := make([]int32, firstOut+len(outputs)*nc)
+	for s := 0; s < n; s++ {
+		row := delta[newID[s]:]
 		for c := 0; c < nc; c++ {
-			delta[ns*nc+c] = newID[m.delta[s*nc+c]] * int32(nc)
+			row[c] = newID[m.delta[s*nc+c]]
 		}
 	}
 	m.delta, m.outputs = delta, outputs
+}
+
+// hits returns the keywords ending at state row s (s >= firstOut).
+func (m *keywordMatcher) hits(s int32) []int32 {
+	return m.outputs[int(s-m.firstOut)/m.nclass]
 }
 
 // scan calls hit for every keyword occurrence, in order of position, with
@@ -146,7 +164,9 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	if len(m.keywords) == 0 {
 		return
 	}
-	const minSplit = 4 << 10
+	// Four streams pay off from a few lines on: the lead each later one
+	// walks twice is a keyword's length.
+	const minSplit = 512
 	if len(data) < minSplit {
 		m.scanOne(data, 0, 0, hit)
 		return
@@ -165,7 +185,6 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	c := data[base[2] : base[2]+q]
 	d := data[base[3] : base[3]+q]
 	delta, class, firstOut := m.delta, &m.class, m.firstOut
-	nc := int32(m.nclass)
 	type hitAt struct {
 		id  int32
 		end int
@@ -178,15 +197,18 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 		sb = delta[sb+int32(class[b[i]])]
 		sc = delta[sc+int32(class[c[i]])]
 		sd = delta[sd+int32(class[d[i]])]
+		if sa|sb|sc|sd < firstOut {
+			continue
+		}
 		if sa >= firstOut {
-			for _, id := range m.outputs[sa/nc] {
+			for _, id := range m.hits(sa) {
 				hit(id, i+1)
 			}
 		}
-		if (sb >= firstOut || sc >= firstOut || sd >= firstOut) && i >= lead {
+		if i >= lead {
 			for k, s := range [3]int32{sb, sc, sd} {
 				if s >= firstOut {
-					for _, id := range m.outputs[s/nc] {
+					for _, id := range m.hits(s) {
 						later[k] = append(later[k], hitAt{id, base[k+1] + i + 1})
 					}
 				}
@@ -196,38 +218,26 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	st[1], st[2], st[3] = sb, sc, sd
 	// Each later quarter ends where the next one's reports begin: the
 	// lead bytes past q belong to it, then the buffered hits of the next.
-	ends := [4]int{q, 2 * q, 3 * q, len(data)}
 	for k := 1; k < 4; k++ {
 		for _, h := range later[k-1] {
 			hit(h.id, h.end)
 		}
 		from := base[k] + q
 		if k < 3 {
-			tail := data[from:ends[k]]
-			s := st[k]
-			for j, x := range tail {
-				s = delta[s+int32(class[x])]
-				if s >= firstOut {
-					for _, id := range m.outputs[s/nc] {
-						hit(id, from+j+1)
-					}
-				}
-			}
-			continue
+			m.scanOne(data[from:base[k+1]+lead], st[k], from, hit)
 		}
-		m.scanOne(data[from:], st[3], from, hit)
 	}
+	m.scanOne(data[base[3]+q:], st[3], base[3]+q, hit)
 }
 
 // scanOne walks data from state s; offsets are reported relative to the
 // start of the whole input (data begins at base).
 func (m *keywordMatcher) scanOne(data []byte, s int32, base int, hit func(keyword int32, end int)) {
 	delta, class, firstOut := m.delta, &m.class, m.firstOut
-	nc := int32(m.nclass)
 	for i, b := range data {
 		s = delta[s+int32(class[b])]
 		if s >= firstOut {
-			for _, id := range m.outputs[s/nc] {
+			for _, id := range m.hits(s) {
 				hit(id, base+i+1)
 			}
 		}

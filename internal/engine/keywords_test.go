@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/keyward/scan/detectors"
 )
 
 func TestKeywordMatcherFindsEveryOccurrence(t *testing.T) {
@@ -85,16 +88,7 @@ func TestKeywordMatcherSplitAgreesWithOneStream(t *testing.T) {
 // occurrence of every keyword, in either case, and nothing else, ordered
 // by end: checked against a plain search for each keyword.
 func TestKeywordMatcherAgreesWithPlainSearch(t *testing.T) {
-	var kws []string
-	seen := map[string]bool{}
-	for _, r := range detectors.Default() {
-		for _, kw := range append(append([]string(nil), r.Keywords...), r.LineKeywords...) {
-			if kw = strings.ToLower(kw); !seen[kw] {
-				seen[kw] = true
-				kws = append(kws, kw)
-			}
-		}
-	}
+	kws := defaultKeywords(t)
 	m := newKeywordMatcher(kws)
 	r := rand.New(rand.NewPCG(3, 5))
 	alphabet := []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ .:=\"'(/\n")
@@ -145,5 +139,98 @@ func TestKeywordMatcherAgreesWithPlainSearch(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Fatalf("round %d (n=%d): automaton and plain search differ:\n%v\n%v", round, n, got, want)
 		}
+	}
+}
+
+// walkHits returns what one walk reports, in order.
+func walkHits(walk func([]byte, func(int32, int)), data []byte) []int {
+	var out []int
+	walk(data, func(id int32, end int) { out = append(out, int(id), end) })
+	return out
+}
+
+func checkWalk(t *testing.T, m *keywordMatcher, data []byte, what string) {
+	t.Helper()
+	want := walkHits(func(d []byte, hit func(int32, int)) { m.scanOne(d, 0, 0, hit) }, data)
+	for _, w := range []struct {
+		name string
+		walk func([]byte, func(int32, int))
+	}{{"scan", m.scan}} {
+		got := walkHits(w.walk, data)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s (%d bytes): the %s walk reports %d hits, one stream %d (first difference at %d)",
+				what, len(data), w.name, len(got)/2, len(want)/2, firstDiff(got, want)/2)
+		}
+	}
+}
+
+func firstDiff(a, b []int) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// Whatever the size (one stream below a few lines, four above), scan
+// reports every hit that one stream reports, in the same order, with the
+// default rules' keywords, sparse or dense, in any case.
+func TestKeywordMatcherWalksAgree(t *testing.T) {
+	kws := defaultKeywords(t)
+	m := newKeywordMatcher(kws)
+	r := rand.New(rand.NewPCG(11, 13))
+	alphabets := []string{
+		"abcdefghijklmnopqrstuvwxyz \n",
+		"etaoinsrkyEY _-.:=\"'(/\n",
+		"\x00\x01\xff\xe5\x8a\xa9ABCxyz:-",
+	}
+	for round := 0; round < 300; round++ {
+		n := r.IntN(1 << uint(4+r.IntN(13)))
+		alphabet := alphabets[r.IntN(len(alphabets))]
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		plants := r.IntN(4)
+		if r.IntN(4) == 0 {
+			plants = n / 8 // dense
+		}
+		for k := plants; k > 0 && n > 0; k-- {
+			kw := []byte(kws[r.IntN(len(kws))])
+			for i := range kw {
+				if r.IntN(2) == 0 && 'a' <= kw[i] && kw[i] <= 'z' {
+					kw[i] -= 'a' - 'A'
+				}
+			}
+			copy(data[r.IntN(n):], kw)
+		}
+		if n >= 2 && r.IntN(4) == 0 {
+			copy(data[n-2:], ":-")
+		}
+		checkWalk(t, m, data, "round "+itoa(round))
+	}
+}
+
+// The same on real text: the Go source tree, file by file, where it is
+// installed.
+func TestKeywordMatcherWalksAgreeOnGoSource(t *testing.T) {
+	m := newKeywordMatcher(defaultKeywords(t))
+	root := filepath.Join(runtime.GOROOT(), "src")
+	files := 0
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || files >= 2000 {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		files++
+		checkWalk(t, m, data, p)
+		return nil
+	})
+	if files == 0 {
+		t.Skip("no Go source tree")
 	}
 }
