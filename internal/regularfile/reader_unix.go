@@ -16,6 +16,20 @@ import (
 // regular file) and finalizer cost a system call and an allocation per
 // file for nothing.
 func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
+	return openReader(path, noFollow, plainCalls)
+}
+
+// OpenLocalReader is OpenReader for a file on a local disk file system
+// (LocalDisk says which). Its system calls do not tell the Go scheduler
+// that they may block (see rawCalls), which saves it handing the worker's
+// processor to another thread and back while a file is opened or read;
+// on a file system that can stall for good (NFS, FUSE) that would hold up
+// the whole program, so it is only for local disks.
+func OpenLocalReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
+	return openReader(path, noFollow, rawCalls)
+}
+
+func openReader(path string, noFollow bool, sys *calls) (ReadAtCloser, int64, error) {
 	flags := syscall.O_RDONLY | syscall.O_CLOEXEC | nonBlock
 	if noFollow {
 		flags |= noFollowFlag
@@ -23,7 +37,7 @@ func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, flags, 0)
+		fd, err = sys.open(path, flags)
 		if err != syscall.EINTR {
 			break
 		}
@@ -32,22 +46,40 @@ func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 		return nil, 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		syscall.Close(fd)
+	if err := sys.fstat(fd, &st); err != nil {
+		sys.close(fd)
 		return nil, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		syscall.Close(fd)
+		sys.close(fd)
 		return nil, 0, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
-	return &fdFile{fd: fd, size: st.Size}, st.Size, nil
+	return &fdFile{fd: fd, size: st.Size, sys: sys}, st.Size, nil
+}
+
+// calls are the system calls a reader makes.
+type calls struct {
+	open  func(path string, flags int) (int, error)
+	fstat func(fd int, st *syscall.Stat_t) error
+	read  func(fd int, p []byte) (int, error)
+	pread func(fd int, p []byte, off int64) (int, error)
+	close func(fd int) error
+}
+
+var plainCalls = &calls{
+	open:  func(path string, flags int) (int, error) { return syscall.Open(path, flags, 0) },
+	fstat: syscall.Fstat,
+	read:  syscall.Read,
+	pread: syscall.Pread,
+	close: syscall.Close,
 }
 
 // fdFile reads a regular file's descriptor. Reads of a regular file never
 // wait for a writer, so O_NONBLOCK (set to open a FIFO without blocking)
 // changes nothing here.
 type fdFile struct {
-	fd int
+	fd  int
+	sys *calls
 	// size is the file's size when opened, read what Read has read: a
 	// short read that reaches size is the end, and asking again only to
 	// be told so cost a system call per file.
@@ -63,7 +95,7 @@ func (f *fdFile) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	for {
-		n, err := syscall.Read(f.fd, p)
+		n, err := f.sys.read(f.fd, p)
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -88,7 +120,7 @@ func (f *fdFile) ReadAt(p []byte, off int64) (int, error) {
 	}
 	done := 0
 	for done < len(p) {
-		n, err := syscall.Pread(f.fd, p[done:], off+int64(done))
+		n, err := f.sys.pread(f.fd, p[done:], off+int64(done))
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -106,7 +138,7 @@ func (f *fdFile) Close() error {
 	if f.fd < 0 {
 		return syscall.EINVAL
 	}
-	err := syscall.Close(f.fd)
+	err := f.sys.close(f.fd)
 	f.fd = -1
 	return err
 }

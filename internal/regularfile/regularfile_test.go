@@ -49,7 +49,23 @@ func TestReadFileRefusesWhatIsNotAFile(t *testing.T) {
 	}
 }
 
+// Both readers refuse what is not a regular file and read what is; the
+// local one with its own system calls.
 func TestOpenReaderRefusesWhatIsNotAFileAndReadsWhatIs(t *testing.T) {
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) { refusesAndReads(t, o.open) })
+	}
+}
+
+var openers = []struct {
+	name string
+	open func(string, bool) (ReadAtCloser, int64, error)
+}{
+	{"OpenReader", OpenReader},
+	{"OpenLocalReader", OpenLocalReader},
+}
+
+func refusesAndReads(t *testing.T, open func(string, bool) (ReadAtCloser, int64, error)) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
@@ -64,7 +80,7 @@ func TestOpenReaderRefusesWhatIsNotAFileAndReadsWhatIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { _, _, err := OpenReader(fifo, true); done <- err }()
+	go func() { _, _, err := open(fifo, true); done <- err }()
 	select {
 	case err := <-done:
 		if !errors.Is(err, ErrNotRegular) {
@@ -73,17 +89,17 @@ func TestOpenReaderRefusesWhatIsNotAFileAndReadsWhatIs(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("opening a FIFO blocked")
 	}
-	if _, _, err := OpenReader(dir, false); !errors.Is(err, ErrNotRegular) {
+	if _, _, err := open(dir, false); !errors.Is(err, ErrNotRegular) {
 		t.Errorf("directory: err = %v, want ErrNotRegular", err)
 	}
-	if _, _, err := OpenReader(link, true); err == nil {
-		t.Error("OpenReader with noFollow opened a symlink")
+	if _, _, err := open(link, true); err == nil {
+		t.Error("with noFollow, a symlink was opened")
 	}
-	if _, _, err := OpenReader(filepath.Join(dir, "missing"), false); !errors.Is(err, os.ErrNotExist) {
+	if _, _, err := open(filepath.Join(dir, "missing"), false); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing: err = %v, want one that is os.ErrNotExist", err)
 	}
 	for _, p := range []string{plain, link} {
-		f, size, err := OpenReader(p, false)
+		f, size, err := open(p, false)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -108,6 +124,12 @@ func TestOpenReaderRefusesWhatIsNotAFileAndReadsWhatIs(t *testing.T) {
 // whatever the reads' sizes, every byte is read, and one appended after
 // the open is read too when it arrives before the end is reached.
 func TestOpenReaderReadsEveryByteWhateverTheReadSize(t *testing.T) {
+	for _, o := range openers {
+		t.Run(o.name, func(t *testing.T) { readsEveryByte(t, o.open) })
+	}
+}
+
+func readsEveryByte(t *testing.T, open func(string, bool) (ReadAtCloser, int64, error)) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.env")
 	want := strings.Repeat("KEY=value0123456789\n", 500)
@@ -115,7 +137,7 @@ func TestOpenReaderReadsEveryByteWhateverTheReadSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, bufSize := range []int{1, 7, 4096, len(want) - 1, len(want), len(want) + 1, 1 << 20} {
-		r, size, err := OpenReader(p, true)
+		r, size, err := open(p, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +161,7 @@ func TestOpenReaderReadsEveryByteWhateverTheReadSize(t *testing.T) {
 			t.Fatalf("buffer of %d: read %d bytes, want %d", bufSize, len(got), len(want))
 		}
 	}
-	r, _, err := OpenReader(p, true)
+	r, _, err := open(p, true)
 	if err != nil {
 		t.Fatal(err)
 	}

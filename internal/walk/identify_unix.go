@@ -3,6 +3,7 @@
 package walk
 
 import (
+	"io/fs"
 	"os"
 	"syscall"
 )
@@ -19,4 +20,13 @@ func identify(p string) (fileID, bool) {
 		return fileID{}, false
 	}
 	return fileID{uint64(st.Dev), uint64(st.Ino)}, true
+}
+
+// device is the device a stat'ed file lies on.
+func device(info fs.FileInfo) (uint64, bool) {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Dev), true
 }

@@ -27,6 +27,9 @@ type walker struct {
 	visited map[fileID]bool // directories entered, for symlink loops
 	rootDev uint64          // device of the root, for OneFilesystem
 	ignores []scopedIgnore
+	// local holds, per device met, whether it is a local disk's file
+	// system (regularfile.LocalDisk), asked once per device.
+	local map[uint64]bool
 }
 
 // scopedIgnore is an ignore file and the directory (relative to the root)
@@ -118,6 +121,7 @@ func (w *walker) dir(abs, relDir string) {
 	if w.ctx.Err() != nil {
 		return
 	}
+	local := false
 	if id, ok := identify(abs); ok {
 		if w.opt.OneFilesystem && id.dev != w.rootDev {
 			w.stats.Skip("other filesystem")
@@ -129,6 +133,7 @@ func (w *walker) dir(abs, relDir string) {
 			return
 		}
 		w.visited[id] = true
+		local = w.onLocalDisk(id.dev, abs)
 	}
 	entries, err := os.ReadDir(abs)
 	if err != nil {
@@ -174,6 +179,7 @@ func (w *walker) dir(abs, relDir string) {
 			}
 		}
 		typ := e.Type()
+		fileLocal := local
 		if typ&fs.ModeSymlink != 0 {
 			if !w.opt.FollowSymlinks {
 				w.stats.Skip("symlink")
@@ -189,6 +195,8 @@ func (w *walker) dir(abs, relDir string) {
 				continue
 			}
 			typ = info.Mode().Type()
+			// The target may lie on another file system.
+			fileLocal = w.infoOnLocalDisk(info, childAbs)
 		}
 		switch {
 		case typ.IsDir():
@@ -202,8 +210,9 @@ func (w *walker) dir(abs, relDir string) {
 			// The entry's type is the directory's word (or, where the
 			// file system gives none, ReadDir's lstat): no stat per
 			// file here. The worker checks the type again on the open
-			// file, which is what counts.
-			w.emit(job{abs: childAbs, rel: rel})
+			// file, which is what counts. The file lies on the
+			// directory's file system.
+			w.emit(job{abs: childAbs, rel: rel, local: fileLocal})
 		default:
 			// FIFOs, sockets and devices: reading them can block
 			// forever or never end.
@@ -212,12 +221,30 @@ func (w *walker) dir(abs, relDir string) {
 	}
 }
 
+// send queues a file the walk has stat'ed: a root, a repository's config.
 func (w *walker) send(abs, rel string, info fs.FileInfo) {
 	if !info.Mode().IsRegular() {
 		w.stats.Skip("not a regular file")
 		return
 	}
-	w.emit(job{abs: abs, rel: rel})
+	w.emit(job{abs: abs, rel: rel, local: w.infoOnLocalDisk(info, abs)})
+}
+
+// infoOnLocalDisk is onLocalDisk for a file the walk has stat'ed.
+func (w *walker) infoOnLocalDisk(info fs.FileInfo, p string) bool {
+	dev, ok := device(info)
+	return ok && w.onLocalDisk(dev, p)
+}
+
+// onLocalDisk reports whether device dev, on which p lies, is a local
+// disk's file system.
+func (w *walker) onLocalDisk(dev uint64, p string) bool {
+	local, ok := w.local[dev]
+	if !ok {
+		local = regularfile.LocalDisk(p)
+		w.local[dev] = local
+	}
+	return local
 }
 
 // gitConfig queues a repository's config file, if it is a regular file.

@@ -61,6 +61,9 @@ type job struct {
 	// stream is set for a root read as a stream (stdin, a named pipe):
 	// read to its end, with no size known.
 	stream bool
+	// local: the file lies on a local disk's file system, and is read
+	// with regularfile.OpenLocalReader.
+	local bool
 }
 
 // Scan walks the roots and returns every finding, unsorted (the pipeline
@@ -94,11 +97,12 @@ func NewSource(opt Options) (*Source, error) {
 // Items walks the roots one after the other.
 func (s *Source) Items(ctx context.Context, st *detectors.Stats, yield func(source.Item) bool) error {
 	emit := func(j job) bool { return yield(source.Item{Path: j.rel, Open: s.opener(j)}) }
+	local := map[uint64]bool{}
 	for _, root := range s.roots {
 		if ctx.Err() != nil {
 			break
 		}
-		w := walker{opt: &s.opt, root: root, emit: emit, stats: st, ctx: ctx, visited: map[fileID]bool{}}
+		w := walker{opt: &s.opt, root: root, emit: emit, stats: st, ctx: ctx, visited: map[fileID]bool{}, local: local}
 		w.run()
 	}
 	return nil
@@ -125,8 +129,12 @@ func (s *Source) opener(j job) func() (io.ReadCloser, int64, error) {
 			return f, -1, nil
 		}
 	}
+	open := regularfile.OpenReader
+	if j.local {
+		open = regularfile.OpenLocalReader
+	}
 	return func() (io.ReadCloser, int64, error) {
-		f, size, err := regularfile.OpenReader(j.abs, !s.opt.FollowSymlinks)
+		f, size, err := open(j.abs, !s.opt.FollowSymlinks)
 		if err != nil {
 			if errors.Is(err, regularfile.ErrNotRegular) {
 				return nil, 0, &source.Skip{Reason: "not a regular file"}

@@ -1,0 +1,66 @@
+package walk
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/keyward/scan/detectors"
+	"github.com/keyward/scan/internal/regularfile"
+)
+
+// Each file is marked with whether its own file system is a local disk's,
+// which picks the reader that keeps its processor through the system
+// calls: a file in a directory by the directory's, a followed symlink by
+// its target's, a root file by its own. The temporary directory here is
+// on whatever the machine has, so the test checks the walk agrees with
+// regularfile.LocalDisk, and that a tree of several directories on one
+// device costs one question.
+func TestFilesAreMarkedByTheirFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "a.env", "A=1\n")
+	write(t, dir, "sub/b.env", "B=2\n")
+	write(t, dir, "sub/deeper/c.env", "C=3\n")
+	target := write(t, t.TempDir(), "target.env", "T=4\n")
+	if err := os.Symlink(target, filepath.Join(dir, "link.env")); err != nil {
+		t.Fatal(err)
+	}
+	want := regularfile.LocalDisk(dir)
+
+	for _, tc := range []struct {
+		name    string
+		opt     Options
+		root    string
+		files   int
+		devices int
+	}{
+		{"a tree", Options{}, dir, 3, 1},
+		{"a tree, symlinks followed", Options{FollowSymlinks: true}, dir, 4, 1},
+		{"a file as the root", Options{}, target, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			roots, err := checkRoots([]string{tc.root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var jobs []job
+			var st detectors.Stats
+			w := walker{opt: &tc.opt, root: roots[0], stats: &st, ctx: context.Background(),
+				visited: map[fileID]bool{}, local: map[uint64]bool{},
+				emit: func(j job) bool { jobs = append(jobs, j); return true }}
+			w.run()
+			if len(jobs) != tc.files {
+				t.Fatalf("%d files queued, want %d: %+v", len(jobs), tc.files, jobs)
+			}
+			for _, j := range jobs {
+				if j.local != want {
+					t.Errorf("%s: local %v, want %v (the temporary directory's file system)", j.rel, j.local, want)
+				}
+			}
+			if len(w.local) != tc.devices {
+				t.Errorf("asked about %d devices, want %d", len(w.local), tc.devices)
+			}
+		})
+	}
+}
