@@ -20,3 +20,36 @@ func TestSniffRandom(t *testing.T) {
 		t.Error("text with a stray NUL taken for binary")
 	}
 }
+
+// controlBytes, eight bytes at a time, counts what the table marks: every
+// byte value at every place in a word, words of text and of random bytes,
+// and the tails shorter than a word.
+func TestControlBytesCountsWhatTheTableMarks(t *testing.T) {
+	byTable := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			n += int(controlByte[c])
+		}
+		return n
+	}
+	var cases [][]byte
+	for v := 0; v < 256; v++ {
+		for at := 0; at < 8; at++ {
+			b := []byte("ab\tcd\nef")
+			b[at] = byte(v)
+			cases = append(cases, b)
+		}
+	}
+	r := rand.NewChaCha8([32]byte{7})
+	for n := 0; n < 40; n++ {
+		b := make([]byte, n*13)
+		r.Read(b)
+		cases = append(cases, b)
+		cases = append(cases, []byte("GITHUB_TOKEN=abc\r\n\x1b[0m\x7f\x00\x01\x1f\x20 \v\f"[:n%30]))
+	}
+	for _, b := range cases {
+		if got, want := controlBytes(b), byTable(b); got != want {
+			t.Fatalf("%q: %d control bytes, want %d", b, got, want)
+		}
+	}
+}

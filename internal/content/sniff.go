@@ -170,11 +170,24 @@ func sniff(head []byte) kind {
 // let half of all disk images and archives through as text. A twentieth
 // separates them with room for a text file that carries a stray NUL or two.
 func binaryShare(b []byte) bool {
-	control := 0
-	for _, c := range b {
-		control += int(controlByte[c])
+	return controlBytes(b)*20 > len(b)
+}
+
+// controlBytes counts the bytes of b that controlByte marks. It is asked
+// about the head of every file, so it takes eight bytes a turn: one turn
+// per byte, the loop's own bookkeeping cost as much as the count.
+func controlBytes(b []byte) int {
+	n := 0
+	for len(b) >= 8 {
+		w := b[:8:8]
+		n += int(controlByte[w[0]]) + int(controlByte[w[1]]) + int(controlByte[w[2]]) + int(controlByte[w[3]]) +
+			int(controlByte[w[4]]) + int(controlByte[w[5]]) + int(controlByte[w[6]]) + int(controlByte[w[7]])
+		b = b[8:]
 	}
-	return control*20 > len(b)
+	for _, c := range b {
+		n += int(controlByte[c])
+	}
+	return n
 }
 
 // controlByte marks the bytes that text does not hold: C0 controls other
