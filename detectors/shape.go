@@ -1,7 +1,6 @@
 package detectors
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 
@@ -13,15 +12,15 @@ import (
 // the shape is checked on the whole value, so "longer than the shape" and
 // "part of a word" need no boundary assertions.
 func shapeFinder(shape string) func(*Window) [][2]int {
-	// Compiled on first use: a scan builds every rule, and most rules'
+	// Parsed on first use: a scan builds every rule, and most rules'
 	// keywords never hit in a small one (a commit hook's).
-	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })
+	re := sync.OnceValue(func() *wholeMatcher { return newWholeMatcher(shape) })
+	match := func(v []byte) bool { return re().Match(v) }
 	return func(w *Window) [][2]int {
-		re := re()
-		out := spansIn(w.Text, w.Values(), re.Match, nil)
+		out := spansIn(w.Text, w.Values(), match, nil)
 		n := len(out)
 		for _, a := range w.Notes() {
-			if re.Match(w.Text[a.Value[0]:a.Value[1]]) {
+			if match(w.Text[a.Value[0]:a.Value[1]]) {
 				out = append(out, a.Value)
 			}
 		}
