@@ -362,7 +362,10 @@ func FindLong(data []byte) [][2]int {
 }
 
 func findLong(data []byte, class *[256]bool) [][2]int {
-	index := bip39Lists()[0].index
+	// English alone: building every list (each word normalised to strip
+	// its accents) costs a commit hook milliseconds, and English words
+	// have no accents to strip.
+	index := English()
 	var out [][2]int
 	for _, r := range listWordRuns(data, 24, index, class) {
 		words := make([]string, len(r))

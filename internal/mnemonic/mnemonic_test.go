@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -319,5 +320,14 @@ func BenchmarkUnicodeWordRuns(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		unicodeWordRuns(text, 12)
+	}
+}
+
+// FindLong reads English through English(), the list without accents
+// stripped: it must be the very index the ASCII search gives English.
+func TestEnglishIsTheFirstASCIIList(t *testing.T) {
+	l := bip39Lists()[0]
+	if l.name != "English" || !maps.Equal(l.index, English()) {
+		t.Fatalf("English() differs from the ASCII search's English list (%s, %d words against %d)", l.name, len(English()), len(l.index))
 	}
 }
