@@ -3,6 +3,7 @@ package detectors
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/internal/assign"
 )
@@ -128,8 +129,12 @@ func awsRules() []Rule {
 	for _, p := range awsSessionPrefixes {
 		sessionKeywords = append(sessionKeywords, strings.ToLower(p[:8]))
 	}
-	sessionRE := regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])(?P<secret>(?:` + strings.Join(awsSessionPrefixes, "|") + `)[A-Za-z0-9+/]{80,}={0,2})`)
-	labelled := regexp.MustCompile(`^[A-Za-z0-9+/]{100,}={0,2}$`)
+	// Compiled on first use, as every rule's expressions: building the
+	// rules must not cost a commit hook what its scan never needs.
+	sessionRE := sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[^A-Za-z0-9+/])(?P<secret>(?:` + strings.Join(awsSessionPrefixes, "|") + `)[A-Za-z0-9+/]{80,}={0,2})`)
+	})
+	labelled := lazyRE(`^[A-Za-z0-9+/]{100,}={0,2}$`)
 	sessionToken := "IQoJb3JpZ2luX2VjE" + fake("aws session", b64Chars, 300) + "=="
 	return []Rule{
 		{
@@ -141,7 +146,7 @@ func awsRules() []Rule {
 			Finder: func(win *Window) [][2]int {
 				w := win.Text
 				var out [][2]int
-				for _, m := range sessionRE.FindAllSubmatchIndex(w, -1) {
+				for _, m := range sessionRE().FindAllSubmatchIndex(w, -1) {
 					out = append(out, [2]int{m[2], m[3]})
 				}
 				for _, a := range win.Assignments() {

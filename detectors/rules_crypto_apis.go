@@ -3,7 +3,6 @@ package detectors
 import (
 	"github.com/keyward/scan/internal/assign"
 
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -181,15 +180,14 @@ func cryptoAPIRules() []Rule {
 // namedValueFinder returns values of one shape assigned to a name that
 // reads as a credential's (api_key, X-CoinAPI-Key, token, dappId is not).
 func namedValueFinder(shape string) func(*Window) [][2]int {
-	// Compiled on first use, as shapeFinder's.
-	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })
+	// Parsed on first use, as shapeFinder's.
+	re := sync.OnceValue(func() *wholeMatcher { return newWholeMatcher(shape) })
 	return func(win *Window) [][2]int {
-		re := re()
 		w := win.Text
 		var out [][2]int
 		for _, a := range win.Assignments() {
 			name, v := a.Name, a.Value
-			if re.Match(w[v[0]:v[1]]) && (credentialName.Match(w[name[0]:name[1]]) || dappName.Match(w[name[0]:name[1]])) {
+			if re().Match(w[v[0]:v[1]]) && (credentialName.Match(w[name[0]:name[1]]) || dappName.Match(w[name[0]:name[1]])) {
 				out = append(out, v)
 			}
 		}

@@ -129,7 +129,7 @@ func labelPart(label string) string {
 // withSelfKey extends a finder with a self-identifying key shape, looked for
 // only in windows that hold one of its literal prefixes.
 func withSelfKey(finder func(*Window) [][2]int, selfKey string, prefixes []string) func(*Window) [][2]int {
-	re := regexp.MustCompile(`(?:^|[^A-Za-z0-9_/-])(` + selfKey + `)` + end)
+	re := sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^A-Za-z0-9_/-])(` + selfKey + `)` + end) })
 	return func(win *Window) [][2]int {
 		out := finder(win)
 		w := win.Text
@@ -137,7 +137,7 @@ func withSelfKey(finder func(*Window) [][2]int, selfKey string, prefixes []strin
 			if !bytes.Contains(w, []byte(p)) {
 				continue
 			}
-			for _, m := range re.FindAllSubmatchIndex(w, -1) {
+			for _, m := range re().FindAllSubmatchIndex(w, -1) {
 				sp := [2]int{m[2], m[3]}
 				dup := false
 				for _, o := range out {
