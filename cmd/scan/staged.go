@@ -51,14 +51,22 @@ could not be read (never a silent pass).`,
 			f.startBuiltin()
 			head := &repoRev{repo: repo, gitDir: gitDir, rev: "HEAD"}
 			defer head.close()
+			// git hands a hook the index being committed in
+			// GIT_INDEX_FILE (a temporary one under commit -a or
+			// commit <paths>). Its comparison with HEAD starts now, so
+			// that git works on it while the object reader starts and
+			// the rules are built.
+			indexFile := os.Getenv("GIT_INDEX_FILE")
+			var diff *staged.Diff
+			if r, err := head.open(); err == nil {
+				diff = staged.StartDiff(cmd.Context(), r, indexFile)
+			}
 			if head.resolves() {
 				f.trusted = head
 			}
-			// git hands a hook the index being committed in
-			// GIT_INDEX_FILE (a temporary one under commit -a or
-			// commit <paths>). The object reader that read the settings
-			// reads the staged blobs too: one git process less per commit.
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: os.Getenv("GIT_INDEX_FILE"), Objects: head.objects, Repo: head.opened}), door{})
+			// The object reader that read the settings reads the staged
+			// blobs too: one git process less per commit.
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened, Diff: diff}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

@@ -29,24 +29,32 @@ type gitIndex struct {
 	indexFile string
 	cat       *gitrepo.CatFile
 	shared    bool // cat belongs to the caller
+	early     *Diff
 }
 
-func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile) (*gitIndex, error) {
+func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, early *Diff) (*gitIndex, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errNoGit
 	}
+	if early != nil && (early.gitDir != repo.GitDir() || early.indexFile != indexFile) {
+		early = nil // started on another repository or index: not this scan's
+	}
 	if objects != nil {
-		return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: objects, shared: true}, nil
+		return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: objects, shared: true, early: early}, nil
 	}
 	cat, err := gitrepo.StartCatFile(ctx, repo.GitDir())
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: cat}, nil
+	return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: cat, early: early}, nil
 }
 
 func (g *gitIndex) git(args ...string) ([]byte, error) {
-	cmd, err := gitrepo.HardenedCommand(g.ctx, g.repo.GitDir(), g.indexFile, args...)
+	return runGit(g.ctx, g.repo.GitDir(), g.indexFile, args...)
+}
+
+func runGit(ctx context.Context, gitDir, indexFile string, args ...string) ([]byte, error) {
+	cmd, err := gitrepo.HardenedCommand(ctx, gitDir, indexFile, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +71,43 @@ func (g *gitIndex) git(args ...string) ([]byte, error) {
 	return out, nil
 }
 
+// Diff is "git diff-index" of an index against HEAD, started before the
+// scan needs it: a commit hook otherwise waits for this git process after
+// the one that reads objects has started and the rules are built, and the
+// two can run side by side.
+type Diff struct {
+	gitDir, indexFile string
+	done              chan struct{}
+	out               []byte
+	err               error
+}
+
+// diffArgs compares the index with base, with git's own rename and copy
+// detection, so that a renamed file's unchanged lines are not new.
+func diffArgs(base string) []string {
+	return []string{"diff-index", "--cached", "--raw", "-z", "-M", "--no-ext-diff", base}
+}
+
+// StartDiff starts comparing the index a scan of repo would read
+// (indexFile as Options.IndexFile) with HEAD; Options.Diff hands it to the
+// scan. It returns nil where git is not installed. Before the first commit
+// the scan compares with the empty tree itself.
+func StartDiff(ctx context.Context, repo *gitrepo.Repo, indexFile string) *Diff {
+	if _, err := exec.LookPath("git"); err != nil || repo.Bare {
+		return nil
+	}
+	path, err := indexPath(repo, indexFile)
+	if err != nil {
+		return nil
+	}
+	d := &Diff{gitDir: repo.GitDir(), indexFile: path, done: make(chan struct{})}
+	go func() {
+		defer close(d.done)
+		d.out, d.err = runGit(ctx, d.gitDir, d.indexFile, diffArgs("HEAD")...)
+	}()
+	return d
+}
+
 // changes runs "git diff-index --cached -M": the index against HEAD with
 // git's own rename and copy detection, so a renamed file's unchanged lines
 // are not new.
@@ -77,7 +122,14 @@ func (g *gitIndex) changes() ([]change, error) {
 			base = emptyTreeSHA256
 		}
 	}
-	out, err := g.git("diff-index", "--cached", "--raw", "-z", "-M", "--no-ext-diff", base)
+	var out []byte
+	var err error
+	if base == "HEAD" && g.early != nil {
+		<-g.early.done
+		out, err = g.early.out, g.early.err
+	} else {
+		out, err = g.git(diffArgs(base)...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}

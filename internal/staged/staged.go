@@ -56,6 +56,9 @@ type Options struct {
 	// Repo, if set, is the repository Path (and GitDir) name, already
 	// opened; the scan uses it and leaves it open.
 	Repo *gitrepo.Repo
+	// Diff, if set, is the index's comparison with HEAD, started ahead
+	// of the scan (StartDiff) on Repo and IndexFile.
+	Diff *Diff
 
 	// goGitOnly reads with go-git even where git is installed (tests).
 	goGitOnly bool
@@ -89,13 +92,9 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 	if repo.Bare {
 		return nil, stats, fmt.Errorf("%s is a bare repository: it has no index to scan", opt.Path)
 	}
-	indexFile := opt.IndexFile
-	if indexFile == "" {
-		indexFile = filepath.Join(repo.GitDir(), "index")
-	} else if !filepath.IsAbs(indexFile) {
-		if indexFile, err = filepath.Abs(indexFile); err != nil {
-			return nil, stats, fmt.Errorf("index file %s: %w", opt.IndexFile, err)
-		}
+	indexFile, err := indexPath(repo, opt.IndexFile)
+	if err != nil {
+		return nil, stats, err
 	}
 	if info, err := os.Lstat(indexFile); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
@@ -111,7 +110,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 		return nil, stats, fmt.Errorf("read index: %s is not a regular file", indexFile)
 	}
 
-	idx, err := openIndex(ctx, repo, indexFile, opt.Objects, opt.goGitOnly)
+	idx, err := openIndex(ctx, repo, indexFile, opt.Objects, opt.Diff, opt.goGitOnly)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -260,9 +259,25 @@ type changeReader interface {
 	Close() error
 }
 
-func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, goGitOnly bool) (changeReader, error) {
+// indexPath is the index file a scan reads: the repository's own, or the
+// one git named (GIT_INDEX_FILE), relative to the current directory.
+func indexPath(repo *gitrepo.Repo, indexFile string) (string, error) {
+	if indexFile == "" {
+		return filepath.Join(repo.GitDir(), "index"), nil
+	}
+	if filepath.IsAbs(indexFile) {
+		return indexFile, nil
+	}
+	abs, err := filepath.Abs(indexFile)
+	if err != nil {
+		return "", fmt.Errorf("index file %s: %w", indexFile, err)
+	}
+	return abs, nil
+}
+
+func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, diff *Diff, goGitOnly bool) (changeReader, error) {
 	if !goGitOnly {
-		g, err := newGitIndex(ctx, repo, indexFile, objects)
+		g, err := newGitIndex(ctx, repo, indexFile, objects, diff)
 		if err == nil {
 			return g, nil
 		}

@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/content"
 	"github.com/keyward/scan/internal/content/contenttest"
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/gittest"
 )
 
@@ -46,7 +48,32 @@ func scanOpt(t testing.TB, opt Options) ([]detectors.Finding, detectors.Stats) {
 	if len(fs2) != len(fs) {
 		t.Errorf("git reader found %d, go-git reader %d", len(fs), len(fs2))
 	}
+	// With the comparison with HEAD started ahead, as the hook does.
+	opt.goGitOnly = false
+	fs3, _, err := Scan(context.Background(), newScanner(t), withEarlyDiff(t, opt, opt.IndexFile))
+	if err != nil {
+		t.Fatalf("with the diff started ahead: %v", err)
+	}
+	if !reflect.DeepEqual(fs3, fs) {
+		t.Errorf("with the diff started ahead: %+v\nwithout: %+v", fs3, fs)
+	}
 	return fs, st
+}
+
+// withEarlyDiff opens opt's repository and starts its comparison of
+// indexFile with HEAD, as "scan staged" does before it builds the rules.
+func withEarlyDiff(t testing.TB, opt Options, indexFile string) Options {
+	t.Helper()
+	repo, err := gitrepo.OpenIn(opt.Path, opt.GitDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { repo.Close() })
+	opt.Repo = repo
+	if opt.Diff = StartDiff(context.Background(), repo, indexFile); opt.Diff == nil {
+		t.Fatal("no diff started")
+	}
+	return opt
 }
 
 func TestFirstCommitWithoutHead(t *testing.T) {
@@ -223,6 +250,11 @@ func TestAlternateIndex(t *testing.T) {
 	fs, _ := scanOpt(t, Options{Path: dir, IndexFile: alt})
 	if len(fs) != 1 || fs[0].Secret != token("alt") || fs[0].StartLine != 2 {
 		t.Fatalf("alternate index: %+v", fs)
+	}
+	// A diff started on .git/index is not the alternate index's.
+	fs, _, err := Scan(context.Background(), newScanner(t), withEarlyDiff(t, Options{Path: dir, IndexFile: alt}, ""))
+	if err != nil || len(fs) != 1 || fs[0].Secret != token("alt") {
+		t.Fatalf("alternate index with .git/index's diff started: %+v, %v", fs, err)
 	}
 }
 
