@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -81,27 +80,39 @@ func tailHash(t uint32) uint32 { return (t * 2654435761) >> 20 & (listBuckets - 
 
 func newKeywordList(keywords []string) *keywordList {
 	l := &keywordList{}
-	var long []listEntry
-	for id, kw := range keywords {
-		b := []byte(kw)
-		var tail uint32
-		for i := range b {
-			b[i] = lowerASCII(b[i])
-			tail = tail<<8 | uint32(b[i])
-		}
-		e := listEntry{kw: string(b), tail: tail & 0xffffff, id: int32(id)}
-		if len(kw) < 3 {
-			l.short = append(l.short, e)
-		} else {
-			long = append(long, e)
-		}
-	}
 	// Longer keywords first (the automaton reports a keyword before its
 	// suffixes), then in id order (as the automaton reports keywords that
-	// are the same once lowercased).
-	byLength := func(a, b listEntry) int { return len(b.kw) - len(a.kw) }
-	slices.SortStableFunc(long, byLength)
-	slices.SortStableFunc(l.short, byLength)
+	// are the same once lowercased): a counting sort by length.
+	maxLen := 0
+	for _, kw := range keywords {
+		maxLen = max(maxLen, len(kw))
+	}
+	at := make([]int, maxLen+2) // at[maxLen-n]: where keywords of n bytes go
+	for _, kw := range keywords {
+		at[maxLen-len(kw)+1]++
+	}
+	for i := 1; i < len(at); i++ {
+		at[i] += at[i-1]
+	}
+	sorted := make([]listEntry, len(keywords))
+	for id, kw := range keywords {
+		var tail uint32
+		lower := kw
+		for i := 0; i < len(kw); i++ {
+			c := lowerASCII(kw[i])
+			if c != kw[i] && lower == kw {
+				lower = lowerString(kw)
+			}
+			tail = tail<<8 | uint32(c)
+		}
+		sorted[at[maxLen-len(kw)]] = listEntry{kw: lower, tail: tail & 0xffffff, id: int32(id)}
+		at[maxLen-len(kw)]++
+	}
+	long := sorted
+	for len(long) > 0 && len(long[len(long)-1].kw) < 3 {
+		long = long[:len(long)-1]
+	}
+	l.short = sorted[len(long):]
 	for _, e := range long {
 		l.first[tailHash(e.tail)+1]++
 	}
@@ -116,6 +127,14 @@ func newKeywordList(keywords []string) *keywordList {
 		next[h]++
 	}
 	return l
+}
+
+func lowerString(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lowerASCII(b[i])
+	}
+	return string(b)
 }
 
 func (l *keywordList) scan(data []byte, hit func(keyword int32, end int)) {
