@@ -102,12 +102,30 @@ func expectedEntropy(n, k int) float64 {
 // EntropyRatio compares s with a random string of its own alphabet and
 // length: about 1 for random secrets, well below for words and patterns.
 func EntropyRatio(s string) float64 {
-	s = withoutGroupDashes(s)
+	s = withoutGroupDashes(withoutPrefix(s))
 	e := expectedEntropy(len(s), alphabetSize(s))
 	if e == 0 {
 		return 0
 	}
 	return entropy.Shannon(s) / e
+}
+
+// withoutPrefix drops a short literal prefix that ends in '_' or '-' (bg_,
+// mx0v-, pk_) from a value that holds no other such character: the prefix
+// is fixed by the issuer, and its '_' made a hex key look like base64url,
+// judged against 6 bits a character, so about one real Bitget key in 3,000
+// fell under the floor.
+func withoutPrefix(s string) string {
+	i := strings.IndexAny(s, "_-")
+	if i <= 0 || i > 8 || i == len(s)-1 || strings.ContainsAny(s[i+1:], "_-+/") {
+		return s
+	}
+	for j := 0; j < i; j++ {
+		if !isAlnum(s[j]) {
+			return s
+		}
+	}
+	return s[i+1:]
 }
 
 // withoutGroupDashes drops the dashes that only separate groups of a value

@@ -40,9 +40,10 @@ func TestEntropyRatioKeepsRandomSecrets(t *testing.T) {
 	}
 }
 
-// Dashes that separate groups are not symbols of the value: judged as a
-// 36-character base64url string, about one random UUID in a thousand fell
-// under the exchange rules' 0.7 floor (KuCoin secrets were dropped).
+// Dashes that separate groups, and an issuer's prefix, are not symbols of
+// the value: judged as 36 characters of base64url, about one random UUID in
+// a thousand fell under the exchange rules' 0.7 floor (KuCoin secrets were
+// dropped), and one bg_ Bitget key in 3,000.
 func TestEntropyRatioKeepsGroupedValues(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const hex = "0123456789abcdef"
@@ -53,7 +54,8 @@ func TestEntropyRatioKeepsGroupedValues(t *testing.T) {
 		uuid := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 		u := randomString(r, upperAlnum, 32)
 		grouped := u[:8] + "-" + u[8:16] + "-" + u[16:24] + "-" + u[24:]
-		if EntropyRatio(uuid) < 0.7 || EntropyRatio(grouped) < 0.7 {
+		prefixed := "bg_" + randomString(r, hex, 32)
+		if EntropyRatio(uuid) < 0.7 || EntropyRatio(grouped) < 0.7 || EntropyRatio(prefixed) < 0.7 {
 			low++
 		}
 	}
@@ -61,12 +63,16 @@ func TestEntropyRatioKeepsGroupedValues(t *testing.T) {
 		t.Errorf("%d of 20000 random grouped values fell below 0.7", low)
 	}
 	// Missed by the old measure.
-	if r := EntropyRatio("0c0c6ece-c4ec-4ebe-b689-e484c88d94e4"); r < 0.7 {
-		t.Errorf("random UUID: ratio %.2f, want >= 0.7", r)
+	for _, v := range []string{"0c0c6ece-c4ec-4ebe-b689-e484c88d94e4", "bg_15499a444544dd545545e443c3506465"} {
+		if r := EntropyRatio(v); r < 0.7 {
+			t.Errorf("%s: ratio %.2f, want >= 0.7", v, r)
+		}
 	}
-	// Grouped patterns still score low.
-	if r := EntropyRatio("abcdabcd-abcd-abcd-abcd-abcdabcdabcd"); r >= 0.7 {
-		t.Errorf("patterned UUID: ratio %.2f, want < 0.7", r)
+	// Grouped and prefixed patterns still score low.
+	for _, v := range []string{"abcdabcd-abcd-abcd-abcd-abcdabcdabcd", "bg_abababababababababababababababab"} {
+		if r := EntropyRatio(v); r >= 0.7 {
+			t.Errorf("%s: ratio %.2f, want < 0.7", v, r)
+		}
 	}
 }
 

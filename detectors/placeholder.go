@@ -33,8 +33,9 @@ func Placeholder(v string) (bool, string) {
 		return true, "repeated filler characters"
 	}
 	// A documented response masks a key in places: 2fFZuXXX_CXB5XXXDG….
-	// Two runs of xxx come by chance in a random value about once in 10^6.
-	if strings.Count(lv, "xxx") >= 2 {
+	// Two runs of xxx, each in one case, come by chance in a random
+	// alphanumeric value about once in 10^7.
+	if strings.Count(v, "xxx")+strings.Count(v, "XXX") >= 2 {
 		return true, "masked in places with xxx"
 	}
 	if identifierShaped(v) {
@@ -116,11 +117,20 @@ func markedWith(v, lv, w string) bool {
 			return false
 		}
 		i += from
-		if i == 0 || apart(lv[i-1]) || i+len(w) == len(lv) || apart(lv[i+len(w)]) {
+		if (i == 0 || apart(lv[i-1]) || i+len(w) == len(lv) || apart(lv[i+len(w)])) && oneCase(v[i:i+len(w)]) {
 			return true
 		}
 		from = i + 1
 	}
+}
+
+// oneCase reports whether a word is written as people write one — todo,
+// TODO, Todo — and not in the mixed case of a random value (toDo).
+func oneCase(w string) bool {
+	if w == strings.ToLower(w) || w == strings.ToUpper(w) {
+		return true
+	}
+	return w[1:] == strings.ToLower(w[1:])
 }
 
 // apart reports whether c separates words in a stand-in. Base64's + and /

@@ -36,6 +36,11 @@ func TestPlaceholder(t *testing.T) {
 		{"LiGREdCSb9IY/mYa8U6NVD0QGZrY9Ozf1TODO1Czgmk4pKoUbsTI8YREVHV4TDygXiE8J/1ceOkL4DW7XLPRcg==", false},
 		{"uc+4zthj//1H7QSW1621HAwYCvEFzmPrhBVv2U+9QyOaygrmksDDxH6KfzVHISEctisXH/xXxxIPoxhpMLXYHw==", false},
 		{"sB0KtVgxu3NXrOHRqHco73ba4xHM6pVkd7KWAAeWNJTWpyMXXXxQNTBerfEa9AXJQfJ7THD+zaZuJ6b1bVUIyg==", false},
+		// A Bybit secret ending in "toDo", a Binance key with "XXx" and "xxX".
+		{"hsINmQIicF8KbLp7DgnGK9fbt7dQ8LCJtoDo", false},
+		{"XfinixwP3FXz34RvkTkVRBVfXXxioJnqpSTjtP0WtxxXJiK93xZExV0NjUi3LIqy", false},
+		{"2fFZuXXX_CXB5XXXDGhjk2", true},
+		{"Todo_api_key", true},
 	}
 	for _, tt := range tests {
 		if got, why := Placeholder(tt.value); got != tt.want {

@@ -87,8 +87,11 @@ type Engine struct {
 	// their hits, shared by every line-keyed rule, say which lines may
 	// hold a labelled value.
 	lineKeyword []bool
-	scanAll     []int // rules with a whole-chunk finder
-	opt         Options
+	// lineStart are the keywords that begin with a newline ("\ngate:"),
+	// without it, to be matched at a chunk's first byte too.
+	lineStart []lineStartKeyword
+	scanAll   []int // rules with a whole-chunk finder
+	opt       Options
 	// decodeDepth is how many decodings deep this copy of the engine scans
 	// (see decode.go); it bounds the recursion.
 	decodeDepth int
@@ -222,6 +225,11 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		e.lineKeyword = append(e.lineKeyword, false)
 	}
 	e.keywords = newKeywordSearch(kws.list)
+	for id, kw := range kws.list {
+		if len(kw) > 1 && kw[0] == '\n' {
+			e.lineStart = append(e.lineStart, lineStartKeyword{int32(id), []byte(kw[1:])})
+		}
+	}
 	e.indexPathKeywords()
 	return e, nil
 }
@@ -283,6 +291,11 @@ func (e *Engine) Rules() []detectors.Rule {
 }
 
 type span struct{ start, end int }
+
+type lineStartKeyword struct {
+	id   int32
+	rest []byte
+}
 
 // scratch is one ScanContext call's per-rule work, kept for the next call.
 type scratch struct {
@@ -424,7 +437,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		nc = min(nc+1, len(wcache))
 		return s, t
 	}
-	e.keywords.scan(data, func(kw int32, end int) {
+	onHit := func(kw int32, end int) {
 		if e.lineKeyword[kw] {
 			lineHits = append(lineHits, end)
 		}
@@ -443,7 +456,17 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			s, t := windowAt(end-1, r.WindowBefore, r.WindowAfter)
 			addWindow(&w.windows, s, t)
 		}
-	})
+	}
+	if c.Column <= 1 {
+		// The chunk starts a line, as if after a newline: a keyword
+		// written "\ngate:" is also at the top of the file.
+		for _, k := range e.lineStart {
+			if len(data) >= len(k.rest) && bytes.EqualFold(data[:len(k.rest)], k.rest) {
+				onHit(k.id, len(k.rest))
+			}
+		}
+	}
+	e.keywords.scan(data, onHit)
 	if strings.HasSuffix(strings.ToLower(c.Path), ".ipynb") {
 		// A notebook is one program cut into cells, with lines of JSON
 		// between them: ccxt.binance( in one cell names the exchange of

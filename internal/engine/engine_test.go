@@ -239,3 +239,35 @@ func TestPathKeywordsOpenTheWholeFile(t *testing.T) {
 		}
 	}
 }
+
+// A keyword written after a newline ("\ngate:", a YAML section) also stands
+// at a chunk's first byte when the chunk starts a line: a config file that
+// opens with the section was missed.
+func TestLineStartKeywordAtChunkStart(t *testing.T) {
+	e, err := New([]detectors.Rule{{
+		ID: "sect", Title: "section key", Severity: detectors.High, Service: "demo",
+		Keywords: []string{"\nmyex:"}, WindowAfter: 2,
+		Pattern: `key:\s*(?P<secret>[a-z0-9]{12})`,
+	}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		text string
+		col  int
+		want int
+	}{
+		{"at the top of a file", "myex:\n  key: a1b2c3d4e5f6\n", 1, 1},
+		{"upper case at the top", "MYEX:\n  key: a1b2c3d4e5f6\n", 1, 1},
+		{"after a newline", "other: 1\nmyex:\n  key: a1b2c3d4e5f6\n", 1, 1},
+		{"inside a word", "summyex:\n  key: a1b2c3d4e5f6\n", 1, 0},
+		{"a chunk that starts mid-line", "myex:\n  key: a1b2c3d4e5f6\n", 7, 0},
+	}
+	for _, tt := range tests {
+		fs := e.Scan(Chunk{Path: "config.yaml", Data: []byte(tt.text), Line: 1, Column: tt.col})
+		if len(fs) != tt.want {
+			t.Errorf("%s: %d findings, want %d", tt.name, len(fs), tt.want)
+		}
+	}
+}

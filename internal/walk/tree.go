@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -43,12 +44,7 @@ func (w *walker) rel(p string) string {
 	if err != nil || r == "." {
 		r = ""
 	}
-	return w.shown(filepath.ToSlash(r))
-}
-
-// shown is the display path of r, slash-separated and relative to the
-// root.
-func (w *walker) shown(r string) string {
+	r = filepath.ToSlash(r)
 	switch {
 	case w.root.display == "":
 		return r
@@ -156,15 +152,8 @@ func (w *walker) dir(abs, relDir string) {
 
 	for _, e := range entries {
 		name := e.Name()
-		// Joined by hand: a name from the directory holds no separator
-		// and is never . or .., so filepath.Join's and path.Join's
-		// cleaning (and rel's filepath.Rel below) only cost time on
-		// every entry.
-		childAbs := joinName(abs, name)
-		childRel := name
-		if relDir != "" {
-			childRel = relDir + "/" + name
-		}
+		childAbs := filepath.Join(abs, name)
+		childRel := path.Join(relDir, name)
 		if e.IsDir() && name == ".git" {
 			// History belongs to `scan git`; the object store is
 			// compressed and would only cost time here. The config is
@@ -213,7 +202,7 @@ func (w *walker) dir(abs, relDir string) {
 		case typ.IsDir():
 			w.dir(childAbs, childRel)
 		case typ.IsRegular():
-			rel := w.shown(childRel)
+			rel := w.rel(childAbs)
 			if w.opt.Keep != nil && !w.opt.Keep(rel) {
 				w.stats.Skip("excluded")
 				continue
@@ -230,15 +219,6 @@ func (w *walker) dir(abs, relDir string) {
 			w.stats.Skip("not a regular file")
 		}
 	}
-}
-
-// joinName is filepath.Join(dir, name) for a clean dir and a name read
-// from it.
-func joinName(dir, name string) string {
-	if os.IsPathSeparator(dir[len(dir)-1]) {
-		return dir + name
-	}
-	return dir + string(filepath.Separator) + name
 }
 
 // send queues a file the walk has stat'ed: a root, a repository's config.
