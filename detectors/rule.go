@@ -225,8 +225,22 @@ type Rule struct {
 
 	// Examples must each produce at least one finding of this rule, and
 	// Negatives none; both are checked by a test and shown by `scan rules`.
+	// Read them with Samples.
 	Examples  []string
 	Negatives []string
+	// MakeSamples, set instead of Examples and Negatives, makes them when
+	// asked: a wallet rule's examples cost key derivations and checksums
+	// that every scan would pay for building the rules and never read.
+	MakeSamples func() (examples, negatives []string)
+}
+
+// Samples returns the rule's examples and negative examples, made now if
+// the rule makes them on demand.
+func (r *Rule) Samples() (examples, negatives []string) {
+	if r.MakeSamples != nil {
+		return r.MakeSamples()
+	}
+	return r.Examples, r.Negatives
 }
 
 // Candidate is the context a validator may look at besides the secret.

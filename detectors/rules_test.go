@@ -32,7 +32,11 @@ func TestRuleExamples(t *testing.T) {
 			// Judged from file bytes, not text: wallet_dat_test.go.
 			continue
 		}
-		if len(r.Examples) == 0 || len(r.Negatives) == 0 {
+		if r.MakeSamples != nil && (len(r.Examples) > 0 || len(r.Negatives) > 0) {
+			t.Errorf("%s: examples both listed and made", r.ID)
+		}
+		examples, negatives := r.Samples()
+		if len(examples) == 0 || len(negatives) == 0 {
 			t.Errorf("%s: needs examples and negative examples", r.ID)
 		}
 		path := "snippet.txt"
@@ -41,12 +45,12 @@ func TestRuleExamples(t *testing.T) {
 			// is tried on a file of that name.
 			path = "home/trader/" + r.PathKeywords[0]
 		}
-		for _, ex := range r.Examples {
+		for _, ex := range examples {
 			if !foundAt(eng, r.ID, path, ex) {
 				t.Errorf("%s: example not found:\n%s", r.ID, ex)
 			}
 		}
-		for _, ex := range r.Negatives {
+		for _, ex := range negatives {
 			if foundAt(eng, r.ID, path, ex) {
 				t.Errorf("%s: negative example reported:\n%s", r.ID, ex)
 			}

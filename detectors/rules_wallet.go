@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/internal/mnemonic"
 	"github.com/tyler-smith/go-bip39/wordlists"
@@ -19,7 +20,9 @@ const walletAdvice = "Treat every coin behind this secret as already stolen: cre
 // walletRules returns the rules for self-custody wallet secrets: whoever
 // holds one of these can move the funds, and nothing can revoke it.
 func walletRules() []Rule {
-	ex := walletExamples()
+	// Made only when asked for (MakeSamples): deriving the example keys
+	// costs more than building every rule.
+	ex := sync.OnceValue(walletExamples)
 	return []Rule{
 		{
 			ID:       "bip39-mnemonic",
@@ -43,8 +46,7 @@ func walletRules() []Rule {
 			KeepPlaceholders: true,
 			Validate:         validateMnemonic,
 			Advice:           walletAdvice + " Every account and chain derived from the phrase (and any passphrase variant) is exposed.",
-			Examples:         ex.mnemonic,
-			Negatives:        ex.mnemonicNeg,
+			MakeSamples:      func() ([]string, []string) { e := ex(); return e.mnemonic, e.mnemonicNeg },
 		},
 		{
 			ID:       "bitcoin-wif-private-key",
@@ -59,20 +61,18 @@ func walletRules() []Rule {
 			Finder:       finderOf(base58Runs(51, 52, "5KLc9")),
 			Validate:     validateWIF,
 			Advice:       walletAdvice,
-			Examples:     ex.wif,
-			Negatives:    ex.wifNeg,
+			MakeSamples:  func() ([]string, []string) { e := ex(); return e.wif, e.wifNeg },
 		},
 		{
-			ID:        "bitcoin-extended-private-key",
-			Title:     "Bitcoin extended private key (xprv/yprv/zprv/tprv…)",
-			Severity:  Critical,
-			Service:   "bitcoin",
-			Keywords:  []string{"xprv", "yprv", "zprv", "tprv", "uprv", "vprv"},
-			Pattern:   `\b(?P<secret>(?:[xyztuv]prv|[YZUV]prv)[1-9A-HJ-NP-Za-km-z]{107})\b`,
-			Validate:  validateXprv,
-			Advice:    walletAdvice + " An extended private key exposes every address below it in the HD tree.",
-			Examples:  ex.xprv,
-			Negatives: ex.xprvNeg,
+			ID:          "bitcoin-extended-private-key",
+			Title:       "Bitcoin extended private key (xprv/yprv/zprv/tprv…)",
+			Severity:    Critical,
+			Service:     "bitcoin",
+			Keywords:    []string{"xprv", "yprv", "zprv", "tprv", "uprv", "vprv"},
+			Pattern:     `\b(?P<secret>(?:[xyztuv]prv|[YZUV]prv)[1-9A-HJ-NP-Za-km-z]{107})\b`,
+			Validate:    validateXprv,
+			Advice:      walletAdvice + " An extended private key exposes every address below it in the HD tree.",
+			MakeSamples: func() ([]string, []string) { e := ex(); return e.xprv, e.xprvNeg },
 		},
 		{
 			ID:       "ethereum-private-key",
@@ -89,8 +89,7 @@ func walletRules() []Rule {
 			Finder:      finderOf(hexKeys),
 			Validate:    validateEVMKey,
 			Advice:      walletAdvice + " The same key controls the address on every EVM chain (Ethereum, BSC, Arbitrum, Hyperliquid…); revoke token approvals from the new wallet's view of the old address if funds remain.",
-			Examples:    ex.eth,
-			Negatives:   ex.ethNeg,
+			MakeSamples: func() ([]string, []string) { e := ex(); return e.eth, e.ethNeg },
 		},
 		{
 			ID:           "solana-keypair",
@@ -104,8 +103,7 @@ func walletRules() []Rule {
 			PathKeywords: []string{"solana", "keypair", "id.json", "wallet"},
 			Pattern:      `\[\s*(?P<secret>[0-9]{1,3}(?:\s*,\s*[0-9]{1,3}){63})\s*\]`,
 			Validate:     validateSolanaJSON,
-			Examples:     ex.solJSON,
-			Negatives:    ex.solJSONNeg,
+			MakeSamples:  func() ([]string, []string) { e := ex(); return e.solJSON, e.solJSONNeg },
 		},
 		{
 			ID:       "solana-private-key",
@@ -118,8 +116,7 @@ func walletRules() []Rule {
 			WindowAfter:  2,
 			Finder:       finderOf(base58Runs(86, 88, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")),
 			Validate:     validateSolanaBase58,
-			Examples:     ex.solB58,
-			Negatives:    ex.solB58Neg,
+			MakeSamples:  func() ([]string, []string) { e := ex(); return e.solB58, e.solB58Neg },
 		},
 		{
 			ID:       "near-private-key",
@@ -131,11 +128,10 @@ func walletRules() []Rule {
 			Keywords: []string{nearKeyPrefix},
 			// A NEAR public key is the same prefix and 32 bytes (43–44
 			// characters): only the 64-byte secret fits.
-			Pattern:   nearKeyPrefix + `(?P<secret>[1-9A-HJ-NP-Za-km-z]{86,88})` + end,
-			Validate:  validateNEARKey,
-			Advice:    walletAdvice + " On NEAR, also delete the access key from the account (near delete-key) once the funds are moved: a full-access key can re-add itself.",
-			Examples:  ex.near,
-			Negatives: ex.nearNeg,
+			Pattern:     nearKeyPrefix + `(?P<secret>[1-9A-HJ-NP-Za-km-z]{86,88})` + end,
+			Validate:    validateNEARKey,
+			Advice:      walletAdvice + " On NEAR, also delete the access key from the account (near delete-key) once the funds are moved: a full-access key can re-add itself.",
+			MakeSamples: func() ([]string, []string) { e := ex(); return e.near, e.nearNeg },
 		},
 		{
 			ID:       "ethereum-keystore",
@@ -151,8 +147,7 @@ func walletRules() []Rule {
 			Advice: "The key is only as strong as its password, and the file can be attacked offline forever. " +
 				"Move the funds to a fresh wallet generated offline and retire this key; if the password was stored " +
 				"next to the file, treat the key as fully exposed.",
-			Examples:  ex.keystore,
-			Negatives: ex.keystoreNeg,
+			MakeSamples: func() ([]string, []string) { e := ex(); return e.keystore, e.keystoreNeg },
 		},
 	}
 }

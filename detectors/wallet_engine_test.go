@@ -32,12 +32,13 @@ func TestWalletExamplesThroughEngine(t *testing.T) {
 	for _, withCore := range []bool{false, true} {
 		eng := walletEngine(t, withCore)
 		for _, r := range detectors.WalletRules() {
-			for i, ex := range r.Examples {
+			examples, negatives := r.Samples()
+			for i, ex := range examples {
 				if !hasRule(scanText(eng, "snippet.txt", ex), r.ID) {
 					t.Errorf("core=%v %s: example %d not found:\n%s", withCore, r.ID, i, ex)
 				}
 			}
-			for i, ex := range r.Negatives {
+			for i, ex := range negatives {
 				if fs := scanText(eng, "snippet.txt", ex); hasRule(fs, r.ID) {
 					t.Errorf("core=%v %s: negative %d reported:\n%s", withCore, r.ID, i, ex)
 				}

@@ -256,7 +256,8 @@ func TestWalletRuleExamples(t *testing.T) {
 			t.Errorf("duplicate id %s", r.ID)
 		}
 		ids[r.ID] = true
-		if r.Title == "" || r.Advice == "" || r.Service == "" || r.Validate == nil || len(r.Examples) == 0 || len(r.Negatives) == 0 {
+		examples, negatives := r.Samples()
+		if r.Title == "" || r.Advice == "" || r.Service == "" || r.Validate == nil || len(examples) == 0 || len(negatives) == 0 {
 			t.Errorf("%s: incomplete rule", r.ID)
 		}
 		if r.Severity != Critical && r.ID != "ethereum-keystore" {

@@ -22,7 +22,8 @@ func ruleExample(t *testing.T, id string, i int) string {
 	t.Helper()
 	for _, r := range detectors.Default() {
 		if r.ID == id {
-			return r.Examples[i]
+			examples, _ := r.Samples()
+			return examples[i]
 		}
 	}
 	t.Fatalf("no rule %s", id)

@@ -28,7 +28,8 @@ func newRulesCmd() *cobra.Command {
 			for _, r := range rules {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Name, r.Severity, r.Title, exampleOf(eng, r))
 				if verbose {
-					for _, n := range r.Negatives {
+					_, negatives := r.Samples()
+					for _, n := range negatives {
 						fmt.Fprintf(tw, "\t\tnot: %s\t\n", oneLine(n))
 					}
 				}
@@ -43,15 +44,16 @@ func newRulesCmd() *cobra.Command {
 // exampleOf shows the line of the rule's first example on which the rule
 // fires, with the secret redacted: the shape, never a usable value.
 func exampleOf(eng *engine.Engine, r detectors.Rule) string {
-	for _, ex := range r.Examples {
+	examples, _ := r.Samples()
+	for _, ex := range examples {
 		for _, f := range eng.Scan(engine.Chunk{Path: "example", Data: []byte(ex), Line: 1, Column: 1}) {
 			if f.RuleID == r.ID {
 				return f.RedactedLine()
 			}
 		}
 	}
-	if len(r.Examples) > 0 {
-		return detectors.Redact(oneLine(r.Examples[0]))
+	if len(examples) > 0 {
+		return detectors.Redact(oneLine(examples[0]))
 	}
 	return ""
 }

@@ -11,7 +11,8 @@ import (
 // go test -fuzz FuzzScan explores further.
 func FuzzScan(f *testing.F) {
 	for _, r := range detectors.Default() {
-		for _, ex := range r.Examples {
+		examples, _ := r.Samples()
+		for _, ex := range examples {
 			f.Add(ex)
 		}
 	}

@@ -34,7 +34,8 @@ func realInputs(t *testing.T) [][]byte {
 	t.Helper()
 	var out [][]byte
 	for _, r := range detectors.Default() {
-		for _, s := range append(append([]string(nil), r.Examples...), r.Negatives...) {
+		examples, negatives := r.Samples()
+		for _, s := range append(append([]string(nil), examples...), negatives...) {
 			out = append(out, []byte(s))
 		}
 	}
