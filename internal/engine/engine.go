@@ -155,6 +155,9 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 		opt.SlowRule = 10 * time.Second
 	}
 	e := &Engine{opt: opt, scratch: &sync.Pool{New: func() any { return new(scratch) }}}
+	// A compiledRule holds a whole Rule: growing the slice by appends
+	// copied them over and over.
+	e.rules = make([]compiledRule, 0, len(rules))
 	seen := map[string]bool{}
 	var kws keywordSet
 	// keywordID numbers each distinct keyword once, whichever rules and
