@@ -709,7 +709,7 @@ func lineBefore(data []byte, at int) []byte {
 // lastLineStart returns the start of the line containing data[at], or limit
 // if the line starts before limit.
 func lastLineStart(data []byte, limit, at int) int {
-	return limit + bytes.LastIndexByte(data[limit:at], '\n') + 1
+	return limit + lastNewline(data[limit:at]) + 1
 }
 
 // labelLines narrows windows to the lines that hold a line-keyword hit
