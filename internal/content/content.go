@@ -129,25 +129,27 @@ func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int6
 	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
 		return r.scanArchive(ctx, path, src, size, st)
 	}
-	return r.scanFile(ctx, path, src, size, st)
+	return r.scanFile(ctx, path, src, size, true, st)
 }
 
 // scanFile is Scan for one file that is not read as an archive. It reads
 // a small head first and decides from it what the file is, so a binary
 // format costs one small read, not a chunk.
-func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+// sized says size is what the source measured (a file's stat, a blob's
+// header), not what an archive's header claims, and may size the buffer.
+func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size int64, sized bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	if opt.MaxFileSize > 0 && size > opt.MaxFileSize {
 		skipTooLarge(st, path, size)
 		return nil, nil
 	}
-	return r.scanBytes(ctx, path, src, size, binaryExtension(path), st)
+	return r.scanBytes(ctx, path, src, size, sized, binaryExtension(path), st)
 }
 
 // scanBytes is scanFile once the size has had its say: the bytes decide.
 // binaryName is set for a name binary files carry (.png, .so): such a
 // file is passed over after its head unless the head is text.
-func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, binaryName bool, st *detectors.Stats) ([]detectors.Finding, error) {
+func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, sized, binaryName bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	var limit io.Reader = src
 	if opt.MaxFileSize > 0 {
@@ -221,7 +223,7 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		// so each region is judged, as strings(1) and grep -a would.
 		st.Note(path, "binary; its text regions and printable runs were scanned")
 		st.Count("binary: text regions scanned")
-		return r.chunks(ctx, path, limit, true, st)
+		return r.chunks(ctx, path, limit, room(size, sized), true, st)
 	case kindUTF16LE, kindUTF16BE:
 		st.Note(path, "UTF-16 text; decoded to UTF-8 for scanning")
 		st.Count("utf-16 decoded")
@@ -234,7 +236,7 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		dec := unicode.UTF16(endian, unicode.UseBOM).NewDecoder()
 		rest := io.MultiReader(bytes.NewReader(bytes.Clone(got)), limit)
 		r.buf = r.buf[:0]
-		return r.chunks(ctx, path, transform.NewReader(rest, dec), false, st)
+		return r.chunks(ctx, path, transform.NewReader(rest, dec), -1, false, st)
 	case kindTextWithNUL:
 		st.Note(path, "mostly text with stray NUL bytes; scanned as text")
 		st.Count("stray NUL bytes")
@@ -243,14 +245,33 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		st.Note(path, "not valid UTF-8; scanned as bytes")
 		st.Count("not valid UTF-8")
 	}
-	return r.chunks(ctx, path, limit, false, st)
+	return r.chunks(ctx, path, limit, room(size, sized), false, st)
+}
+
+// room is the size chunks may make the buffer at once: a measured size,
+// not one an archive member claims (a sparse or forged member claims what
+// it likes, and a buffer of that size is filled before its reader notices
+// a bomb).
+func room(size int64, sized bool) int64 {
+	if !sized {
+		return -1
+	}
+	return size
 }
 
 // chunks scans src in overlapping chunks. r.buf may already hold the start
-// of the content. With regions set, the engine sees each chunk through
-// textRegions.
-func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, regions bool, st *detectors.Stats) ([]detectors.Finding, error) {
+// of the content; size, if not -1, is what it measures. With regions set,
+// the engine sees each chunk through textRegions.
+func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size int64, regions bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
+	if size >= int64(cap(r.buf)) && cap(r.buf) < opt.ChunkSize {
+		// The buffer grows to the file's size (or a chunk) at once:
+		// doubling as the bytes came, a worker's first large file cost
+		// every size on the way, each allocated, copied and faulted in.
+		// At least doubled, so that files of rising sizes do not each
+		// cost one more.
+		r.buf = grow(r.buf, int(min(max(size+1, 2*int64(cap(r.buf))), int64(opt.ChunkSize))))
+	}
 	var out []detectors.Finding
 	var offset int64
 	line, col := 1, 1
@@ -377,7 +398,7 @@ func (r *Reader) scanArchive(ctx context.Context, path string, src io.Reader, si
 	filesBefore := st.Files
 	var out []detectors.Finding
 	visit := func(m archive.Member, mr io.Reader) error {
-		fs, err := r.scanFile(ctx, m.Path, mr, m.Size, st)
+		fs, err := r.scanFile(ctx, m.Path, mr, m.Size, false, st)
 		for i := range fs {
 			fs[i].Archive = m.Archive
 		}
@@ -449,12 +470,12 @@ func (r *Reader) scanUnopened(ctx context.Context, path string, ra io.ReaderAt, 
 	if k := sniff(head[:n]); k == kindText || k == kindTextWithNUL || k == kindUTF16LE || k == kindUTF16BE {
 		st.Note(path, "not a readable "+archive.Kind(path)+" archive ("+why+"); scanned as a file")
 		st.Count("unreadable archive scanned as a file")
-		return r.scanBytes(ctx, path, src, size, false, st)
+		return r.scanBytes(ctx, path, src, size, true, false, st)
 	}
 	st.Warn(detectors.WarnUnreadable, path, "not a readable "+archive.Kind(path)+" archive ("+why+"); only its text regions were scanned")
 	st.Incomplete = true
 	r.buf = r.buf[:0]
-	return r.chunks(ctx, path, src, true, st)
+	return r.chunks(ctx, path, src, size, true, st)
 }
 
 // ended is a source that has ended.
@@ -481,9 +502,7 @@ func fill(src io.Reader, buf *[]byte, size int) (int, error) {
 	b := *buf
 	for n < size {
 		if n == cap(b) {
-			nb := make([]byte, n, min(size, max(2*cap(b), minBuf)))
-			copy(nb, b[:n])
-			b = nb
+			b = grow(b[:n], min(size, max(2*cap(b), minBuf)))
 		}
 		m, err := src.Read(b[n:min(size, cap(b))])
 		n += m
@@ -497,6 +516,13 @@ func fill(src io.Reader, buf *[]byte, size int) (int, error) {
 	}
 	*buf = b[:n]
 	return n, nil
+}
+
+// grow returns b with room for c bytes, what it holds copied.
+func grow(b []byte, c int) []byte {
+	nb := make([]byte, len(b), c)
+	copy(nb, b)
+	return nb
 }
 
 func advance(data []byte, line, col int) (int, int) {

@@ -72,3 +72,35 @@ func TestReadsAFileOfKnownSizeWholeWhenSmall(t *testing.T) {
 		})
 	}
 }
+
+// A large file of measured size gets its buffer at once, of its size; one
+// of unknown size (a stream) grows it by doubling as its bytes arrive. What
+// is found is the same.
+func TestBufferTakesAMeasuredSizeAtOnce(t *testing.T) {
+	s := newScanner(t, Options{})
+	tok := gittest.FakeToken("buffer")
+	data := []byte(strings.Repeat("# a long generated file, line after line\n", (3<<20)/41) + "GITHUB_TOKEN=" + tok + "\n")
+	for _, tc := range []struct {
+		name    string
+		size    int64
+		wantCap int
+	}{
+		{"measured", int64(len(data)), len(data) + 1},
+		{"a stream", -1, 4 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.NewReader()
+			var st detectors.Stats
+			fs, err := r.Scan(context.Background(), "gen.txt", bytes.NewReader(data), tc.size, &st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1", len(fs))
+			}
+			if cap(r.buf) != tc.wantCap {
+				t.Errorf("buffer of %d bytes, want %d", cap(r.buf), tc.wantCap)
+			}
+		})
+	}
+}
