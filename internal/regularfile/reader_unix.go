@@ -16,20 +16,20 @@ import (
 // regular file) and finalizer cost a system call and an allocation per
 // file for nothing.
 func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
-	return openReader(path, noFollow, plainCalls)
+	return openReader(path, noFollow, false)
 }
 
 // OpenLocalReader is OpenReader for a file on a local disk file system
 // (LocalDisk says which). Its system calls do not tell the Go scheduler
-// that they may block (see rawCalls), which saves it handing the worker's
-// processor to another thread and back while a file is opened or read;
-// on a file system that can stall for good (NFS, FUSE) that would hold up
-// the whole program, so it is only for local disks.
+// that they may block (see raw_linux.go), which saves it handing the
+// worker's processor to another thread and back while a file is opened or
+// read; on a file system that can stall for good (NFS, FUSE) that would
+// hold up the whole program, so it is only for local disks.
 func OpenLocalReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
-	return openReader(path, noFollow, rawCalls)
+	return openReader(path, noFollow, true)
 }
 
-func openReader(path string, noFollow bool, sys *calls) (ReadAtCloser, int64, error) {
+func openReader(path string, noFollow, raw bool) (ReadAtCloser, int64, error) {
 	flags := syscall.O_RDONLY | syscall.O_CLOEXEC | nonBlock
 	if noFollow {
 		flags |= noFollowFlag
@@ -37,7 +37,11 @@ func openReader(path string, noFollow bool, sys *calls) (ReadAtCloser, int64, er
 	var fd int
 	var err error
 	for {
-		fd, err = sys.open(path, flags)
+		if raw {
+			fd, err = rawOpen(path, flags)
+		} else {
+			fd, err = syscall.Open(path, flags, 0)
+		}
 		if err != syscall.EINTR {
 			break
 		}
@@ -45,41 +49,32 @@ func openReader(path string, noFollow bool, sys *calls) (ReadAtCloser, int64, er
 	if err != nil {
 		return nil, 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	f := &fdFile{fd: fd, raw: raw}
 	var st syscall.Stat_t
-	if err := sys.fstat(fd, &st); err != nil {
-		sys.close(fd)
+	if raw {
+		err = rawFstat(fd, &st)
+	} else {
+		err = syscall.Fstat(fd, &st)
+	}
+	if err != nil {
+		f.Close()
 		return nil, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		sys.close(fd)
+		f.Close()
 		return nil, 0, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
-	return &fdFile{fd: fd, size: st.Size, sys: sys}, st.Size, nil
-}
-
-// calls are the system calls a reader makes.
-type calls struct {
-	open  func(path string, flags int) (int, error)
-	fstat func(fd int, st *syscall.Stat_t) error
-	read  func(fd int, p []byte) (int, error)
-	pread func(fd int, p []byte, off int64) (int, error)
-	close func(fd int) error
-}
-
-var plainCalls = &calls{
-	open:  func(path string, flags int) (int, error) { return syscall.Open(path, flags, 0) },
-	fstat: syscall.Fstat,
-	read:  syscall.Read,
-	pread: syscall.Pread,
-	close: syscall.Close,
+	f.size = st.Size
+	return f, st.Size, nil
 }
 
 // fdFile reads a regular file's descriptor. Reads of a regular file never
 // wait for a writer, so O_NONBLOCK (set to open a FIFO without blocking)
 // changes nothing here.
 type fdFile struct {
-	fd  int
-	sys *calls
+	fd int
+	// raw: the system calls are made raw (OpenLocalReader).
+	raw bool
 	// size is the file's size when opened, read what Read has read: a
 	// short read that reaches size is the end, and asking again only to
 	// be told so cost a system call per file.
@@ -95,7 +90,13 @@ func (f *fdFile) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	for {
-		n, err := f.sys.read(f.fd, p)
+		var n int
+		var err error
+		if f.raw {
+			n, err = rawRead(f.fd, p)
+		} else {
+			n, err = syscall.Read(f.fd, p)
+		}
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -120,7 +121,13 @@ func (f *fdFile) ReadAt(p []byte, off int64) (int, error) {
 	}
 	done := 0
 	for done < len(p) {
-		n, err := f.sys.pread(f.fd, p[done:], off+int64(done))
+		var n int
+		var err error
+		if f.raw {
+			n, err = rawPread(f.fd, p[done:], off+int64(done))
+		} else {
+			n, err = syscall.Pread(f.fd, p[done:], off+int64(done))
+		}
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -138,7 +145,12 @@ func (f *fdFile) Close() error {
 	if f.fd < 0 {
 		return syscall.EINVAL
 	}
-	err := f.sys.close(f.fd)
+	var err error
+	if f.raw {
+		err = rawClose(f.fd)
+	} else {
+		err = syscall.Close(f.fd)
+	}
 	f.fd = -1
 	return err
 }
