@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -44,7 +43,12 @@ func (w *walker) rel(p string) string {
 	if err != nil || r == "." {
 		r = ""
 	}
-	r = filepath.ToSlash(r)
+	return w.shown(filepath.ToSlash(r))
+}
+
+// shown is the display path of r, slash-separated and relative to the
+// root.
+func (w *walker) shown(r string) string {
 	switch {
 	case w.root.display == "":
 		return r
@@ -152,8 +156,15 @@ func (w *walker) dir(abs, relDir string) {
 
 	for _, e := range entries {
 		name := e.Name()
-		childAbs := filepath.Join(abs, name)
-		childRel := path.Join(relDir, name)
+		// Joined by hand: a name from the directory holds no separator
+		// and is never . or .., so filepath.Join's and path.Join's
+		// cleaning (and rel's filepath.Rel below) only cost time on
+		// every entry.
+		childAbs := joinName(abs, name)
+		childRel := name
+		if relDir != "" {
+			childRel = relDir + "/" + name
+		}
 		if e.IsDir() && name == ".git" {
 			// History belongs to `scan git`; the object store is
 			// compressed and would only cost time here. The config is
@@ -202,7 +213,7 @@ func (w *walker) dir(abs, relDir string) {
 		case typ.IsDir():
 			w.dir(childAbs, childRel)
 		case typ.IsRegular():
-			rel := w.rel(childAbs)
+			rel := w.shown(childRel)
 			if w.opt.Keep != nil && !w.opt.Keep(rel) {
 				w.stats.Skip("excluded")
 				continue
@@ -219,6 +230,15 @@ func (w *walker) dir(abs, relDir string) {
 			w.stats.Skip("not a regular file")
 		}
 	}
+}
+
+// joinName is filepath.Join(dir, name) for a clean dir and a name read
+// from it.
+func joinName(dir, name string) string {
+	if os.IsPathSeparator(dir[len(dir)-1]) {
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
 }
 
 // send queues a file the walk has stat'ed: a root, a repository's config.

@@ -64,3 +64,43 @@ func TestFilesAreMarkedByTheirFileSystem(t *testing.T) {
 		})
 	}
 }
+
+// The walk joins a directory and an entry's name by hand; it must agree
+// with filepath.Join, for the file system's root too, and each file's
+// display path with the one rel gives.
+func TestJoinNameAndDisplayPaths(t *testing.T) {
+	for _, tc := range [][2]string{{"/", "etc"}, {"/home/u", ".env"}, {"/a b/c", "d\\e"}} {
+		dir, name := filepath.FromSlash(tc[0]), tc[1]
+		if got, want := joinName(dir, name), filepath.Join(dir, name); got != want {
+			t.Errorf("joinName(%q, %q) = %q, want %q", dir, name, got, want)
+		}
+	}
+	dir := t.TempDir()
+	write(t, dir, "a.env", "A=1\n")
+	write(t, dir, "sub/deeper/c.env", "C=3\n")
+	other := t.TempDir()
+	write(t, other, "x/y.env", "Y=1\n")
+	for _, roots := range [][]string{{dir}, {dir, other}} {
+		rs, err := checkRoots(roots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			var st detectors.Stats
+			w := walker{opt: &Options{}, root: r, stats: &st, ctx: context.Background(),
+				visited: map[fileID]bool{}, local: map[uint64]bool{}}
+			n := 0
+			w.emit = func(j job) bool {
+				n++
+				if want := w.rel(j.abs); j.rel != want {
+					t.Errorf("%s: shown as %q, want %q", j.abs, j.rel, want)
+				}
+				return true
+			}
+			w.run()
+			if n == 0 {
+				t.Errorf("%v: nothing queued", roots)
+			}
+		}
+	}
+}
