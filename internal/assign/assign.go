@@ -459,11 +459,7 @@ func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
 	for c > 0 && (IsLabelByte(text[c-1]) && text[c-1] != '-') {
 		c--
 	}
-	callee := strings.ToLower(string(text[c:p]))
-	if i := strings.LastIndexByte(callee, '.'); i >= 0 {
-		callee = callee[i+1:]
-	}
-	if indirectCalls[callee] {
+	if isIndirectCall(text[c:p]) {
 		return value, name, false
 	}
 	args := appendPositional(nil, text, p)
@@ -521,15 +517,36 @@ func callPrefix(b []byte) int {
 	if i == 0 || i >= len(b) || b[i] != '(' {
 		return 0
 	}
-	name := strings.ToLower(string(b[:i]))
-	if j := strings.LastIndexByte(name, '.'); j >= 0 {
-		name = name[j+1:]
-	}
-	if indirectCalls[name] {
+	if isIndirectCall(b[:i]) {
 		return -1
 	}
 	return i + 1
 }
+
+// isIndirectCall tells whether a callee (dotted, ASCII, in any case) is one
+// of indirectCalls by its last part. The name is lowercased on the stack:
+// strings.ToLower allocated for every call of every window, a few percent
+// of a history scan.
+func isIndirectCall(callee []byte) bool {
+	if i := bytes.LastIndexByte(callee, '.'); i >= 0 {
+		callee = callee[i+1:]
+	}
+	var buf [maxIndirectCall]byte
+	if len(callee) > len(buf) {
+		return false
+	}
+	for i, c := range callee {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return indirectCalls[string(buf[:len(callee)])]
+}
+
+// maxIndirectCall is at least the length of the longest of indirectCalls
+// (TestIndirectCallsFitTheBuffer checks it).
+const maxIndirectCall = 16
 
 // indirectCalls read a value from somewhere else by name.
 var indirectCalls = map[string]bool{

@@ -70,3 +70,31 @@ func TestValuesLongRun(t *testing.T) {
 		}
 	}
 }
+
+func TestIndirectCallsFitTheBuffer(t *testing.T) {
+	for name := range indirectCalls {
+		if len(name) > maxIndirectCall || strings.ToLower(name) != name {
+			t.Errorf("indirect call %q: longer than maxIndirectCall (%d) or not lower case", name, maxIndirectCall)
+		}
+	}
+}
+
+// isIndirectCall answers as lowercasing the callee's last dotted part and
+// looking it up did.
+func TestIsIndirectCallAgreesWithToLower(t *testing.T) {
+	plain := func(callee string) bool {
+		name := strings.ToLower(callee)
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		return indirectCalls[name]
+	}
+	callees := []string{"getenv", "os.Getenv", "os.GETENV", "process.env", "os.environ.get", "config",
+		"Settings", "json.loads", "getpass.getpass", "LookupEnv", "lookupenv_", "x.", ".", "", "a.b.Read",
+		"aVeryLongFunctionNameThatIsNoCall", "client.Secret", "ENV", "Param_2", "my-config", "get-env"}
+	for _, c := range callees {
+		if got, want := isIndirectCall([]byte(c)), plain(c); got != want {
+			t.Errorf("isIndirectCall(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
