@@ -13,8 +13,10 @@ import (
 // commit and branch. It opens the repository through gitrepo, which runs
 // nothing from its configuration and refuses metadata that could block (a
 // FIFO for .git/config in the scanned tree), and gives up quietly:
-// provenance is nice to have, never a reason to fail a scan.
-func provenance(root string, opt *report.Options) {
+// provenance is nice to have, never a reason to fail a scan. opened, if not
+// nil, is the repository root names, already open (a commit hook's): opening
+// it again costs the hook milliseconds.
+func provenance(root string, opened *gitrepo.Repo, opt *report.Options) {
 	if root == "" {
 		root = "."
 	}
@@ -26,11 +28,13 @@ func provenance(root string, opt *report.Options) {
 		abs = filepath.Dir(abs)
 	}
 	opt.Root = abs
-	repo, err := gitrepo.Open(abs)
-	if err != nil {
-		return
+	repo := opened
+	if repo == nil {
+		if repo, err = gitrepo.Open(abs); err != nil {
+			return
+		}
+		defer repo.Close()
 	}
-	defer repo.Close()
 	if !repo.Bare && resolvePath(repo.WorkTree) != resolvePath(abs) {
 		// The scan starts below the top level: its paths are relative to
 		// where it started, so the repository cannot be mapped onto them.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/gittest"
 	"github.com/keyward/scan/report"
 )
@@ -16,18 +17,26 @@ func TestProvenanceOfWorkTree(t *testing.T) {
 	gittest.Write(t, dir, "a.txt", "hello\n")
 	head := gittest.Commit(t, dir, "one")
 	gittest.Git(t, dir, "remote", "add", "origin", "https://example.com/team/bot.git")
-	var opt report.Options
-	provenance(dir, &opt)
-	if opt.Revision != head || opt.Branch != "main" || opt.Repository != "https://example.com/team/bot.git" {
-		t.Errorf("provenance = revision %q, branch %q, repository %q", opt.Revision, opt.Branch, opt.Repository)
+	// The same from the repository a commit hook has already opened.
+	opened, err := gitrepo.OpenIn(dir, "")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Below the top level, paths cannot be mapped onto the repository.
-	sub := filepath.Join(dir, "sub")
-	os.Mkdir(sub, 0o755)
-	opt = report.Options{}
-	provenance(sub, &opt)
-	if opt.Revision != "" {
-		t.Errorf("provenance below the top level = %q, want none", opt.Revision)
+	defer opened.Close()
+	for _, repo := range []*gitrepo.Repo{nil, opened} {
+		var opt report.Options
+		provenance(dir, repo, &opt)
+		if opt.Revision != head || opt.Branch != "main" || opt.Repository != "https://example.com/team/bot.git" {
+			t.Errorf("opened %v: provenance = revision %q, branch %q, repository %q", repo != nil, opt.Revision, opt.Branch, opt.Repository)
+		}
+		// Below the top level, paths cannot be mapped onto the repository.
+		sub := filepath.Join(dir, "sub")
+		os.Mkdir(sub, 0o755)
+		opt = report.Options{}
+		provenance(sub, repo, &opt)
+		if opt.Revision != "" {
+			t.Errorf("opened %v: provenance below the top level = %q, want none", repo != nil, opt.Revision)
+		}
 	}
 }
 
@@ -39,7 +48,7 @@ func TestProvenanceRefusesBlockingMetadata(t *testing.T) {
 	done := make(chan report.Options, 1)
 	go func() {
 		var opt report.Options
-		provenance(dir, &opt)
+		provenance(dir, nil, &opt)
 		done <- opt
 	}()
 	select {

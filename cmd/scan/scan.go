@@ -27,6 +27,7 @@ import (
 	"github.com/keyward/scan/internal/display"
 	"github.com/keyward/scan/internal/docvalue"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/gitrepo"
 	"github.com/keyward/scan/internal/pathfilter"
 	"github.com/keyward/scan/internal/scanopt"
 	"github.com/keyward/scan/internal/vendored"
@@ -281,7 +282,11 @@ func (f *scanFlags) reportOptions(cmd *cobra.Command, command string, rules []de
 		Steps:       verify.Steps,
 		Warn:        func(s string) { fmt.Fprintf(stderr, "scan: warning: %s\n", s) },
 	}
-	provenance(f.root, &opt)
+	var opened *gitrepo.Repo
+	if f.trusted != nil && f.trusted.repo == f.root {
+		opened = f.trusted.opened
+	}
+	provenance(f.root, opened, &opt)
 	return opt
 }
 
