@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -144,5 +145,25 @@ func TestOpenRefusesFIFOConfig(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		os.WriteFile(fifo, nil, 0) // free the blocked reader
 		t.Fatal("Open blocked on a FIFO .git/config")
+	}
+}
+
+// A FIFO among the refs or the packs is refused too, by the type the
+// directory listing gives, before anything reads it.
+func TestOpenRefusesFIFORefAndPack(t *testing.T) {
+	for _, name := range []string{"refs/tags/v1", "refs/heads/feature/x", "objects/pack/pack-0.idx"} {
+		dir := gittest.NewRepo(t)
+		gittest.Write(t, dir, "a.txt", "hello\n")
+		gittest.Commit(t, dir, "one")
+		p := filepath.Join(dir, ".git", name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(p, 0o644); err != nil {
+			t.Skip(err)
+		}
+		if _, err := OpenIn(dir, ""); err == nil || !strings.Contains(err.Error(), "FIFO") {
+			t.Errorf("%s: OpenIn = %v, want a refusal naming the FIFO", name, err)
+		}
 	}
 }

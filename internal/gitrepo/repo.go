@@ -326,15 +326,18 @@ func checkMetadata(gitDir string) error {
 		return nil
 	}
 	seen := 0
+	refuse := func(p string, t fs.FileMode) error {
+		if t&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0 {
+			return fmt.Errorf("%s is a %s, not a file; refusing to read a repository whose metadata could block", p, typeName(t))
+		}
+		return nil
+	}
 	check := func(p string) error {
 		info, err := os.Lstat(p)
 		if err != nil {
 			return nil // absent: nothing to block on
 		}
-		if t := info.Mode().Type(); t&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0 {
-			return fmt.Errorf("%s is a %s, not a file; refusing to read a repository whose metadata could block", p, typeName(t))
-		}
-		return nil
+		return refuse(p, info.Mode().Type())
 	}
 	for _, name := range []string{"HEAD", "config", "packed-refs", "index", "shallow", "commondir", "gitdir", "objects/info/alternates", "logs/refs/stash", "info/grafts"} {
 		if err := check(filepath.Join(gitDir, name)); err != nil {
@@ -357,10 +360,9 @@ func checkMetadata(gitDir string) error {
 			if seen++; seen > maxMetadataEntries {
 				return filepath.SkipAll
 			}
-			if d.IsDir() {
-				return nil
-			}
-			return check(p)
+			// The listing gives each entry's type: no stat per ref and
+			// pack (a repository with thousands of tags has as many).
+			return refuse(p, d.Type())
 		})
 		if err != nil {
 			return err
