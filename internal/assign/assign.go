@@ -141,6 +141,9 @@ func Each(text []byte, fn func(name, value [2]int)) {
 	// its operators keeps such a line linear, not quadratic.
 	next := -1
 	for i := 0; i < len(text); i++ {
+		if !startsValue[text[i]] {
+			continue
+		}
 		switch text[i] {
 		case '=', ':':
 			if next <= i {
@@ -170,6 +173,9 @@ func Each(text []byte, fn func(name, value [2]int)) {
 		}
 	}
 }
+
+// startsValue holds the bytes Each looks at; one load rejects the others.
+var startsValue = [256]bool{'=': true, ':': true, '>': true, '(': true, 'E': true}
 
 // valueAfterAssign parses the value after the operator at text[op]; name
 // is the span of the name before it.
@@ -455,15 +461,18 @@ func xmlElement(text []byte, gt int) (value, name [2]int, ok bool) {
 // "changeme")), and a command-line parser's are option names
 // (add_argument("--password", "-p")): neither is a value.
 func namedCallValue(text []byte, p int) (value, name [2]int, ok bool) {
+	// Two quoted arguments first: most calls fail there at once, before
+	// the callee is read and looked up.
+	var two [2][2]int
+	args := appendPositional(two[:0], text, p)
+	if len(args) != 2 {
+		return value, name, false
+	}
 	c := p
 	for c > 0 && (IsLabelByte(text[c-1]) && text[c-1] != '-') {
 		c--
 	}
 	if isIndirectCall(text[c:p]) {
-		return value, name, false
-	}
-	args := appendPositional(nil, text, p)
-	if len(args) != 2 {
 		return value, name, false
 	}
 	n := text[args[0][0]:args[0][1]]

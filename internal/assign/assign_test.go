@@ -98,3 +98,30 @@ func TestIsIndirectCallAgreesWithToLower(t *testing.T) {
 		}
 	}
 }
+
+// A call with two quoted arguments names its second by its first, unless
+// the callee reads a value from elsewhere (getenv("NAME", "default")),
+// whatever the case and the dotted prefix of the callee.
+func TestEachNamedCalls(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // "name=value"
+	}{
+		{`cfg.set("api_key", "abc123")`, []string{"api_key=abc123"}},
+		{`os.Getenv("API_KEY", "fallback")`, nil},
+		{`settings.GET('secret', 'dflt')`, nil},
+		{`store.put(  'token',` + "\n" + `  'tok-1')`, []string{"token=tok-1"}},
+		{`print(x, "y")`, nil},
+		{`-f("a", "b")`, []string{"a=b"}},
+		{`f("-a", "b")`, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		Each([]byte(tt.text), func(name, value [2]int) {
+			got = append(got, tt.text[name[0]:name[1]]+"="+tt.text[value[0]:value[1]])
+		})
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: Each = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
