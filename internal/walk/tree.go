@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/keyward/scan/detectors"
@@ -146,7 +147,9 @@ func (w *walker) dir(abs, relDir string) {
 		return
 	}
 	pushed := 0
-	if w.opt.RespectGitignore {
+	// The listing says whether there is a .gitignore to read: trying to
+	// open one in every directory cost a failed open per directory.
+	if w.opt.RespectGitignore && hasEntry(entries, ".gitignore") {
 		if m := w.readIgnore(filepath.Join(abs, ".gitignore"), ".gitignore"); m != nil {
 			w.ignores = append(w.ignores, scopedIgnore{relDir, m})
 			pushed = 1
@@ -230,6 +233,13 @@ func (w *walker) dir(abs, relDir string) {
 			w.stats.Skip("not a regular file")
 		}
 	}
+}
+
+// hasEntry reports whether a listing sorted by name, as os.ReadDir's is,
+// holds name.
+func hasEntry(entries []fs.DirEntry, name string) bool {
+	i := sort.Search(len(entries), func(i int) bool { return entries[i].Name() >= name })
+	return i < len(entries) && entries[i].Name() == name
 }
 
 // joinName is filepath.Join(dir, name) for a clean dir and a name read
