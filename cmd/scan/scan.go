@@ -65,19 +65,34 @@ type scanFlags struct {
 	// the disk (the base of a git range, HEAD for a commit): .keyward.toml,
 	// and --config and --baseline files that lie inside the repository.
 	trusted *repoRev
-	// builtin, when set, yields the built-in rules a command started
-	// building before it waited on git (see startBuiltin).
-	builtin func() []detectors.Rule
+	// builtin, when set, yields the built-in rules and engine a command
+	// started building before it waited on git (see startBuiltin).
+	builtin func() builtinRules
 }
 
-// startBuiltin builds the built-in rules on one goroutine while the
-// command goes on to start git and read settings: a pre-commit scan of a
-// small change spends most of its time on these two, and they need not
-// wait for each other.
+// builtinRules are the built-in rules and their engine, built ahead.
+type builtinRules struct {
+	rules []detectors.Rule
+	eng   *engine.Engine // nil if building it failed: setup builds again and says why
+}
+
+// startBuiltin builds the built-in rules and their engine on one goroutine
+// while the command goes on to start git and read settings: a pre-commit
+// scan of a small change spends most of its time on these two, and they
+// need not wait for each other.
 func (f *scanFlags) startBuiltin() {
-	ch := make(chan []detectors.Rule, 1)
-	go func() { ch <- detectors.Default() }()
-	f.builtin = sync.OnceValue(func() []detectors.Rule { return <-ch })
+	ch := make(chan builtinRules, 1)
+	go func() {
+		rules := detectors.Default()
+		// And their engine: settings seldom change the rules, and then
+		// setup need only give it its options.
+		eng, err := engine.New(rules, engine.Options{})
+		if err != nil {
+			eng = nil
+		}
+		ch <- builtinRules{rules, eng}
+	}()
+	f.builtin = sync.OnceValue(func() builtinRules { return <-ch })
 }
 
 // addScanFlags adds the shared flags; defaultFormat is the report format
@@ -438,8 +453,10 @@ const threadsPerCore = 4
 func (f *scanFlags) setup(cmd *cobra.Command) (*pipeline, error) {
 	st := &pipeline{flags: f}
 	var builtin []detectors.Rule
+	var prebuilt *engine.Engine
 	if f.builtin != nil {
-		builtin = f.builtin()
+		b := f.builtin()
+		builtin, prebuilt = b.rules, b.eng
 	} else {
 		builtin = detectors.Default()
 	}
@@ -496,7 +513,10 @@ func (f *scanFlags) setup(cmd *cobra.Command) (*pipeline, error) {
 		}
 	}
 	st.rules = cfg.Apply(builtin)
-	if st.eng, err = engine.New(st.rules, opt); err != nil {
+	if prebuilt != nil && cfg == nil {
+		// No config: the rules are the built-in ones, compiled ahead.
+		st.eng = prebuilt.WithOptions(opt)
+	} else if st.eng, err = engine.New(st.rules, opt); err != nil {
 		return nil, fmt.Errorf("load rules: %w", err)
 	}
 	if f.baseline != "" {

@@ -145,16 +145,30 @@ func requiredLiterals(re *syntax.Regexp, out [][]byte) [][]byte {
 // few KiB, not the whole line per hit.
 const maxWindowSide = 2048
 
-// New compiles rules. Rule ids must be unique and every pattern must have a
-// "secret" group.
-func New(rules []detectors.Rule, opt Options) (*Engine, error) {
+func (opt Options) withDefaults() Options {
 	if opt.LinkLines == 0 {
 		opt.LinkLines = 12
 	}
 	if opt.SlowRule == 0 {
 		opt.SlowRule = 10 * time.Second
 	}
-	e := &Engine{opt: opt, scratch: &sync.Pool{New: func() any { return new(scratch) }}}
+	return opt
+}
+
+// WithOptions returns an engine of e's rules with opt instead of e's
+// options. Compiling the rules is New's cost; a command may start it
+// before it knows its options (a commit hook builds the built-in rules'
+// engine while git starts).
+func (e *Engine) WithOptions(opt Options) *Engine {
+	c := *e
+	c.opt = opt.withDefaults()
+	return &c
+}
+
+// New compiles rules. Rule ids must be unique and every pattern must have a
+// "secret" group.
+func New(rules []detectors.Rule, opt Options) (*Engine, error) {
+	e := &Engine{opt: opt.withDefaults(), scratch: &sync.Pool{New: func() any { return new(scratch) }}}
 	// A compiledRule holds a whole Rule: growing the slice by appends
 	// copied them over and over.
 	e.rules = make([]compiledRule, 0, len(rules))

@@ -271,3 +271,39 @@ func TestLineStartKeywordAtChunkStart(t *testing.T) {
 		}
 	}
 }
+
+// An engine given other options by WithOptions scans as one built with
+// them, and leaves the engine it came from as it was.
+func TestWithOptionsScansAsNew(t *testing.T) {
+	rules := detectors.Default()
+	plain, err := New(rules, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var allowed int
+	opt := Options{Allow: func(*detectors.Finding) (string, bool) { allowed++; return "test", true }}
+	built, err := New(rules, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	derived := plain.WithOptions(opt)
+	var texts []string
+	for _, r := range rules {
+		examples, _ := r.Samples()
+		texts = append(texts, examples...)
+	}
+	found := 0
+	for _, text := range texts {
+		c := Chunk{Path: "config.env", Data: []byte(text), Line: 1, Column: 1}
+		found += len(plain.Scan(c))
+		if fs := derived.Scan(c); len(fs) != len(built.Scan(c)) || len(fs) != 0 {
+			t.Fatalf("derived engine kept %d findings, the engine built with the options %d; want none (all allowed)", len(fs), len(built.Scan(c)))
+		}
+	}
+	if found == 0 || allowed == 0 {
+		t.Fatalf("found %d with the plain engine, %d allowed: the test compared nothing", found, allowed)
+	}
+	if plain.opt.Allow != nil || derived.opt.LinkLines != 12 {
+		t.Fatal("WithOptions changed the engine it came from, or lost the defaults")
+	}
+}
