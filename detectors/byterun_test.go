@@ -3,6 +3,7 @@ package detectors
 import (
 	"math/rand/v2"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -47,4 +48,41 @@ func TestGenericLabelWordsAreNecessary(t *testing.T) {
 			t.Fatalf("%q: with the word check %v, pattern alone %v", b, got, want)
 		}
 	}
+}
+
+// holdsUUIDShape lets uuidPairs skip a window: it must hold wherever
+// uuidValue accepts a value, and where it says no there must be none.
+func TestHoldsUUIDShapeIsNecessary(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const pool = "0123456789abcdefABCDEF-g \n=\"'"
+	find := regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	for i := 0; i < 200000; i++ {
+		n := r.IntN(80)
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = pool[r.IntN(len(pool))]
+		}
+		if i%3 == 0 && n >= 40 {
+			at := r.IntN(n - 36)
+			u := []byte(randomUUIDText(r))
+			copy(b[at:], u)
+		}
+		if got, want := holdsUUIDShape(b), find.Match(b); got != want {
+			t.Fatalf("%q: holdsUUIDShape %v, pattern %v", b, got, want)
+		}
+	}
+}
+
+func randomUUIDText(r *rand.Rand) string {
+	const hex = "0123456789abcdef"
+	b := []byte("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
+	for i := range b {
+		if b[i] == 'x' {
+			b[i] = hex[r.IntN(16)]
+		}
+	}
+	if r.IntN(2) == 0 {
+		return strings.ToUpper(string(b))
+	}
+	return string(b)
 }

@@ -55,8 +55,13 @@ type uuidLabelled struct{ keys, secrets []labelledValue }
 func uuidPairs(win *Window, part string) [][2]int {
 	if win.done&haveUUID == 0 {
 		win.done |= haveUUID
-		keys, secrets := uuidLabels(win)
-		win.uuid = &uuidLabelled{keys, secrets}
+		win.uuid = &uuidLabelled{}
+		// A pair needs a UUID key: a window without the shape of one has
+		// none, whatever its assignments — and the windows around "key"
+		// in code, most of a history's, have none.
+		if holdsUUIDShape(win.Text) {
+			win.uuid.keys, win.uuid.secrets = uuidLabels(win)
+		}
 	}
 	keys, secrets := win.uuid.keys, win.uuid.secrets
 	var out [][2]int
@@ -78,6 +83,31 @@ func uuidPairs(win *Window, part string) [][2]int {
 		}
 	}
 	return assign.UniqueSpans(out)
+}
+
+// holdsUUIDShape reports whether w holds 8-4-4-4-12 hex digits, in any
+// case: what every value uuidValue accepts is.
+func holdsUUIDShape(w []byte) bool {
+	hexRun := func(b []byte) bool {
+		for _, c := range b {
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 8; i+28 <= len(w); i++ {
+		d := bytes.IndexByte(w[i:len(w)-27], '-')
+		if d < 0 {
+			return false
+		}
+		i += d
+		if w[i+5] == '-' && w[i+10] == '-' && w[i+15] == '-' &&
+			hexRun(w[i-8:i]) && hexRun(w[i+1:i+5]) && hexRun(w[i+6:i+10]) && hexRun(w[i+11:i+15]) && hexRun(w[i+16:i+28]) {
+			return true
+		}
+	}
+	return false
 }
 
 func uuidLabels(win *Window) (keys, secrets []labelledValue) {
