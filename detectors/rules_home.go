@@ -4,11 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha512"
 	"encoding/hex"
+	"github.com/keyward/scan/internal/mnemonic"
 	"net/url"
 	"strings"
 	"unicode"
-
-	"github.com/tyler-smith/go-bip39/wordlists"
 )
 
 // Rule ids that `scan home` also reports by presence: it finds the vault or
@@ -199,8 +198,8 @@ func validateElectrumSeed(secret string, c Candidate) Verdict {
 }
 
 var bip39Words = func() map[string]bool {
-	m := make(map[string]bool, len(wordlists.English))
-	for _, w := range wordlists.English {
+	m := make(map[string]bool, len(mnemonic.EnglishWords()))
+	for _, w := range mnemonic.EnglishWords() {
 		m[w] = true
 	}
 	return m

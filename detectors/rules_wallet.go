@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/keyward/scan/internal/mnemonic"
-	"github.com/tyler-smith/go-bip39/wordlists"
 )
 
 const walletAdvice = "Treat every coin behind this secret as already stolen: create a new wallet on an offline device, " +
@@ -177,7 +176,7 @@ func fakeScalar(label string) []byte {
 // fakeMnemonic returns a checksum-valid English phrase of n words from a
 // label.
 func fakeMnemonic(label string, n int) string {
-	return mnemonic.Encode(fakeBytes(label, n*4/3), wordlists.English)
+	return mnemonic.Encode(fakeBytes(label, n*4/3), mnemonic.EnglishWords())
 }
 
 // fakeWIF encodes a label-derived key as WIF.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/keyward/scan/internal/mnemonic"
-	"github.com/tyler-smith/go-bip39"
 	"golang.org/x/crypto/sha3"
 )
 
@@ -136,7 +135,7 @@ func buildKnownKeys() {
 		{mnemonic.Hardhat, "Hardhat/Anvil default"},
 		{mnemonic.Abandon, "BIP-39 test vector (abandon … about)"},
 	} {
-		master := hdMaster(bip39.NewSeed(tm.mnemonic, ""))
+		master := hdMaster(mnemonic.Seed(tm.mnemonic, ""))
 		add(master.key, tm.name+" master key")
 		eth := master.path(44+hardened, 60+hardened, 0+hardened, 0)
 		for i := uint32(0); i < 20; i++ {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/keyward/scan/internal/mnemonic"
-	"github.com/tyler-smith/go-bip39"
 )
 
 // The bip39-mnemonic rule's judgement: internal/mnemonic finds
@@ -56,7 +55,7 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 	}
 	note := fmt.Sprintf("%d-word BIP-39 mnemonic (%s word list, checksum valid)", n, m.Language)
 	if m.Language == "English" {
-		seed := bip39.NewSeed(m.Phrase(), "")
+		seed := mnemonic.Seed(m.Phrase(), "")
 		k := hdMaster(seed).path(44+hardened, 60+hardened, 0+hardened, 0, 0)
 		if priv, ok := secpScalar(k.key[:]); ok {
 			note += "; first Ethereum account without passphrase: " + ethereumAddress(priv)

@@ -14,7 +14,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tyler-smith/go-bip39/wordlists"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -37,8 +36,8 @@ var bip39Lists = sync.OnceValue(func() []bip39List {
 		name  string
 		words []string
 	}{
-		{"English", wordlists.English}, {"Italian", wordlists.Italian}, {"Czech", wordlists.Czech},
-		{"Spanish", wordlists.Spanish}, {"French", wordlists.French},
+		{"English", EnglishWords()}, {"Italian", ItalianWords()}, {"Czech", CzechWords()},
+		{"Spanish", SpanishWords()}, {"French", FrenchWords()},
 	} {
 		m := make(map[string]int, len(l.words))
 		dup := map[string]bool{}
@@ -67,9 +66,9 @@ var bip39UnicodeLists = sync.OnceValue(func() []bip39List {
 		name  string
 		words []string
 	}{
-		{"Spanish", wordlists.Spanish}, {"French", wordlists.French}, {"Japanese", wordlists.Japanese},
-		{"Korean", wordlists.Korean}, {"Chinese (simplified)", wordlists.ChineseSimplified},
-		{"Chinese (traditional)", wordlists.ChineseTraditional},
+		{"Spanish", SpanishWords()}, {"French", FrenchWords()}, {"Japanese", JapaneseWords()},
+		{"Korean", KoreanWords()}, {"Chinese (simplified)", ChineseSimplifiedWords()},
+		{"Chinese (traditional)", ChineseTraditionalWords()},
 	} {
 		m := make(map[string]int, len(l.words))
 		for i, w := range l.words {
@@ -791,8 +790,8 @@ func FindLongInCode(data []byte) [][2]int { return findLong(data, &codePhraseByt
 // only English, and building all five lists for them cost every scan a few
 // milliseconds of start-up.
 var English = sync.OnceValue(func() map[string]int {
-	m := make(map[string]int, len(wordlists.English))
-	for i, w := range wordlists.English {
+	m := make(map[string]int, len(EnglishWords()))
+	for i, w := range EnglishWords() {
 		m[w] = i
 	}
 	return m

@@ -1,0 +1,54 @@
+package mnemonic
+
+import (
+	"bytes"
+	"fmt"
+	"hash/crc32"
+	"slices"
+	"testing"
+
+	"github.com/tyler-smith/go-bip39"
+	"github.com/tyler-smith/go-bip39/wordlists"
+)
+
+// The embedded lists are the specification's files: the CRC-32s are those
+// of bitcoin/bips bip-0039/*.txt, and each list equals go-bip39's.
+func TestEmbeddedListsAreTheSpecifications(t *testing.T) {
+	for _, l := range []struct {
+		file  string
+		crc   uint32
+		words func() []string
+		ref   []string
+	}{
+		{"english", 0xc1dbd296, EnglishWords, wordlists.English},
+		{"italian", 0x2fc7d07e, ItalianWords, wordlists.Italian},
+		{"czech", 0xd1b5fda0, CzechWords, wordlists.Czech},
+		{"spanish", 0x266e4f3d, SpanishWords, wordlists.Spanish},
+		{"french", 0x3e56b216, FrenchWords, wordlists.French},
+		{"japanese", 0x0acc1419, JapaneseWords, wordlists.Japanese},
+		{"korean", 0x4ef461eb, KoreanWords, wordlists.Korean},
+		{"chinese_simplified", 0xe3721bbf, ChineseSimplifiedWords, wordlists.ChineseSimplified},
+		{"chinese_traditional", 0x3c20b443, ChineseTraditionalWords, wordlists.ChineseTraditional},
+	} {
+		b, err := listFiles.ReadFile("wordlists/" + l.file + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := crc32.ChecksumIEEE(b); got != l.crc {
+			t.Errorf("%s.txt: CRC-32 %08x, want %08x", l.file, got, l.crc)
+		}
+		if w := l.words(); len(w) != 2048 || !slices.Equal(w, l.ref) {
+			t.Errorf("%s: %d words, not go-bip39's list", l.file, len(w))
+		}
+	}
+}
+
+func TestSeedIsBIP39s(t *testing.T) {
+	for i, phrase := range []string{Abandon, Hardhat, "legal winner thank year wave sausage worth useful legal winner thank yellow"} {
+		for _, pass := range []string{"", "TREZOR", fmt.Sprint("p", i)} {
+			if got, want := Seed(phrase, pass), bip39.NewSeed(phrase, pass); !bytes.Equal(got, want) {
+				t.Errorf("Seed(%q, %q) = %x, want %x", phrase, pass, got, want)
+			}
+		}
+	}
+}
