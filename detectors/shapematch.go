@@ -151,15 +151,7 @@ func walk(re *syntax.Regexp, v []byte, from offsets) offsets {
 		return repeatRune(re, v, from, 1, 1)
 	}
 	// OpStar, OpPlus, OpQuest, OpRepeat.
-	lo, hi := re.Min, re.Max
-	switch re.Op {
-	case syntax.OpStar:
-		lo, hi = 0, -1
-	case syntax.OpPlus:
-		lo, hi = 1, -1
-	case syntax.OpQuest:
-		lo, hi = 0, 1
-	}
+	lo, hi := repeatBounds(re)
 	sub := re.Sub[0]
 	if oneRune(sub) {
 		return repeatRune(sub, v, from, lo, hi)
@@ -251,4 +243,18 @@ func equalFold(r, want rune) bool {
 		}
 	}
 	return false
+}
+
+// repeatBounds returns the least and most repeats of a star, plus, quest or
+// repeat node; most is -1 for no bound.
+func repeatBounds(re *syntax.Regexp) (lo, hi int) {
+	switch re.Op {
+	case syntax.OpStar:
+		return 0, -1
+	case syntax.OpPlus:
+		return 1, -1
+	case syntax.OpQuest:
+		return 0, 1
+	}
+	return re.Min, re.Max
 }

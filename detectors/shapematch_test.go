@@ -65,15 +65,7 @@ func genShape(re *syntax.Regexp, r *rand.Rand, out []byte) []byte {
 	case syntax.OpAlternate:
 		out = genShape(re.Sub[r.IntN(len(re.Sub))], r, out)
 	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
-		lo, hi := re.Min, re.Max
-		switch re.Op {
-		case syntax.OpStar:
-			lo, hi = 0, -1
-		case syntax.OpPlus:
-			lo, hi = 1, -1
-		case syntax.OpQuest:
-			lo, hi = 0, 1
-		}
+		lo, hi := repeatBounds(re)
 		if hi < 0 {
 			hi = lo + 5
 		}

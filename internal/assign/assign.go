@@ -60,18 +60,6 @@ func IsLabelByte(c byte) bool {
 
 func IsQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
-// Labelled returns the values assigned to a name whose text matches
-// label, with no positional arguments.
-func Labelled(text []byte, label *regexp.Regexp) [][2]int {
-	var out [][2]int
-	Each(text, func(name, v [2]int) {
-		if label.Match(text[name[0]:name[1]]) {
-			out = append(out, v)
-		}
-	})
-	return UniqueSpans(out)
-}
-
 // Syntax is one way people write "name = value". Every rule that
 // reads a labelled value (the generic rule, exchange keys, labelled
 // service keys) parses the same syntaxes; the table documents them and the
