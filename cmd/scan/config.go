@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -79,10 +80,11 @@ type repoRev struct {
 	// gitDir is the git directory when git named it (GIT_DIR in a hook).
 	gitDir string
 
-	// objects reads the commit's files through one hardened git cat-file
-	// when git is installed: go-git indexes every object of a pack before
-	// it reads the first, which a commit hook would pay for each file.
-	objects *gitrepo.CatFile
+	// objects reads the commit's files in this process, or through one
+	// hardened git cat-file, when git is installed: go-git indexes every
+	// object of a pack before it reads the first, which a commit hook
+	// would pay for each file.
+	objects *gitrepo.ObjectReader
 	commit  string // rev resolved, once objects is started
 	started bool
 	// opened is the repository, opened once for every read and for the
@@ -108,7 +110,7 @@ const maxRepoFile = 16 << 20
 
 // catFile starts the object reader on first use and resolves rev; nil when
 // git cannot be used (then go-git reads the files).
-func (t *repoRev) catFile() (*gitrepo.CatFile, error) {
+func (t *repoRev) catFile() (*gitrepo.ObjectReader, error) {
 	if t.started {
 		return t.objects, nil
 	}
@@ -117,14 +119,17 @@ func (t *repoRev) catFile() (*gitrepo.CatFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	gitDir := repo.GitDir()
-	c, err := gitrepo.StartCatFile(context.Background(), gitDir)
-	if err != nil {
+	if _, err := exec.LookPath("git"); err != nil {
 		return nil, nil
 	}
+	c := gitrepo.NewObjectReader(context.Background(), repo.GitDir())
 	commit, err := c.ResolveCommit(t.rev)
 	if err != nil {
+		_, gitErr := c.Git()
 		c.Close()
+		if gitErr != nil {
+			return nil, nil // git refuses the repository: go-git reads it
+		}
 		return nil, fmt.Errorf("resolve revision %q: %w", t.rev, err)
 	}
 	t.objects, t.commit = c, commit

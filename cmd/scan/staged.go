@@ -66,20 +66,14 @@ could not be read (never a silent pass).`,
 			defer head.close()
 			// git hands a hook the index being committed in
 			// GIT_INDEX_FILE (a temporary one under commit -a or
-			// commit <paths>). Its comparison with HEAD starts now, so
-			// that git works on it while the object reader starts and
-			// the rules are built.
+			// commit <paths>).
 			indexFile := os.Getenv("GIT_INDEX_FILE")
-			var diff *staged.Diff
-			if r, err := head.open(); err == nil {
-				diff = staged.StartDiff(cmd.Context(), r, indexFile)
-			}
 			if head.resolves() {
 				f.trusted = head
 			}
 			// The object reader that read the settings reads the staged
-			// blobs too: one git process less per commit.
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened, Diff: diff}), door{})
+			// blobs too.
+			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened}), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

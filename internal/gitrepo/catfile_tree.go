@@ -75,8 +75,17 @@ func (c *CatFile) ResolveCommit(rev string) (string, error) {
 // error, when the tree has no regular file there (a symlink, a directory
 // or a submodule is none).
 func (c *CatFile) TreeFile(commit, name string, max int64) ([]byte, error) {
+	return treeFile(func(id string, max int64) (string, []byte, bool, error) {
+		_, typ, data, ok, err := c.Object(id, max)
+		return typ, data, ok, err
+	}, commit, commit+"^{tree}", name, max)
+}
+
+// treeFile is TreeFile through read, which reads an object by name; tree
+// names commit's tree.
+func treeFile(read func(name string, max int64) (typ string, data []byte, ok bool, err error), commit, tree, name string, max int64) ([]byte, error) {
 	const maxTree = 64 << 20
-	_, _, tree, ok, err := c.Object(commit+"^{tree}", maxTree)
+	_, data, ok, err := read(tree, maxTree)
 	if err != nil {
 		return nil, fmt.Errorf("read tree of %s: %w", commit, err)
 	}
@@ -86,7 +95,7 @@ func (c *CatFile) TreeFile(commit, name string, max int64) ([]byte, error) {
 	idLen := len(commit) / 2 // SHA-1 or SHA-256, in bytes
 	parts := strings.Split(name, "/")
 	for i, part := range parts {
-		mode, id, found := treeEntry(tree, part, idLen)
+		mode, id, found := treeEntry(data, part, idLen)
 		if !found {
 			return nil, nil
 		}
@@ -95,7 +104,7 @@ func (c *CatFile) TreeFile(commit, name string, max int64) ([]byte, error) {
 			if mode != "40000" {
 				return nil, nil
 			}
-			if _, _, tree, ok, err = c.Object(id, maxTree); err != nil || !ok {
+			if _, data, ok, err = read(id, maxTree); err != nil || !ok {
 				return nil, fmt.Errorf("read tree %s of %s: %v", strings.Join(parts[:i+1], "/"), commit, errOrTooLarge(err))
 			}
 			continue
@@ -103,7 +112,7 @@ func (c *CatFile) TreeFile(commit, name string, max int64) ([]byte, error) {
 		if mode != "100644" && mode != "100755" && mode != "100664" {
 			return nil, nil
 		}
-		_, typ, data, ok, err := c.Object(id, max)
+		typ, data, ok, err := read(id, max)
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", name, commit, err)
 		}

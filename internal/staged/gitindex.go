@@ -22,31 +22,29 @@ const (
 	emptyTreeSHA256 = "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
 )
 
-// gitIndex reads staged changes with hardened git processes.
+// gitIndex reads staged changes where git is installed: the index and
+// the objects in this process when it can (see localChanges and
+// gitrepo.ObjectReader), with hardened git processes for the rest.
 type gitIndex struct {
 	ctx       context.Context
 	repo      *gitrepo.Repo
 	indexFile string
-	cat       *gitrepo.CatFile
-	shared    bool // cat belongs to the caller
-	early     *Diff
+	objects   *gitrepo.ObjectReader
+	shared    bool // objects belongs to the caller
+	// gitDiff has git compare the index with HEAD even when this
+	// process could (tests compare the two).
+	gitDiff bool
 }
 
-func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, early *Diff) (*gitIndex, error) {
+func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.ObjectReader, gitDiff bool) (*gitIndex, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errNoGit
 	}
-	if early != nil && (early.gitDir != repo.GitDir() || early.indexFile != indexFile) {
-		early = nil // started on another repository or index: not this scan's
+	g := &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, objects: objects, shared: objects != nil, gitDiff: gitDiff}
+	if objects == nil {
+		g.objects = gitrepo.NewObjectReader(ctx, repo.GitDir())
 	}
-	if objects != nil {
-		return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: objects, shared: true, early: early}, nil
-	}
-	cat, err := gitrepo.StartCatFile(ctx, repo.GitDir())
-	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
-	}
-	return &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, cat: cat, early: early}, nil
+	return g, nil
 }
 
 func (g *gitIndex) git(args ...string) ([]byte, error) {
@@ -71,65 +69,42 @@ func runGit(ctx context.Context, gitDir, indexFile string, args ...string) ([]by
 	return out, nil
 }
 
-// Diff is "git diff-index" of an index against HEAD, started before the
-// scan needs it: a commit hook otherwise waits for this git process after
-// the one that reads objects has started and the rules are built, and the
-// two can run side by side.
-type Diff struct {
-	gitDir, indexFile string
-	done              chan struct{}
-	out               []byte
-	err               error
-}
-
 // diffArgs compares the index with base, with git's own rename and copy
 // detection, so that a renamed file's unchanged lines are not new.
 func diffArgs(base string) []string {
 	return []string{"diff-index", "--cached", "--raw", "-z", "-M", "--no-ext-diff", base}
 }
 
-// StartDiff starts comparing the index a scan of repo would read
-// (indexFile as Options.IndexFile) with HEAD; Options.Diff hands it to the
-// scan. It returns nil where git is not installed. Before the first commit
-// the scan compares with the empty tree itself.
-func StartDiff(ctx context.Context, repo *gitrepo.Repo, indexFile string) *Diff {
-	if _, err := exec.LookPath("git"); err != nil || repo.Bare {
-		return nil
-	}
-	path, err := indexPath(repo, indexFile)
-	if err != nil {
-		return nil
-	}
-	d := &Diff{gitDir: repo.GitDir(), indexFile: path, done: make(chan struct{})}
-	go func() {
-		defer close(d.done)
-		d.out, d.err = runGit(ctx, d.gitDir, d.indexFile, diffArgs("HEAD")...)
-	}()
-	return d
-}
-
-// changes runs "git diff-index --cached -M": the index against HEAD with
-// git's own rename and copy detection, so a renamed file's unchanged lines
-// are not new.
+// changes compares the index with HEAD (with the empty tree before the
+// first commit): in this process when it can, else with "git diff-index
+// --cached -M", whose rename detection pairs a moved file with its source
+// so that its unchanged lines are not new. Whatever the in-process
+// comparison cannot settle, a damaged index included, goes to git, whose
+// verdict stands.
 func (g *gitIndex) changes() ([]change, error) {
-	base := "HEAD"
-	if _, err := g.cat.ResolveCommit("HEAD"); err != nil {
-		if !errors.Is(err, gitrepo.ErrNoObject) {
-			return nil, fmt.Errorf("read HEAD: %w", err)
-		}
+	base, tree := "HEAD", ""
+	head, err := g.objects.ResolveCommit("HEAD")
+	switch {
+	case errors.Is(err, gitrepo.ErrNoObject):
 		base = emptyTreeSHA1
 		if g.repo.Settings.SHA256 {
 			base = emptyTreeSHA256
 		}
+	case err != nil:
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	default:
+		if tree, err = g.objects.CommitTree(head); err != nil {
+			return nil, fmt.Errorf("read HEAD: %w", err)
+		}
 	}
-	var out []byte
-	var err error
-	if base == "HEAD" && g.early != nil {
-		<-g.early.done
-		out, err = g.early.out, g.early.err
-	} else {
-		out, err = g.git(diffArgs(base)...)
+	if !g.gitDiff {
+		if idx, err := readIndexFile(g.indexFile); err == nil {
+			if cs, err := localChanges(idx, tree, g.objects.Object); err == nil {
+				return cs, nil
+			}
+		}
 	}
+	out, err := g.git(diffArgs(base)...)
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
@@ -181,14 +156,14 @@ func parseRaw(out []byte) ([]change, error) {
 func regularMode(m string) bool { return m == "100644" || m == "100755" || m == "100664" }
 
 func (g *gitIndex) headIgnoreFile() (*pathfilter.Ignore, error) {
-	head, err := g.cat.ResolveCommit("HEAD")
+	head, err := g.objects.ResolveCommit("HEAD")
 	if errors.Is(err, gitrepo.ErrNoObject) {
 		return nil, nil // no commit yet: no trusted ignore file
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	}
-	data, err := g.cat.TreeFile(head, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
+	data, err := g.objects.TreeFile(head, pathfilter.IgnoreFile, pathfilter.MaxIgnoreFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at HEAD: %w", pathfilter.IgnoreFile, err)
 	}
@@ -198,7 +173,7 @@ func (g *gitIndex) headIgnoreFile() (*pathfilter.Ignore, error) {
 	return pathfilter.ParseIgnore(data), nil
 }
 
-func (g *gitIndex) open(blob string) (io.Reader, int64, error) { return g.cat.OpenID(blob) }
+func (g *gitIndex) open(blob string) (io.Reader, int64, error) { return g.objects.OpenID(blob) }
 
 func (g *gitIndex) readAll(blob string, max int64) ([]byte, bool, error) {
 	return readAllFrom(g.open, blob, max)
@@ -208,5 +183,5 @@ func (g *gitIndex) Close() error {
 	if g.shared {
 		return nil
 	}
-	return g.cat.Close()
+	return g.objects.Close()
 }

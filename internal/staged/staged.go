@@ -10,10 +10,12 @@
 // index (GIT_INDEX_FILE); Options.IndexFile carries it, and the scan reads
 // that index, not .git/index.
 //
-// Where git is installed the changes and blobs are read through hardened git
-// processes (gitrepo.HardenedCommand): fast in clones that borrow objects
-// (alternates), and correct for split indexes and SHA-256 repositories,
-// which go-git cannot read. Without git, go-git reads them.
+// Where git is installed the index and the objects are read in this
+// process for the common commit (a few files edited or added; see
+// localChanges and gitrepo.ObjectReader), and through hardened git
+// processes (gitrepo.HardenedCommand) for everything else: renames, which
+// git's own rename detection pairs, split and sparse indexes, objects the
+// in-process reader cannot find. Without git, go-git reads them.
 package staged
 
 import (
@@ -50,18 +52,18 @@ type Options struct {
 	// sets GIT_INDEX_FILE for hooks); a relative path is taken from the
 	// current directory, as git does.
 	IndexFile string
-	// Objects, if set, is a running object reader on the repository that
-	// the scan uses (and leaves running) instead of starting its own.
-	Objects *gitrepo.CatFile
+	// Objects, if set, is an object reader on the repository that the
+	// scan uses (and leaves open) instead of opening its own.
+	Objects *gitrepo.ObjectReader
 	// Repo, if set, is the repository Path (and GitDir) name, already
 	// opened; the scan uses it and leaves it open.
 	Repo *gitrepo.Repo
-	// Diff, if set, is the index's comparison with HEAD, started ahead
-	// of the scan (StartDiff) on Repo and IndexFile.
-	Diff *Diff
 
 	// goGitOnly reads with go-git even where git is installed (tests).
 	goGitOnly bool
+	// gitDiff has git compare the index with HEAD even where this
+	// process could (tests).
+	gitDiff bool
 }
 
 // change is one staged file version and the version it replaces.
@@ -110,7 +112,7 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 		return nil, stats, fmt.Errorf("read index: %s is not a regular file", indexFile)
 	}
 
-	idx, err := openIndex(ctx, repo, indexFile, opt.Objects, opt.Diff, opt.goGitOnly)
+	idx, err := openIndex(ctx, repo, indexFile, opt)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -132,8 +134,8 @@ func Scan(ctx context.Context, sc *content.Scanner, opt Options) ([]detectors.Fi
 		return nil, stats, err
 	}
 	src := &stagedSource{idx: idx, keep: keep, changes: changes, noIgnoreFile: opt.NoIgnoreFile}
-	// One worker: a hook's change is small, and the index reader is one
-	// git process.
+	// One worker: a hook's change is small, and its objects are read
+	// one at a time.
 	found, st, err := source.Scan(ctx, sc, src, source.Options{Workers: 1})
 	stats.Merge(st)
 	stats.Duration = time.Since(start)
@@ -275,9 +277,9 @@ func indexPath(repo *gitrepo.Repo, indexFile string) (string, error) {
 	return abs, nil
 }
 
-func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.CatFile, diff *Diff, goGitOnly bool) (changeReader, error) {
-	if !goGitOnly {
-		g, err := newGitIndex(ctx, repo, indexFile, objects, diff)
+func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, opt Options) (changeReader, error) {
+	if !opt.goGitOnly {
+		g, err := newGitIndex(ctx, repo, indexFile, opt.Objects, opt.gitDiff)
 		if err == nil {
 			return g, nil
 		}

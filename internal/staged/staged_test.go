@@ -48,21 +48,33 @@ func scanOpt(t testing.TB, opt Options) ([]detectors.Finding, detectors.Stats) {
 	if len(fs2) != len(fs) {
 		t.Errorf("git reader found %d, go-git reader %d", len(fs), len(fs2))
 	}
-	// With the comparison with HEAD started ahead, as the hook does.
+	// With git's own comparison of the index with HEAD, which the scan
+	// otherwise makes in this process.
 	opt.goGitOnly = false
-	fs3, _, err := Scan(context.Background(), newScanner(t), withEarlyDiff(t, opt, opt.IndexFile))
+	opt.gitDiff = true
+	fs3, _, err := Scan(context.Background(), newScanner(t), opt)
 	if err != nil {
-		t.Fatalf("with the diff started ahead: %v", err)
+		t.Fatalf("with git's diff-index: %v", err)
 	}
 	if !reflect.DeepEqual(fs3, fs) {
-		t.Errorf("with the diff started ahead: %+v\nwithout: %+v", fs3, fs)
+		t.Errorf("with git's diff-index: %+v\nin process: %+v", fs3, fs)
+	}
+	// With the repository and object reader opened by the caller, as the
+	// hook does.
+	opt.gitDiff = false
+	fs4, _, err := Scan(context.Background(), newScanner(t), withHookReaders(t, opt))
+	if err != nil {
+		t.Fatalf("with the hook's readers: %v", err)
+	}
+	if !reflect.DeepEqual(fs4, fs) {
+		t.Errorf("with the hook's readers: %+v\nwithout: %+v", fs4, fs)
 	}
 	return fs, st
 }
 
-// withEarlyDiff opens opt's repository and starts its comparison of
-// indexFile with HEAD, as "scan staged" does before it builds the rules.
-func withEarlyDiff(t testing.TB, opt Options, indexFile string) Options {
+// withHookReaders opens opt's repository and an object reader on it, as
+// "scan staged" does before it reads the settings.
+func withHookReaders(t testing.TB, opt Options) Options {
 	t.Helper()
 	repo, err := gitrepo.OpenIn(opt.Path, opt.GitDir)
 	if err != nil {
@@ -70,9 +82,8 @@ func withEarlyDiff(t testing.TB, opt Options, indexFile string) Options {
 	}
 	t.Cleanup(func() { repo.Close() })
 	opt.Repo = repo
-	if opt.Diff = StartDiff(context.Background(), repo, indexFile); opt.Diff == nil {
-		t.Fatal("no diff started")
-	}
+	opt.Objects = gitrepo.NewObjectReader(context.Background(), repo.GitDir())
+	t.Cleanup(func() { opt.Objects.Close() })
 	return opt
 }
 
@@ -250,11 +261,6 @@ func TestAlternateIndex(t *testing.T) {
 	fs, _ := scanOpt(t, Options{Path: dir, IndexFile: alt})
 	if len(fs) != 1 || fs[0].Secret != token("alt") || fs[0].StartLine != 2 {
 		t.Fatalf("alternate index: %+v", fs)
-	}
-	// A diff started on .git/index is not the alternate index's.
-	fs, _, err := Scan(context.Background(), newScanner(t), withEarlyDiff(t, Options{Path: dir, IndexFile: alt}, ""))
-	if err != nil || len(fs) != 1 || fs[0].Secret != token("alt") {
-		t.Fatalf("alternate index with .git/index's diff started: %+v, %v", fs, err)
 	}
 }
 
