@@ -12,8 +12,11 @@ type keywordMatcher struct {
 	// start at firstOut, a power of two above every other row: the hot
 	// loop is one load and one add per byte, and one OR and compare tell
 	// whether any of its four streams reached an output.
-	delta    []int32
-	firstOut int32     // row of the first state with outputs
+	// States are unsigned: an int32 index is sign-extended before every
+	// load, one more instruction a byte in a loop bound by how many it
+	// issues.
+	delta    []uint32
+	firstOut uint32    // row of the first state with outputs
 	outputs  [][]int32 // (state row - firstOut) / nclass -> keyword ids ending there
 	keywords []string
 	maxLen   int // longest keyword
@@ -100,21 +103,21 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 			}
 		}
 	}
-	m.delta = delta
-	m.renumber(n)
+	m.renumber(delta, n)
 	return m
 }
 
 // renumber moves the states that end a keyword to the end, from the first
 // power of two past the others' rows, and premultiplies every transition by
-// the row width. The gap between is never visited.
-func (m *keywordMatcher) renumber(n int) {
+// the row width. The gap between is never visited. trie is the table as
+// built, by state number.
+func (m *keywordMatcher) renumber(trie []int32, n int) {
 	nc := m.nclass
-	newID := make([]int32, n) // row, premultiplied
+	newID := make([]uint32, n) // row, premultiplied
 	nonOut := 0
 	for s := 0; s < n; s++ {
 		if len(m.outputs[s]) == 0 {
-			newID[s] = int32(nonOut * nc)
+			newID[s] = uint32(nonOut * nc)
 			nonOut++
 		}
 	}
@@ -127,26 +130,26 @@ func (m *keywordMatcher) renumber(n int) {
 			firstOut <<= 1
 		}
 	}
-	m.firstOut = int32(firstOut)
+	m.firstOut = uint32(firstOut)
 	var outputs [][]int32
 	for s := 0; s < n; s++ {
 		if len(m.outputs[s]) > 0 {
-			newID[s] = int32(firstOut + len(outputs)*nc)
+			newID[s] = uint32(firstOut + len(outputs)*nc)
 			outputs = append(outputs, m.outputs[s])
 		}
 	}
-	delta := make([]int32, firstOut+len(outputs)*nc)
+	delta := make([]uint32, firstOut+len(outputs)*nc)
 	for s := 0; s < n; s++ {
 		row := delta[newID[s]:]
 		for c := 0; c < nc; c++ {
-			row[c] = newID[m.delta[s*nc+c]]
+			row[c] = newID[trie[s*nc+c]]
 		}
 	}
 	m.delta, m.outputs = delta, outputs
 }
 
 // hits returns the keywords ending at state row s (s >= firstOut).
-func (m *keywordMatcher) hits(s int32) []int32 {
+func (m *keywordMatcher) hits(s uint32) []int32 {
 	return m.outputs[int(s-m.firstOut)/m.nclass]
 }
 
@@ -190,23 +193,20 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 		end int
 	}
 	var later [3][]hitAt
-	var st [4]int32
-	sa, sb, sc, sd := int32(0), int32(0), int32(0), int32(0)
-	for i := range a {
-		sa = delta[sa+int32(class[a[i]])]
-		sb = delta[sb+int32(class[b[i]])]
-		sc = delta[sc+int32(class[c[i]])]
-		sd = delta[sd+int32(class[d[i]])]
-		if sa|sb|sc|sd < firstOut {
-			continue
+	var st [4]uint32
+	for i := 0; i < q; i++ {
+		i = walk4(delta, class, a, b, c, d, i, &st, firstOut)
+		if i == q {
+			break
 		}
+		sa, sb, sc, sd := st[0], st[1], st[2], st[3]
 		if sa >= firstOut {
 			for _, id := range m.hits(sa) {
 				hit(id, i+1)
 			}
 		}
 		if i >= lead {
-			for k, s := range [3]int32{sb, sc, sd} {
+			for k, s := range [3]uint32{sb, sc, sd} {
 				if s >= firstOut {
 					for _, id := range m.hits(s) {
 						later[k] = append(later[k], hitAt{id, base[k+1] + i + 1})
@@ -215,7 +215,6 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 			}
 		}
 	}
-	st[1], st[2], st[3] = sb, sc, sd
 	// Each later quarter ends where the next one's reports begin: the
 	// lead bytes past q belong to it, then the buffered hits of the next.
 	for k := 1; k < 4; k++ {
@@ -230,12 +229,33 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	m.scanOne(data[base[3]+q:], st[3], base[3]+q, hit)
 }
 
+// walk4 steps the four streams from a[i], b[i], c[i], d[i] (st holds
+// their states) until one of them reaches an output state, and returns
+// where, or len(a). It calls nothing: with the hit handling in the same
+// loop, the compiler kept the states on the stack, a store and a load
+// more on every step.
+func walk4(delta []uint32, class *[256]uint8, a, b, c, d []byte, i int, st *[4]uint32, firstOut uint32) int {
+	sa, sb, sc, sd := st[0], st[1], st[2], st[3]
+	b, c, d = b[:len(a)], c[:len(a)], d[:len(a)]
+	for ; i < len(a); i++ {
+		sa = delta[sa+uint32(class[a[i]])]
+		sb = delta[sb+uint32(class[b[i]])]
+		sc = delta[sc+uint32(class[c[i]])]
+		sd = delta[sd+uint32(class[d[i]])]
+		if sa|sb|sc|sd >= firstOut {
+			break
+		}
+	}
+	st[0], st[1], st[2], st[3] = sa, sb, sc, sd
+	return i
+}
+
 // scanOne walks data from state s; offsets are reported relative to the
 // start of the whole input (data begins at base).
-func (m *keywordMatcher) scanOne(data []byte, s int32, base int, hit func(keyword int32, end int)) {
+func (m *keywordMatcher) scanOne(data []byte, s uint32, base int, hit func(keyword int32, end int)) {
 	delta, class, firstOut := m.delta, &m.class, m.firstOut
 	for i, b := range data {
-		s = delta[s+int32(class[b])]
+		s = delta[s+uint32(class[b])]
 		if s >= firstOut {
 			for _, id := range m.hits(s) {
 				hit(id, base+i+1)
