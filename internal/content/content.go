@@ -113,6 +113,9 @@ type Reader struct {
 	s    *Scanner
 	buf  []byte
 	view []byte // what the engine sees of a binary file's chunk
+	// capped is set when a rule stopped at engine.MaxMatchesPerRule in
+	// the file last read (see Capped).
+	capped bool
 }
 
 // NewReader returns a Reader for one worker.
@@ -126,6 +129,7 @@ var ErrInterrupted = errors.New("interrupted")
 // is counted in st. The error is non-nil only for a read failure or a
 // cancelled context; findings before the failure are still returned.
 func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
+	r.capped = false
 	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
 		return r.scanArchive(ctx, path, src, size, st)
 	}
@@ -318,6 +322,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 				st.Warn(detectors.WarnOther, path, fmt.Sprintf("rule %s took %s on a %d-byte chunk of this file; its regex or keywords are costly here", cp.RuleID, cp.Took.Round(time.Millisecond), len(data)))
 				continue
 			}
+			r.capped = true
 			// Once per rule and file: every chunk of a huge file would
 			// say it again.
 			if !warnedCap[cp.RuleID] {
