@@ -13,6 +13,10 @@ type cache struct {
 	max  int64
 	used int64
 	m    map[cacheKey]*cached
+	// flights are objects being resolved: in pack order a worker asks
+	// for a base while the other is still inflating it, and would
+	// otherwise inflate it again.
+	flights map[cacheKey]*flight
 	// root is the sentinel of a ring, most recently used next to it.
 	root cached
 }
@@ -20,6 +24,63 @@ type cache struct {
 type cacheKey struct {
 	pack int
 	off  int64
+}
+
+// less orders keys: a worker waits only for keys below every one it is
+// resolving, so that waits never form a cycle (a corrupt pack's REF_DELTA
+// loop included); OFS_DELTA bases always lie below their deltas.
+func (k cacheKey) less(o cacheKey) bool {
+	return k.pack < o.pack || k.pack == o.pack && k.off < o.off
+}
+
+// flight is one resolution under way; done is closed when it ends, ok
+// saying whether typ and data hold its result.
+type flight struct {
+	done chan struct{}
+	typ  plumbing.ObjectType
+	data []byte
+	ok   bool
+}
+
+// start registers k as being resolved by the caller, who must call
+// finish; it returns nil when another worker already is.
+func (c *cache) start(k cacheKey) *flight {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.flights[k] != nil {
+		return nil
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[k] = f
+	return f
+}
+
+// finish ends f (if not nil), keeping data when ok.
+func (c *cache) finish(k cacheKey, f *flight, typ plumbing.ObjectType, data []byte, ok bool) {
+	if ok {
+		c.put(k.pack, k.off, typ, data)
+	}
+	if f == nil {
+		return
+	}
+	c.mu.Lock()
+	delete(c.flights, k)
+	c.mu.Unlock()
+	f.typ, f.data, f.ok = typ, data, ok
+	close(f.done)
+}
+
+// wait waits for the resolution of k under way, if any, and returns its
+// result.
+func (c *cache) wait(k cacheKey) (plumbing.ObjectType, []byte, bool) {
+	c.mu.Lock()
+	f := c.flights[k]
+	c.mu.Unlock()
+	if f == nil {
+		return 0, nil, false
+	}
+	<-f.done
+	return f.typ, f.data, f.ok
 }
 
 type cached struct {
@@ -30,7 +91,7 @@ type cached struct {
 }
 
 func newCache(max int64) *cache {
-	c := &cache{max: max, m: make(map[cacheKey]*cached)}
+	c := &cache{max: max, m: make(map[cacheKey]*cached), flights: make(map[cacheKey]*flight)}
 	c.root.prev, c.root.next = &c.root, &c.root
 	return c
 }

@@ -2,9 +2,9 @@ package gitpack
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
+	zlib "github.com/klauspost/compress/zlib"
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -147,7 +147,11 @@ func (e *entry) parseHeader(b []byte, maxObject int64) error {
 
 // inflater is a zlib reader kept for reuse with the bytes.Reader it reads:
 // a bytes.Reader is an io.ByteReader, so flate reads it without a bufio
-// layer of its own.
+// layer of its own. klauspost/compress's inflater, not the standard
+// library's: it took 5.7–6.5 s of CPU where the standard one took
+// 6.7–9.2 s to inflate every entry of hummingbot's 425 MB pack (three
+// interleaved pairs on a loaded 2-core machine), and inflating is most of
+// what reading a history costs.
 type inflater struct {
 	src bytes.Reader
 	zr  io.ReadCloser

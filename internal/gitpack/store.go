@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -38,9 +39,13 @@ var ErrCorrupt = errors.New("corrupt object data")
 // tag.
 var ErrNotBlob = errors.New("not a blob")
 
-// Defaults for Options' zero values.
+// Defaults for Options' zero values. Reading all of hummingbot's blobs in
+// pack order, a 64 MiB cache re-inflated about 8k bases against 6k for
+// 128 MiB and 4k for 256 MiB, but cost less CPU than either: every cached
+// byte is heap the collector doubles and the kernel must fault in (peak
+// RSS 0.3 GB against 0.5 and 0.9).
 const (
-	DefaultCacheBytes = 256 << 20
+	DefaultCacheBytes = 64 << 20
 	DefaultMaxObject  = 1 << 30
 )
 
@@ -94,6 +99,7 @@ type Store struct {
 	cache     *cache
 	inflaters sync.Pool // *inflater
 	bufs      sync.Pool // *[]byte, compressed entries
+	copies    sync.Pool // *[]Copy
 }
 
 // Open opens the object store of the repository whose git directory is
@@ -208,11 +214,15 @@ func (s *Store) Blob(id plumbing.Hash) (Blob, error) {
 }
 
 // packedBlob reads the object of p at pack-order rank k as a blob.
-func (s *Store) packedBlob(p *pack, k int) (Blob, error) {
-	off := p.sorted[k]
-	if typ, _, ok := s.cache.get(p.num, off); ok && typ != plumbing.BlobObject {
+func (s *Store) packedBlob(p *pack, k int) (b Blob, err error) {
+	key := cacheKey{p.num, p.sorted[k]}
+	if typ, _, ok := s.cache.get(key.pack, key.off); ok && typ != plumbing.BlobObject {
 		return Blob{}, fmt.Errorf("a %s: %w", typ, ErrNotBlob)
 	}
+	// Announced, so that a worker that needs this blob as a base waits for
+	// it rather than inflating it too.
+	f := s.cache.start(key)
+	defer func() { s.cache.finish(key, f, plumbing.BlobObject, b.Data, err == nil) }()
 	e, err := s.readEntry(p, k)
 	if err != nil {
 		return Blob{}, err
@@ -222,21 +232,20 @@ func (s *Store) packedBlob(p *pack, k int) (Blob, error) {
 		if e.typ != plumbing.BlobObject {
 			return Blob{}, fmt.Errorf("a %s: %w", e.typ, ErrNotBlob)
 		}
-		if _, data, ok := s.cache.get(p.num, off); ok {
+		if _, data, ok := s.cache.get(key.pack, key.off); ok {
 			return Blob{Data: data}, nil
 		}
 		data, err := s.inflateEntry(&e)
 		if err != nil {
 			return Blob{}, err
 		}
-		s.cache.put(p.num, off, e.typ, data)
 		return Blob{Data: data}, nil
 	}
 	base, err := s.baseOf(p, &e)
 	if err != nil {
 		return Blob{}, err
 	}
-	btyp, bdata, err := s.resolve(base)
+	btyp, bdata, err := s.resolve(base, key)
 	if err != nil {
 		return Blob{}, fmt.Errorf("delta base %s: %w", base.id, err)
 	}
@@ -247,12 +256,21 @@ func (s *Store) packedBlob(p *pack, k int) (Blob, error) {
 	if err != nil {
 		return Blob{}, err
 	}
-	var copies []Copy
-	data, err := applyDelta(bdata, delta, s.maxObject, &copies)
+	// The copies gather in a pooled slice and leave in one of their
+	// exact size: appended to a fresh one they cost a growth per doubling.
+	scratch, _ := s.copies.Get().(*[]Copy)
+	if scratch == nil {
+		scratch = new([]Copy)
+	}
+	*scratch = (*scratch)[:0]
+	data, err := applyDelta(bdata, delta, s.maxObject, scratch)
+	copies := slices.Clone(*scratch)
+	if cap(*scratch) <= 1<<16 {
+		s.copies.Put(scratch)
+	}
 	if err != nil {
 		return Blob{}, err
 	}
-	s.cache.put(p.num, off, btyp, data)
 	return Blob{Data: data, Base: base.id, BaseData: bdata, Copies: copies}, nil
 }
 
@@ -305,11 +323,26 @@ func (s *Store) baseOf(p *pack, e *entry) (where, error) {
 }
 
 // resolve returns the type and content of the object at w, applying its
-// delta chain from the nearest cached or whole object down.
-func (s *Store) resolve(w where) (plumbing.ObjectType, []byte, error) {
+// delta chain from the nearest cached or whole object down. The caller is
+// resolving the object at below: resolve waits only for resolutions under
+// way of objects below it (see cacheKey.less).
+func (s *Store) resolve(w where, below cacheKey) (typ plumbing.ObjectType, data []byte, err error) {
 	if w.p == nil {
 		return s.loose(w.id)
 	}
+	first := cacheKey{w.p.num, w.p.sorted[w.k]}
+	if t, d, ok := s.cache.get(first.pack, first.off); ok {
+		return t, d, nil
+	}
+	var f *flight
+	if first.less(below) {
+		if t, d, ok := s.cache.wait(first); ok {
+			return t, d, nil
+		}
+		f = s.cache.start(first)
+		below = first
+	}
+	defer func() { s.cache.finish(first, f, typ, data, err == nil) }()
 	var chain []entry
 	// held bounds the compressed deltas kept from the walk down to the
 	// apply up; past it they are read again.
@@ -320,12 +353,17 @@ func (s *Store) resolve(w where) (plumbing.ObjectType, []byte, error) {
 			s.release(&chain[i])
 		}
 	}()
-	var typ plumbing.ObjectType
-	var data []byte
 	for {
-		if t, d, ok := s.cache.get(w.p.num, w.p.sorted[w.k]); ok {
+		key := cacheKey{w.p.num, w.p.sorted[w.k]}
+		if t, d, ok := s.cache.get(key.pack, key.off); ok {
 			typ, data = t, d
 			break
+		}
+		if key.less(below) {
+			if t, d, ok := s.cache.wait(key); ok {
+				typ, data = t, d
+				break
+			}
 		}
 		e, err := s.readEntry(w.p, w.k)
 		if err != nil {

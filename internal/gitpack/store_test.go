@@ -602,8 +602,19 @@ func TestTooLargeIsRefusedBeforeAllocating(t *testing.T) {
 func TestConcurrentReadsOfSharedChains(t *testing.T) {
 	gittest.NeedGit(t)
 	dir := history(t, 40)
-	gitRun(t, dir, "repack", "-adfq", "--depth=50", "--window=250")
-	gitDir := filepath.Join(dir, ".git")
+	for _, refDeltas := range []string{"false", "true"} {
+		t.Run("ref deltas "+refDeltas, func(t *testing.T) {
+			clone := filepath.Join(t.TempDir(), "repo")
+			gitRun(t, dir, "clone", "-q", "--bare", "--no-local", dir, clone)
+			gitRun(t, clone, "-c", "repack.useDeltaBaseOffset="+strconv.FormatBool(refDeltas == "false"), "repack", "-adfq", "--depth=50", "--window=250")
+			readConcurrently(t, clone)
+		})
+	}
+}
+
+// readConcurrently reads every blob of gitDir with six goroutines, in pack
+// order, reversed and shuffled, through one store.
+func readConcurrently(t *testing.T, gitDir string) {
 	var blobs []object
 	for _, o := range catFileAll(t, gitDir) {
 		if o.typ == "blob" {
