@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -86,26 +85,4 @@ func NewRepo(t testing.TB) string {
 	dir := t.TempDir()
 	Git(t, dir, "init", "-q")
 	return dir
-}
-
-// FIFOConfigRepo lays out a repository skeleton in a temporary directory
-// whose .git/config is a FIFO: opening it for reading blocks until a writer
-// comes. It returns the directory and the FIFO's path (write to it to free
-// a blocked reader); it skips the test where FIFOs cannot be made.
-func FIFOConfigRepo(t testing.TB) (dir, fifo string) {
-	t.Helper()
-	dir = t.TempDir()
-	for _, d := range []string{".git/refs/heads", ".git/objects"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, ".git/HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fifo = filepath.Join(dir, ".git/config")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Skip(err)
-	}
-	return dir, fifo
 }
