@@ -73,6 +73,7 @@ const sniffSize = 8 << 10
 type Scanner struct {
 	eng *engine.Engine
 	opt Options
+	rev *revisionRules // what revision reads need of the rules, on first use
 }
 
 // New returns a Scanner. ChunkSize is raised to at least four overlaps.
@@ -86,7 +87,7 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 	if opt.MaxArchiveInMemory <= 0 {
 		opt.MaxArchiveInMemory = defaultMaxArchiveInMemory
 	}
-	return &Scanner{eng: eng, opt: opt}
+	return &Scanner{eng: eng, opt: opt, rev: &revisionRules{}}
 }
 
 // Engine returns the engine the scanner feeds.

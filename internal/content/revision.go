@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/keyward/scan/detectors"
@@ -120,7 +121,6 @@ func (r *Reader) ScanRevision(ctx context.Context, path string, data []byte, rev
 		b:      newLineIndex(rev.Base),
 		copies: copies,
 		base:   rev.BaseFindings,
-		reach:  r.s.eng.Reach(),
 	}
 	rs.init()
 	fs, why, err := rs.run()
@@ -265,6 +265,9 @@ func (l *lineIndex) up(o, k int) int {
 // down returns the start of the line after k non-blank lines from the one
 // holding o on, or the end of the file.
 func (l *lineIndex) down(o, k int) int {
+	if o >= len(l.data) {
+		return len(l.data)
+	}
 	i := l.index(o)
 	for n := 0; i < len(l.starts) && n < k; i++ {
 		if !l.blank(i) {
@@ -289,14 +292,14 @@ type revScan struct {
 	// above and below are the non-blank lines a region reaches past a cut:
 	// room for every keyword hit whose window may touch the cut, and for
 	// every part within the link distance with its own window. Above
-	// is for the rules that reach at most nearBelow lines down; far are
-	// the few that reach further (a PEM block's 120 lines), whose keywords
-	// widen the margin where they stand above it.
-	above, below int
-	far          []farRule
-	scanned      int64
-	regions      []*region
-	capped       bool
+	// are for the rules that reach at most nearBelow lines down and
+	// nearAbove up; farDown and farUp are the few that reach further,
+	// whose keywords widen the margin where they stand (see up, down).
+	above, below   int
+	farDown, farUp []farRule
+	scanned        int64
+	regions        []*region
+	capped         bool
 	// trace, when set (by tests), is told why each cut moved.
 	trace func(format string, args ...any)
 }
@@ -328,9 +331,6 @@ func (rs *revScan) scan(f *lineIndex, start, end int) (*region, error) {
 			return g, nil
 		}
 	}
-	// Cuts move and zones grow by a few lines at a time: a region with
-	// room to spare is read once for all of them.
-	start, end = f.up(start, rs.above/2), f.down(end, rs.below/2)
 	g := &region{base: isBase, start: start, end: end}
 	c := engine.Chunk{
 		Path: rs.path, Data: f.data[start:end], Line: f.lineOf(start), Column: 1, Offset: int64(start),
@@ -461,29 +461,60 @@ func (rs *revScan) run() ([]detectors.Finding, string, error) {
 // and every secret is reported.
 func linkNear(r engine.Reach) int { return r.Link + 1 }
 
-// nearBelow is how far down the windows of most rules reach; rules that
-// reach further widen a region only where their keywords stand.
-const nearBelow = 30
+// nearBelow and nearAbove are how far down and up from a keyword hit the
+// windows of most rules reach (an exchange's eight lines); a rule that
+// reaches further (a seed phrase's 26 lines below its label, a PEM
+// block's 120) widens a region only where one of its keywords stands in
+// the lines that reach would span.
+const (
+	nearBelow = 10
+	nearAbove = 8
+)
 
-// farRule is a rule whose windows reach further down than nearBelow.
+// farRule is a rule whose windows reach further than nearBelow or
+// nearAbove, with its lowercased keywords.
 type farRule struct {
-	keywords [][]byte // lowercased
-	below    int
+	keywords [][]byte
+	lines    int
+}
+
+// revisionRules is what revision reads need to know of a scanner's rules,
+// computed on first use.
+type revisionRules struct {
+	once  sync.Once
+	reach engine.Reach
+	// down are the rules whose windows reach more than nearBelow lines
+	// below a hit, up those that reach more than nearAbove above.
+	down, up []farRule
+}
+
+func (s *Scanner) revisionRules() *revisionRules {
+	rr := s.rev
+	rr.once.Do(func() {
+		rr.reach = s.eng.Reach()
+		for _, r := range s.eng.Rules() {
+			var kws [][]byte
+			for _, k := range r.Keywords {
+				kws = append(kws, []byte(strings.ToLower(k)))
+			}
+			if r.WindowAfter+2 > nearBelow {
+				rr.down = append(rr.down, farRule{kws, r.WindowAfter + 2})
+			}
+			if r.WindowBefore > nearAbove {
+				rr.up = append(rr.up, farRule{kws, r.WindowBefore})
+			}
+		}
+		// Decoded runs take two lines either side; within both.
+	})
+	return rr
 }
 
 func (rs *revScan) init() {
+	rr := rs.r.s.revisionRules()
+	rs.reach = rr.reach
 	rs.above = linkNear(rs.reach) + nearBelow + 4
-	rs.below = linkNear(rs.reach) + rs.reach.Above + 4
-	for _, r := range rs.r.s.eng.Rules() {
-		if r.WindowAfter+2 <= nearBelow {
-			continue
-		}
-		fr := farRule{below: r.WindowAfter + 2}
-		for _, k := range r.Keywords {
-			fr.keywords = append(fr.keywords, []byte(strings.ToLower(k)))
-		}
-		rs.far = append(rs.far, fr)
-	}
+	rs.below = linkNear(rs.reach) + nearAbove + 4
+	rs.farDown, rs.farUp = rr.down, rr.up
 }
 
 // up returns the start of a region of f that begins above line start p:
@@ -492,28 +523,49 @@ func (rs *revScan) init() {
 func (rs *revScan) up(f *lineIndex, p int) int {
 	s := f.up(p, rs.above)
 	extra := 0
-	for _, fr := range rs.far {
-		if fr.below <= nearBelow+extra {
+	for _, fr := range rs.farDown {
+		if fr.lines <= nearBelow+extra {
 			continue
 		}
-		from := f.up(s, fr.below-nearBelow)
-		text := bytes.ToLower(f.data[from:s])
-		for _, k := range fr.keywords {
-			if bytes.Contains(text, k) {
-				extra = fr.below - nearBelow
-				break
-			}
+		from := f.up(s, fr.lines-nearBelow)
+		if fr.holds(f.data[max(0, from-1):s]) {
+			extra = fr.lines - nearBelow
 		}
-	}
-	if extra == 0 {
-		return s
 	}
 	return f.up(s, extra)
 }
 
+// down is up for the end of a region below line start p.
+func (rs *revScan) down(f *lineIndex, p int) int {
+	e := f.down(p, rs.below)
+	extra := 0
+	for _, fr := range rs.farUp {
+		if fr.lines <= nearAbove+extra {
+			continue
+		}
+		to := f.down(e, fr.lines-nearAbove)
+		if fr.holds(f.data[max(0, e-1):to]) {
+			extra = fr.lines - nearAbove
+		}
+	}
+	return f.down(e, extra)
+}
+
+// holds reports whether text holds one of the rule's keywords, as the
+// engine matches them (without case).
+func (fr farRule) holds(text []byte) bool {
+	lower := bytes.ToLower(text)
+	for _, k := range fr.keywords {
+		if bytes.Contains(lower, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // zoneRegion returns the region scanned for zone z of the new version.
 func (rs *revScan) zoneRegion(z zone) (*region, error) {
-	return rs.scan(rs.n, rs.up(rs.n, min(z.lo, z.start)), rs.n.down(max(z.hi, z.end), rs.below))
+	return rs.scan(rs.n, rs.up(rs.n, min(z.lo, z.start)), rs.down(rs.n, max(z.hi, z.end)))
 }
 
 // cut is one end of a zone: the zone's start (top) or end.
@@ -540,7 +592,7 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 		}
 	}
 	// The base's side of nearby cuts (the two ends of a small change) is
-	// read in one region.
+	// read in one region, when it must be read.
 	var ps []int
 	for _, k := range cuts {
 		if c, ok := rs.copyAt(k.at); ok {
@@ -548,15 +600,19 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 		}
 	}
 	slices.Sort(ps)
-	for i := 0; i < len(ps); {
-		j := i
-		for j+1 < len(ps) && rs.b.lineOf(ps[j+1])-rs.b.lineOf(ps[j]) < rs.above+rs.below {
-			j++
+	cluster := func(p int) (int, int) {
+		i, _ := slices.BinarySearch(ps, p)
+		lo, hi := i, i
+		for lo > 0 && rs.b.lineOf(ps[lo])-rs.b.lineOf(ps[lo-1]) < rs.above+rs.below {
+			lo--
 		}
-		if _, err := rs.scan(rs.b, rs.up(rs.b, ps[i]), rs.b.down(ps[j], rs.below)); err != nil {
-			return false, err
+		for hi+1 < len(ps) && rs.b.lineOf(ps[hi+1])-rs.b.lineOf(ps[hi]) < rs.above+rs.below {
+			hi++
 		}
-		i = j + 1
+		if i >= len(ps) {
+			return p, p
+		}
+		return min(p, ps[lo]), max(p, ps[hi])
 	}
 	moved := false
 	move := func(k cut, lo, hi int, why string) {
@@ -591,7 +647,7 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 		// What crosses the cut must lie in the copy, read the same way
 		// in both versions.
 		lo, hi, bad := k.at, k.at, false
-		for _, w := range append(v.windows, v.run) {
+		for _, w := range v.spans() {
 			if w[0] < w[1] && !rs.within(rs.n, w[0], w[1], c) {
 				lo, hi, bad = min(lo, w[0]), max(hi, w[1]), true
 			}
@@ -600,11 +656,14 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 			move(k, lo, hi, "reaches past the copy")
 			continue
 		}
+		if rs.sameInBase(v, k.at, c) {
+			continue
+		}
 		d := c.To - c.From
 		p := k.at - d
-		blo, bhi := p, p
+		blo, bhi := cluster(p)
 		bv, err := rs.settle(rs.b, p, &blo, &bhi, func() (*region, error) {
-			return rs.scan(rs.b, rs.up(rs.b, blo), rs.b.down(bhi, rs.below))
+			return rs.scan(rs.b, rs.up(rs.b, blo), rs.down(rs.b, bhi))
 		})
 		if err != nil {
 			return false, err
@@ -614,11 +673,11 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 			continue
 		}
 		want := map[[2]int]bool{}
-		for _, w := range append(v.windows, v.run) {
+		for _, w := range v.spans() {
 			want[[2]int{w[0] - d, w[1] - d}] = true
 		}
 		got := map[[2]int]bool{}
-		for _, w := range append(bv.windows, bv.run) {
+		for _, w := range bv.spans() {
 			got[w] = true
 			if !want[w] {
 				lo, hi, bad = min(lo, w[0]+d), max(hi, w[1]+d), true
@@ -634,6 +693,63 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 		}
 	}
 	return moved, nil
+}
+
+// sameInBase reports whether the base is known to read the cut at p the
+// way the new version does (view v) without scanning it: the copy c holds
+// everything within reach of p (every keyword hit whose window could touch
+// it), and every stretch crossing p with the lines from which another hit
+// could join it; so the same hits make the same windows on both sides,
+// and nothing from what differs can reach them. The base's own findings
+// say whether a part of a credential stands near its side of the cut.
+func (rs *revScan) sameInBase(v cutView, p int, c Copy) bool {
+	n := rs.n
+	inCopy := func(s, e int) bool {
+		if s < c.To && !(s == 0 && c.To == 0 && c.From == 0) {
+			return false
+		}
+		if e > c.To+c.Len {
+			return false
+		}
+		return e < len(n.data) || c.From+c.Len == len(rs.b.data)
+	}
+	if !inCopy(n.up(p, rs.above+max(0, rs.reach.Below-nearBelow)), n.down(p, rs.below+max(0, rs.reach.Above-nearAbove))) {
+		return false
+	}
+	for _, w := range v.windows {
+		if !inCopy(n.up(w.start, w.below+3), n.down(w.end, w.above+3)) {
+			return false
+		}
+	}
+	if v.run[0] < v.run[1] && !inCopy(n.up(v.run[0], 3), n.down(v.run[1], 3)) {
+		return false
+	}
+	line := rs.b.lineOf(p - c.To + c.From)
+	near := linkNear(rs.reach)
+	for _, fd := range rs.base {
+		if fd.Part == "" && len(fd.Parts) == 0 {
+			continue
+		}
+		lines := []int{fd.StartLine, fd.EndLine}
+		for _, pt := range fd.Parts {
+			lines = append(lines, pt.Location.StartLine, pt.Location.EndLine)
+		}
+		for _, l := range lines {
+			if l >= line-near && l <= line+near {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// spans returns the stretches of v, the run with the windows.
+func (v cutView) spans() [][2]int {
+	out := make([][2]int, 0, len(v.windows)+1)
+	for _, w := range v.windows {
+		out = append(out, [2]int{w.start, w.end})
+	}
+	return append(out, v.run)
 }
 
 // settle reads what crosses the line start p of f in the region scan
@@ -658,10 +774,10 @@ func (rs *revScan) settle(f *lineIndex, p int, lo, hi *int, scan func() (*region
 		// what was asked by a margin, the next ones further each time.
 		for k := 0; k < i; k++ {
 			if needLo < *lo {
-				needLo = f.up(needLo, rs.above)
+				needLo = rs.up(f, needLo)
 			}
 			if needHi > *hi {
-				needHi = f.down(needHi, rs.below)
+				needHi = rs.down(f, needHi)
 			}
 		}
 		*lo, *hi = min(*lo, needLo), max(*hi, needHi)
@@ -673,7 +789,7 @@ type cutView struct {
 	// windows are the stretches the engine read as a whole that hold
 	// or touch p; run is a run of seed words going on across p ({p, p}
 	// when there is none).
-	windows [][2]int
+	windows []reachSpan
 	run     [2]int
 	// dirty says that a part of a credential stands near p, and might be
 	// linked across it; [lo, hi) is what must move out of the way.
@@ -713,7 +829,7 @@ func (rs *revScan) view(f *lineIndex, g *region, p int) (v cutView, needLo, need
 		// A window ending on the line above p would join one starting
 		// at p (the engine joins windows that touch), so both count.
 		if w.start <= p && w.end >= p-1 {
-			v.windows = append(v.windows, [2]int{w.start, w.end})
+			v.windows = append(v.windows, w)
 		}
 	}
 	bad := func(s, e int) {
@@ -853,6 +969,11 @@ func (rs *revScan) carry(zs []zone) ([]detectors.Finding, string, error) {
 		g, err := rs.zoneRegion(z)
 		if err != nil {
 			return nil, "", err
+		}
+		if g.start > z.start || g.end < z.end {
+			// Cannot happen; a whole scan keeps the answer right if it
+			// does.
+			return nil, "region short of its zone", nil
 		}
 		for _, fd := range g.findings {
 			if fd.Offset < int64(z.start) || fd.Offset >= int64(z.end) {
