@@ -197,7 +197,7 @@ func (s *Store) Blob(id plumbing.Hash) (Blob, error) {
 		if !found {
 			continue
 		}
-		b, err := s.packedBlob(p, p.rank[i])
+		b, err := s.packedBlob(p, int(p.rank[i]))
 		if err != nil {
 			return Blob{}, fmt.Errorf("blob %s: %w", id, err)
 		}
@@ -287,7 +287,7 @@ type where struct {
 func (s *Store) locate(id plumbing.Hash, prefer *pack) (where, bool) {
 	if prefer != nil {
 		if i, ok := prefer.find(id); ok {
-			return where{p: prefer, k: prefer.rank[i], id: id}, true
+			return where{p: prefer, k: int(prefer.rank[i]), id: id}, true
 		}
 	}
 	for _, p := range s.packs {
@@ -295,7 +295,7 @@ func (s *Store) locate(id plumbing.Hash, prefer *pack) (where, bool) {
 			continue
 		}
 		if i, ok := p.find(id); ok {
-			return where{p: p, k: p.rank[i], id: id}, true
+			return where{p: p, k: int(p.rank[i]), id: id}, true
 		}
 	}
 	for _, dir := range s.looseDirs {

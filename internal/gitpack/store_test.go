@@ -289,6 +289,18 @@ func TestBlobsAgreeWithGit(t *testing.T) {
 			kinds: []plumbing.ObjectType{plumbing.OFSDeltaObject}, minDepth: 10, packs: 1,
 		},
 		{
+			name: "reverse index",
+			setup: func(t *testing.T, dir string) string {
+				gitRun(t, dir, "-c", "pack.writeReverseIndex=true", "repack", "-adfq", "--depth=50", "--window=250")
+				idx, _ := packFiles(t, filepath.Join(dir, ".git"))
+				if _, err := os.Stat(strings.TrimSuffix(idx, ".idx") + ".rev"); err != nil {
+					t.Skip("this git writes no reverse index:", err)
+				}
+				return filepath.Join(dir, ".git")
+			},
+			kinds: []plumbing.ObjectType{plumbing.OFSDeltaObject}, minDepth: 10, packs: 1,
+		},
+		{
 			name: "loose objects beside a pack",
 			setup: func(t *testing.T, dir string) string {
 				gitRun(t, dir, "repack", "-adq")
@@ -675,5 +687,60 @@ func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The pack order read from git's reverse index is the one sorting the
+// offsets gives; a damaged or foreign one is not used.
+func TestReverseIndex(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := history(t, 10)
+	gitRun(t, dir, "-c", "pack.writeReverseIndex=true", "repack", "-adq")
+	idx, _ := packFiles(t, filepath.Join(dir, ".git"))
+	rev, err := os.ReadFile(strings.TrimSuffix(idx, ".idx") + ".rev")
+	if err != nil {
+		t.Skip("this git writes no reverse index:", err)
+	}
+	s, err := Open(filepath.Join(dir, ".git"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := s.packs[0]
+	idxData := readFile(t, idx)
+	sum := idxData[len(idxData)-2*hashLen : len(idxData)-hashLen]
+	sorted := &pack{offsets: p.offsets}
+	if err := sorted.orderObjects(nil, sum); err != nil {
+		t.Fatal(err)
+	}
+	swapped := slices.Clone(rev)
+	copy(swapped[12:16], rev[16:20])
+	copy(swapped[16:20], rev[12:16])
+	foreign := slices.Clone(rev)
+	foreign[len(foreign)-2*hashLen] ^= 1
+	for _, tc := range []struct {
+		name string
+		rev  []byte
+		used bool
+	}{
+		{"git's", rev, true},
+		{"two entries swapped", swapped, false},
+		{"another pack's", foreign, false},
+		{"truncated", rev[:len(rev)-1], false},
+		{"none", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := &pack{offsets: p.offsets}
+			q.order, q.sorted, q.rank = make([]uint32, len(p.offsets)), make([]int64, len(p.offsets)), make([]uint32, len(p.offsets))
+			if used := q.readRev(tc.rev, sum); used != tc.used {
+				t.Fatalf("reverse index used: %v, want %v", used, tc.used)
+			}
+			if err := q.orderObjects(tc.rev, sum); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(q.order, sorted.order) || !slices.Equal(q.sorted, sorted.sorted) || !slices.Equal(q.rank, sorted.rank) {
+				t.Fatal("pack order differs from the sorted offsets'")
+			}
+		})
 	}
 }
