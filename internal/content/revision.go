@@ -428,6 +428,16 @@ func (rs *revScan) run() ([]detectors.Finding, string, error) {
 		return rs.carry(nil)
 	}
 	zs = merged(zs)
+	// What the first round will read at least: each zone with its margins,
+	// here and in the base. When that is most of the file, a whole scan
+	// costs less.
+	least := 0
+	for _, z := range zs {
+		least += 2 * (n.down(z.end, rs.below) - n.up(z.start, rs.above))
+	}
+	if 4*least > 3*len(n.data) {
+		return nil, "changed much", nil
+	}
 	for round := 0; ; round++ {
 		if round == revisionMaxRounds {
 			return nil, "no clean cut", nil
@@ -436,9 +446,9 @@ func (rs *revScan) run() ([]detectors.Finding, string, error) {
 		for _, z := range zs {
 			total += z.end - z.start
 		}
-		// Past half the file, or once the reads cost twice a whole scan,
-		// a whole scan is the cheaper way to the answer.
-		if 2*total > len(n.data) || rs.scanned > 2*int64(len(n.data)) {
+		// Past half the file, or once the reads cost a whole scan, a
+		// whole scan is the cheaper way to the answer.
+		if 2*total > len(n.data) || rs.scanned > int64(len(n.data)) {
 			return nil, "changed much", nil
 		}
 		moved, err := rs.moveCuts(zs)

@@ -463,3 +463,55 @@ func TestScanRevisionFallsBack(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkScanRevision: a 200 KB Python file with one line edited in its
+// middle, read whole and as a revision of the file before the edit.
+func BenchmarkScanRevision(b *testing.B) {
+	s := newScanner(b, Options{})
+	m := newFileMaker(3)
+	var lines []string
+	for n := 0; n < 200<<10; {
+		l := m.fillerLine()
+		if m.rng.Intn(60) == 0 {
+			blk := m.block()
+			lines = append(lines, blk...)
+			n += len(strings.Join(blk, "\n")) + 1
+		}
+		lines = append(lines, l)
+		n += len(l) + 1
+	}
+	base := []byte(strings.Join(lines, "\n") + "\n")
+	lines[len(lines)/2] = "    timeout = self._config.get('timeout', 30)  # seconds"
+	data := []byte(strings.Join(lines, "\n") + "\n")
+	ctx := context.Background()
+	r := s.NewReader()
+	var st detectors.Stats
+	baseFs, err := r.Scan(ctx, "strategies/big_strategy.py", bytes.NewReader(base), int64(len(base)), &st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rev := &Revision{Base: base, BaseFindings: baseFs, BaseCapped: r.Capped(), Copies: matchCopies(base, data)}
+	b.Run("whole", func(b *testing.B) {
+		var st detectors.Stats
+		for i := 0; i < b.N; i++ {
+			if _, err := r.Scan(ctx, "strategies/big_strategy.py", bytes.NewReader(data), int64(len(data)), &st); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetBytes(int64(len(data)))
+		b.ReportMetric(float64(st.Bytes)/float64(b.N), "scanned-bytes/op")
+	})
+	b.Run("revision", func(b *testing.B) {
+		var st detectors.Stats
+		for i := 0; i < b.N; i++ {
+			if _, err := r.ScanRevision(ctx, "strategies/big_strategy.py", data, rev, &st); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if st.Noted["read as a revision"] != int64(b.N) {
+			b.Fatalf("not read as a revision: %v", st.Noted)
+		}
+		b.SetBytes(int64(len(data)))
+		b.ReportMetric(float64(st.Bytes)/float64(b.N), "scanned-bytes/op")
+	})
+}
