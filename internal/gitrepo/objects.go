@@ -38,6 +38,46 @@ type Objects struct {
 	// limit bounds every buffer a read allocates (an object, a delta, a
 	// delta's base): larger objects are left to git.
 	limit int64
+	// One inflater, reset for each stream (reads are one at a time): a
+	// new one allocates its 32 KiB window, and every delta of a chain
+	// would pay for one.
+	z  io.ReadCloser
+	br *bufio.Reader
+	// recent keeps the last commits and trees read: a hook reads HEAD's
+	// commit and top tree for each setting file and again to compare.
+	recent map[string]recentObject
+}
+
+type recentObject struct {
+	typ  string
+	data []byte
+}
+
+// maxRecent bounds the objects kept; maxRecentSize the size of each.
+const (
+	maxRecent     = 32
+	maxRecentSize = 1 << 20
+)
+
+// inflater returns the zlib reader, reset to read the stream r.
+func (o *Objects) inflater(r io.Reader) (io.ReadCloser, error) {
+	if o.br == nil {
+		o.br = bufio.NewReaderSize(r, 16<<10)
+	} else {
+		o.br.Reset(r)
+	}
+	if o.z == nil {
+		z, err := zlib.NewReader(o.br)
+		if err != nil {
+			return nil, err
+		}
+		o.z = z
+		return z, nil
+	}
+	if err := o.z.(zlib.Resetter).Reset(o.br, nil); err != nil {
+		return nil, err
+	}
+	return o.z, nil
 }
 
 // maxAlternates is how deep alternates files are followed (git stops at 5).
@@ -154,7 +194,8 @@ var packTypes = [8]string{1: typeCommit, 2: typeTree, 3: typeBlob, 4: typeTag}
 // Object reads the object id (40 hex digits) up to max bytes, as
 // CatFile.Object does for an id: ok is false, without data, when it is
 // larger than max. An object in none of the packs and loose directories is
-// ErrNoObject.
+// ErrNoObject. The data of a commit or tree may be shared with later
+// callers: it is read-only.
 func (o *Objects) Object(id string, max int64) (typ string, data []byte, ok bool, err error) {
 	raw, err := hex.DecodeString(id)
 	if err != nil || len(raw) != hashLen {
@@ -162,7 +203,19 @@ func (o *Objects) Object(id string, max int64) (typ string, data []byte, ok bool
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if r, found := o.recent[id]; found {
+		if int64(len(r.data)) > max {
+			return r.typ, nil, false, nil
+		}
+		return r.typ, r.data, true, nil
+	}
 	typ, data, err = o.read(raw, min(max, o.limit)+1, 0)
+	if err == nil && typ != typeBlob && len(data) <= maxRecentSize {
+		if o.recent == nil || len(o.recent) >= maxRecent {
+			o.recent = map[string]recentObject{}
+		}
+		o.recent[id] = recentObject{typ, data}
+	}
 	if errors.Is(err, errOverLimit) {
 		if max < o.limit {
 			return typ, nil, false, nil
@@ -214,7 +267,7 @@ func (o *Objects) loose(dir string, raw []byte, below int64) (string, []byte, er
 		return "", nil, err
 	}
 	defer f.Close()
-	z, err := zlib.NewReader(bufio.NewReaderSize(f, 4096))
+	z, err := o.inflater(f)
 	if err != nil {
 		return "", nil, fmt.Errorf("loose object: %w", err)
 	}
@@ -293,7 +346,7 @@ func (o *Objects) packed(p *lazyPack, off int64, below int64, depth int) (string
 		if size >= below {
 			return typ, nil, errOverLimit
 		}
-		data, err := p.inflate(off+int64(i), size)
+		data, err := o.inflate(p, off+int64(i), size)
 		return typ, data, err
 	case 6, 7:
 	default:
@@ -340,7 +393,7 @@ func (o *Objects) packed(p *lazyPack, off int64, below int64, depth int) (string
 	if err != nil {
 		return "", nil, fmt.Errorf("delta base: %w", err)
 	}
-	delta, err := p.inflate(off+int64(i), size)
+	delta, err := o.inflate(p, off+int64(i), size)
 	if err != nil {
 		return "", nil, err
 	}
@@ -539,9 +592,9 @@ func (p *lazyPack) offset(k int64) (int64, error) {
 	return int64(off), nil
 }
 
-// inflate reads the zlib stream at off: size bytes.
-func (p *lazyPack) inflate(off, size int64) ([]byte, error) {
-	z, err := zlib.NewReader(bufio.NewReaderSize(io.NewSectionReader(p.pack, off, 1<<62), int(min(max(size/2, 512), 64<<10))))
+// inflate reads the zlib stream at off in p: size bytes.
+func (o *Objects) inflate(p *lazyPack, off, size int64) ([]byte, error) {
+	z, err := o.inflater(io.NewSectionReader(p.pack, off, 1<<62))
 	if err != nil {
 		return nil, fmt.Errorf("pack %s at %d: %w", p.base, off, err)
 	}

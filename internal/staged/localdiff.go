@@ -7,10 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
-
-	"github.com/keyward/scan/internal/regularfile"
 )
 
 // The index compared with HEAD in this process, for the common commit: a
@@ -65,11 +64,20 @@ const (
 
 // readIndexFile reads a version 2, 3 or 4 index: a header, the entries
 // sorted by path, extensions, and a checksum of all that.
-func readIndexFile(path string) (*indexFile, error) {
-	data, err := regularfile.ReadFile(path, maxIndexFile)
+func readIndexFile(path string) (idx *indexFile, err error) {
+	data, unmap, err := mapIndex(path)
 	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return nil, err
 	}
+	defer unmap()
+	// A mapped file cut short faults where it is read: an error, not a
+	// crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			idx, err = nil, fmt.Errorf("%w: index %s changed while it was read: %v", errAskGit, path, r)
+		}
+	}()
 	return parseIndex(data)
 }
 
