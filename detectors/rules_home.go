@@ -7,6 +7,7 @@ import (
 	"github.com/keyward/scan/internal/mnemonic"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -197,15 +198,18 @@ func validateElectrumSeed(secret string, c Candidate) Verdict {
 	return Verdict{Reject: true, Reason: "not an Electrum seed (version check fails)"}
 }
 
-var bip39Words = func() map[string]bool {
+// bip39Words is built on first use: every process would otherwise split
+// the word list and fill a 2,048-entry map before main, and most scans
+// (a commit hook's) never look a word up.
+var bip39Words = sync.OnceValue(func() map[string]bool {
 	m := make(map[string]bool, len(mnemonic.EnglishWords()))
 	for _, w := range mnemonic.EnglishWords() {
 		m[w] = true
 	}
 	return m
-}()
+})
 
-func bip39Word(w string) bool { return bip39Words[w] }
+func bip39Word(w string) bool { return bip39Words()[w] }
 
 // validateURLSecret drops templated and documentation URLs and the words
 // tests and docs put in them ("user:password@", "aladdin:opensesame@"); the

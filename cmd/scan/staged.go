@@ -72,8 +72,10 @@ could not be read (never a silent pass).`,
 				f.trusted = head
 			}
 			// The object reader that read the settings reads the staged
-			// blobs too.
-			return f.run(cmd, "staged", stagedSource(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened}), door{})
+			// blobs too, and the index is compared with HEAD while the
+			// rules are still being built.
+			opt := staged.Prepare(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened})
+			return f.run(cmd, "staged", stagedSource(opt), door{})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

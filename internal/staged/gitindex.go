@@ -34,13 +34,19 @@ type gitIndex struct {
 	// gitDiff has git compare the index with HEAD even when this
 	// process could (tests compare the two).
 	gitDiff bool
+	// prepared is the comparison Prepare made, if any.
+	prepared *prepared
 }
 
-func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, objects *gitrepo.ObjectReader, gitDiff bool) (*gitIndex, error) {
+func newGitIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, opt Options) (*gitIndex, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errNoGit
 	}
-	g := &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, objects: objects, shared: objects != nil, gitDiff: gitDiff}
+	objects := opt.Objects
+	g := &gitIndex{ctx: ctx, repo: repo, indexFile: indexFile, objects: objects, shared: objects != nil, gitDiff: opt.gitDiff}
+	if p := opt.prepared; p != nil && objects != nil && p.objects == objects && p.indexFile == indexFile {
+		g.prepared = p
+	}
 	if objects == nil {
 		g.objects = gitrepo.NewObjectReader(ctx, repo.GitDir())
 	}
@@ -76,39 +82,56 @@ func diffArgs(base string) []string {
 }
 
 // changes compares the index with HEAD (with the empty tree before the
-// first commit): in this process when it can, else with "git diff-index
-// --cached -M", whose rename detection pairs a moved file with its source
-// so that its unchanged lines are not new. Whatever the in-process
-// comparison cannot settle, a damaged index included, goes to git, whose
-// verdict stands.
+// first commit): in this process when it can (or as Prepare already did),
+// else with "git diff-index --cached -M", whose rename detection pairs a
+// moved file with its source so that its unchanged lines are not new.
+// Whatever the in-process comparison cannot settle, a damaged index
+// included, goes to git, whose verdict stands.
 func (g *gitIndex) changes() ([]change, error) {
-	base, tree := "HEAD", ""
-	head, err := g.objects.ResolveCommit("HEAD")
-	switch {
-	case errors.Is(err, gitrepo.ErrNoObject):
+	if g.prepared != nil {
+		return g.prepared.changes, nil
+	}
+	if !g.gitDiff {
+		if cs, err := compareInProcess(g.objects, g.indexFile); err == nil {
+			return cs, nil
+		}
+	}
+	base := "HEAD"
+	if _, err := g.objects.ResolveCommit("HEAD"); errors.Is(err, gitrepo.ErrNoObject) {
 		base = emptyTreeSHA1
 		if g.repo.Settings.SHA256 {
 			base = emptyTreeSHA256
 		}
-	case err != nil:
+	} else if err != nil {
 		return nil, fmt.Errorf("read HEAD: %w", err)
-	default:
-		if tree, err = g.objects.CommitTree(head); err != nil {
-			return nil, fmt.Errorf("read HEAD: %w", err)
-		}
-	}
-	if !g.gitDiff {
-		if idx, err := readIndexFile(g.indexFile); err == nil {
-			if cs, err := localChanges(idx, tree, g.objects.Object); err == nil {
-				return cs, nil
-			}
-		}
 	}
 	out, err := g.git(diffArgs(base)...)
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
 	return parseRaw(out)
+}
+
+// compareInProcess compares the index file with HEAD's tree (the empty
+// tree before the first commit) in this process; any error means git
+// must.
+func compareInProcess(objects *gitrepo.ObjectReader, indexFile string) ([]change, error) {
+	tree := ""
+	head, err := objects.ResolveCommit("HEAD")
+	switch {
+	case errors.Is(err, gitrepo.ErrNoObject):
+	case err != nil:
+		return nil, err
+	default:
+		if tree, err = objects.CommitTree(head); err != nil {
+			return nil, err
+		}
+	}
+	idx, err := readIndexFile(indexFile)
+	if err != nil {
+		return nil, err
+	}
+	return localChanges(idx, tree, objects.Object)
 }
 
 // parseRaw reads "git diff-index --raw -z" output:

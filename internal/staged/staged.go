@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -64,6 +65,37 @@ type Options struct {
 	// gitDiff has git compare the index with HEAD even where this
 	// process could (tests).
 	gitDiff bool
+	// prepared is what Prepare read.
+	prepared *prepared
+}
+
+// prepared is the index's comparison with HEAD, made by Prepare.
+type prepared struct {
+	objects   *gitrepo.ObjectReader
+	indexFile string
+	changes   []change
+}
+
+// Prepare does the part of a scan that needs no rules: the index's
+// comparison with HEAD, where this process can make it (opt.Repo and
+// opt.Objects set, git installed). A commit hook calls it while its rules
+// are built on another core; Scan with the Options it returns uses what it
+// found, and does everything else as without it.
+func Prepare(opt Options) Options {
+	if opt.Repo == nil || opt.Objects == nil || opt.goGitOnly || opt.gitDiff || opt.Repo.Bare {
+		return opt
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		return opt // the go-git reader compares without git
+	}
+	indexFile, err := indexPath(opt.Repo, opt.IndexFile)
+	if err != nil {
+		return opt
+	}
+	if cs, err := compareInProcess(opt.Objects, indexFile); err == nil {
+		opt.prepared = &prepared{objects: opt.Objects, indexFile: indexFile, changes: cs}
+	}
+	return opt
 }
 
 // change is one staged file version and the version it replaces.
@@ -279,7 +311,7 @@ func indexPath(repo *gitrepo.Repo, indexFile string) (string, error) {
 
 func openIndex(ctx context.Context, repo *gitrepo.Repo, indexFile string, opt Options) (changeReader, error) {
 	if !opt.goGitOnly {
-		g, err := newGitIndex(ctx, repo, indexFile, opt.Objects, opt.gitDiff)
+		g, err := newGitIndex(ctx, repo, indexFile, opt)
 		if err == nil {
 			return g, nil
 		}

@@ -69,6 +69,14 @@ func scanOpt(t testing.TB, opt Options) ([]detectors.Finding, detectors.Stats) {
 	if !reflect.DeepEqual(fs4, fs) {
 		t.Errorf("with the hook's readers: %+v\nwithout: %+v", fs4, fs)
 	}
+	// With the comparison prepared ahead, as the hook does.
+	fs5, _, err := Scan(context.Background(), newScanner(t), Prepare(withHookReaders(t, opt)))
+	if err != nil {
+		t.Fatalf("prepared: %v", err)
+	}
+	if !reflect.DeepEqual(fs5, fs) {
+		t.Errorf("prepared: %+v\nwithout: %+v", fs5, fs)
+	}
 	return fs, st
 }
 
@@ -261,6 +269,16 @@ func TestAlternateIndex(t *testing.T) {
 	fs, _ := scanOpt(t, Options{Path: dir, IndexFile: alt})
 	if len(fs) != 1 || fs[0].Secret != token("alt") || fs[0].StartLine != 2 {
 		t.Fatalf("alternate index: %+v", fs)
+	}
+	// A comparison prepared on .git/index is not the alternate index's.
+	opt := Prepare(withHookReaders(t, Options{Path: dir}))
+	if opt.prepared == nil {
+		t.Fatal("nothing prepared")
+	}
+	opt.IndexFile = alt
+	fs, _, err := Scan(context.Background(), newScanner(t), opt)
+	if err != nil || len(fs) != 1 || fs[0].Secret != token("alt") {
+		t.Fatalf("alternate index with .git/index's comparison prepared: %+v, %v", fs, err)
 	}
 }
 
