@@ -160,6 +160,19 @@ type inflater struct {
 // inflate fills dst from the zlib stream comp, which must hold exactly
 // len(dst) bytes (its checksum is checked at its end).
 func (s *Store) inflate(comp, dst []byte) error {
+	return s.inflateWith(comp, func(r io.Reader) error { return readExactly(r, dst) })
+}
+
+// inflatePrefix fills dst with the first bytes comp inflates to.
+func (s *Store) inflatePrefix(comp, dst []byte) error {
+	return s.inflateWith(comp, func(r io.Reader) error {
+		_, err := io.ReadFull(r, dst)
+		return err
+	})
+}
+
+// inflateWith runs read on a pooled zlib reader of comp.
+func (s *Store) inflateWith(comp []byte, read func(io.Reader) error) error {
 	inf, _ := s.inflaters.Get().(*inflater)
 	if inf == nil {
 		inf = new(inflater)
@@ -172,7 +185,7 @@ func (s *Store) inflate(comp, dst []byte) error {
 		err = inf.zr.(zlib.Resetter).Reset(&inf.src, nil)
 	}
 	if err == nil {
-		err = readExactly(inf.zr, dst)
+		err = read(inf.zr)
 	}
 	if err != nil {
 		// A reader left in an error state is dropped, not pooled.
@@ -221,4 +234,47 @@ func (s *Store) inflateEntry(e *entry) ([]byte, error) {
 		return nil, fmt.Errorf("entry at offset %d of %s: %w", e.off, e.p.path, err)
 	}
 	return dst, nil
+}
+
+// sizeProbe is how much of an entry Size reads: its header and enough of
+// a delta's zlib stream (a block header of a few hundred bytes at most)
+// to inflate the delta's two leading size varints.
+const sizeProbe = 4096
+
+// packedSize is the content size of the object of p at rank k: its
+// header's, or for a delta the target size its data begins with.
+func (s *Store) packedSize(p *pack, k int) (int64, error) {
+	off := p.sorted[k]
+	n := p.end(k) - off
+	if n <= 0 {
+		return 0, fmt.Errorf("%w: entry at offset %d of %s is empty", ErrCorrupt, off, p.path)
+	}
+	var probe [sizeProbe]byte
+	b := probe[:min(n, sizeProbe)]
+	if _, err := p.f.ReadAt(b, off); err != nil {
+		return 0, fmt.Errorf("read offset %d of %s: %w", off, p.path, err)
+	}
+	e := entry{p: p, k: k, off: off}
+	if err := e.parseHeader(b, 1<<62); err != nil {
+		return 0, fmt.Errorf("entry at offset %d of %s: %w", off, p.path, err)
+	}
+	if !e.delta() {
+		return e.size, nil
+	}
+	// Two varints of at most 10 bytes each.
+	head := make([]byte, min(e.size, 20))
+	if err := s.inflatePrefix(e.comp, head); err != nil {
+		return 0, fmt.Errorf("entry at offset %d of %s: %w", off, p.path, err)
+	}
+	_, rest, err := deltaSize(head)
+	if err == nil {
+		var size uint64
+		if size, _, err = deltaSize(rest); err == nil {
+			if size > 1<<62 {
+				return 0, fmt.Errorf("%w: entry at offset %d of %s: delta target of %d bytes", ErrCorrupt, off, p.path, size)
+			}
+			return int64(size), nil
+		}
+	}
+	return 0, fmt.Errorf("entry at offset %d of %s: %w", off, p.path, err)
 }

@@ -120,6 +120,12 @@ func looseExists(dir string, id plumbing.Hash) bool {
 // loose reads the loose object id from the first object directory that
 // has it: zlib of "type size\x00" and the content.
 func (s *Store) loose(id plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	typ, _, data, err := s.looseObject(id, false)
+	return typ, data, err
+}
+
+// looseObject reads the loose object id, only its header if headerOnly.
+func (s *Store) looseObject(id plumbing.Hash, headerOnly bool) (plumbing.ObjectType, int64, []byte, error) {
 	for _, dir := range s.looseDirs {
 		path := loosePath(dir, id)
 		f, _, err := regularfile.Open(path, false)
@@ -127,54 +133,57 @@ func (s *Store) loose(id plumbing.Hash) (plumbing.ObjectType, []byte, error) {
 			continue
 		}
 		if err != nil {
-			return 0, nil, fmt.Errorf("object %s: %w", id, err)
+			return 0, 0, nil, fmt.Errorf("object %s: %w", id, err)
 		}
-		typ, data, err := s.readLoose(f)
+		typ, size, data, err := s.readLoose(f, headerOnly)
 		f.Close()
 		if err != nil {
-			return 0, nil, fmt.Errorf("object %s (%s): %w", id, path, err)
+			return 0, 0, nil, fmt.Errorf("object %s (%s): %w", id, path, err)
 		}
-		return typ, data, nil
+		return typ, size, data, nil
 	}
-	return 0, nil, fmt.Errorf("object %s: %w", id, ErrNotFound)
+	return 0, 0, nil, fmt.Errorf("object %s: %w", id, ErrNotFound)
 }
 
-func (s *Store) readLoose(f io.Reader) (plumbing.ObjectType, []byte, error) {
+func (s *Store) readLoose(f io.Reader, headerOnly bool) (plumbing.ObjectType, int64, []byte, error) {
 	zr, err := zlib.NewReader(bufio.NewReader(f))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return 0, 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	defer zr.Close()
 	// The header is at most a type name, a space, 20 digits and a NUL.
 	var head [32]byte
 	n, err := io.ReadFull(zr, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return 0, 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	nul := bytes.IndexByte(head[:n], 0)
 	sp := bytes.IndexByte(head[:max(nul, 0)], ' ')
 	if nul < 0 || sp < 0 {
-		return 0, nil, fmt.Errorf("%w: bad loose object header", ErrCorrupt)
+		return 0, 0, nil, fmt.Errorf("%w: bad loose object header", ErrCorrupt)
 	}
 	typ, err := plumbing.ParseObjectType(string(head[:sp]))
 	if err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return 0, 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	size, err := strconv.ParseInt(string(head[sp+1:nul]), 10, 64)
 	if err != nil || size < 0 {
-		return 0, nil, fmt.Errorf("%w: bad loose object size", ErrCorrupt)
+		return 0, 0, nil, fmt.Errorf("%w: bad loose object size", ErrCorrupt)
+	}
+	if headerOnly {
+		return typ, size, nil, nil
 	}
 	if size > s.maxObject {
-		return 0, nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, size)
+		return 0, 0, nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, size)
 	}
 	got := head[nul+1 : n]
 	if int64(len(got)) > size {
-		return 0, nil, fmt.Errorf("%w: inflates to more than the %d bytes its header says", ErrCorrupt, size)
+		return 0, 0, nil, fmt.Errorf("%w: inflates to more than the %d bytes its header says", ErrCorrupt, size)
 	}
 	data := make([]byte, size)
 	copy(data, got)
 	if err := readExactly(zr, data[len(got):]); err != nil {
-		return 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+		return 0, 0, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	return typ, data, nil
+	return typ, size, data, nil
 }

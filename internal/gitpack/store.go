@@ -189,6 +189,24 @@ func (s *Store) Has(id plumbing.Hash) bool {
 	return false
 }
 
+// Size is the size of the content of object id, read from its header (a
+// delta's target size from the first bytes of its data) without
+// inflating the object: a caller can route a blob over its limits
+// elsewhere before Blob refuses it with ErrTooLarge or holds it whole.
+func (s *Store) Size(id plumbing.Hash) (int64, error) {
+	for _, p := range s.packs {
+		if i, found := p.find(id); found {
+			size, err := s.packedSize(p, int(p.rank[i]))
+			if err != nil {
+				return 0, fmt.Errorf("object %s: %w", id, err)
+			}
+			return size, nil
+		}
+	}
+	_, size, _, err := s.looseObject(id, true)
+	return size, err
+}
+
 // Blob reads the blob id, with its delta base and copies when its pack
 // stores it as a delta against another blob.
 func (s *Store) Blob(id plumbing.Hash) (Blob, error) {

@@ -174,6 +174,9 @@ func verifyAll(t *testing.T, s *Store, want []object) int {
 		byID[o.id] = o
 	}
 	for _, o := range want {
+		if size, err := s.Size(o.id); err != nil || size != int64(len(o.data)) {
+			t.Fatalf("%s %s: Size %d, %v; want %d", o.typ, o.id, size, err, len(o.data))
+		}
 		b, err := s.Blob(o.id)
 		if o.typ != "blob" {
 			if !errors.Is(err, ErrNotBlob) {
@@ -441,6 +444,9 @@ func TestMissingObjectIsNotFound(t *testing.T) {
 		if o.typ != "blob" {
 			continue
 		}
+		if _, err := s.Size(o.id); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Size of blob %s of a blobless clone: %v, want ErrNotFound", o.id, err)
+		}
 		_, err := s.Blob(o.id)
 		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), o.id.String()) {
 			t.Fatalf("blob %s of a blobless clone: %v, want ErrNotFound naming it", o.id, err)
@@ -557,6 +563,9 @@ func TestCorruptPacksAreErrors(t *testing.T) {
 			defer s.Close()
 			failed := 0
 			for _, o := range want {
+				// Only a header is read: a damaged one may give a wrong
+				// size, but never a panic.
+				s.Size(o.id)
 				b, err := s.Blob(o.id)
 				switch {
 				case err != nil:
@@ -592,6 +601,9 @@ func TestTooLargeIsRefusedBeforeAllocating(t *testing.T) {
 	for _, o := range catFileAll(t, filepath.Join(dir, ".git")) {
 		if o.typ != "blob" {
 			continue
+		}
+		if size, err := s.Size(o.id); err != nil || size != int64(len(o.data)) {
+			t.Fatalf("%s: Size %d, %v; want %d whatever the limit", o.id, size, err, len(o.data))
 		}
 		b, err := s.Blob(o.id)
 		if len(o.data) > 4096 {
