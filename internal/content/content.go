@@ -117,6 +117,12 @@ type Reader struct {
 	// capped is set when a rule stopped at engine.MaxMatchesPerRule in
 	// the file last read (see Capped).
 	capped bool
+	// reach records what the engine read as a whole in the file last
+	// read, when it was one chunk (see BaseReach); reachChunks counts
+	// the chunks.
+	reach       []reachSpan
+	reachChunks int
+	reachSize   int64
 }
 
 // NewReader returns a Reader for one worker.
@@ -131,6 +137,7 @@ var ErrInterrupted = errors.New("interrupted")
 // cancelled context; findings before the failure are still returned.
 func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	r.capped = false
+	r.reach, r.reachChunks = r.reach[:0], 0
 	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
 		return r.scanArchive(ctx, path, src, size, st)
 	}
@@ -309,7 +316,9 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
 		}
-		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
+		r.reachChunks++
+		r.reachSize = offset + int64(len(data))
+		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset, Reach: r.recordReach})
 		if err != nil {
 			st.Interrupt()
 			return out, ErrInterrupted
@@ -350,6 +359,12 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 		r.buf = r.buf[:Overlap]
 		carried = Overlap
 	}
+}
+
+// recordReach keeps what the engine read as a whole (engine.Chunk.Reach)
+// for a revision read of the file's next version.
+func (r *Reader) recordReach(start, end, above, below int) {
+	r.reach = append(r.reach, reachSpan{start, end, above, below})
 }
 
 func (r *Reader) readFailed(st *detectors.Stats, path string, err error) error {

@@ -76,7 +76,30 @@ type Revision struct {
 	// stopped at engine.MaxMatchesPerRule, so Base's findings are not all
 	// it holds.
 	BaseCapped bool
-	Copies     []Copy
+	// BaseReach, if set, is Reader.BaseReach() right after Base was
+	// scanned: what the engine read as a whole in it. With it, the base's
+	// side of each cut is known without scanning the base again.
+	BaseReach *BaseReach
+	Copies    []Copy
+}
+
+// BaseReach is what the engine read as a whole in a file (see
+// engine.Chunk.Reach), kept from its scan for a revision read of its next
+// version.
+type BaseReach struct {
+	spans []reachSpan
+	size  int
+}
+
+// BaseReach returns what the engine read as a whole in the file the last
+// Scan read, for Revision.BaseReach; nil when that file was not read as
+// one chunk of text (a revision read of its next version reads it whole
+// anyway).
+func (r *Reader) BaseReach() *BaseReach {
+	if r.reachChunks != 1 {
+		return nil
+	}
+	return &BaseReach{spans: slices.Clone(r.reach), size: int(r.reachSize)}
 }
 
 const (
@@ -121,6 +144,9 @@ func (r *Reader) ScanRevision(ctx context.Context, path string, data []byte, rev
 		b:      newLineIndex(rev.Base),
 		copies: copies,
 		base:   rev.BaseFindings,
+	}
+	if rev.BaseReach != nil && rev.BaseReach.size == len(rev.Base) {
+		rs.baseReach = rev.BaseReach.spans
 	}
 	rs.init()
 	fs, why, err := rs.run()
@@ -288,7 +314,10 @@ type revScan struct {
 	n, b   *lineIndex
 	copies []Copy
 	base   []detectors.Finding
-	reach  engine.Reach
+	// baseReach is Revision.BaseReach: the base's side of a cut is read
+	// from it when set, from a region of the base otherwise.
+	baseReach []reachSpan
+	reach     engine.Reach
 	// above and below are the non-blank lines a region reaches past a cut:
 	// room for every keyword hit whose window may touch the cut, and for
 	// every part within the link distance with its own window. Above
@@ -431,9 +460,12 @@ func (rs *revScan) run() ([]detectors.Finding, string, error) {
 	// What the first round will read at least: each zone with its margins,
 	// here and in the base. When that is most of the file, a whole scan
 	// costs less.
-	least := 0
+	least, sides := 0, 2
+	if rs.baseReach != nil {
+		sides = 1
+	}
 	for _, z := range zs {
-		least += 2 * (n.down(z.end, rs.below) - n.up(z.start, rs.above))
+		least += sides * (n.down(z.end, rs.below) - n.up(z.start, rs.above))
 	}
 	if 4*least > 3*len(n.data) {
 		return nil, "changed much", nil
@@ -671,12 +703,19 @@ func (rs *revScan) moveCuts(zs []zone) (bool, error) {
 		}
 		d := c.To - c.From
 		p := k.at - d
-		blo, bhi := cluster(p)
-		bv, err := rs.settle(rs.b, p, &blo, &bhi, func() (*region, error) {
-			return rs.scan(rs.b, rs.up(rs.b, blo), rs.down(rs.b, bhi))
-		})
-		if err != nil {
-			return false, err
+		var bv cutView
+		if rs.baseReach != nil {
+			// The whole base was read: what crosses p is known whole.
+			whole := &region{base: true, end: len(rs.b.data), findings: rs.base, reach: rs.baseReach}
+			bv, _, _ = rs.view(rs.b, whole, p)
+		} else {
+			blo, bhi := cluster(p)
+			bv, err = rs.settle(rs.b, p, &blo, &bhi, func() (*region, error) {
+				return rs.scan(rs.b, rs.up(rs.b, blo), rs.down(rs.b, bhi))
+			})
+			if err != nil {
+				return false, err
+			}
 		}
 		if bv.dirty {
 			move(k, bv.lo+d, bv.hi+d, "dirty in the base")

@@ -25,7 +25,8 @@ import (
 // the test's matcher and compares with a whole scan. It runs only when
 // KEYWARD_REVISION_REPO names a git directory (a bare mirror will do);
 // KEYWARD_REVISION_PAIRS bounds the pairs (default 3000, sampled across
-// the history with a fixed seed; 0 for all).
+// the history with a fixed seed; 0 for all). The base's reach comes from
+// its scan (Revision.BaseReach) unless KEYWARD_REVISION_SCAN_BASE is set.
 //
 //	KEYWARD_REVISION_REPO=/work/.mirror/freqtrade+freqtrade/repo go test ./internal/content -run RealHistory -v -timeout 2h
 func TestScanRevisionOnRealHistory(t *testing.T) {
@@ -109,6 +110,9 @@ func TestScanRevisionOnRealHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		rev := &Revision{Base: base, BaseFindings: baseFs, BaseCapped: r.Capped(), Copies: matchCopies(base, data)}
+		if os.Getenv("KEYWARD_REVISION_SCAN_BASE") == "" {
+			rev.BaseReach = r.BaseReach()
+		}
 		want, err := r.Scan(ctx, p.path, bytes.NewReader(data), int64(len(data)), &wst)
 		if err != nil {
 			t.Fatal(err)

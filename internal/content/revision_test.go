@@ -59,6 +59,9 @@ type revisionCase struct {
 	path       string
 	base, data []byte
 	copies     []Copy // nil: matchCopies
+	// withReach passes the base's reach from its scan (Revision.BaseReach);
+	// without, the base's side of each cut is scanned.
+	withReach bool
 }
 
 // checkRevision scans data whole and as a revision of base and fails on
@@ -74,6 +77,9 @@ func checkRevision(t *testing.T, s *Scanner, c revisionCase) (partial bool, scan
 		t.Fatal(err)
 	}
 	rev := &Revision{Base: c.base, BaseFindings: baseFs, BaseCapped: r.Capped(), Copies: c.copies}
+	if c.withReach {
+		rev.BaseReach = r.BaseReach()
+	}
 	if rev.Copies == nil {
 		rev.Copies = matchCopies(c.base, c.data)
 	}
@@ -383,7 +389,8 @@ func TestScanRevisionEqualsWholeScan(t *testing.T) {
 		if m.rng.Intn(4) > 0 {
 			data += "\n"
 		}
-		p, n := checkRevision(t, s, revisionCase{name: fmt.Sprintf("case %d (%s)", i, path), path: path, base: []byte(base), data: []byte(data)})
+		c := revisionCase{name: fmt.Sprintf("case %d (%s)", i, path), path: path, base: []byte(base), data: []byte(data), withReach: i%2 == 0}
+		p, n := checkRevision(t, s, c)
 		if p {
 			partial++
 			scanned += n
