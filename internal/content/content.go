@@ -118,8 +118,9 @@ type Reader struct {
 	// the file last read (see Capped).
 	capped bool
 	// reach records what the engine read as a whole in the file last
-	// read, when it was one chunk (see BaseReach); reachChunks counts
-	// the chunks.
+	// read, when keepReach is set (see KeepReach, BaseReach); reachChunks
+	// counts the chunks.
+	keepReach   bool
 	reach       []reachSpan
 	reachChunks int
 	reachSize   int64
@@ -316,9 +317,13 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
 		}
-		r.reachChunks++
-		r.reachSize = offset + int64(len(data))
-		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset, Reach: r.recordReach})
+		c := engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset}
+		if r.keepReach {
+			r.reachChunks++
+			r.reachSize = offset + int64(len(data))
+			c.Reach = r.recordReach
+		}
+		found, capped, err := r.s.eng.ScanContext(ctx, c)
 		if err != nil {
 			st.Interrupt()
 			return out, ErrInterrupted

@@ -91,12 +91,17 @@ type BaseReach struct {
 	size  int
 }
 
+// KeepReach makes r keep, from each file it scans, what BaseReach returns:
+// a source that reads versions of files as revisions of one another (a
+// history) turns it on; others do not pay for it.
+func (r *Reader) KeepReach() { r.keepReach = true }
+
 // BaseReach returns what the engine read as a whole in the file the last
-// Scan read, for Revision.BaseReach; nil when that file was not read as
-// one chunk of text (a revision read of its next version reads it whole
-// anyway).
+// Scan read, for Revision.BaseReach; nil unless KeepReach was called, and
+// when that file was not read as one chunk of text (a revision read of its
+// next version reads it whole anyway).
 func (r *Reader) BaseReach() *BaseReach {
-	if r.reachChunks != 1 {
+	if !r.keepReach || r.reachChunks != 1 {
 		return nil
 	}
 	return &BaseReach{spans: slices.Clone(r.reach), size: int(r.reachSize)}

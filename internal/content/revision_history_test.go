@@ -98,6 +98,7 @@ func TestScanRevisionOnRealHistory(t *testing.T) {
 
 	s := newScanner(t, Options{})
 	r := s.NewReader()
+	r.KeepReach()
 	ctx := context.Background()
 	var newBytes, revBytes, partialBytes, partialScanned int64
 	partial, mismatches := 0, 0

@@ -71,6 +71,7 @@ func checkRevision(t *testing.T, s *Scanner, c revisionCase) (partial bool, scan
 	t.Helper()
 	ctx := context.Background()
 	r := s.NewReader()
+	r.KeepReach()
 	var bst detectors.Stats
 	baseFs, err := r.Scan(ctx, c.path, bytes.NewReader(c.base), int64(len(c.base)), &bst)
 	if err != nil {
@@ -450,6 +451,7 @@ func TestScanRevisionFallsBack(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			r := s.NewReader()
+			r.KeepReach()
 			var bst, wst, rst detectors.Stats
 			baseFs, _ := r.Scan(ctx, c.path, strings.NewReader(c.base), int64(len(c.base)), &bst)
 			rev := &Revision{Base: []byte(c.base), BaseFindings: baseFs, BaseCapped: c.capped || r.Capped(), Copies: c.copies}
@@ -492,6 +494,7 @@ func BenchmarkScanRevision(b *testing.B) {
 	data := []byte(strings.Join(lines, "\n") + "\n")
 	ctx := context.Background()
 	r := s.NewReader()
+	r.KeepReach()
 	var st detectors.Stats
 	baseFs, err := r.Scan(ctx, "strategies/big_strategy.py", bytes.NewReader(base), int64(len(base)), &st)
 	if err != nil {
@@ -521,4 +524,28 @@ func BenchmarkScanRevision(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportMetric(float64(st.Bytes)/float64(b.N), "scanned-bytes/op")
 	})
+}
+
+// A Reader keeps the base's reach only when asked: other sources do not
+// pay for it, and a reach kept from another file is not used.
+func TestBaseReachIsKeptWhenAsked(t *testing.T) {
+	s := newScanner(t, Options{})
+	text := "api_key = os.environ['API_KEY']\n"
+	ctx := context.Background()
+	var st detectors.Stats
+	r := s.NewReader()
+	if _, err := r.Scan(ctx, "a.py", strings.NewReader(text), int64(len(text)), &st); err != nil {
+		t.Fatal(err)
+	}
+	if r.BaseReach() != nil {
+		t.Error("a Reader that was not asked kept the reach")
+	}
+	r.KeepReach()
+	if _, err := r.Scan(ctx, "a.py", strings.NewReader(text), int64(len(text)), &st); err != nil {
+		t.Fatal(err)
+	}
+	br := r.BaseReach()
+	if br == nil || len(br.spans) == 0 || br.size != len(text) {
+		t.Fatalf("kept %+v", br)
+	}
 }
