@@ -1069,6 +1069,12 @@ func (rs *revScan) carry(zs []zone) ([]detectors.Finding, string, error) {
 			fd.Offset += int64(d)
 			fd.StartLine += dl
 			fd.EndLine += dl
+			// What later stages add to a finding (its commit, repository,
+			// file access, verification) is not the engine's: a source that
+			// kept the base's findings after those stages must not pass it
+			// on. Slices are copied so that no stage edits both versions'.
+			fd.Commit, fd.Repository, fd.File, fd.Verification = nil, "", nil, nil
+			fd.Notes, fd.Conceal = slices.Clone(fd.Notes), slices.Clone(fd.Conceal)
 			if len(fd.Parts) > 0 {
 				parts := slices.Clone(fd.Parts)
 				for i := range parts {

@@ -80,6 +80,13 @@ func checkRevision(t *testing.T, s *Scanner, c revisionCase) (partial bool, scan
 	rev := &Revision{Base: c.base, BaseFindings: baseFs, BaseCapped: r.Capped(), Copies: c.copies}
 	if c.withReach {
 		rev.BaseReach = r.BaseReach()
+	} else {
+		// A history source may keep the base's findings after it set
+		// their commit: that must not pass to the new version's.
+		for i := range baseFs {
+			baseFs[i].Commit = &detectors.Commit{SHA: "0123abcd"}
+			baseFs[i].Repository = "elsewhere"
+		}
 	}
 	if rev.Copies == nil {
 		rev.Copies = matchCopies(c.base, c.data)
