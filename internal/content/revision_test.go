@@ -246,7 +246,15 @@ func (m *fileMaker) block() []string {
 		return []string{"data:", "  credentials: " + base64.StdEncoding.EncodeToString([]byte(env))}
 	case 10: // an allow comment above a value
 		return []string{"# keyward:allow test fixture", up + "_API_SECRET=" + m.alnum(64)}
-	case 11: // key and secret 11 lines apart
+	case 11, 13: // key and secret 11 lines apart
+		if m.rng.Intn(2) == 0 {
+			// Small windows (three lines): nothing but the link joins them.
+			out := []string{"AWS_ACCESS_KEY_ID=AKIA" + strings.ToUpper(m.alnum(16))}
+			for i := 0; i < 10; i++ {
+				out = append(out, filler[m.rng.Intn(len(filler))])
+			}
+			return append(out, "AWS_SECRET_ACCESS_KEY="+m.alnum(40))
+		}
 		out := []string{ex + "_api_key = '" + m.alnum(64) + "'"}
 		for i := 0; i < 10; i++ {
 			out = append(out, m.fillerLine())
@@ -377,7 +385,7 @@ func TestScanRevisionEqualsWholeScan(t *testing.T) {
 	s := newScanner(t, Options{})
 	m := newFileMaker(20)
 	// KEYWARD_REVISION_CASES=5000 runs more (a few minutes).
-	cases := 300
+	cases := 800
 	if testing.Short() {
 		cases = 100
 	}
