@@ -192,7 +192,10 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 		id  int32
 		end int
 	}
-	var later [3][]hitAt
+	// Most chunks hold a few hits: the later streams' start on the
+	// stack, not each in a slice allocated per chunk.
+	var held [3][16]hitAt
+	later := [3][]hitAt{held[0][:0], held[1][:0], held[2][:0]}
 	var st [4]uint32
 	for i := 0; i < q; i++ {
 		i = walk4(delta, class, a, b, c, d, i, &st, firstOut)
