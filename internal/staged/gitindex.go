@@ -115,7 +115,7 @@ func (g *gitIndex) changes() ([]change, error) {
 // compareInProcess compares the index file with HEAD's tree (the empty
 // tree before the first commit) in this process; any error means git
 // must.
-func compareInProcess(objects *gitrepo.ObjectReader, indexFile string) ([]change, error) {
+func compareInProcess(objects *gitrepo.ObjectReader, indexPath string) ([]change, error) {
 	tree := ""
 	head, err := objects.ResolveCommit("HEAD")
 	switch {
@@ -127,11 +127,12 @@ func compareInProcess(objects *gitrepo.ObjectReader, indexFile string) ([]change
 			return nil, err
 		}
 	}
-	idx, err := readIndexFile(indexFile)
-	if err != nil {
-		return nil, err
-	}
-	return localChanges(idx, tree, objects.Object)
+	var cs []change
+	err = withIndexFile(indexPath, func(idx *indexFile) error {
+		cs, err = localChanges(idx, tree, objects.Object)
+		return err
+	})
+	return cs, err
 }
 
 // parseRaw reads "git diff-index --raw -z" output:

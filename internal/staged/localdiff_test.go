@@ -93,6 +93,16 @@ func TestLocalChangesAgreeWithGit(t *testing.T) {
 			run(t, dir, "add", ".")
 			run(t, dir, "update-index", "--index-version", "4")
 		}, false},
+		{"one of two identical directories edited", func(t *testing.T, dir string) {
+			// Both have the same tree in HEAD: the cache tree must be
+			// read by name, or the edited one passes for the other.
+			for _, d := range []string{"twin1", "twin2"} {
+				write(t, dir, d+"/same.txt", "identical\n")
+			}
+			gittest.Commit(t, dir, "twins")
+			write(t, dir, "twin1/same.txt", "edited\n")
+			run(t, dir, "add", "twin1/same.txt")
+		}, false},
 		{"a cache-tree of another commit (reset --soft)", func(t *testing.T, dir string) {
 			write(t, dir, "b/y/z.txt", "edited\n")
 			write(t, dir, "a/c/e.txt", "edited\n")
@@ -143,13 +153,13 @@ func TestLocalChangesFirstCommit(t *testing.T) {
 	write(t, dir, "a/b.txt", "b\n")
 	write(t, dir, "c.txt", "c\n")
 	run(t, dir, "add", ".")
-	idx, err := readIndexFile(filepath.Join(dir, ".git", "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	r := gitrepo.NewObjectReader(context.Background(), filepath.Join(dir, ".git"))
 	defer r.Close()
-	got, err := localChanges(idx, "", r.Object)
+	var got []change
+	err := withIndexFile(filepath.Join(dir, ".git", "index"), func(idx *indexFile) (err error) {
+		got, err = localChanges(idx, "", r.Object)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +184,7 @@ func TestLocalIndexDamaged(t *testing.T) {
 	// index.skipHash (git 2.40) writes zeros instead of the checksum.
 	zeros := append([]byte(nil), data...)
 	copy(zeros[len(zeros)-20:], make([]byte, 20))
-	if idx, err := parseIndex(zeros); err != nil || !reflect.DeepEqual(idx, whole) {
+	if idx, err := parseIndex(zeros); err != nil || !reflect.DeepEqual(idx.entries, whole.entries) || !reflect.DeepEqual(idx.tree, whole.tree) || len(whole.entries) != 10 {
 		t.Fatalf("an index without a checksum: %v", err)
 	}
 	flip := append([]byte(nil), data...)
@@ -209,13 +219,15 @@ func TestSmallEditStartsNoGit(t *testing.T) {
 
 func localChangesOf(t *testing.T, dir string) ([]change, error) {
 	t.Helper()
-	idx, err := readIndexFile(filepath.Join(dir, ".git", "index"))
-	if err != nil {
-		return nil, err
-	}
 	r := gitrepo.NewObjectReader(context.Background(), filepath.Join(dir, ".git"))
 	defer r.Close()
-	return localChanges(idx, run(t, dir, "rev-parse", "HEAD^{tree}"), r.Object)
+	tree := run(t, dir, "rev-parse", "HEAD^{tree}")
+	var cs []change
+	err := withIndexFile(filepath.Join(dir, ".git", "index"), func(idx *indexFile) (err error) {
+		cs, err = localChanges(idx, tree, r.Object)
+		return err
+	})
+	return cs, err
 }
 
 // gitChanges is diff-index's list, less what adds no line (a mode change).
