@@ -233,6 +233,30 @@ func normCopies(cs []Copy, data, base []byte) ([]Copy, bool) {
 			if c.To < p.To+p.Len {
 				return nil, false
 			}
+			if e := p.From + p.Len; c.To > p.To+p.Len && c.From != e {
+				// After inserted bytes, the copy that follows is looked
+				// for just past where the copy before ended in the base
+				// (the lines an edit replaced are short): found there,
+				// it and what follows continue that copy, instead of
+				// jumping to an earlier place where the same lines stand.
+				want := data[c.To : c.To+c.Len]
+				if j := bytes.Index(base[e:min(len(base), e+reanchorWithin+c.Len)], want[:min(len(want), 32)]); j >= 0 && e+j+c.Len <= len(base) && bytes.Equal(base[e+j:e+j+c.Len], want) {
+					c.From = e + j
+				}
+			}
+			if c.To == p.To+p.Len && c.From != p.From+p.Len {
+				// A delta copies a repeated line from wherever it
+				// finds it first; where the bytes also continue the
+				// copy before, they are taken as its continuation, so
+				// that the junction (a dirty point) goes away or moves
+				// to where the versions really part.
+				k := commonPrefix(data[c.To:c.To+c.Len], base[p.From+p.Len:])
+				p.Len += k
+				c.To, c.From, c.Len = c.To+k, c.From+k, c.Len-k
+				if c.Len == 0 {
+					continue
+				}
+			}
 			if c.To == p.To+p.Len && c.From == p.From+p.Len {
 				p.Len += c.Len
 				continue
@@ -241,6 +265,24 @@ func normCopies(cs []Copy, data, base []byte) ([]Copy, bool) {
 		joined = append(joined, c)
 	}
 	return joined, true
+}
+
+// regionSlack is how many lines a region reads past what was asked.
+const regionSlack = 12
+
+// reanchorWithin is how far past the end of a copy the next copy is
+// looked for after inserted bytes.
+const reanchorWithin = 4 << 10
+
+// commonPrefix returns how many bytes a and b begin with alike.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 // lineIndex is a file with the offsets of its line starts.
@@ -365,6 +407,9 @@ func (rs *revScan) scan(f *lineIndex, start, end int) (*region, error) {
 			return g, nil
 		}
 	}
+	// Cuts move and regions widen a few lines at a time: a little room
+	// to spare saves reading the region again for each.
+	start, end = f.up(start, regionSlack), f.down(end, regionSlack)
 	g := &region{base: isBase, start: start, end: end}
 	c := engine.Chunk{
 		Path: rs.path, Data: f.data[start:end], Line: f.lineOf(start), Column: 1, Offset: int64(start),

@@ -496,10 +496,11 @@ func BenchmarkScanRevision(b *testing.B) {
 	var lines []string
 	for n := 0; n < 200<<10; {
 		l := m.fillerLine()
-		if m.rng.Intn(60) == 0 {
-			blk := m.block()
-			lines = append(lines, blk...)
-			n += len(strings.Join(blk, "\n")) + 1
+		if m.rng.Intn(400) == 0 {
+			// A credential now and then, as a bot's code holds: a ccxt
+			// client with its key and secret.
+			ex := exchanges[m.rng.Intn(len(exchanges))]
+			l = "exchange = ccxt." + ex + "({'apiKey': '" + m.alnum(36) + "', 'secret': '" + m.alnum(48) + "'})"
 		}
 		lines = append(lines, l)
 		n += len(l) + 1
@@ -515,7 +516,7 @@ func BenchmarkScanRevision(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rev := &Revision{Base: base, BaseFindings: baseFs, BaseCapped: r.Capped(), Copies: matchCopies(base, data)}
+	rev := &Revision{Base: base, BaseFindings: baseFs, BaseCapped: r.Capped(), BaseReach: r.BaseReach(), Copies: matchCopies(base, data)}
 	b.Run("whole", func(b *testing.B) {
 		var st detectors.Stats
 		for i := 0; i < b.N; i++ {
