@@ -1,10 +1,12 @@
 package main
 
-import "github.com/spf13/cobra"
-
 // extraCommands lists the subcommands that live in their own files (git
 // history, staged changes, hooks), so each can be added without touching
 // the root command.
-func extraCommands() []*cobra.Command {
-	return []*cobra.Command{newGitCmd(), newStagedCmd(), newPrePushCmd(), newInstallHookCmd(), newHomeCmd(), newBaselineCmd(), newConfigCmd(), newReposCmd(), newMergeCmd(), newActionArgsCmd()}
+func extraCommands() []namedCommand {
+	return []namedCommand{
+		{"git", newGitCmd}, {"staged", newStagedCmd}, {"pre-push", newPrePushCmd}, {"install-hook", newInstallHookCmd},
+		{"home", newHomeCmd}, {"baseline", newBaselineCmd}, {"config", newConfigCmd}, {"repos", newReposCmd},
+		{"merge", newMergeCmd}, {"action-args", newActionArgsCmd},
+	}
 }
