@@ -108,11 +108,15 @@ func (c *cache) get(pack int, off int64) (plumbing.ObjectType, []byte, bool) {
 	return e.typ, e.data, true
 }
 
-// put keeps data unless it would take over a quarter of the budget: one
-// huge file would otherwise flush every base the next deltas need.
+// put keeps data, evicting what was used least recently, unless it alone
+// is over the budget. A large object is kept even though it flushes many
+// small ones: the versions of a large file form a delta chain, and one
+// read alone, without its base kept, resolves the chain again from its
+// root, its cost growing with the square of the chain's length (a 27 MB
+// file's 30 versions took 9.7 s of CPU, not 1.2).
 func (c *cache) put(pack int, off int64, typ plumbing.ObjectType, data []byte) {
 	size := int64(len(data)) + 64
-	if size > c.max/4 {
+	if size > c.max {
 		return
 	}
 	c.mu.Lock()
