@@ -534,7 +534,10 @@ func embeddedEscape(b []byte) bool {
 func unescapeJSON(data []byte, s, e int) (Span, bool) {
 	str := data[s:e]
 	txt := make([]byte, 0, len(str))
-	var pieces []piece
+	// A piece per escape and per literal run between them: sized at
+	// once, since a line of JSON in a string holds hundreds of escapes
+	// and append's doublings copied and dropped each smaller array.
+	pieces := make([]piece, 0, 2*bytes.Count(str, []byte{'\\'})+1)
 	for i := 0; i < len(str); {
 		if str[i] != '\\' || i+1 >= len(str) {
 			j := i + 1
