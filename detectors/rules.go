@@ -13,8 +13,7 @@ import "sort"
 // in exchangeSpecs (rules_exchange_table.go); adding a service is one Rule
 // in its category's file (and a row in services when it has several).
 func Default() []Rule {
-	var rs []Rule
-	for _, group := range [][]Rule{
+	groups := [][]Rule{
 		coreRules(),            // PEM private keys, the generic labelled secret, GitHub
 		defaultPasswordRules(), // ${POSTGRES_PASSWORD:-postgres}, at info
 		uuidPairRules(),        // a UUID API key beside a secret, issuer unknown
@@ -36,7 +35,15 @@ func Default() []Rule {
 		jwtRules(),             // signed tokens
 		devToolRules(),         // developer tools
 		metaRules(),            // findings about the scan itself
-	} {
+	}
+	// Sized once: a rule is a few hundred bytes, and a commit hook builds
+	// the table on every commit.
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	rs := make([]Rule, 0, n)
+	for _, group := range groups {
 		rs = append(rs, group...)
 	}
 	rs = withServices(rs)

@@ -197,7 +197,7 @@ func exchangeAdvice(name, perms string) string {
 func exchangeRules() []Rule {
 	specs := exchangeSpecs()
 	aliases := buildAliases(specs)
-	var rules []Rule
+	rules := make([]Rule, 0, 3*len(specs)+8) // key, secret, passphrase, and a few of their own
 	for _, s := range specs {
 		advice := exchangeAdvice(s.name, s.perms)
 		parts := []struct {
