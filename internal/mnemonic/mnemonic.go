@@ -634,12 +634,21 @@ func inList(index map[string]int, w []byte) bool {
 // comment's dash or a name in a string, so the common case is made cheap:
 // ASCII letters are read without decoding runes, an ASCII word is looked up
 // without a copy, and a word's lists are one lookup; a window with fewer
-// than min list words has no run and stops there.
+// than min list words has no run and stops there, before it holds its
+// words: most windows do, and their words were most of what it allocated.
 func unicodeWordRuns(data []byte, min int) [][2]int {
+	if _, n := unicodeListWords(data, false); n < min {
+		return nil
+	}
+	toks, _ := unicodeListWords(data, true)
+	return tokenRuns(toks, len(bip39UnicodeLists()), min)
+}
+
+// unicodeListWords reads the words of data and counts those in a Unicode
+// list; with keep, it returns them too.
+func unicodeListWords(data []byte, keep bool) (toks []listToken, inList int) {
 	member := unicodeMembership()
-	var toks []listToken
 	var lower [maxUnicodeWord]byte
-	inList := 0
 	for i := 0; i < len(data); {
 		if n, ok := wordRune(data[i:]); !ok {
 			i += n
@@ -671,12 +680,11 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 		if in != 0 {
 			inList++
 		}
-		toks = append(toks, listToken{s, i, in})
+		if keep {
+			toks = append(toks, listToken{s, i, in})
+		}
 	}
-	if inList < min {
-		return nil
-	}
-	return tokenRuns(toks, len(bip39UnicodeLists()), min)
+	return toks, inList
 }
 
 // tokenRuns returns the spans of the runs of at least min words of one
