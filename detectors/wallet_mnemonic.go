@@ -64,12 +64,6 @@ func validateMnemonic(secret string, c Candidate) Verdict {
 	return Verdict{Note: note}
 }
 
-// LongMnemonicChunkLimit is the largest chunk longMnemonicsOutsideCode
-// reads. What it finds thus depends on the size of the whole chunk: a
-// reader that scans part of a larger file (content's revision reads) would
-// find phrases a whole scan does not, so it reads such files whole.
-const LongMnemonicChunkLimit = 512 << 10
-
 // longMnemonicsOutsideCode runs mnemonic.FindLong on every text file up
 // to 512 KiB, source code included: a 24-word phrase pasted into a string
 // literal or a comment needs no context word, since its checksum passes at
@@ -78,7 +72,7 @@ const LongMnemonicChunkLimit = 512 << 10
 // sits under a name the keyword windows find, and a whole pass would cost
 // more than the rest of the scan.
 func longMnemonicsOutsideCode(path string, data []byte) [][2]int {
-	if len(data) > LongMnemonicChunkLimit {
+	if len(data) > 512<<10 {
 		return nil
 	}
 	if codeFile(path) {

@@ -73,7 +73,6 @@ const sniffSize = 8 << 10
 type Scanner struct {
 	eng *engine.Engine
 	opt Options
-	rev *revisionRules // what revision reads need of the rules, on first use
 }
 
 // New returns a Scanner. ChunkSize is raised to at least four overlaps.
@@ -87,7 +86,7 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 	if opt.MaxArchiveInMemory <= 0 {
 		opt.MaxArchiveInMemory = defaultMaxArchiveInMemory
 	}
-	return &Scanner{eng: eng, opt: opt, rev: &revisionRules{}}
+	return &Scanner{eng: eng, opt: opt}
 }
 
 // Engine returns the engine the scanner feeds.
@@ -114,16 +113,6 @@ type Reader struct {
 	s    *Scanner
 	buf  []byte
 	view []byte // what the engine sees of a binary file's chunk
-	// capped is set when a rule stopped at engine.MaxMatchesPerRule in
-	// the file last read (see Capped).
-	capped bool
-	// reach records what the engine read as a whole in the file last
-	// read, when keepReach is set (see KeepReach, BaseReach); reachChunks
-	// counts the chunks.
-	keepReach   bool
-	reach       []reachSpan
-	reachChunks int
-	reachSize   int64
 }
 
 // NewReader returns a Reader for one worker.
@@ -137,8 +126,6 @@ var ErrInterrupted = errors.New("interrupted")
 // is counted in st. The error is non-nil only for a read failure or a
 // cancelled context; findings before the failure are still returned.
 func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
-	r.capped = false
-	r.reach, r.reachChunks = r.reach[:0], 0
 	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
 		return r.scanArchive(ctx, path, src, size, st)
 	}
@@ -317,13 +304,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
 		}
-		c := engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset}
-		if r.keepReach {
-			r.reachChunks++
-			r.reachSize = offset + int64(len(data))
-			c.Reach = r.recordReach
-		}
-		found, capped, err := r.s.eng.ScanContext(ctx, c)
+		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
 		if err != nil {
 			st.Interrupt()
 			return out, ErrInterrupted
@@ -337,7 +318,6 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 				st.Warn(detectors.WarnOther, path, fmt.Sprintf("rule %s took %s on a %d-byte chunk of this file; its regex or keywords are costly here", cp.RuleID, cp.Took.Round(time.Millisecond), len(data)))
 				continue
 			}
-			r.capped = true
 			// Once per rule and file: every chunk of a huge file would
 			// say it again.
 			if !warnedCap[cp.RuleID] {
@@ -364,12 +344,6 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 		r.buf = r.buf[:Overlap]
 		carried = Overlap
 	}
-}
-
-// recordReach keeps what the engine read as a whole (engine.Chunk.Reach)
-// for a revision read of the file's next version.
-func (r *Reader) recordReach(start, end, above, below int) {
-	r.reach = append(r.reach, reachSpan{start, end, above, below})
 }
 
 func (r *Reader) readFailed(st *detectors.Stats, path string, err error) error {

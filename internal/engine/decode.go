@@ -43,9 +43,6 @@ func (sc *chunkScan) scanDecoded(found []detectors.Finding) ([]detectors.Finding
 	var decoded []decodedFinding
 	var relinked []detectors.Finding
 	for _, w := range decodeWindows(c.Data, spans) {
-		if c.Reach != nil {
-			c.Reach(w.start, w.end, decodeContext, decodeContext)
-		}
 		dt := newDecodedText(c.Data, w)
 		if e.opt.OnSuppress != nil {
 			sub.opt.OnSuppress = func(s Suppression) {

@@ -37,19 +37,6 @@ type Chunk struct {
 	Line, Column int
 	// Offset is the byte offset of Data[0] in the file.
 	Offset int64
-	// Reach, if set, is told each stretch of Data, [start, end), whose
-	// text a finding in it may depend on as a whole: every rule's search
-	// window (merged across nearby hits, before it is narrowed to label
-	// lines), every whole-chunk finder's match and the lines decoded
-	// around an encoded run; with each, how many lines the stretch's
-	// kind reaches above and below a hit (WindowBefore, and WindowAfter
-	// with the two lines of an opened value), which says how near another
-	// hit must stand to join it. Outside these a finding depends only on
-	// its own line, the three above it and the parts linked to it. A
-	// reader that scans part of a file (content's revision reads) learns
-	// from it where a line boundary can be cut without changing what is
-	// found.
-	Reach func(start, end, above, below int)
 }
 
 // Suppression records a candidate that a filter dropped, for --verbose.
@@ -522,14 +509,6 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		get(ri).windows = []span{{0, len(data)}}
 	}
 
-	if c.Reach != nil {
-		for _, ri := range scr.touched {
-			r := &e.rules[ri]
-			for _, w := range work[ri].windows {
-				c.Reach(w.start, w.end, r.WindowBefore, r.WindowAfter+2)
-			}
-		}
-	}
 	var cands []candidate
 	ruleIdx := scr.touched
 	sort.Ints(ruleIdx)
@@ -556,9 +535,6 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		for i, m := range ms {
 			if i%256 == 255 && ctx.Err() != nil {
 				return nil, nil, ctx.Err()
-			}
-			if c.Reach != nil {
-				c.Reach(m[0], m[1], 0, 0)
 			}
 			cands = sc.check(ri, m[0], m[1], "", nil, cands)
 		}
