@@ -323,6 +323,8 @@ type scratch struct {
 	// hits fall on the same lines share one and what it parsed.
 	windows map[span]*detectors.Window
 	spare   []*detectors.Window
+	// lineHits are the call's line-keyword hits (see Engine.lineKeyword).
+	lineHits []int
 }
 
 // window returns the Window over data[s.start:s.end] for this call.
@@ -437,7 +439,12 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		}
 		return w
 	}
-	var lineHits []int
+	lineHits := scr.lineHits[:0]
+	defer func() {
+		if cap(lineHits) <= 1<<12 {
+			scr.lineHits = lineHits[:0]
+		}
+	}()
 	// Rules that share a keyword usually share window sizes too: the
 	// window of one hit is computed once per size.
 	type cachedWindow struct{ at, before, after, s, t int }
