@@ -134,19 +134,33 @@ func errOrTooLarge(err error) error {
 	return errors.New("too large")
 }
 
-// treeEntry finds name in a tree object's content ("<mode> <name>\0<id>"
-// records) and returns its mode and id in hex.
+// treeEntry finds name in a tree object's content and returns its mode
+// and id in hex.
 func treeEntry(tree []byte, name string, idLen int) (mode, id string, ok bool) {
+	EachTreeEntry(tree, idLen, func(m, n, raw []byte) bool {
+		if string(n) != name {
+			return true
+		}
+		mode, id, ok = string(m), fmt.Sprintf("%x", raw), true
+		return false
+	})
+	return mode, id, ok
+}
+
+// EachTreeEntry calls fn with the mode, name and raw id (idLen bytes) of
+// each record of a tree object's content ("<mode> <name>\0<id>") until fn
+// returns false. It returns false when the content is malformed.
+func EachTreeEntry(tree []byte, idLen int, fn func(mode, name, id []byte) bool) bool {
 	for len(tree) > 0 {
 		sp := bytes.IndexByte(tree, ' ')
 		nul := bytes.IndexByte(tree, 0)
 		if sp < 0 || nul < sp || nul+1+idLen > len(tree) {
-			return "", "", false
+			return false
 		}
-		if string(tree[sp+1:nul]) == name {
-			return string(tree[:sp]), fmt.Sprintf("%x", tree[nul+1:nul+1+idLen]), true
+		if !fn(tree[:sp], tree[sp+1:nul], tree[nul+1:nul+1+idLen]) {
+			return true
 		}
 		tree = tree[nul+1+idLen:]
 	}
-	return "", "", false
+	return true
 }

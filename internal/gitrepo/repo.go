@@ -154,11 +154,8 @@ func locateGitDir(workTree, gitDir string) (billy.Filesystem, billy.Filesystem, 
 		return nil, nil, fmt.Errorf("GIT_DIR %s: %w", gitDir, ErrNotRepository)
 	}
 	common := abs
-	if data, err := regularfile.ReadFile(filepath.Join(abs, "commondir"), 4096); err == nil {
-		common = strings.TrimSpace(string(data))
-		if !filepath.IsAbs(common) {
-			common = filepath.Join(abs, common)
-		}
+	if c, err := commonDir(abs); err == nil {
+		common = c
 	}
 	for _, d := range []string{abs, common} {
 		if err := checkMetadata(d); err != nil {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+
+	"github.com/keyward/scan/internal/gitrepo"
 )
 
 // The index compared with HEAD in this process, for the common commit: a
@@ -447,19 +449,22 @@ func (d *headDiff) readTree(tree []byte) ([]treeItem, map[string]int, error) {
 	}
 	var items []treeItem
 	byName := map[string]int{}
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		nul := bytes.IndexByte(data, 0)
-		if sp < 0 || nul < sp || nul+1+idLen > len(data) {
-			return nil, nil, fmt.Errorf("tree %s: malformed entry", id)
-		}
-		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+	var bad error
+	whole := gitrepo.EachTreeEntry(data, idLen, func(m, name, raw []byte) bool {
+		mode, err := strconv.ParseUint(string(m), 8, 32)
 		if err != nil {
-			return nil, nil, fmt.Errorf("tree %s: bad mode %q", id, data[:sp])
+			bad = fmt.Errorf("tree %s: bad mode %q", id, m)
+			return false
 		}
-		byName[string(data[sp+1:nul])] = len(items)
-		items = append(items, treeItem{mode: uint32(mode), id: data[nul+1 : nul+1+idLen]})
-		data = data[nul+1+idLen:]
+		byName[string(name)] = len(items)
+		items = append(items, treeItem{mode: uint32(mode), id: raw})
+		return true
+	})
+	switch {
+	case !whole:
+		return nil, nil, fmt.Errorf("tree %s: malformed entry", id)
+	case bad != nil:
+		return nil, nil, bad
 	}
 	return items, byName, nil
 }
