@@ -522,7 +522,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 	for _, ri := range ruleIdx {
 		w := &work[ri]
 		if len(e.rules[ri].LineKeywords) > 0 {
-			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue)
+			w.windows = labelLines(data, w.windows, lineHits, e.rules[ri].MultilineValue, e.rules[ri].WindowAfter)
 		}
 		start := time.Now()
 		cands = sc.matchRule(ri, w, scr, cands)
@@ -735,18 +735,29 @@ func lastLineStart(data []byte, limit, at int) int {
 
 // labelLines narrows windows to the lines that hold a line-keyword hit
 // (sorted offsets). With multiline, each narrowed window runs from its line
-// to the end of the original window.
-func labelLines(data []byte, windows []span, hits []int, multiline bool) []span {
+// to the end of the original window, or, in a window that holds no PEM
+// block, at most after lines below its line.
+func labelLines(data []byte, windows []span, hits []int, multiline bool, after int) []span {
 	var out []span
 	h := 0
 	for _, w := range windows {
 		for h < len(hits) && hits[h] <= w.start {
 			h++
 		}
+		// Only a PEM block runs on far below its label's line. Without
+		// one, a label's reach is the rule's window below it: run to the
+		// window's end from the first label, a file whose path names the
+		// exchange (one window, the whole file) was parsed whole, most of
+		// a history scan's time in a trading bot's connector code.
+		pem := multiline && bytes.Contains(data[w.start:w.end], pemBegin)
 		for ; h < len(hits) && hits[h] <= w.end; h++ {
 			at := hits[h] - 1
 			ls := lastLineStart(data, max(w.start, at-maxWindowSide), at)
 			le := w.end
+			if multiline && !pem {
+				_, t := window(data, at, 0, after)
+				le = min(w.end, t)
+			}
 			if !multiline {
 				// Bounded like window: a hit in a huge line looks no
 				// further than maxWindowSide for its line's end.
@@ -762,6 +773,10 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool) []span 
 	}
 	return out
 }
+
+// pemBegin starts every PEM block, the only value a MultilineValue rule
+// reads past its label's line.
+var pemBegin = []byte("-----BEGIN")
 
 func addWindow(ws *[]span, s, t int) {
 	if n := len(*ws); n > 0 {

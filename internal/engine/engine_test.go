@@ -307,3 +307,37 @@ func TestWithOptionsScansAsNew(t *testing.T) {
 		t.Fatal("WithOptions changed the engine it came from, or lost the defaults")
 	}
 }
+
+// A MultilineValue rule reads on below its label's line to the end of its
+// window only for a PEM block; any other value stands within the rule's
+// WindowAfter lines of a label. In a file whose path names the rule (one
+// window, the whole file) the label's reach was the end of the file.
+func TestMultilineLabelReach(t *testing.T) {
+	e, err := New([]detectors.Rule{{
+		ID: "vault-secret", Title: "vault secret", Severity: detectors.High, Service: "vault", Part: detectors.PartSecret,
+		Keywords: []string{"vault"}, PathKeywords: []string{"vault"}, LineKeywords: []string{"secret"},
+		MultilineValue: true, WindowAfter: 3,
+		Pattern: `(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\s]{40,}?-----END PRIVATE KEY-----|zz_[a-z0-9]{12})`,
+	}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := func(n int) string { return strings.Repeat("x = 1\n", n) }
+	pem := "-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MC4CAQAwBQYDK2VwBCIEIGhVqRlqZCm0Zt3Z5kXa\n", 30) + "-----END PRIVATE KEY-----"
+	tests := []struct {
+		name, path, text string
+		want             int
+	}{
+		{"on the label's line", "vault/conf.py", filler(20) + "secret = 'zz_a1b2c3d4e5f6'\n" + filler(20), 1},
+		{"within the window below", "vault/conf.py", filler(20) + "secret = (\n\n  'zz_a1b2c3d4e5f6')\n" + filler(20), 1},
+		{"far below the label", "vault/conf.py", "secret = None\n" + filler(12) + "other = 'zz_a1b2c3d4e5f6'\n", 0},
+		{"far below, keyword window", "src/conf.py", "# vault\nsecret = None\n" + filler(12) + "other = 'zz_a1b2c3d4e5f6'\n", 0},
+		{"a PEM block runs on", "vault/conf.py", filler(5) + "secret = \"\"\"\n" + pem + "\"\"\"\n" + filler(5), 1},
+	}
+	for _, tt := range tests {
+		got := e.Scan(Chunk{Path: tt.path, Data: []byte(tt.text), Line: 1, Column: 1})
+		if len(got) != tt.want {
+			t.Errorf("%s: %d finding(s), want %d", tt.name, len(got), tt.want)
+		}
+	}
+}
