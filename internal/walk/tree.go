@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/keyward/scan/detectors"
@@ -30,6 +29,11 @@ type walker struct {
 	// local holds, per device met, whether it is a local disk's file
 	// system (regularfile.LocalDisk), asked once per device.
 	local map[uint64]bool
+	// lists are the listings of the directories being walked, one per
+	// depth, reused; path is where a child's path is put together.
+	lists []*listing
+	depth int
+	path  []byte
 }
 
 // scopedIgnore is an ignore file and the directory (relative to the root)
@@ -126,22 +130,50 @@ func (w *walker) dir(abs, relDir string) {
 	if w.ctx.Err() != nil {
 		return
 	}
+	// The directory is opened before it is listed, and identified on the
+	// open descriptor: a stat by path before the listing cost a system
+	// call and two allocations per directory.
+	fd, openErr := openDir(abs)
+	id, ok := fileID{}, false
+	if openErr == nil {
+		id, ok = identifyFD(fd)
+	}
+	if !ok {
+		id, ok = identify(abs)
+	}
 	local := false
-	if id, ok := identify(abs); ok {
+	if ok {
+		skip := ""
 		if w.opt.OneFilesystem && id.dev != w.rootDev {
-			w.stats.Skip("other filesystem")
-			return
+			skip = "other filesystem"
+		} else if w.visited[id] {
+			skip = "symlink loop"
 		}
-		if w.visited[id] {
-			w.stats.Skip("symlink loop")
-			w.stats.Warn(detectors.WarnSymlinkLoop, w.rel(abs), "symlink loop; not entered again")
+		if skip != "" {
+			if openErr == nil {
+				closeDir(fd)
+			}
+			w.stats.Skip(skip)
+			if skip == "symlink loop" {
+				w.stats.Warn(detectors.WarnSymlinkLoop, w.rel(abs), "symlink loop; not entered again")
+			}
 			return
 		}
 		w.visited[id] = true
 		local = w.onLocalDisk(id.dev, abs)
 	}
-	entries, err := os.ReadDir(abs)
-	if err != nil {
+	if openErr != nil {
+		w.stats.Skip("unreadable")
+		w.warn(w.rel(abs), openErr)
+		return
+	}
+	if w.depth == len(w.lists) {
+		w.lists = append(w.lists, &listing{})
+	}
+	l := w.lists[w.depth]
+	w.depth++
+	defer func() { w.depth-- }()
+	if err := l.read(fd, abs); err != nil {
 		w.stats.Skip("unreadable")
 		w.warn(w.rel(abs), err)
 		return
@@ -149,7 +181,7 @@ func (w *walker) dir(abs, relDir string) {
 	pushed := 0
 	// The listing says whether there is a .gitignore to read: trying to
 	// open one in every directory cost a failed open per directory.
-	if w.opt.RespectGitignore && hasEntry(entries, ".gitignore") {
+	if w.opt.RespectGitignore && l.has(".gitignore") {
 		if m := w.readIgnore(filepath.Join(abs, ".gitignore"), ".gitignore"); m != nil {
 			w.ignores = append(w.ignores, scopedIgnore{relDir, m})
 			pushed = 1
@@ -157,18 +189,33 @@ func (w *walker) dir(abs, relDir string) {
 	}
 	defer func() { w.ignores = w.ignores[:len(w.ignores)-pushed] }()
 
-	for _, e := range entries {
-		name := e.Name()
+	// The root's path and a separator start every path below it: a
+	// child's path relative to the root is the tail of its absolute path
+	// (where the separator is a slash), so one string is made per entry.
+	relStart := len(joinName(w.root.abs, "x")) - 1
+	for i := range l.ents {
+		typ := l.ents[i].typ
+		isDir := typ.IsDir()
 		// Joined by hand: a name from the directory holds no separator
 		// and is never . or .., so filepath.Join's and path.Join's
 		// cleaning (and rel's filepath.Rel below) only cost time on
 		// every entry.
-		childAbs := joinName(abs, name)
+		w.path = append(w.path[:0], abs...)
+		if !os.IsPathSeparator(abs[len(abs)-1]) {
+			w.path = append(w.path, filepath.Separator)
+		}
+		w.path = append(w.path, l.name(i)...)
+		childAbs := string(w.path)
+		name := childAbs[len(childAbs)-len(l.name(i)):]
 		childRel := name
-		if relDir != "" {
+		switch {
+		case relDir == "":
+		case filepath.Separator == '/':
+			childRel = childAbs[relStart:]
+		default:
 			childRel = relDir + "/" + name
 		}
-		if e.IsDir() && name == ".git" {
+		if isDir && name == ".git" {
 			// History belongs to `scan git`; the object store is
 			// compressed and would only cost time here. The config is
 			// read as a file (never run): remote URLs and extra headers
@@ -177,22 +224,21 @@ func (w *walker) dir(abs, relDir string) {
 			continue
 		}
 		if w.opt.Skip != nil {
-			if reason := w.opt.Skip(childRel, e); reason != "" {
+			if reason := w.opt.Skip(childRel, &entry{abs: childAbs, name: name, typ: typ}); reason != "" {
 				w.stats.Skip(reason)
 				continue
 			}
 		}
-		if w.ignored(childRel, e.IsDir()) {
+		if w.ignored(childRel, isDir) {
 			w.stats.Skip("ignored")
 			continue
 		}
-		if w.opt.SkipDir != nil && e.IsDir() {
+		if w.opt.SkipDir != nil && isDir {
 			if reason := w.opt.SkipDir(childAbs, false); reason != "" {
 				w.stats.Skip(reason)
 				continue
 			}
 		}
-		typ := e.Type()
 		fileLocal := local
 		if typ&fs.ModeSymlink != 0 {
 			if !w.opt.FollowSymlinks {
@@ -222,10 +268,10 @@ func (w *walker) dir(abs, relDir string) {
 				continue
 			}
 			// The entry's type is the directory's word (or, where the
-			// file system gives none, ReadDir's lstat): no stat per
-			// file here. The worker checks the type again on the open
-			// file, which is what counts. The file lies on the
-			// directory's file system.
+			// file system gives none, an lstat): no stat per file here.
+			// The worker checks the type again on the open file, which
+			// is what counts. The file lies on the directory's file
+			// system.
 			w.emit(job{abs: childAbs, rel: rel, local: fileLocal})
 		default:
 			// FIFOs, sockets and devices: reading them can block
@@ -233,13 +279,6 @@ func (w *walker) dir(abs, relDir string) {
 			w.stats.Skip("not a regular file")
 		}
 	}
-}
-
-// hasEntry reports whether a listing sorted by name, as os.ReadDir's is,
-// holds name.
-func hasEntry(entries []fs.DirEntry, name string) bool {
-	i := sort.Search(len(entries), func(i int) bool { return entries[i].Name() >= name })
-	return i < len(entries) && entries[i].Name() == name
 }
 
 // joinName is filepath.Join(dir, name) for a clean dir and a name read
