@@ -17,3 +17,13 @@ func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 func OpenLocalReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 	return OpenReader(path, noFollow)
 }
+
+// Opener opens one file when asked, as OpenReader does.
+type Opener struct {
+	Path     string
+	NoFollow bool
+	Local    bool
+}
+
+// Open opens o.Path as OpenReader does.
+func (o *Opener) Open() (ReadAtCloser, int64, error) { return OpenReader(o.Path, o.NoFollow) }

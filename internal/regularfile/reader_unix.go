@@ -30,6 +30,35 @@ func OpenLocalReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 }
 
 func openReader(path string, noFollow, raw bool) (ReadAtCloser, int64, error) {
+	f := new(fdFile)
+	if err := f.open(path, noFollow, raw); err != nil {
+		return nil, 0, err
+	}
+	return f, f.size, nil
+}
+
+// Opener opens one file when asked, into itself: a walk that hands each
+// file to a worker as an Opener allocates one value per file for the
+// open file and the way to open it, where a closure and the file cost two.
+type Opener struct {
+	Path     string
+	NoFollow bool
+	// Local: open with OpenLocalReader, not OpenReader.
+	Local bool
+	f     fdFile
+}
+
+// Open opens o.Path as OpenReader (or OpenLocalReader) does. An Opener is
+// opened once.
+func (o *Opener) Open() (ReadAtCloser, int64, error) {
+	if err := o.f.open(o.Path, o.NoFollow, o.Local); err != nil {
+		return nil, 0, err
+	}
+	return &o.f, o.f.size, nil
+}
+
+// open opens path into f.
+func (f *fdFile) open(path string, noFollow, raw bool) error {
 	flags := syscall.O_RDONLY | syscall.O_CLOEXEC | nonBlock
 	if noFollow {
 		flags |= noFollowFlag
@@ -47,9 +76,9 @@ func openReader(path string, noFollow, raw bool) (ReadAtCloser, int64, error) {
 		}
 	}
 	if err != nil {
-		return nil, 0, &fs.PathError{Op: "open", Path: path, Err: err}
+		return &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	f := &fdFile{fd: fd, raw: raw}
+	*f = fdFile{fd: fd, raw: raw}
 	var st syscall.Stat_t
 	if raw {
 		err = rawFstat(fd, &st)
@@ -58,14 +87,14 @@ func openReader(path string, noFollow, raw bool) (ReadAtCloser, int64, error) {
 	}
 	if err != nil {
 		f.Close()
-		return nil, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
+		return &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		f.Close()
-		return nil, 0, fmt.Errorf("%s: %w", path, ErrNotRegular)
+		return fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
 	f.size = st.Size
-	return f, st.Size, nil
+	return nil
 }
 
 // fdFile reads a regular file's descriptor. Reads of a regular file never

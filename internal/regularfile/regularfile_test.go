@@ -63,6 +63,75 @@ var openers = []struct {
 }{
 	{"OpenReader", OpenReader},
 	{"OpenLocalReader", OpenLocalReader},
+	{"Opener", func(p string, noFollow bool) (ReadAtCloser, int64, error) {
+		return (&Opener{Path: p, NoFollow: noFollow}).Open()
+	}},
+	{"Opener, local", func(p string, noFollow bool) (ReadAtCloser, int64, error) {
+		return (&Opener{Path: p, NoFollow: noFollow, Local: true}).Open()
+	}},
+}
+
+// A path is opened whatever its length: the raw open copies one shorter
+// than its stack buffer (512 bytes) and allocates for a longer one. A path
+// holding a NUL is refused, never cut short at it.
+func TestOpenPathsAroundTheStackBuffer(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	if err := os.WriteFile(plain, []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A path of exactly n bytes: directories of 100-byte names, then a
+	// file named to make up the rest.
+	pathOf := func(n int) string {
+		p := dir
+		for n-len(p) > 200 {
+			p = filepath.Join(p, strings.Repeat("d", 99))
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p = filepath.Join(p, strings.Repeat("f", n-len(p)-1))
+		if err := os.WriteFile(p, []byte("0123456789"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		path string
+		ok   bool
+	}{
+		{"short", plain, true},
+		{"510 bytes", pathOf(510), true},
+		{"511 bytes, the longest on the stack", pathOf(511), true},
+		{"512 bytes", pathOf(512), true},
+		{"513 bytes", pathOf(513), true},
+		{"3000 bytes", pathOf(3000), true},
+		{"a NUL inside", plain + "\x00/etc/passwd", false},
+		{"a NUL at the end", plain + "\x00", false},
+	}
+	for _, o := range openers {
+		for _, tc := range tests {
+			t.Run(o.name+"/"+tc.name, func(t *testing.T) {
+				f, size, err := o.open(tc.path, true)
+				if !tc.ok {
+					if err == nil {
+						f.Close()
+						t.Fatal("opened")
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("%d-byte path: %v", len(tc.path), err)
+				}
+				defer f.Close()
+				all, err := io.ReadAll(f)
+				if err != nil || string(all) != "0123456789" || size != 10 {
+					t.Errorf("read %q (%v), size %d", all, err, size)
+				}
+			})
+		}
+	}
 }
 
 func refusesAndReads(t *testing.T, open func(string, bool) (ReadAtCloser, int64, error)) {

@@ -96,7 +96,14 @@ func NewSource(opt Options) (*Source, error) {
 
 // Items walks the roots one after the other.
 func (s *Source) Items(ctx context.Context, st *detectors.Stats, yield func(source.Item) bool) error {
-	emit := func(j job) bool { return yield(source.Item{Path: j.rel, Open: s.opener(j)}) }
+	emit := func(j job) bool {
+		if j.stream {
+			return yield(source.Item{Path: j.rel, Open: s.streamOpener(j)})
+		}
+		// One value per file opens it and is the open file.
+		o := &fileOpener{regularfile.Opener{Path: j.abs, NoFollow: !s.opt.FollowSymlinks, Local: j.local}}
+		return yield(source.Item{Path: j.rel, Opener: o})
+	}
 	local := map[uint64]bool{}
 	for _, root := range s.roots {
 		if ctx.Err() != nil {
@@ -108,41 +115,39 @@ func (s *Source) Items(ctx context.Context, st *detectors.Stats, yield func(sour
 	return nil
 }
 
-// opener opens one file found by the walk. The file is opened without
-// blocking and its type checked on the open descriptor: a file swapped
-// for a FIFO after the walk saw it must not hang the scan. A stream root
-// (standard input, a named pipe) is read to its end, as cat would.
-func (s *Source) opener(j job) func() (io.ReadCloser, int64, error) {
-	if j.stream {
-		return func() (io.ReadCloser, int64, error) {
-			if j.abs == "-" {
-				in := s.opt.Stdin
-				if in == nil {
-					in = os.Stdin
-				}
-				return io.NopCloser(in), -1, nil
-			}
-			f, err := os.Open(j.abs)
-			if err != nil {
-				return nil, 0, err
-			}
-			return f, -1, nil
-		}
-	}
-	open := regularfile.OpenReader
-	if j.local {
-		open = regularfile.OpenLocalReader
-	}
+// streamOpener opens a stream root (standard input, a named pipe), read
+// to its end, as cat would.
+func (s *Source) streamOpener(j job) func() (io.ReadCloser, int64, error) {
 	return func() (io.ReadCloser, int64, error) {
-		f, size, err := open(j.abs, !s.opt.FollowSymlinks)
-		if err != nil {
-			if errors.Is(err, regularfile.ErrNotRegular) {
-				return nil, 0, &source.Skip{Reason: "not a regular file"}
+		if j.abs == "-" {
+			in := s.opt.Stdin
+			if in == nil {
+				in = os.Stdin
 			}
+			return io.NopCloser(in), -1, nil
+		}
+		f, err := os.Open(j.abs)
+		if err != nil {
 			return nil, 0, err
 		}
-		return f, size, nil
+		return f, -1, nil
 	}
+}
+
+// fileOpener opens one file found by the walk. The file is opened without
+// blocking and its type checked on the open descriptor: a file swapped
+// for a FIFO after the walk saw it must not hang the scan.
+type fileOpener struct{ regularfile.Opener }
+
+func (o *fileOpener) Open() (io.ReadCloser, int64, error) {
+	f, size, err := o.Opener.Open()
+	if err != nil {
+		if errors.Is(err, regularfile.ErrNotRegular) {
+			return nil, 0, &source.Skip{Reason: "not a regular file"}
+		}
+		return nil, 0, err
+	}
+	return f, size, nil
 }
 
 type root struct {
