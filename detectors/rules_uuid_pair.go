@@ -55,7 +55,6 @@ type uuidLabelled struct{ keys, secrets []labelledValue }
 func uuidPairs(win *Window, part string) [][2]int {
 	if win.done&haveUUID == 0 {
 		win.done |= haveUUID
-		win.uuid = &uuidLabelled{}
 		// A pair needs a UUID key: a window without the shape of one has
 		// none, whatever its assignments — and the windows around "key"
 		// in code, most of a history's, have none.

@@ -15,7 +15,7 @@ type Window struct {
 	assignments []Assignment
 	values      [][2]int
 	notes       []Assignment
-	uuid        *uuidLabelled
+	uuid        uuidLabelled // by value: a pointer cost an allocation per window
 	done        windowParts
 }
 

@@ -415,9 +415,15 @@ func decodePercent(data []byte, s, e int) (Span, bool) {
 		return Span{}, false
 	}
 	tok := data[s:e]
+	// Most runs with a '%' in them are format strings ("%-20s%d"):
+	// they are turned away before anything is allocated, and what is
+	// kept is sized at once.
+	n, ok := percentPieces(tok)
+	if !ok {
+		return Span{}, false
+	}
 	txt := make([]byte, 0, len(tok))
-	var pieces []piece
-	reserved := false
+	pieces := make([]piece, 0, n)
 	for i := 0; i < len(tok); {
 		if tok[i] != '%' {
 			j := i
@@ -429,26 +435,45 @@ func decodePercent(data []byte, s, e int) (Span, bool) {
 			i = j
 			continue
 		}
-		// Every '%' of a percent-encoded string starts an escape; a format
-		// string ("%-20s%d") does not qualify.
+		pieces = append(pieces, piece{dec: len(txt), src: s + i})
+		txt = append(txt, unhex(tok[i+1])<<4|unhex(tok[i+2]))
+		i += 3
+	}
+	if !utf8.Valid(txt) {
+		return Span{}, false
+	}
+	return Span{Kind: Percent, Start: s, End: e, Text: txt, pieces: pieces}, true
+}
+
+// percentPieces checks the escapes of a percent-encoded run and counts
+// the pieces decodePercent makes of it: one per escape and one per
+// literal stretch between them. Every '%' of a percent-encoded string
+// starts an escape of a text byte, and one at least escapes a reserved
+// byte; a format string ("%-20s%d") does not qualify.
+func percentPieces(tok []byte) (n int, ok bool) {
+	reserved := false
+	for i := 0; i < len(tok); {
+		if tok[i] != '%' {
+			for i < len(tok) && tok[i] != '%' {
+				i++
+			}
+			n++
+			continue
+		}
 		if i+2 >= len(tok) || class[tok[i+1]]&cHex == 0 || class[tok[i+2]]&cHex == 0 {
-			return Span{}, false
+			return 0, false
 		}
 		b := unhex(tok[i+1])<<4 | unhex(tok[i+2])
 		if !textByte(b) {
-			return Span{}, false
+			return 0, false
 		}
 		if !unreserved(b) {
 			reserved = true
 		}
-		pieces = append(pieces, piece{dec: len(txt), src: s + i})
-		txt = append(txt, b)
+		n++
 		i += 3
 	}
-	if !reserved || !utf8.Valid(txt) {
-		return Span{}, false
-	}
-	return Span{Kind: Percent, Start: s, End: e, Text: txt, pieces: pieces}, true
+	return n, reserved
 }
 
 func unreserved(b byte) bool {

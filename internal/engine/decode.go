@@ -264,6 +264,9 @@ func newDecodedText(data []byte, w decodeWindow) *decodedText {
 		n += len(sp.Text) - (sp.End - sp.Start)
 	}
 	dt.data = make([]byte, 0, n)
+	// A segment per span and one before each and after the last, sized
+	// at once: appended, they cost two or three arrays per window.
+	dt.segs = make([]textSeg, 0, 2*len(w.spans)+1)
 	at := w.start
 	for i, sp := range w.spans {
 		dt.segs = append(dt.segs, textSeg{dec: len(dt.data), src: at, span: -1})

@@ -387,8 +387,12 @@ func Runs(data []byte) [][2]int {
 	var out [][2]int
 	lists := bip39Lists()
 	member := listMembership()
-	var toks []listToken
-	var run [][2]int
+	// The words of a stretch and a list's run live on the stack while
+	// they fit: grown from nothing in every chunk, they were a tenth of
+	// a source tree scan's allocations.
+	var tokBuf [128]listToken
+	var runBuf [maxListRun][2]int
+	toks, run := tokBuf[:0], runBuf[:0]
 	// One pass finds the stretches and their words for every list at
 	// once (a word's lists are one map lookup); each list then takes its
 	// runs from the words, as listWordRuns would have found them.
