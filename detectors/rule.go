@@ -194,6 +194,12 @@ type Rule struct {
 
 	// Pattern is an RE2 expression with a named group "secret".
 	Pattern string
+	// Gate, if set, is a test every window holding a match of Pattern
+	// passes, cheaper than searching it: a window it turns down is not
+	// searched. For a pattern without a literal to start from, whose
+	// search steps every byte of a window full of near misses (URLs
+	// without credentials in a lockfile).
+	Gate func(text []byte) bool
 	// Finder replaces Pattern where a regular expression would be slow or
 	// cannot say it (runs of word-list words): it returns the [start, end)
 	// byte spans of candidates in a window.

@@ -1,6 +1,7 @@
 package detectors
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha512"
 	"encoding/hex"
@@ -138,6 +139,7 @@ func homeRules() []Rule {
 			Generic:  true,
 			Keywords: []string{"://"},
 			Pattern:  `\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[A-Za-z0-9._~%!$&'*+,;=-]{1,64}):(?P<secret>[A-Za-z0-9._~%!$&'*+,;=-]{6,200})@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`,
+			Gate:     urlCredentialsGate,
 			Validate: validateURLSecret,
 			Advice: "Change the password or revoke the token at the service, then remove it from the URL: use a credential " +
 				"helper (git credential-manager, osxkeychain, libsecret) or an environment variable instead.",
@@ -159,6 +161,49 @@ func homeRules() []Rule {
 			},
 		},
 	}
+}
+
+// urlUserinfo holds the bytes url-credentials' pattern allows in a URL's
+// user and password; ':' and '@', which end them, are not among them.
+var urlUserinfo = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~%!$&'*+,;=-") {
+		t[c] = true
+	}
+	return t
+}()
+
+// urlCredentialsGate reports whether some "://" in text is followed by what
+// url-credentials' pattern needs there: 1 to 64 user bytes, ':', 6 to 200
+// password bytes and '@'. Lockfiles and code hold URLs by the thousand,
+// almost none with a password, and the pattern, with no literal to start
+// from, stepped through every byte of their windows.
+func urlCredentialsGate(text []byte) bool {
+	for i := 0; ; {
+		k := bytes.Index(text[i:], []byte("://"))
+		if k < 0 {
+			return false
+		}
+		j := i + k + 3
+		i = j
+		user := userinfoRun(text[j:], 65)
+		if user < 1 || user > 64 || j+user >= len(text) || text[j+user] != ':' {
+			continue
+		}
+		j += user + 1
+		pass := userinfoRun(text[j:], 201)
+		if pass >= 6 && pass <= 200 && j+pass < len(text) && text[j+pass] == '@' {
+			return true
+		}
+	}
+}
+
+// userinfoRun returns how many of b's first bytes, up to limit, urlUserinfo allows.
+func userinfoRun(b []byte, limit int) int {
+	n := 0
+	for n < len(b) && n < limit && urlUserinfo[b[n]] {
+		n++
+	}
+	return n
 }
 
 // validateGPGKey tells a cleartext secret key from a protected one and drops

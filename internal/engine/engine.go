@@ -956,6 +956,9 @@ func (r *compiledRule) spans(text []byte, n int) [][2]int {
 			return nil
 		}
 	}
+	if r.Gate != nil && !r.Gate(text) {
+		return nil
+	}
 	var out [][2]int
 	for _, m := range r.re().FindAllSubmatchIndex(text, n) {
 		for _, i := range r.secretIdx {

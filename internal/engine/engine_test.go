@@ -341,3 +341,22 @@ func TestMultilineLabelReach(t *testing.T) {
 		}
 	}
 }
+
+// A window the rule's Gate turns down is not searched.
+func TestGateSkipsTheSearch(t *testing.T) {
+	for _, open := range []bool{true, false} {
+		e, err := New([]detectors.Rule{{
+			ID: "tok", Title: "token", Severity: detectors.High, Service: "tok",
+			Keywords: []string{"tok_"},
+			Pattern:  `\b(?P<secret>tok_[a-z0-9]{10})\b`,
+			Gate:     func([]byte) bool { return open },
+		}}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := e.Scan(Chunk{Path: "a.env", Data: []byte("T=tok_a1b2c3d4e5\n"), Line: 1, Column: 1})
+		if want := map[bool]int{true: 1, false: 0}[open]; len(got) != want {
+			t.Errorf("gate %v: %d finding(s), want %d", open, len(got), want)
+		}
+	}
+}
