@@ -7,13 +7,17 @@ import "os"
 // Outside Linux the listing is os.ReadDir's: the directory is opened by
 // it, and identified by path.
 
-func openDir(string) (int, error) { return -1, nil }
+func openDir(string, bool) (int, error) { return -1, nil }
 
-func identifyFD(int) (fileID, bool) { return fileID{}, false }
+func identifyFD(int, bool) (fileID, bool) { return fileID{}, false }
 
-func closeDir(int) {}
+func closeDir(int, bool) {}
 
-func (l *listing) read(_ int, abs string) error {
+// mountPoints is not told here; directories are opened as on a disk that
+// may stall.
+func mountPoints() map[string]bool { return nil }
+
+func (l *listing) read(_ int, abs string, _ bool) error {
 	l.reset()
 	entries, err := os.ReadDir(abs)
 	if err != nil {

@@ -85,11 +85,11 @@ func TestListingMatchesReadDir(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fd, err := openDir(dir)
+			fd, err := openDir(dir, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := l.read(fd, dir); err != nil {
+			if err := l.read(fd, dir, false); err != nil {
 				t.Fatal(err)
 			}
 			if len(l.ents) != len(want) {
@@ -133,9 +133,9 @@ func TestListingErrors(t *testing.T) {
 				t.Fatalf("os.ReadDir(%s) did not fail", tc.path)
 			}
 			var l listing
-			fd, err := openDir(tc.path)
+			fd, err := openDir(tc.path, false)
 			if err == nil {
-				err = l.read(fd, tc.path)
+				err = l.read(fd, tc.path, false)
 			}
 			if err == nil {
 				t.Fatal("listed")
@@ -193,3 +193,31 @@ func symlink(t *testing.T, target, p string) {
 }
 
 var _ fs.DirEntry = (*entry)(nil)
+
+// A directory is opened with raw system calls only where it is known to
+// lie on its parent's local disk: not at a mount point, not below a
+// followed symlink (whose path the mount points do not list), not when
+// the mount points could not be read.
+func TestRawChildOnlyOnTheParentsLocalDisk(t *testing.T) {
+	mounts := map[string]bool{"/": true, "/src/nfs": true}
+	tests := []struct {
+		name        string
+		mounts      map[string]bool
+		abs         string
+		local, real bool
+		want        bool
+	}{
+		{"a plain subdirectory", mounts, "/src/pkg", true, true, true},
+		{"a mount point", mounts, "/src/nfs", true, true, false},
+		{"below a mount point", mounts, "/src/nfs/pkg", true, true, true},
+		{"parent not on a local disk", mounts, "/src/pkg", false, true, false},
+		{"below a followed symlink", mounts, "/src/pkg", true, false, false},
+		{"mount points not known", nil, "/src/pkg", true, true, false},
+	}
+	for _, tc := range tests {
+		w := walker{mounts: tc.mounts}
+		if got := w.rawChild(tc.abs, tc.local, tc.real); got != tc.want {
+			t.Errorf("%s: raw %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

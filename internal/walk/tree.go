@@ -34,6 +34,9 @@ type walker struct {
 	lists []*listing
 	depth int
 	path  []byte
+	// mounts are the mount points (nil: not known, and then every
+	// directory is opened as on a disk that may stall).
+	mounts map[string]bool
 }
 
 // scopedIgnore is an ignore file and the directory (relative to the root)
@@ -100,7 +103,11 @@ func (w *walker) run() {
 			w.ignores = append(w.ignores, scopedIgnore{"", m})
 		}
 	}
-	w.dir(w.root.abs, "")
+	real := false
+	if p, err := filepath.EvalSymlinks(w.root.abs); err == nil && p == w.root.abs {
+		real = true
+	}
+	w.dir(w.root.abs, "", real, false)
 }
 
 func (w *walker) warn(rel string, err error) {
@@ -126,17 +133,20 @@ func (w *walker) readIgnore(abs, rel string) *pathfilter.Ignore {
 }
 
 // dir walks one directory. relDir is relative to the root ("" at the top).
-func (w *walker) dir(abs, relDir string) {
+// real: abs holds no symlink, so the mount points name it as it is.
+// onLocal: the directory is known to lie on a local disk (its parent's,
+// and it is no mount point), so it is opened with raw system calls.
+func (w *walker) dir(abs, relDir string, real, onLocal bool) {
 	if w.ctx.Err() != nil {
 		return
 	}
 	// The directory is opened before it is listed, and identified on the
 	// open descriptor: a stat by path before the listing cost a system
 	// call and two allocations per directory.
-	fd, openErr := openDir(abs)
+	fd, openErr := openDir(abs, onLocal)
 	id, ok := fileID{}, false
 	if openErr == nil {
-		id, ok = identifyFD(fd)
+		id, ok = identifyFD(fd, onLocal)
 	}
 	if !ok {
 		id, ok = identify(abs)
@@ -151,7 +161,7 @@ func (w *walker) dir(abs, relDir string) {
 		}
 		if skip != "" {
 			if openErr == nil {
-				closeDir(fd)
+				closeDir(fd, onLocal)
 			}
 			w.stats.Skip(skip)
 			if skip == "symlink loop" {
@@ -173,7 +183,7 @@ func (w *walker) dir(abs, relDir string) {
 	l := w.lists[w.depth]
 	w.depth++
 	defer func() { w.depth-- }()
-	if err := l.read(fd, abs); err != nil {
+	if err := l.read(fd, abs, local); err != nil {
 		w.stats.Skip("unreadable")
 		w.warn(w.rel(abs), err)
 		return
@@ -251,7 +261,7 @@ func (w *walker) dir(abs, relDir string) {
 				continue
 			}
 			if info.IsDir() {
-				w.dir(childAbs, childRel)
+				w.dir(childAbs, childRel, false, false)
 				continue
 			}
 			typ = info.Mode().Type()
@@ -260,7 +270,11 @@ func (w *walker) dir(abs, relDir string) {
 		}
 		switch {
 		case typ.IsDir():
-			w.dir(childAbs, childRel)
+			// On the directory's file system unless a mount point: a
+			// mount of a network file system there may stall its open.
+			// Below a followed symlink the path is not the one the
+			// mount points are listed by, so that is not known there.
+			w.dir(childAbs, childRel, real, w.rawChild(childAbs, local, real))
 		case typ.IsRegular():
 			rel := w.shown(childRel)
 			if w.opt.Keep != nil && !w.opt.Keep(rel) {
@@ -279,6 +293,14 @@ func (w *walker) dir(abs, relDir string) {
 			w.stats.Skip("not a regular file")
 		}
 	}
+}
+
+// rawChild reports whether a directory at abs, below a directory on a
+// local disk (local) whose path holds no symlink (real), may be opened
+// with raw system calls: it is on that disk unless a file system is
+// mounted there.
+func (w *walker) rawChild(abs string, local, real bool) bool {
+	return local && real && w.mounts != nil && !w.mounts[abs]
 }
 
 // joinName is filepath.Join(dir, name) for a clean dir and a name read

@@ -105,11 +105,12 @@ func (s *Source) Items(ctx context.Context, st *detectors.Stats, yield func(sour
 		return yield(source.Item{Path: j.rel, Opener: o})
 	}
 	local := map[uint64]bool{}
+	mounts := mountPoints()
 	for _, root := range s.roots {
 		if ctx.Err() != nil {
 			break
 		}
-		w := walker{opt: &s.opt, root: root, emit: emit, stats: st, ctx: ctx, visited: map[fileID]bool{}, local: local}
+		w := walker{opt: &s.opt, root: root, emit: emit, stats: st, ctx: ctx, visited: map[fileID]bool{}, local: local, mounts: mounts}
 		w.run()
 	}
 	return nil
