@@ -128,6 +128,10 @@ func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]
 	// cost more than reading it (futex and scheduler sleeps on every
 	// hand-over).
 	items := make(chan []Item, 4*workers)
+	// A worker hands each batch it has read back to be filled again: a
+	// fresh slice grown item by item for every batch was the pool's
+	// share of a source tree scan's garbage.
+	spare := make(chan []Item, cap(items)+workers)
 	type result struct {
 		findings []detectors.Finding
 		stats    detectors.Stats
@@ -151,6 +155,11 @@ func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]
 						opt.Done(it.Path, r.stats.Bytes-before, len(found))
 					}
 				}
+				clear(batch) // nothing read stays reachable from it
+				select {
+				case spare <- batch[:0]:
+				default:
+				}
 			}
 		}(&results[w])
 	}
@@ -167,6 +176,12 @@ func Scan(ctx context.Context, sc *content.Scanner, src Source, opt Options) ([]
 		}
 	}
 	err := src.Items(ctx, &stats, func(it Item) bool {
+		if batch == nil {
+			select {
+			case batch = <-spare:
+			default:
+			}
+		}
 		batch = append(batch, it)
 		// While a worker waits (a slow source, the start of a walk) an
 		// item goes at once; while the workers are behind, items gather

@@ -3,8 +3,10 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/keyward/scan/detectors"
@@ -79,5 +81,58 @@ func TestScanCancelled(t *testing.T) {
 	_, st, err := Scan(ctx, content.New(eng, content.Options{}), many, Options{Workers: 2})
 	if err != nil || !st.Interrupted {
 		t.Errorf("err %v, interrupted %v", err, st.Interrupted)
+	}
+}
+
+// opened is an Opener that counts its opens.
+type opened struct {
+	n    *[]int32
+	i    int
+	body string
+}
+
+func (o opened) Open() (io.ReadCloser, int64, error) {
+	atomic.AddInt32(&(*o.n)[o.i], 1)
+	return io.NopCloser(strings.NewReader(o.body)), int64(len(o.body)), nil
+}
+
+// Batches are handed back by the workers and filled again: whatever the
+// number of workers and items, each item is read once, by Open or by
+// Opener, and none is lost or read twice.
+func TestScanReadsEveryItemOnceThroughRecycledBatches(t *testing.T) {
+	eng, err := engine.New(detectors.Default(), engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		workers, items int
+	}{
+		{1, 1},
+		{1, 1000},
+		{2, 5000},
+		{4, 20000},
+	}
+	for _, tc := range tests {
+		n := make([]int32, tc.items)
+		src := make(items, tc.items)
+		for i := range src {
+			src[i] = Item{Path: fmt.Sprintf("f%d", i), Opener: opened{&n, i, "x\n"}}
+			if i%7 == 0 {
+				src[i] = Item{Path: src[i].Path, Open: func() (io.ReadCloser, int64, error) { return opened{&n, i, "y\n"}.Open() }}
+			}
+		}
+		_, st, err := Scan(context.Background(), content.New(eng, content.Options{}), src, Options{Workers: tc.workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Files != int64(tc.items) {
+			t.Errorf("%d workers, %d items: %d files read", tc.workers, tc.items, st.Files)
+		}
+		for i, c := range n {
+			if c != 1 {
+				t.Errorf("%d workers, %d items: item %d opened %d times", tc.workers, tc.items, i, c)
+				break
+			}
+		}
 	}
 }
