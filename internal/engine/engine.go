@@ -445,19 +445,27 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			scr.lineHits = lineHits[:0]
 		}
 	}()
-	// Rules that share a keyword usually share window sizes too: the
-	// window of one hit is computed once per size.
-	type cachedWindow struct{ at, before, after, s, t int }
+	// Rules that share a keyword usually share window sizes too, and hits
+	// come in runs on one line (api_key = self._api_key): a window
+	// depends only on its hit's line and its sizes, so it is computed once
+	// per line and size. A line too long to be read whole is keyed by the
+	// hit's offset alone.
+	type cachedWindow struct{ from, to, before, after, s, t int }
 	var wcache [4]cachedWindow
-	nc := 0
+	nc, next := 0, 0
 	windowAt := func(at, before, after int) (int, int) {
 		for i := 0; i < nc; i++ {
-			if c := wcache[i]; c.at == at && c.before == before && c.after == after {
+			if c := &wcache[i]; c.from <= at && at <= c.to && c.before == before && c.after == after {
 				return c.s, c.t
 			}
 		}
-		s, t := window(data, at, before, after)
-		wcache[nc%len(wcache)] = cachedWindow{at, before, after, s, t}
+		s, t, ls, le := lineWindow(data, at, before, after)
+		from, to := at, at
+		if le >= 0 && le-ls < maxWindowSide {
+			from, to = ls, le
+		}
+		wcache[next] = cachedWindow{from, to, before, after, s, t}
+		next = (next + 1) % len(wcache)
 		nc = min(nc+1, len(wcache))
 		return s, t
 	}
@@ -595,27 +603,43 @@ func (sc *chunkScan) lineOf(at int) int {
 // window returns the byte span of the lines around data[at], before lines
 // above and after lines below, clipped on very long lines.
 func window(data []byte, at, before, after int) (int, int) {
+	s, t, _, _ := lineWindow(data, at, before, after)
+	return s, t
+}
+
+// lineWindow is window that also returns where the line of data[at]
+// starts and ends (its newline, or the end of data); le is -1 when the line
+// runs past maxWindowSide after at. For every offset of a line shorter
+// than maxWindowSide, window answers the same.
+func lineWindow(data []byte, at, before, after int) (s, t, ls, le int) {
 	// Every search for a line end is bounded by maxWindowSide, so a hit
 	// inside a huge line (minified JSON) costs the same as one in a short
 	// line; such a line is its own window and no lines around it are added.
-	s := lastLineStart(data, max(0, at-maxWindowSide), at)
+	s = lastLineStart(data, max(0, at-maxWindowSide), at)
+	ls, le = s, -1
 	for i := 0; i < before && s > 0 && data[s-1] == '\n'; i++ {
 		s = lastLineStart(data, max(0, s-1-maxWindowSide), s-1)
 	}
-	t := at
+	t = at
 	for i := 0; i <= after; i++ {
 		stop := min(len(data), t+maxWindowSide)
 		n := bytes.IndexByte(data[t:stop], '\n')
 		if n < 0 {
+			if i == 0 && stop == len(data) {
+				le = len(data)
+			}
 			t = stop
 			break
 		}
 		t += n
+		if i == 0 {
+			le = t
+		}
 		if i < after {
 			t++
 		}
 	}
-	return s, openValueEnd(data, t)
+	return s, openValueEnd(data, t), ls, le
 }
 
 // openValueEnd extends a window that ends at data[t] (a line end) by the

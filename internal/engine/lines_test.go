@@ -30,3 +30,43 @@ func TestLastNewlineAgreesWithLastIndexByte(t *testing.T) {
 		}
 	}
 }
+
+// The window cache keys a window by its hit's line: every offset of a line
+// lineWindow calls short must get the window its first offset gets, and
+// the bounds it gives must be the line's.
+func TestLineWindowIsTheSameAcrossItsLine(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for round := 0; round < 150; round++ {
+		var b []byte
+		for len(b) < 3*maxWindowSide {
+			n := r.IntN(80)
+			if r.IntN(20) == 0 {
+				n = maxWindowSide - 40 + r.IntN(80) // around the clip
+			}
+			b = append(b, bytes.Repeat([]byte{"ab =:|("[r.IntN(7)]}, n)...)
+			b = append(b, "\n\n \n"[r.IntN(4)])
+		}
+		b = b[:r.IntN(len(b))+1]
+		before, after := r.IntN(4), r.IntN(4)
+		for at := 0; at < len(b); at += 1 + r.IntN(7) {
+			s, tt, ls, le := lineWindow(b, at, before, after)
+			if le < 0 || le-ls >= maxWindowSide {
+				continue
+			}
+			if ls != bytes.LastIndexByte(b[:at], '\n')+1 {
+				t.Fatalf("line start %d, want %d", ls, bytes.LastIndexByte(b[:at], '\n')+1)
+			}
+			if e := bytes.IndexByte(b[at:], '\n'); e >= 0 && le != at+e || e < 0 && le != len(b) {
+				t.Fatalf("line end %d at %d", le, at)
+			}
+			for _, o := range []int{ls, le, ls + r.IntN(le-ls+1), ls + r.IntN(le-ls+1)} {
+				if o >= len(b) {
+					continue
+				}
+				if s2, t2 := window(b, o, before, after); s2 != s || t2 != tt {
+					t.Fatalf("at %d: window (%d, %d), at %d of the same line (%d, %d)", at, s, tt, o, s2, t2)
+				}
+			}
+		}
+	}
+}
