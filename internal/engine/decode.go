@@ -224,9 +224,12 @@ type decodeWindow struct {
 	spans      []decode.Span
 }
 
+// A window's spans are a stretch of the chunk's, which are in order: they
+// are sliced from it, not copied into a slice of their own per window.
 func decodeWindows(data []byte, spans []decode.Span) []decodeWindow {
-	var ws []decodeWindow
-	for _, sp := range spans {
+	ws := make([]decodeWindow, 0, len(spans))
+	first := 0 // the last window's first span
+	for i, sp := range spans {
 		s, _ := window(data, sp.Start, decodeContext, 0)
 		_, t := window(data, sp.End-1, 0, decodeContext)
 		if n := len(ws); n > 0 && s <= ws[n-1].end+1 {
@@ -234,10 +237,11 @@ func decodeWindows(data []byte, spans []decode.Span) []decodeWindow {
 			if t > last.end {
 				last.end = t
 			}
-			last.spans = append(last.spans, sp)
+			last.spans = spans[first : i+1 : i+1]
 			continue
 		}
-		ws = append(ws, decodeWindow{start: s, end: t, spans: []decode.Span{sp}})
+		first = i
+		ws = append(ws, decodeWindow{start: s, end: t, spans: spans[i : i+1 : i+1]})
 	}
 	return ws
 }
