@@ -774,9 +774,10 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool, after i
 		// exchange (one window, the whole file) was parsed whole, most of
 		// a history scan's time in a trading bot's connector code.
 		pem := multiline && bytes.Contains(data[w.start:w.end], pemBegin)
+		var line labelCursor
 		for ; h < len(hits) && hits[h] <= w.end; h++ {
 			at := hits[h] - 1
-			ls := lastLineStart(data, max(w.start, at-maxWindowSide), at)
+			ls := line.start(data, max(w.start, at-maxWindowSide), at)
 			le := w.end
 			if multiline && !pem {
 				_, t := window(data, at, 0, after)
@@ -786,8 +787,8 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool, after i
 				// Bounded like window: a hit in a huge line looks no
 				// further than maxWindowSide for its line's end.
 				stop := min(w.end, at+maxWindowSide)
-				if n := bytes.IndexByte(data[at:stop], '\n'); n >= 0 {
-					le = min(w.end, openValueEnd(data, at+n))
+				if nl := line.end(data, at, stop); nl >= 0 {
+					le = min(w.end, openValueEnd(data, nl))
 				} else {
 					le = stop
 				}
@@ -796,6 +797,65 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool, after i
 		}
 	}
 	return out
+}
+
+// labelCursor answers lastLineStart and the search for the next newline for
+// the rising offsets of one window's hits, each from what the last answer
+// saw: the hits on one line of minified JSON (thousands of "key"s) each
+// looked up to maxWindowSide bytes back and ahead again.
+type labelCursor struct {
+	used bool
+	at   int // the last offset start was asked about
+	ls   int // its answer
+	// No newline stands in [from, to); nl is the first at or after to,
+	// or -1 if it was not looked for past to.
+	from, to, nl int
+}
+
+// start returns lastLineStart(data, limit, at). Offsets must not fall.
+func (c *labelCursor) start(data []byte, limit, at int) int {
+	if !c.used || at < c.at {
+		c.used, c.from, c.to, c.nl = true, at, at, -1
+		c.at, c.ls = at, lastLineStart(data, limit, at)
+		return c.ls
+	}
+	from := max(c.at, limit)
+	ls := limit
+	if k := lastNewline(data[from:at]); k >= 0 {
+		ls = from + k + 1
+	} else if c.ls > limit && data[c.ls-1] == '\n' {
+		// The last answer's newline, and none since.
+		ls = c.ls
+	}
+	c.at, c.ls = at, ls
+	return ls
+}
+
+// end returns the offset of the first newline in data[at:stop], or -1.
+func (c *labelCursor) end(data []byte, at, stop int) int {
+	from := at
+	switch {
+	case at < c.from:
+		c.from = at
+	case c.nl >= at:
+		// No newline from c.from to c.nl, so none from at.
+		if c.nl < stop {
+			return c.nl
+		}
+		return -1
+	case c.nl < 0 && at <= c.to:
+		from = c.to
+	default:
+		c.from = at
+	}
+	if from < stop {
+		if n := bytes.IndexByte(data[from:stop], '\n'); n >= 0 {
+			c.to, c.nl = from+n, from+n
+			return from + n
+		}
+	}
+	c.to, c.nl = max(from, stop), -1
+	return -1
 }
 
 // pemBegin starts every PEM block, the only value a MultilineValue rule

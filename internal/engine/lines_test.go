@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -67,6 +68,85 @@ func TestLineWindowIsTheSameAcrossItsLine(t *testing.T) {
 					t.Fatalf("at %d: window (%d, %d), at %d of the same line (%d, %d)", at, s, tt, o, s2, t2)
 				}
 			}
+		}
+	}
+}
+
+// labelLines answers each hit's line from the last hit's (labelCursor); it
+// must give what a search back and ahead from every hit gives, on lines
+// around maxWindowSide long and hits in runs on one line.
+func TestLabelLinesAgreesWithASearchPerHit(t *testing.T) {
+	perHit := func(data []byte, windows []span, hits []int, multiline bool, after int) []span {
+		var out []span
+		h := 0
+		for _, w := range windows {
+			for h < len(hits) && hits[h] <= w.start {
+				h++
+			}
+			pem := multiline && bytes.Contains(data[w.start:w.end], pemBegin)
+			for ; h < len(hits) && hits[h] <= w.end; h++ {
+				at := hits[h] - 1
+				ls := lastLineStart(data, max(w.start, at-maxWindowSide), at)
+				le := w.end
+				if multiline && !pem {
+					_, t := window(data, at, 0, after)
+					le = min(w.end, t)
+				}
+				if !multiline {
+					stop := min(w.end, at+maxWindowSide)
+					if n := bytes.IndexByte(data[at:stop], '\n'); n >= 0 {
+						le = min(w.end, openValueEnd(data, at+n))
+					} else {
+						le = stop
+					}
+				}
+				addWindow(&out, ls, le)
+			}
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	for round := 0; round < 3000; round++ {
+		var b []byte
+		for len(b) < 4*maxWindowSide {
+			n := r.IntN(60)
+			if r.IntN(8) == 0 {
+				n = maxWindowSide - 100 + r.IntN(200)
+			}
+			b = append(b, bytes.Repeat([]byte{"ab =:|{"[r.IntN(7)]}, n)...)
+			b = append(b, '\n')
+		}
+		b = b[:1+r.IntN(len(b))]
+		var hits []int
+		for at := 1 + r.IntN(50); at <= len(b); at += 1 + r.IntN([]int{5, 60, 900}[r.IntN(3)]) {
+			hits = append(hits, at)
+		}
+		if round%2 == 0 {
+			hits = hits[:0]
+		}
+		// Hits whose search ahead stops just short of, at and just past
+		// a newline.
+		for q, c := range b {
+			if c == '\n' && r.IntN(3) == 0 {
+				for _, at := range []int{q - maxWindowSide, q - maxWindowSide + 1, q - maxWindowSide + 2, q + 1, q + 2} {
+					if at > 0 && at <= len(b) && r.IntN(2) == 0 {
+						hits = append(hits, at)
+					}
+				}
+			}
+		}
+		slices.Sort(hits)
+		hits = slices.Compact(hits)
+		var windows []span
+		for s := r.IntN(100); s < len(b); {
+			e := min(len(b), s+r.IntN(3*maxWindowSide))
+			windows = append(windows, span{s, e})
+			s = e + 2 + r.IntN(300)
+		}
+		multiline := r.IntN(2) == 0
+		got := labelLines(b, windows, hits, multiline, 3)
+		if want := perHit(b, windows, hits, multiline, 3); !slices.Equal(got, want) {
+			t.Fatalf("round %d: labelLines %v, want %v", round, got, want)
 		}
 	}
 }
