@@ -106,7 +106,7 @@ func TestDiffTreeEqualsGoGitDiff(t *testing.T) {
 		t.Fatal("diff-tree did not start")
 	}
 	defer dt.close()
-	trees := newTreeCache(repo.Storer)
+	trees := newTreeCache(context.Background(), repo.Storer, "")
 	viaGit := 0
 	// An unchanged gitlink beside a change is named by the go-git diff
 	// only; the scan names submodules, once each, so the two need only

@@ -341,6 +341,7 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		messages: map[plumbing.Hash][]detectors.Finding{},
 	}
 	events := s.run(order, tags)
+	defer s.trees.close()
 	stats.Merge(s.stats)
 	if ctx.Err() != nil {
 		// Interrupted: report what was found in the blobs read so far,
@@ -517,7 +518,11 @@ var maxGitProcesses = runtime.NumCPU()
 // inflates the blobs in git processes ahead of the workers. A cancelled
 // context stops it early; the events so far are returned.
 func (s *scanner) run(order []*node, tags []plumbing.Hash) []event {
-	s.trees = newTreeCache(s.repo.Storer)
+	gitDir := s.repo.GitDir()
+	if s.opt.goGitOnly {
+		gitDir = ""
+	}
+	s.trees = newTreeCache(s.ctx, s.repo.Storer, gitDir)
 	stream := s.repo.NewBlobStream(s.ctx, min(s.opt.Threads, maxGitProcesses), s.opt.goGitOnly)
 	defer stream.Close()
 	src := &diffSource{s: s, order: order, tags: tags, stream: stream}
@@ -1004,6 +1009,7 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 	// atTips gives the versions of a path at the tips, each once.
 	var tipTrees map[plumbing.Hash]bool
 	tipBlobs := map[string]map[plumbing.Hash]bool{}
+	tipDirs := map[string]map[plumbing.Hash]bool{}
 	atTips := func(path string) map[plumbing.Hash]bool {
 		if tipTrees == nil {
 			tipTrees = map[plumbing.Hash]bool{}
@@ -1016,7 +1022,7 @@ func (s *scanner) annotate(ctx context.Context, refs gitrepo.Refs, tips []plumbi
 		if b, ok := tipBlobs[path]; ok {
 			return b
 		}
-		b := s.trees.blobsAt(tipTrees, path)
+		b := s.trees.blobsAt(tipTrees, path, tipDirs)
 		tipBlobs[path] = b
 		return b
 	}

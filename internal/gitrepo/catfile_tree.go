@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -163,4 +164,81 @@ func EachTreeEntry(tree []byte, idLen int, fn func(mode, name, id []byte) bool) 
 		tree = tree[nul+1+idLen:]
 	}
 	return true
+}
+
+// EachObject reads the objects ids names, pipelined: the ids are written
+// while the answers are read, so that many small objects (the root trees
+// of a mirror's thousands of refs) cost git's inflating, not a round trip
+// each. fn gets each answer in order: the object's type and content, or
+// an empty type for one that is missing or larger than max. An error means
+// the stream broke; the answers before it were given.
+func (c *CatFile) EachObject(ids []string, max int64, fn func(i int, typ string, data []byte)) error {
+	if err := c.skipPending(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if strings.ContainsAny(id, "\n\x00 ") {
+			return fmt.Errorf("object %q: %w", id, ErrNoObject)
+		}
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		for _, id := range ids {
+			if _, err := c.in.WriteString(id + "\n"); err != nil {
+				wrote <- err
+				return
+			}
+		}
+		wrote <- c.in.Flush()
+	}()
+	var buf []byte
+	var failed error
+	for i := range ids {
+		header, err := c.out.ReadString('\n')
+		if err != nil {
+			failed = fmt.Errorf("git cat-file: %w", err)
+			break
+		}
+		fields := strings.Fields(header)
+		if len(fields) == 2 && (fields[1] == "missing" || fields[1] == "ambiguous") {
+			fn(i, "", nil)
+			continue
+		}
+		var size int64
+		if len(fields) == 3 {
+			size, err = strconv.ParseInt(fields[2], 10, 64)
+		}
+		if len(fields) != 3 || err != nil || size < 0 {
+			failed = fmt.Errorf("git cat-file: unexpected answer %q", strings.TrimSpace(header))
+			break
+		}
+		if size > max {
+			if _, err := c.out.Discard(int(size) + 1); err != nil {
+				failed = fmt.Errorf("git cat-file: %w", err)
+				break
+			}
+			fn(i, "", nil)
+			continue
+		}
+		if int64(cap(buf)) < size+1 {
+			buf = make([]byte, size+1)
+		}
+		buf = buf[:size+1]
+		if _, err := io.ReadFull(c.out, buf); err != nil {
+			failed = fmt.Errorf("git cat-file: %w", err)
+			break
+		}
+		fn(i, fields[1], buf[:size])
+	}
+	if failed != nil {
+		// git may be blocked writing an answer, and the writer on a
+		// full pipe: only killing it ends both.
+		c.kill()
+		<-wrote
+		return failed
+	}
+	if err := <-wrote; err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	return nil
 }

@@ -3,10 +3,14 @@ package gitrepo
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/keyward/scan/internal/gittest"
 )
@@ -67,5 +71,87 @@ func TestTreeFileAgreesWithFileAt(t *testing.T) {
 	}
 	if data, err := c.TreeFile(commit, ".keyward.toml", 1<<20); err != nil || !strings.Contains(string(data), "allowlist") {
 		t.Fatalf("TreeFile after a refused read = %q, %v", data, err)
+	}
+}
+
+// EachObject gives, in the order asked, each object git cat-file -p
+// prints (trees, blobs, commits), nothing for a missing id or one over the
+// limit, and leaves the process in step for the next request.
+func TestEachObjectAgreesWithCatFile(t *testing.T) {
+	gittest.NeedGit(t)
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "alpha\n")
+	gittest.Write(t, dir, "sub/b.txt", strings.Repeat("beta ", 3000))
+	gittest.Commit(t, dir, "one")
+	rev := func(name string) string { return strings.TrimSpace(gittest.Git(t, dir, "rev-parse", name)) }
+	missing := strings.Repeat("ab", 20)
+	tests := []struct {
+		id      string
+		typ     string // "" for nothing given
+		overMax bool
+	}{
+		{rev("HEAD^{tree}"), "tree", false},
+		{rev("HEAD:a.txt"), "blob", false},
+		{missing, "", false},
+		{rev("HEAD:sub"), "tree", false},
+		{rev("HEAD:sub/b.txt"), "", true},
+		{rev("HEAD"), "commit", false},
+		{rev("HEAD:a.txt"), "blob", false},
+	}
+	repo, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	c, err := StartCatFile(context.Background(), repo.GitDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ids []string
+	for _, tt := range tests {
+		ids = append(ids, tt.id)
+	}
+	var got []int
+	err = c.EachObject(ids, 10000, func(i int, typ string, data []byte) {
+		got = append(got, i)
+		tt := tests[i]
+		if typ != tt.typ {
+			t.Errorf("%d (%s): type %q, want %q", i, tt.id, typ, tt.typ)
+		}
+		if tt.typ == "" {
+			if data != nil {
+				t.Errorf("%d (%s): %d bytes for nothing", i, tt.id, len(data))
+			}
+			return
+		}
+		cmd := exec.Command("git", "cat-file", tt.typ, tt.id)
+		cmd.Dir, cmd.Env = dir, gittest.Env()
+		want, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(data) != string(want) {
+			t.Errorf("%d (%s): %q, want %q", i, tt.id, data, want)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(tests) {
+		t.Fatalf("answers %v, want %d in order", got, len(tests))
+	}
+	for i, g := range got {
+		if g != i {
+			t.Fatalf("answers %v, want %d in order", got, len(tests))
+		}
+	}
+	// In step: a blob read after the batch is the right one.
+	r, size, err := c.Open(plumbing.NewHash(rev("HEAD:a.txt")))
+	if err != nil || size != 6 {
+		t.Fatalf("Open after EachObject: size %d, %v", size, err)
+	}
+	if b, _ := io.ReadAll(r); string(b) != "alpha\n" {
+		t.Fatalf("Open after EachObject read %q", b)
 	}
 }
