@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,13 +57,25 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 	if err != nil {
 		return ri, fmt.Errorf("list refs: %w", err)
 	}
+	var refs []*plumbing.Reference
 	err = it.ForEach(func(ref *plumbing.Reference) error {
-		name := ref.Name().String()
-		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/replace/") {
-			return nil
+		if ref.Type() == plumbing.HashReference && !strings.HasPrefix(ref.Name().String(), "refs/replace/") {
+			refs = append(refs, ref)
 		}
+		return nil
+	})
+	if err != nil {
+		return ri, fmt.Errorf("list refs: %w", err)
+	}
+	var commits map[plumbing.Hash]bool
+	if isCommit == nil {
+		commits = r.commitsAmong(refs)
+	}
+	for _, ref := range refs {
+		name := ref.Name().String()
 		h, ok, err := ref.Hash(), true, error(nil)
 		switch p, packed := peeled[name]; {
+		case isCommit == nil && commits[h]:
 		case isCommit == nil:
 			h, ok, err = r.Peel(h)
 		case isCommit(h):
@@ -74,7 +87,7 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 		if err != nil {
 			ri.Warnings = append(ri.Warnings, fmt.Sprintf("ref %s: %v", name, err))
 			ri.Missing = append(ri.Missing, ref.Hash())
-			return nil
+			continue
 		}
 		if h != ref.Hash() && strings.HasPrefix(name, "refs/tags/") {
 			ri.Tags = append(ri.Tags, ref.Hash())
@@ -91,10 +104,6 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 				ri.Heads = append(ri.Heads, h)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return ri, fmt.Errorf("list refs: %w", err)
 	}
 	if head, err := r.Head(); err == nil {
 		ri.Head = head.Hash()
@@ -110,6 +119,40 @@ func (r *Repo) ListRefsKnown(isCommit func(plumbing.Hash) bool) (Refs, error) {
 		}
 	}
 	return ri, nil
+}
+
+// minBatchRefs is the fewest refs worth starting git for: go-git reads a
+// few objects faster than git starts.
+var minBatchRefs = 64
+
+// commitsAmong returns which refs point straight at a commit, asked of one
+// pipelined "git cat-file --batch": go-git read each ref's object whole to
+// learn its type, and a mirror's thousands of pull refs cost it half a
+// second before the walk could start (hummingbot: 5,152 refs, 0.54 s).
+// What git does not say is a commit (a tag, a missing object, no git) is
+// left to Peel.
+func (r *Repo) commitsAmong(refs []*plumbing.Reference) map[plumbing.Hash]bool {
+	dir := r.GitDir()
+	if dir == "" || len(refs) < minBatchRefs {
+		return nil
+	}
+	c, err := StartCatFile(context.Background(), dir)
+	if err != nil {
+		return nil
+	}
+	defer c.Close()
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.Hash().String()
+	}
+	commits := make(map[plumbing.Hash]bool, len(refs))
+	// A commit is a few hundred bytes; one larger is left to Peel.
+	c.EachObject(ids, 1<<20, func(i int, typ string, _ []byte) {
+		if typ == "commit" {
+			commits[refs[i].Hash()] = true
+		}
+	})
+	return commits
 }
 
 // packedTag is an annotated tag in packed-refs and what git peeled it to.

@@ -1,9 +1,13 @@
 package gitrepo
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -64,5 +68,51 @@ func TestListRefsKnownPeelsPackedTags(t *testing.T) {
 	}
 	if !slices.Contains(refs.Tags, tag0) || !slices.Contains(refs.All, c2) {
 		t.Errorf("moved tag: tags %v, all %v; want the new tag object and %s", refs.Tags, refs.All, c2)
+	}
+}
+
+// Refs whose types git gives in one batch are listed as go-git alone lists
+// them: commits, annotated tags (and a tag of a tag) peeled, a ref to a
+// tree and one to a blob left out, a ref to a missing object warned about.
+func TestListRefsBatchedAgreesWithGoGit(t *testing.T) {
+	dir := gittest.NewRepo(t)
+	gittest.Write(t, dir, "a.txt", "one\n")
+	base := gittest.Commit(t, dir, "one")
+	var stream strings.Builder
+	for i := range 70 {
+		fmt.Fprintf(&stream, "commit refs/pull/%d/head\ncommitter T <t@example.com> 1700000000 +0000\ndata 1\nc\nfrom %s\nM 100644 inline n%d\ndata 2\nn\n\n", i, base, i)
+	}
+	fi := exec.Command("git", "fast-import", "--quiet")
+	fi.Dir, fi.Stdin = dir, strings.NewReader(stream.String())
+	if out, err := fi.CombinedOutput(); err != nil {
+		t.Fatalf("fast-import: %v\n%s", err, out)
+	}
+	gittest.Git(t, dir, "tag", "-a", "v1", "-m", "release one")
+	gittest.Git(t, dir, "tag", "-a", "v1-again", "-m", "a tag of a tag", "v1")
+	gittest.Git(t, dir, "update-ref", "refs/trees/top", gittest.Git(t, dir, "rev-parse", "HEAD^{tree}"))
+	gittest.Git(t, dir, "update-ref", "refs/blobs/a", gittest.Git(t, dir, "rev-parse", "HEAD:a.txt"))
+	if err := os.WriteFile(filepath.Join(dir, ".git", "refs", "heads", "gone"), []byte(strings.Repeat("ab", 20)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list := func(batch int) Refs {
+		defer func(n int) { minBatchRefs = n }(minBatchRefs)
+		minBatchRefs = batch
+		repo, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer repo.Close()
+		refs, err := repo.ListRefs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return refs
+	}
+	want, got := list(1<<30), list(1)
+	if len(want.All) != 71 || len(want.Tags) != 2 || len(want.Warnings) != 1 {
+		t.Fatalf("the repository is not what the test means: %d tips, tags %v, warnings %v", len(want.All), want.Tags, want.Warnings)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("batched:\n%+v\nwant:\n%+v", got, want)
 	}
 }
