@@ -24,6 +24,10 @@ import (
 type wholeMatcher struct {
 	re       *syntax.Regexp // nil: the shape needs the regexp
 	compiled func() *regexp.Regexp
+	// minRunes and maxRunes (-1: no bound) bound the length of what re
+	// matches: most values in a window (names, short strings) are turned
+	// down by their length before any walk.
+	minRunes, maxRunes int
 }
 
 // maxWalkedValue bounds the values the walk answers for; longer ones (a
@@ -35,18 +39,69 @@ func newWholeMatcher(shape string) *wholeMatcher {
 	m := &wholeMatcher{compiled: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:` + shape + `)$`) })}
 	if re, err := syntax.Parse(shape, syntax.Perl); err == nil && walkable(re) {
 		m.re = re
+		m.minRunes, m.maxRunes = runeBounds(re)
 	}
 	return m
 }
 
 // Match reports whether all of v is of the shape.
 func (m *wholeMatcher) Match(v []byte) bool {
+	if m.re != nil && (len(v) < m.minRunes || m.maxRunes >= 0 && len(v) > m.maxRunes && (len(v) > utf8.UTFMax*m.maxRunes || utf8.RuneCount(v) > m.maxRunes)) {
+		// A value of n bytes holds n runes at most and n/UTFMax at least.
+		return false
+	}
 	if m.re == nil || len(v) > maxWalkedValue {
 		return m.compiled().Match(v)
 	}
 	start := newOffsets(len(v))
 	start.add(0)
 	return walk(m.re, v, start).has(len(v))
+}
+
+// runeBounds returns the fewest and the most runes a walkable re matches
+// (-1: no most).
+func runeBounds(re *syntax.Regexp) (lo, hi int) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return 0, 0
+	case syntax.OpLiteral:
+		return len(re.Rune), len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return 1, 1
+	case syntax.OpCapture:
+		return runeBounds(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			l, h := runeBounds(sub)
+			lo += l
+			if hi >= 0 {
+				hi = h + hi
+				if h < 0 {
+					hi = -1
+				}
+			}
+		}
+		return lo, hi
+	case syntax.OpAlternate:
+		for i, sub := range re.Sub {
+			l, h := runeBounds(sub)
+			if i == 0 || l < lo {
+				lo = l
+			}
+			if i == 0 || hi >= 0 && (h < 0 || h > hi) {
+				hi = h
+			}
+		}
+		return lo, hi
+	}
+	// OpStar, OpPlus, OpQuest, OpRepeat.
+	min, max := repeatBounds(re)
+	l, h := runeBounds(re.Sub[0])
+	lo = min * l
+	if max < 0 || h < 0 {
+		return lo, -1
+	}
+	return lo, max * h
 }
 
 // walkable reports whether walk can answer for every node of re.
