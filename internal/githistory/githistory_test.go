@@ -561,3 +561,17 @@ func TestCommittedArchiveMembersAreScanned(t *testing.T) {
 		t.Fatalf("findings %+v", fs)
 	}
 }
+
+// Blobs are read by one git process per two workers, at least one, and no
+// more than the cap.
+func TestBlobProcesses(t *testing.T) {
+	defer func(n int) { maxGitProcesses = n }(maxGitProcesses)
+	maxGitProcesses = 8
+	for _, tt := range []struct{ threads, want int }{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {8, 4}, {16, 8}, {64, 8}} {
+		s := &scanner{opt: Options{}}
+		s.opt.Threads = tt.threads
+		if got := s.blobProcesses(); got != tt.want {
+			t.Errorf("%d workers: %d processes, want %d", tt.threads, got, tt.want)
+		}
+	}
+}
