@@ -170,14 +170,29 @@ func cellSep(line []byte) byte {
 
 // csvHeader reports whether a line is a table's header row: two or more
 // cells, each a label (no spaces inside beyond single words), at least one
-// naming a credential.
+// naming a credential. Every line of a window is asked, so it reads the
+// line once before cutting it into cells: a byte that no header holds
+// (most lines of code have a '(' or '=') settles it, and the cells are
+// walked in place.
 func csvHeader(line []byte) bool {
+	if len(line) > 400 {
+		return false
+	}
+	for _, b := range line {
+		if !IsLabelByte(b) && b != ' ' && b != '"' && b != '\'' && b != ',' && b != '\t' && b != ';' {
+			return false
+		}
+	}
 	sep := cellSep(line)
-	if bytes.Count(line, []byte{sep}) == 0 || len(line) > 400 {
+	if bytes.IndexByte(line, sep) < 0 {
 		return false
 	}
 	cred := false
-	for _, c := range bytes.Split(line, []byte{sep}) {
+	for rest := line; ; {
+		c, more := rest, false
+		if i := bytes.IndexByte(rest, sep); i >= 0 {
+			c, rest, more = rest[:i], rest[i+1:], true
+		}
 		c = bytes.Trim(c, " \"'")
 		if len(c) == 0 || len(c) > 40 {
 			return false
@@ -190,8 +205,10 @@ func csvHeader(line []byte) bool {
 		if hasCredentialWord(c) {
 			cred = true
 		}
+		if !more {
+			return cred
+		}
 	}
-	return cred
 }
 
 // splitCells returns the spans of a row's cells, without surrounding

@@ -1,6 +1,8 @@
 package assign
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -36,5 +38,52 @@ func TestNotes(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// csvHeader reads each line once and cuts it in place; it must answer as
+// splitting it into cells does, on header rows, code, and random lines of
+// the bytes that decide.
+func TestCSVHeaderAgreesWithSplitting(t *testing.T) {
+	bySplit := func(line []byte) bool {
+		sep := cellSep(line)
+		if bytes.Count(line, []byte{sep}) == 0 || len(line) > 400 {
+			return false
+		}
+		cred := false
+		for _, c := range bytes.Split(line, []byte{sep}) {
+			c = bytes.Trim(c, " \"'")
+			if len(c) == 0 || len(c) > 40 {
+				return false
+			}
+			for _, b := range c {
+				if !IsLabelByte(b) && b != ' ' {
+					return false
+				}
+			}
+			if hasCredentialWord(c) {
+				cred = true
+			}
+		}
+		return cred
+	}
+	lines := []string{
+		"exchange,api_key,api_secret", "name;key;secret", "exchange\tkey\tsecret", `"exchange","api key","secret"`,
+		"exchange,api_key,", ",api_key", "api_key", "a,b,c", "self._api_key = api_key", "key(1, 2)",
+		"exchange, api key , secret ;x", strings.Repeat("key,", 101), "'key','secret'", "key,se`cret",
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	parts := []string{"key", "secret", "exchange", "name", ",", ";", "\t", " ", "\"", "'", "`", "=", "(", "_", "-", ".", "x", "é"}
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for n := r.IntN(12); n >= 0; n-- {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, l := range lines {
+		if got, want := csvHeader([]byte(l)), bySplit([]byte(l)); got != want {
+			t.Fatalf("csvHeader(%q) = %v, want %v", l, got, want)
+		}
 	}
 }
