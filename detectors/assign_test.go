@@ -1,8 +1,6 @@
 package detectors
 
 import (
-	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -72,55 +70,6 @@ func TestTestPathAndDocPath(t *testing.T) {
 	} {
 		if got := docPath(p); got != want {
 			t.Errorf("docPath(%q) = %v, want %v", p, got, want)
-		}
-	}
-}
-
-// classRun skips ahead by the run length it needs; it must find what a
-// walk over every byte finds: every maximal run of the class at least min
-// long, on texts of runs of every length near min.
-func TestClassRunAgreesWithEveryByteWalk(t *testing.T) {
-	every := func(w []byte, class *[256]bool, min int) [][2]int {
-		var out [][2]int
-		for i := 0; i < len(w); {
-			if !class[w[i]] {
-				i++
-				continue
-			}
-			s := i
-			for i < len(w) && class[w[i]] {
-				i++
-			}
-			if i-s >= min {
-				out = append(out, [2]int{s, i})
-			}
-		}
-		return out
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, min := range []int{1, 2, 7, 51, 64} {
-		for round := 0; round < 3000; round++ {
-			var b []byte
-			for len(b) < 400 {
-				n := rng.IntN(min + 3)
-				if rng.IntN(4) == 0 {
-					n = min - 1 + rng.IntN(3)
-				}
-				for j := 0; j < n; j++ {
-					b = append(b, "0123456789abcdefABCDEFxyz"[rng.IntN(25)])
-				}
-				b = append(b, " -_x0O\n"[rng.IntN(7)])
-			}
-			b = b[:rng.IntN(len(b))]
-			for _, class := range []*[256]bool{&isHex, &isBase58} {
-				var got [][2]int
-				for s, e := classRun(b, class, min, 0); s >= 0; s, e = classRun(b, class, min, e+1) {
-					got = append(got, [2]int{s, e})
-				}
-				if want := every(b, class, min); !slices.Equal(got, want) {
-					t.Fatalf("min %d, %q: classRun found %v, want %v", min, b, got, want)
-				}
-			}
 		}
 	}
 }

@@ -3,6 +3,8 @@ package detectors
 import (
 	"crypto/sha256"
 	"math/big"
+
+	"github.com/keyward/scan/internal/byteclass"
 )
 
 // Base58 is written out here rather than taken from a dependency: the
@@ -120,7 +122,7 @@ func base58Runs(min, max int, first string) func([]byte) [][2]int {
 	}
 	return func(w []byte) [][2]int {
 		var out [][2]int
-		for s, e := classRun(w, &isBase58, min, 0); s >= 0; s, e = classRun(w, &isBase58, min, e+1) {
+		for s, e := byteclass.Run(w, &isBase58, min, 0); s >= 0; s, e = byteclass.Run(w, &isBase58, min, e+1) {
 			// A word boundary on both sides: not part of a longer token.
 			if e-s <= max && firstOK[w[s]] && (s == 0 || !isWordByte(w[s-1])) && (e == len(w) || !isWordByte(w[e])) {
 				out = append(out, [2]int{s, e})
@@ -128,31 +130,6 @@ func base58Runs(min, max int, first string) func([]byte) [][2]int {
 		}
 		return out
 	}
-}
-
-// classRun returns the first maximal run w[s:e] of bytes in class at least
-// min long that starts at i or later, where i is 0 or follows a byte not in
-// class; s is -1 if there is none. Code is mostly short words, so it looks
-// at every min-th byte, as Horspool's search does: a long enough run
-// starting at or after i covers w[i+min-1], and a walk back from there
-// either reaches i or finds a byte past which the next run must start.
-func classRun(w []byte, class *[256]bool, min, i int) (int, int) {
-	for i+min <= len(w) {
-		k := i + min - 1
-		for k >= i && class[w[k]] {
-			k--
-		}
-		if k >= i {
-			i = k + 1
-			continue
-		}
-		e := i + min
-		for e < len(w) && class[w[e]] {
-			e++
-		}
-		return i, e
-	}
-	return -1, -1
 }
 
 func isWordByte(c byte) bool {
@@ -167,7 +144,7 @@ func isHexByte(c byte) bool {
 // word: EVM private keys' shape, by a byte loop.
 func hexKeys(w []byte) [][2]int {
 	var out [][2]int
-	for s, i := classRun(w, &isHex, 64, 0); s >= 0; s, i = classRun(w, &isHex, 64, i+1) {
+	for s, i := byteclass.Run(w, &isHex, 64, 0); s >= 0; s, i = byteclass.Run(w, &isHex, 64, i+1) {
 		start := s
 		// "0x" is hex-ish only in its 0; the x ends the run before it.
 		if s >= 2 && w[s-1] == 'x' && w[s-2] == '0' && (s == 2 || !isAlnum(w[s-3])) {

@@ -32,6 +32,8 @@ import (
 	"bytes"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/keyward/scan/internal/byteclass"
 )
 
 // Kind is an encoding.
@@ -190,31 +192,13 @@ func Find(data []byte, opt Options) []Span {
 }
 
 // findBase64 finds maximal runs of base64 characters at least minBase64
-// long. Most bytes of source code are letters, but long runs are rare, so
-// it looks at every minBase64-th byte, as Horspool's search does: a long
-// enough run starting at or after i must cover data[i+minBase64-1], and a
-// short walk back from there either reaches i (a candidate) or finds a
-// separator past which the next run must start.
+// long (byteclass.Run: most bytes of source code are letters, but long runs
+// are rare).
 func findBase64(data []byte, out []Span) []Span {
-	i := 0 // invariant: i == 0 or data[i-1] is not a base64 character
-	for i+minBase64 <= len(data) {
-		j := i + minBase64 - 1
-		k := j
-		for k >= i && isB64[data[k]] {
-			k--
-		}
-		if k >= i {
-			i = k + 1
-			continue
-		}
-		e := j + 1
-		for e < len(data) && isB64[data[e]] {
-			e++
-		}
-		if sp, ok := decodeRun(data, i, e); ok {
+	for s, e := byteclass.Run(data, &isB64, minBase64, 0); s >= 0; s, e = byteclass.Run(data, &isB64, minBase64, e+1) {
+		if sp, ok := decodeRun(data, s, e); ok {
 			out = append(out, sp)
 		}
-		i = e + 1
 	}
 	return out
 }

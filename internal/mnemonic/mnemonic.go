@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/keyward/scan/internal/byteclass"
 )
 
 // Every BIP-39 word list is searched. The ASCII lists (English, Italian,
@@ -522,37 +524,15 @@ var listMembership = sync.OnceValue(func() map[string]uint8 {
 
 // eachStretch calls f for every stretch of class bytes long enough to hold
 // min words of three letters with separators, holding min*3 letters.
+// Phrases are made of lowercase letters and separators only, so only
+// stretches of those long enough to hold min words are tokenised: in code,
+// every line's punctuation and capitals end a stretch within a few bytes
+// (byteclass.Run).
 func eachStretch(data []byte, min int, phraseByte *[256]bool, f func(s, e int)) {
-	// Phrases are made of lowercase letters and separators only, so only
-	// stretches of those long enough to hold min words are tokenised: in
-	// code, every line's punctuation ends a stretch within a few bytes.
 	minLen := min*3 + (min - 1)
-	for i := 0; i < len(data); {
-		// A stretch of minLen phrase bytes that starts at or after i
-		// covers data[i+minLen-1]: probe there first, and skip the whole
-		// span when that byte ends every stretch (code's punctuation and
-		// capitals do, every few bytes).
-		p := i + minLen - 1
-		if p >= len(data) {
-			break
-		}
-		if !phraseByte[data[p]] {
-			i = p + 1
-			continue
-		}
-		s := p
-		for s > i && phraseByte[data[s-1]] {
-			s--
-		}
-		i = p + 1
-		for i < len(data) && phraseByte[data[i]] {
-			i++
-		}
-		if i-s < minLen {
-			continue
-		}
+	for s, e := byteclass.Run(data, phraseByte, minLen, 0); s >= 0; s, e = byteclass.Run(data, phraseByte, minLen, e+1) {
 		letters := 0
-		for _, c := range data[s:i] {
+		for _, c := range data[s:e] {
 			if c >= 'a' {
 				letters++
 			}
@@ -560,7 +540,7 @@ func eachStretch(data []byte, min int, phraseByte *[256]bool, f func(s, e int)) 
 		// JSON number arrays are made of separators too; a phrase needs
 		// at least three letters a word.
 		if letters >= min*3 {
-			f(s, i)
+			f(s, e)
 		}
 	}
 }

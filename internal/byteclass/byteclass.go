@@ -1,0 +1,32 @@
+// Package byteclass finds long runs of the bytes of one class (base64
+// characters, base58 digits, a phrase's letters and separators) without
+// looking at every byte.
+package byteclass
+
+// Run returns the first maximal run w[s:e] of bytes in class at least min
+// long that starts at from or later, where from is 0 or follows a byte not
+// in class; s is -1 if there is none. The next run is asked for from e+1.
+//
+// Text is mostly short words, so Run looks at every min-th byte, as
+// Horspool's search does: a long enough run starting at or after from
+// covers w[from+min-1], and a walk back from there either reaches from
+// (a run) or finds a byte past which the next run must start.
+func Run(w []byte, class *[256]bool, min, from int) (s, e int) {
+	i := from
+	for i+min <= len(w) {
+		k := i + min - 1
+		for k >= i && class[w[k]] {
+			k--
+		}
+		if k >= i {
+			i = k + 1
+			continue
+		}
+		e := i + min
+		for e < len(w) && class[w[e]] {
+			e++
+		}
+		return i, e
+	}
+	return -1, -1
+}
