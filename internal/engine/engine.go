@@ -616,11 +616,18 @@ func lineWindow(data []byte, at, before, after int) (s, t, ls, le int) {
 	// inside a huge line (minified JSON) costs the same as one in a short
 	// line; such a line is its own window and no lines around it are added.
 	s = lastLineStart(data, max(0, at-maxWindowSide), at)
-	ls, le = s, -1
+	ls = s
 	for i := 0; i < before && s > 0 && data[s-1] == '\n'; i++ {
 		s = lastLineStart(data, max(0, s-1-maxWindowSide), s-1)
 	}
-	t = at
+	t, le = linesBelow(data, at, after)
+	return s, t, ls, le
+}
+
+// linesBelow returns where a window that reaches after lines below
+// data[at] ends, and the end of at's own line as lineWindow gives it.
+func linesBelow(data []byte, at, after int) (t, le int) {
+	t, le = at, -1
 	for i := 0; i <= after; i++ {
 		stop := min(len(data), t+maxWindowSide)
 		n := bytes.IndexByte(data[t:stop], '\n')
@@ -639,7 +646,7 @@ func lineWindow(data []byte, at, before, after int) (s, t, ls, le int) {
 			t++
 		}
 	}
-	return s, openValueEnd(data, t), ls, le
+	return openValueEnd(data, t), le
 }
 
 // openValueEnd extends a window that ends at data[t] (a line end) by the
@@ -780,7 +787,9 @@ func labelLines(data []byte, windows []span, hits []int, multiline bool, after i
 			ls := line.start(data, max(w.start, at-maxWindowSide), at)
 			le := w.end
 			if multiline && !pem {
-				_, t := window(data, at, 0, after)
+				// The line's start is ls already; only the reach below
+				// is needed.
+				t, _ := linesBelow(data, at, after)
 				le = min(w.end, t)
 			}
 			if !multiline {
