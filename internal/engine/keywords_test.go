@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestKeywordMatcherFindsEveryOccurrence(t *testing.T) {
@@ -232,5 +233,44 @@ func TestKeywordMatcherWalksAgreeOnGoSource(t *testing.T) {
 	})
 	if files == 0 {
 		t.Skip("no Go source tree")
+	}
+}
+
+// The walks load the next state from col[b] + row without a bounds check:
+// every row the table holds, plus the start row, plus any class, must stay
+// inside delta, and col[b] must be byte b's column, for the default rules'
+// keywords and for random sets (one keyword, an empty one, shared
+// prefixes, bytes outside ASCII).
+func TestKeywordColumnsStayInTable(t *testing.T) {
+	sets := [][]string{defaultKeywords(t), {"k"}, {""}, {"", "ab"}, {"key", "keys", "KEY_ID", "secret"}}
+	r := rand.New(rand.NewPCG(5, 8))
+	for range 200 {
+		var set []string
+		for range 1 + r.IntN(40) {
+			kw := make([]byte, r.IntN(9))
+			for i := range kw {
+				kw[i] = "abcKEY_-:\xe5\x00"[r.IntN(11)]
+			}
+			set = append(set, string(kw))
+		}
+		sets = append(sets, set)
+	}
+	for _, set := range sets {
+		m := newKeywordMatcher(set)
+		rows := append([]uint32{0}, m.delta...)
+		for _, row := range rows {
+			start := 0 // rows are counted from 0, and from firstOut past it
+			if row >= m.firstOut {
+				start = int(m.firstOut)
+			}
+			if (int(row)-start)%m.nclass != 0 || int(row)+m.nclass > len(m.delta) {
+				t.Fatalf("%q: row %d (%d classes) runs past the table's %d entries", set, row, m.nclass, len(m.delta))
+			}
+		}
+		for b := range m.col {
+			if m.col[b] != unsafe.Pointer(&m.delta[m.class[b]]) {
+				t.Fatalf("%q: byte %#x's column is not delta[%d]", set, b, m.class[b])
+			}
+		}
 	}
 }
