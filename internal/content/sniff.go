@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"path"
 	"strings"
+
+	"github.com/keyward/scan/internal/byteclass"
 )
 
 type kind uint8
@@ -271,24 +273,48 @@ func textRegions(dst, src []byte) {
 	if !anyBin {
 		return
 	}
-	runStart := -1
-	for i, c := range src {
-		if (c >= 0x20 && c < 0x7f) || c == '\t' {
-			if runStart < 0 {
-				runStart = i
-			}
-			continue
-		}
-		if runStart >= 0 && i-runStart < minRun {
-			for j := runStart; j < i; j++ {
-				if bin[j/regionSize] {
-					dst[j] = ' '
-				}
-			}
-		}
-		runStart = -1
-		if c != '\n' && bin[i/regionSize] {
-			dst[i] = ' '
+	// A binary region is blanked whole but for its newlines, and then
+	// the long runs are put back: in binary data nearly every byte ends
+	// a run, so deciding byte by byte cost a mispredicted branch a byte,
+	// where the runs are found by skipping (byteclass.Run).
+	for i, b := range bin {
+		if b {
+			lo, hi := i*regionSize, min(len(src), (i+1)*regionSize)
+			blankBinary(dst[lo:hi], src[lo:hi])
 		}
 	}
+	for s, e := byteclass.Run(src, &printable, minRun, 0); s >= 0; s, e = byteclass.Run(src, &printable, minRun, e+1) {
+		copy(dst[s:e], src[s:e])
+	}
+	s := len(src)
+	for s > 0 && printable[src[s-1]] {
+		s--
+	}
+	copy(dst[s:], src[s:])
 }
+
+// blankBinary writes spaces over dst but where src holds a newline.
+func blankBinary(dst, src []byte) {
+	copy(dst, spaces[:len(dst)])
+	for i := bytes.IndexByte(src, '\n'); i >= 0; {
+		dst[i] = '\n'
+		j := bytes.IndexByte(src[i+1:], '\n')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+}
+
+// spaces is a region's worth of blanks to copy from.
+var spaces = [regionSize]byte(bytes.Repeat([]byte{' '}, regionSize))
+
+// printable holds the bytes a printable run is made of, as strings(1)
+// counts them: ASCII graphic characters, the space and the tab.
+var printable = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\t'] = true
+	return t
+}()
