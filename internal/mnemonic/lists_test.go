@@ -2,6 +2,7 @@ package mnemonic
 
 import (
 	"bytes"
+	"embed"
 	"fmt"
 	"hash/crc32"
 	"slices"
@@ -10,6 +11,11 @@ import (
 	"github.com/tyler-smith/go-bip39"
 	"github.com/tyler-smith/go-bip39/wordlists"
 )
+
+// listFiles are the word lists as files, for their checksums.
+//
+//go:embed wordlists/*.txt
+var listFiles embed.FS
 
 // The embedded lists are the specification's files: the CRC-32s are those
 // of bitcoin/bips bip-0039/*.txt, and each list equals go-bip39's.

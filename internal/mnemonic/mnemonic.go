@@ -31,49 +31,85 @@ type bip39List struct {
 	index map[string]int
 }
 
+// namedList is a word list and the name its language is reported by.
+type namedList struct {
+	name  string
+	words func() []string
+}
+
+// asciiLists are the lists the ASCII byte loop searches; English first.
+var asciiLists = [...]namedList{
+	{"English", EnglishWords}, {"Italian", ItalianWords}, {"Czech", CzechWords},
+	{"Spanish", SpanishWords}, {"French", FrenchWords},
+}
+
+// unicodeLists are the lists the Unicode tokenizer searches.
+var unicodeLists = [...]namedList{
+	{"Spanish", SpanishWords}, {"French", FrenchWords}, {"Japanese", JapaneseWords},
+	{"Korean", KoreanWords}, {"Chinese (simplified)", ChineseSimplifiedWords},
+	{"Chinese (traditional)", ChineseTraditionalWords},
+}
+
+// The per-list indexes (bip39Lists, bip39UnicodeLists) are built only
+// when a run of list words is long enough to be a phrase, to read its
+// checksum; the search itself needs only each word's lists
+// (listMembership, unicodeMembership), built from the word lists
+// directly. Building the indexes first and the membership maps from them
+// cost every scan of a source tree 20 ms of one worker's time and 3 MB
+// of live heap, which the collector then doubled.
+
 // bip39Lists are the lists the ASCII byte loop searches; English first.
 var bip39Lists = sync.OnceValue(func() []bip39List {
 	var out []bip39List
-	for _, l := range []struct {
-		name  string
-		words []string
-	}{
-		{"English", EnglishWords()}, {"Italian", ItalianWords()}, {"Czech", CzechWords()},
-		{"Spanish", SpanishWords()}, {"French", FrenchWords()},
-	} {
-		m := make(map[string]int, len(l.words))
-		dup := map[string]bool{}
-		for i, w := range l.words {
-			a := stripMarks(w)
-			if _, ok := m[a]; ok {
-				dup[a] = true
+	for _, l := range asciiLists {
+		words := l.words()
+		typed, dup := typedWithoutAccents(words)
+		m := make(map[string]int, len(words))
+		for i, a := range typed {
+			if !dup[a] {
+				m[a] = i
 			}
-			m[a] = i
-		}
-		// Two words that differ only by accents cannot be told apart
-		// when typed without them.
-		for a := range dup {
-			delete(m, a)
 		}
 		out = append(out, bip39List{l.name, m})
 	}
 	return out
 })
 
+// typedWithoutAccents returns each word of a list as typed without
+// accents, and those forms that two words of the list share: two words
+// that differ only by accents cannot be told apart when typed without
+// them, so neither is one of the list's words.
+func typedWithoutAccents(words []string) (typed []string, dup map[string]bool) {
+	typed = make([]string, len(words))
+	stripped := false
+	for i, w := range words {
+		typed[i] = stripMarks(w)
+		stripped = stripped || typed[i] != w
+	}
+	if !stripped {
+		// A list's words are distinct (a test checks): only stripping
+		// accents can make two alike.
+		return typed, nil
+	}
+	seen := make(map[string]bool, len(words))
+	dup = map[string]bool{}
+	for _, a := range typed {
+		if seen[a] {
+			dup[a] = true
+		}
+		seen[a] = true
+	}
+	return typed, dup
+}
+
 // bip39UnicodeLists are the lists the Unicode tokenizer searches, keyed
 // by each word's NFKD form.
 var bip39UnicodeLists = sync.OnceValue(func() []bip39List {
 	var out []bip39List
-	for _, l := range []struct {
-		name  string
-		words []string
-	}{
-		{"Spanish", SpanishWords()}, {"French", FrenchWords()}, {"Japanese", JapaneseWords()},
-		{"Korean", KoreanWords()}, {"Chinese (simplified)", ChineseSimplifiedWords()},
-		{"Chinese (traditional)", ChineseTraditionalWords()},
-	} {
-		m := make(map[string]int, len(l.words))
-		for i, w := range l.words {
+	for _, l := range unicodeLists {
+		words := l.words()
+		m := make(map[string]int, len(words))
+		for i, w := range words {
 			m[norm.NFKD.String(w)] = i
 		}
 		out = append(out, bip39List{l.name, m})
@@ -88,6 +124,11 @@ func StripAccents(w string) string { return stripMarks(w) }
 // stripMarks removes the combining marks of a word's NFKD form: "ábaco"
 // becomes "abaco".
 func stripMarks(w string) string {
+	if isASCII(w) {
+		// NFKD leaves ASCII as it is, and it has no marks: most
+		// words of the ASCII lists, kept without a copy.
+		return w
+	}
 	var b strings.Builder
 	for _, r := range norm.NFKD.String(w) {
 		if !unicode.Is(unicode.Mn, r) {
@@ -387,7 +428,6 @@ func findLong(data []byte, class *[256]bool) [][2]int {
 // windows of prose and code costs more than all other rules together.
 func Runs(data []byte) [][2]int {
 	var out [][2]int
-	lists := bip39Lists()
 	member := listMembership()
 	// The words of a stretch and a list's run live on the stack while
 	// they fit: grown from nothing in every chunk, they were a tenth of
@@ -415,12 +455,12 @@ func Runs(data []byte) [][2]int {
 			}
 			toks = append(toks, listToken{w, i, in})
 		}
-		for li, l := range lists {
+		for li := range asciiLists {
 			bit := uint8(1) << li
 			run = run[:0]
 			flush := func() {
 				if len(run) >= 12 && len(run) <= maxListRun {
-					out = append(out, phraseSpan(data, run, l.index))
+					out = append(out, phraseSpan(data, run, bip39Lists()[li].index))
 				}
 				run = run[:0]
 			}
@@ -510,13 +550,16 @@ type listToken struct {
 // listMembership maps each word of the ASCII lists to the lists that
 // hold it, one bit per list in bip39Lists order.
 var listMembership = sync.OnceValue(func() map[string]uint8 {
-	if len(bip39Lists()) > 8 {
+	if len(asciiLists) > 8 {
 		panic("mnemonic: more ASCII lists than bits in a list set")
 	}
-	m := map[string]uint8{}
-	for li, l := range bip39Lists() {
-		for w := range l.index {
-			m[w] |= 1 << li
+	m := make(map[string]uint8, 10240)
+	for li, l := range asciiLists {
+		typed, dup := typedWithoutAccents(l.words())
+		for _, a := range typed {
+			if !dup[a] {
+				m[a] |= 1 << li
+			}
 		}
 	}
 	return m
@@ -625,7 +668,7 @@ func unicodeWordRuns(data []byte, min int) [][2]int {
 		return nil
 	}
 	toks, _ := unicodeListWords(data, true)
-	return tokenRuns(toks, len(bip39UnicodeLists()), min)
+	return tokenRuns(toks, len(unicodeLists), min)
 }
 
 // unicodeListWords reads the words of data and counts those in a Unicode
@@ -746,13 +789,13 @@ const maxUnicodeWord = 16
 // unicodeMembership maps each word of the Unicode lists to the lists that
 // hold it, one bit per list in bip39UnicodeLists order.
 var unicodeMembership = sync.OnceValue(func() map[string]uint8 {
-	lists := bip39UnicodeLists()
-	if len(lists) > 8 {
+	if len(unicodeLists) > 8 {
 		panic("mnemonic: more Unicode lists than bits in a list set")
 	}
-	m := map[string]uint8{}
-	for li, l := range lists {
-		for w := range l.index {
+	m := make(map[string]uint8, 12288)
+	for li, l := range unicodeLists {
+		for _, w := range l.words() {
+			w = norm.NFKD.String(w)
 			if isASCII(w) && len(w) > maxUnicodeWord {
 				panic("mnemonic: an ASCII word longer than maxUnicodeWord")
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -329,5 +330,64 @@ func TestEnglishIsTheFirstASCIIList(t *testing.T) {
 	l := bip39Lists()[0]
 	if l.name != "English" || !maps.Equal(l.index, English()) {
 		t.Fatalf("English() differs from the ASCII search's English list (%s, %d words against %d)", l.name, len(English()), len(l.index))
+	}
+}
+
+// The membership maps the search reads are built from the word lists
+// directly, not from the per-list indexes (which only a phrase-long run
+// needs): each must still say, for every word, exactly the lists whose
+// index holds it — accents stripped, and words that two of a list's words
+// share when typed without accents left out.
+func TestMembershipIsTheIndexes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lists  []bip39List
+		member map[string]uint8
+	}{
+		{"ASCII", bip39Lists(), listMembership()},
+		{"Unicode", bip39UnicodeLists(), unicodeMembership()},
+	} {
+		want := map[string]uint8{}
+		for li, l := range tc.lists {
+			for w := range l.index {
+				want[w] |= 1 << li
+			}
+		}
+		if !maps.Equal(tc.member, want) {
+			n := 0
+			for w, in := range want {
+				if tc.member[w] != in && n < 5 {
+					t.Errorf("%s: %q in lists %08b, want %08b", tc.name, w, tc.member[w], in)
+					n++
+				}
+			}
+			t.Errorf("%s: %d words in the membership map, %d in the indexes", tc.name, len(tc.member), len(want))
+		}
+	}
+	// The lists' names and order are the membership bits'.
+	for i, l := range bip39Lists() {
+		if l.name != asciiLists[i].name {
+			t.Errorf("ASCII list %d is %s, bit for %s", i, l.name, asciiLists[i].name)
+		}
+	}
+	for i, l := range bip39UnicodeLists() {
+		if l.name != unicodeLists[i].name {
+			t.Errorf("Unicode list %d is %s, bit for %s", i, l.name, unicodeLists[i].name)
+		}
+	}
+	// Accents are stripped for the ASCII search.
+	if in := listMembership()["abaco"]; in&(1<<3) == 0 {
+		t.Errorf("abaco (Spanish ábaco) in ASCII lists %08b, not in Spanish", in)
+	}
+	// Words that differ only by accents are neither one a list's word
+	// typed without them (no BIP-39 list has such a pair; a made-up one).
+	for _, l := range append(asciiLists[:], unicodeLists[:]...) {
+		if w := l.words(); len(w) != 2048 || len(slices.Compact(slices.Sorted(slices.Values(w)))) != len(w) {
+			t.Errorf("%s: the list's %d words are not 2048 distinct ones", l.name, len(w))
+		}
+	}
+	typed, dup := typedWithoutAccents([]string{"été", "ete", "ábaco"})
+	if !slices.Equal(typed, []string{"ete", "ete", "abaco"}) || len(dup) != 1 || !dup["ete"] {
+		t.Errorf("typed %q, shared %v; want ete twice and shared", typed, dup)
 	}
 }
