@@ -73,6 +73,13 @@ const sniffSize = 8 << 10
 type Scanner struct {
 	eng *engine.Engine
 	opt Options
+	// large holds at most one buffer larger than a worker keeps of its
+	// own (ownBuf), lent to whichever worker reads a large file: a
+	// worker's buffer grew to the largest file it had met and stayed
+	// there, so every worker held (and the collector kept room for) the
+	// size of the few largest files of a tree, each step of the way
+	// allocated and faulted in anew.
+	large chan []byte
 }
 
 // New returns a Scanner. ChunkSize is raised to at least four overlaps.
@@ -86,7 +93,7 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 	if opt.MaxArchiveInMemory <= 0 {
 		opt.MaxArchiveInMemory = defaultMaxArchiveInMemory
 	}
-	return &Scanner{eng: eng, opt: opt}
+	return &Scanner{eng: eng, opt: opt, large: make(chan []byte, 1)}
 }
 
 // Engine returns the engine the scanner feeds.
@@ -110,8 +117,12 @@ func (s *Scanner) MaxFileSize() int64 { return s.opt.MaxFileSize }
 // Reader scans files one at a time for one worker, reusing its buffer. It
 // is not safe for concurrent use.
 type Reader struct {
-	s    *Scanner
-	buf  []byte
+	s   *Scanner
+	buf []byte
+	// own is the worker's own buffer (at most ownBuf) while buf is a
+	// large one, lent by the Scanner until the file is read.
+	own  []byte
+	lent bool
 	view []byte // what the engine sees of a binary file's chunk
 }
 
@@ -165,7 +176,7 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 		want = int(size) + 1
 	}
 	r.buf = r.buf[:0]
-	n, err := fill(limit, &r.buf, want)
+	n, err := r.fill(limit, want)
 	if err != nil {
 		return nil, r.readFailed(st, path, err)
 	}
@@ -264,13 +275,14 @@ func room(size int64, sized bool) int64 {
 // the engine sees each chunk through textRegions.
 func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size int64, regions bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
+	defer r.giveBack()
 	if size >= int64(cap(r.buf)) && cap(r.buf) < opt.ChunkSize {
 		// The buffer grows to the file's size (or a chunk) at once:
 		// doubling as the bytes came, a worker's first large file cost
 		// every size on the way, each allocated, copied and faulted in.
 		// At least doubled, so that files of rising sizes do not each
 		// cost one more.
-		r.buf = grow(r.buf, int(min(max(size+1, 2*int64(cap(r.buf))), int64(opt.ChunkSize))))
+		r.reserve(int(min(max(size+1, 2*int64(cap(r.buf))), int64(opt.ChunkSize))))
 	}
 	var out []detectors.Finding
 	var offset int64
@@ -283,7 +295,7 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 			st.Interrupt()
 			return out, ErrInterrupted
 		}
-		n, err := fill(src, &r.buf, opt.ChunkSize)
+		n, err := r.fill(src, opt.ChunkSize)
 		if err != nil {
 			return out, r.readFailed(st, path, err)
 		}
@@ -490,32 +502,86 @@ const wholeAtOnce = minBuf
 // minBuf is the smallest buffer a Reader holds.
 const minBuf = 64 << 10
 
-// fill reads into *buf until it holds size bytes or src ends, keeping what
-// *buf already holds, and returns the number of bytes held.
+// fill reads into r.buf until it holds size bytes or src ends, keeping
+// what r.buf already holds, and returns the number of bytes held.
 //
 // The buffer grows as the content arrives, from 64 KiB up to size, not to
 // size at once: a chunk is 8 MiB, and allocating (and clearing) that for
 // every small file a commit hook reads cost more than scanning it. A
-// worker's buffer keeps its largest size from file to file.
-func fill(src io.Reader, buf *[]byte, size int) (int, error) {
-	n := len(*buf)
-	b := *buf
+// worker's buffer keeps its largest size up to ownBuf from file to file;
+// past that it is the Scanner's large one (reserve).
+func (r *Reader) fill(src io.Reader, size int) (int, error) {
+	n := len(r.buf)
 	for n < size {
-		if n == cap(b) {
-			b = grow(b[:n], min(size, max(2*cap(b), minBuf)))
+		if n == cap(r.buf) {
+			r.reserve(min(size, max(2*cap(r.buf), minBuf)))
 		}
-		m, err := src.Read(b[n:min(size, cap(b))])
+		m, err := src.Read(r.buf[n:min(size, cap(r.buf))])
 		n += m
+		r.buf = r.buf[:n]
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			*buf = b[:n]
 			return n, err
 		}
 	}
-	*buf = b[:n]
 	return n, nil
+}
+
+// ownBuf is the largest buffer a worker keeps for itself. A larger one is
+// the Scanner's, lent for one file: a source tree has a few files of
+// megabytes, and workers read them one at a time far more often than
+// together.
+const ownBuf = 1 << 20
+
+// reserve makes r.buf's capacity at least c, keeping what it holds. Past
+// ownBuf it borrows the Scanner's large buffer, or allocates one if that
+// is smaller or lent to another worker; giveBack returns it.
+func (r *Reader) reserve(c int) {
+	if c <= cap(r.buf) {
+		return
+	}
+	if c <= ownBuf && !r.lent {
+		r.buf = grow(r.buf, c)
+		return
+	}
+	if !r.lent {
+		r.own, r.lent = r.buf, true
+		select {
+		case b := <-r.s.large:
+			if cap(b) >= c {
+				r.buf = append(b[:0], r.buf...)
+				return
+			}
+			// Too small for this file: a larger one takes its place
+			// when this file is read.
+			c = min(max(c, 2*cap(b)), max(r.s.opt.ChunkSize, c))
+		default:
+		}
+	}
+	r.buf = grow(r.buf, c)
+}
+
+// giveBack ends a file's loan of the large buffer: the larger of it and
+// one another worker gave back meanwhile is kept for the next large file.
+func (r *Reader) giveBack() {
+	if !r.lent {
+		return
+	}
+	b := r.buf[:0]
+	r.buf, r.own, r.lent = r.own[:0], nil, false
+	select {
+	case old := <-r.s.large:
+		if cap(old) > cap(b) {
+			b = old
+		}
+	default:
+	}
+	select {
+	case r.s.large <- b:
+	default:
+	}
 }
 
 // grow returns b with room for c bytes, what it holds copied.
