@@ -425,12 +425,14 @@ func publicDownloadToken(line, secret string) bool {
 // value" matches in real code are identifiers, hashes, file names and
 // options, and each is dropped here with a reason.
 func validateGeneric(secret string, c Candidate) Verdict {
+	// Most candidates in code are expressions, turned down without the
+	// label's regexp, the costliest of these checks.
+	if codeFile(c.Path) && !quoted(c.Line, secret) {
+		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
+	}
 	label := valueLabel(c, secret)
 	if tokenizerLabel.MatchString(label) {
 		return Verdict{Reject: true, Reason: "the name says this is not a secret value (" + label + ")"}
-	}
-	if codeFile(c.Path) && !quoted(c.Line, secret) {
-		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
 	}
 	if lockfile(c.Path) {
 		return Verdict{Reject: true, Reason: "a lockfile: its values are package hashes and ids, written by a tool"}
