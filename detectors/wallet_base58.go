@@ -3,6 +3,7 @@ package detectors
 import (
 	"crypto/sha256"
 	"math/big"
+	"strings"
 
 	"github.com/keyward/scan/internal/byteclass"
 )
@@ -104,12 +105,9 @@ func base58CheckEncode(payload []byte) string {
 	return base58Encode(append(append([]byte(nil), payload...), h[:4]...))
 }
 
-var isBase58 = func() (t [256]bool) {
-	for _, c := range []byte("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz") {
-		t[c] = true
-	}
-	return t
-}()
+var isBase58 = byteclass.New(func(c byte) bool {
+	return strings.IndexByte(base58Alphabet, c) >= 0
+})
 
 // base58Runs returns a Finder for whole words of base58 characters whose
 // length is between min and max and whose first character is in first: a
@@ -122,7 +120,7 @@ func base58Runs(min, max int, first string) func([]byte) [][2]int {
 	}
 	return func(w []byte) [][2]int {
 		var out [][2]int
-		for s, e := byteclass.Run(w, &isBase58, min, 0); s >= 0; s, e = byteclass.Run(w, &isBase58, min, e+1) {
+		for s, e := isBase58.Run(w, min, 0); s >= 0; s, e = isBase58.Run(w, min, e+1) {
 			// A word boundary on both sides: not part of a longer token.
 			if e-s <= max && firstOK[w[s]] && (s == 0 || !isWordByte(w[s-1])) && (e == len(w) || !isWordByte(w[e])) {
 				out = append(out, [2]int{s, e})
@@ -144,7 +142,7 @@ func isHexByte(c byte) bool {
 // word: EVM private keys' shape, by a byte loop.
 func hexKeys(w []byte) [][2]int {
 	var out [][2]int
-	for s, i := byteclass.Run(w, &isHex, 64, 0); s >= 0; s, i = byteclass.Run(w, &isHex, 64, i+1) {
+	for s, i := isHex.Run(w, 64, 0); s >= 0; s, i = isHex.Run(w, 64, i+1) {
 		start := s
 		// "0x" is hex-ish only in its 0; the x ends the run before it.
 		if s >= 2 && w[s-1] == 'x' && w[s-2] == '0' && (s == 2 || !isAlnum(w[s-3])) {
@@ -159,12 +157,7 @@ func hexKeys(w []byte) [][2]int {
 	return out
 }
 
-var isHex = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = isHexByte(byte(c))
-	}
-	return t
-}()
+var isHex = byteclass.New(isHexByte)
 
 func isAlnum(c byte) bool {
 	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')

@@ -6,58 +6,206 @@ import (
 	"testing"
 )
 
-// Run skips ahead by the run length it needs; it must find what a walk
-// over every byte finds: every maximal run of the class at least min long,
-// on texts of runs of every length near min.
+// impl is one way of answering Run.
+type impl struct {
+	name string
+	run  func(w []byte, c *Set, min, from int) (int, int)
+}
+
+// impls names every implementation this machine can run, each called
+// directly: the vector kernel is tested wherever it can run, not only
+// when Run happens to choose it.
+func impls(t testing.TB) []impl {
+	return []impl{
+		{"skip", runSkip},
+		{"Run", func(w []byte, c *Set, min, from int) (int, int) { return c.Run(w, min, from) }},
+	}
+}
+
+// every is Run's meaning, by a walk over every byte from from: the
+// maximal runs of the class at least min long, in order.
+func every(w []byte, c *Set, min, from int) [][2]int {
+	var out [][2]int
+	for i := from; i < len(w); {
+		if !c.Has(w[i]) {
+			i++
+			continue
+		}
+		s := i
+		for i < len(w) && c.Has(w[i]) {
+			i++
+		}
+		if i-s >= min {
+			out = append(out, [2]int{s, i})
+		}
+	}
+	return out
+}
+
+// all collects the runs an implementation finds, each asked from the end
+// of the last plus one, as the callers ask.
+func all(f impl, w []byte, c *Set, min int) [][2]int {
+	var out [][2]int
+	for s, e := f.run(w, c, min, 0); s >= 0; s, e = f.run(w, c, min, e+1) {
+		out = append(out, [2]int{s, e})
+		if len(out) > len(w)+1 {
+			break // a broken implementation must not loop forever
+		}
+	}
+	return out
+}
+
+// check compares every implementation with the walk on w: the whole
+// sequence of runs, and a call from every position after a byte out of
+// class (from > 0, not only the ends of runs).
+func check(t testing.TB, fs []impl, w []byte, c *Set, min int) {
+	t.Helper()
+	want := every(w, c, min, 0)
+	for _, f := range fs {
+		if got := all(f, w, c, min); !slices.Equal(got, want) {
+			t.Fatalf("%s, min %d, len %d, %q: found %v, want %v", f.name, min, len(w), w, got, want)
+		}
+	}
+	for from := 1; from <= len(w)+1; from++ {
+		if from <= len(w) && c.Has(w[from-1]) {
+			continue
+		}
+		ws, we := -1, -1
+		for _, r := range want {
+			if r[0] >= from {
+				ws, we = r[0], r[1]
+				break
+			}
+		}
+		for _, f := range fs {
+			if s, e := f.run(w, c, min, from); s != ws || e != we {
+				t.Fatalf("%s, min %d, from %d, len %d, %q: found [%d %d], want [%d %d]", f.name, min, from, len(w), w, s, e, ws, we)
+			}
+		}
+	}
+}
+
+var (
+	hexSet   = New(func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' })
+	alnumSet = New(func(c byte) bool {
+		return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || 'x' <= c && c <= 'z'
+	})
+	// highSet holds bytes >= 0x80 (UTF-8 lead and continuation bytes)
+	// besides letters.
+	highSet = New(func(c byte) bool { return 'a' <= c && c <= 'z' || 0x80 <= c && c < 0xc0 || c == 0xe2 || c == 0xff })
+	// wideSet is scattered over every high nibble.
+	wideSet = New(func(c byte) bool { return c%17 == 3 || c%13 == 1 || c == ' ' })
+)
+
+// sets are the classes of the tests, and the bytes their texts are made of.
+var sets = []struct {
+	name  string
+	c     *Set
+	bytes string
+}{
+	{"hex", hexSet, "0123456789abcdefABCDEFxyz -_x0O\n"},
+	{"alnum", alnumSet, "0123456789abcdefABCDEFxyz -_x0O\n"},
+	{"high", highSet, "abcxyz\x80\x9f\xbf\xc0\xe2\xe3\xff\xfe\x00\x01 0Z"},
+	{"wide", wideSet, "\x03\x14\x01\x0e \x00\x02\xf0\xfe\xff\x25\x1b\x9a"},
+}
+
+// text makes a text of runs of class bytes with lengths near min,
+// separated by bytes out of class, so runs just short of min, just long
+// enough, and longer than a 64-byte block all occur, ending anywhere in a
+// block and at the end of the text.
+func text(rng *rand.Rand, c *Set, bytes string, min, size int) []byte {
+	var in, out []byte
+	for i := 0; i < len(bytes); i++ {
+		if c.Has(bytes[i]) {
+			in = append(in, bytes[i])
+		} else {
+			out = append(out, bytes[i])
+		}
+	}
+	var b []byte
+	for len(b) < size {
+		n := rng.IntN(min + 3)
+		switch rng.IntN(6) {
+		case 0:
+			n = min - 1 + rng.IntN(3)
+		case 1:
+			n = rng.IntN(3 * min)
+		case 2:
+			n = 64 - len(b)%64 + rng.IntN(3) - 1 // ending at a block's edge
+		}
+		for j := 0; j < n; j++ {
+			b = append(b, in[rng.IntN(len(in))])
+		}
+		b = append(b, out[rng.IntN(len(out))])
+	}
+	b = b[:rng.IntN(len(b))]
+	if rng.IntN(3) == 0 {
+		// End on a run.
+		for j := rng.IntN(2 * min); j > 0; j-- {
+			b = append(b, in[rng.IntN(len(in))])
+		}
+	}
+	return b
+}
+
+// Every implementation must find what a walk over every byte finds: every
+// maximal run of the class at least min long, on texts of runs of every
+// length near min, shorter and longer than a block, starting at odd
+// addresses.
 func TestRunAgreesWithEveryByteWalk(t *testing.T) {
-	every := func(w []byte, class *[256]bool, min int) [][2]int {
-		var out [][2]int
-		for i := 0; i < len(w); {
-			if !class[w[i]] {
-				i++
-				continue
-			}
-			s := i
-			for i < len(w) && class[w[i]] {
-				i++
-			}
-			if i-s >= min {
-				out = append(out, [2]int{s, i})
-			}
-		}
-		return out
-	}
-	var hex, alnum [256]bool
-	for _, c := range []byte("0123456789abcdefABCDEF") {
-		hex[c] = true
-	}
-	for _, c := range []byte("0123456789abcdefABCDEFxyz") {
-		alnum[c] = true
-	}
+	fs := impls(t)
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, min := range []int{1, 2, 7, 47, 51, 64} {
-		for round := 0; round < 3000; round++ {
-			var b []byte
-			for len(b) < 400 {
-				n := rng.IntN(min + 3)
-				if rng.IntN(4) == 0 {
-					n = min - 1 + rng.IntN(3)
+	mins := []int{1, 2, 3, 7, 27, 31, 32, 33, 47, 51, 61, 62, 63, 64, 65, 95, 100}
+	for range 10 {
+		mins = append(mins, 1+rng.IntN(100))
+	}
+	for _, min := range mins {
+		for _, set := range sets {
+			for round := 0; round < 200; round++ {
+				size := 1 + rng.IntN(40)
+				if round%2 == 0 {
+					size = 64 + rng.IntN(600)
 				}
-				for j := 0; j < n; j++ {
-					b = append(b, "0123456789abcdefABCDEFxyz"[rng.IntN(25)])
+				b := text(rng, set.c, set.bytes, min, size)
+				// A subslice at an odd offset of a larger buffer, with
+				// class bytes around it that must not be read into it.
+				off := rng.IntN(64)
+				buf := make([]byte, off+len(b)+64)
+				for i := range buf {
+					buf[i] = set.bytes[0]
 				}
-				b = append(b, " -_x0O\n"[rng.IntN(7)])
-			}
-			b = b[:rng.IntN(len(b))]
-			for _, class := range []*[256]bool{&hex, &alnum} {
-				var got [][2]int
-				for s, e := Run(b, class, min, 0); s >= 0; s, e = Run(b, class, min, e+1) {
-					got = append(got, [2]int{s, e})
-				}
-				if want := every(b, class, min); !slices.Equal(got, want) {
-					t.Fatalf("min %d, %q: Run found %v, want %v", min, b, got, want)
-				}
+				copy(buf[off:], b)
+				check(t, fs, buf[off:off+len(b):off+len(b)], set.c, min)
 			}
 		}
 	}
+}
+
+// FuzzRunAgreesWithEveryByteWalk compares every implementation with the
+// walk on any text, min and class, at any offset of a buffer.
+func FuzzRunAgreesWithEveryByteWalk(f *testing.F) {
+	f.Add([]byte("deadbeef 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef x"), uint8(64), uint8(0), uint8(0))
+	f.Add([]byte("ZXhhbXBsZSBvbmx5IG5vdCBhIHNlY3JldCBqdXN0IHNvbWUgdGV4dCB0byBmaW5kIGFnYWlu"), uint8(27), uint8(1), uint8(1))
+	f.Add([]byte("abc\x80\x81\xbfdef\xe2\x80\x94 word\xffmore\xc3\xa9tail"), uint8(3), uint8(3), uint8(2))
+	f.Add([]byte("\x03\x14\x01\x0e \x00\x03\x03\x14\x01\x0e \x03\x03\x03"), uint8(2), uint8(5), uint8(3))
+	long := make([]byte, 200)
+	for i := range long {
+		long[i] = "0123456789abcdef"[i%16]
+	}
+	long[63], long[128] = ' ', ' '
+	f.Add(long, uint8(63), uint8(7), uint8(0))
+	f.Add(long, uint8(65), uint8(1), uint8(1))
+	f.Add(long[:64], uint8(64), uint8(0), uint8(0))
+	f.Add([]byte(""), uint8(1), uint8(0), uint8(0))
+	fs := impls(f)
+	f.Fuzz(func(t *testing.T, w []byte, min, off, class uint8) {
+		if min == 0 || min > 100 || len(w) > 4096 {
+			return
+		}
+		set := sets[int(class)%len(sets)]
+		buf := make([]byte, int(off%64)+len(w))
+		o := int(off % 64)
+		copy(buf[o:], w)
+		check(t, fs, buf[o:], set.c, int(min))
+	})
 }

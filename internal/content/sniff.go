@@ -276,18 +276,18 @@ func textRegions(dst, src []byte) {
 	// A binary region is blanked whole but for its newlines, and then
 	// the long runs are put back: in binary data nearly every byte ends
 	// a run, so deciding byte by byte cost a mispredicted branch a byte,
-	// where the runs are found by skipping (byteclass.Run).
+	// where the runs are found by skipping (byteclass.Set.Run).
 	for i, b := range bin {
 		if b {
 			lo, hi := i*regionSize, min(len(src), (i+1)*regionSize)
 			blankBinary(dst[lo:hi], src[lo:hi])
 		}
 	}
-	for s, e := byteclass.Run(src, &printable, minRun, 0); s >= 0; s, e = byteclass.Run(src, &printable, minRun, e+1) {
+	for s, e := printable.Run(src, minRun, 0); s >= 0; s, e = printable.Run(src, minRun, e+1) {
 		copy(dst[s:e], src[s:e])
 	}
 	s := len(src)
-	for s > 0 && printable[src[s-1]] {
+	for s > 0 && printable.Has(src[s-1]) {
 		s--
 	}
 	copy(dst[s:], src[s:])
@@ -311,10 +311,4 @@ var spaces = [regionSize]byte(bytes.Repeat([]byte{' '}, regionSize))
 
 // printable holds the bytes a printable run is made of, as strings(1)
 // counts them: ASCII graphic characters, the space and the tab.
-var printable = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
-		t[c] = true
-	}
-	t['\t'] = true
-	return t
-}()
+var printable = byteclass.New(func(c byte) bool { return 0x20 <= c && c < 0x7f || c == '\t' })

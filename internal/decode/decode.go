@@ -192,10 +192,10 @@ func Find(data []byte, opt Options) []Span {
 }
 
 // findBase64 finds maximal runs of base64 characters at least minBase64
-// long (byteclass.Run: most bytes of source code are letters, but long runs
+// long (byteclass.Set.Run: most bytes of source code are letters, but long runs
 // are rare).
 func findBase64(data []byte, out []Span) []Span {
-	for s, e := byteclass.Run(data, &isB64, minBase64, 0); s >= 0; s, e = byteclass.Run(data, &isB64, minBase64, e+1) {
+	for s, e := isB64.Run(data, minBase64, 0); s >= 0; s, e = isB64.Run(data, minBase64, e+1) {
 		if sp, ok := decodeRun(data, s, e); ok {
 			out = append(out, sp)
 		}
@@ -279,12 +279,7 @@ func appendHex(dst, run []byte) ([]byte, bool) {
 	return dst, isText(dst, true)
 }
 
-var isB64 = func() (t [256]bool) {
-	for c := range t {
-		t[c] = class[c]&cB64 != 0
-	}
-	return t
-}()
+var isB64 = byteclass.New(func(c byte) bool { return class[c]&cB64 != 0 })
 
 var b64val = func() (t [256]uint8) {
 	for i := range t {

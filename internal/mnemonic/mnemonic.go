@@ -400,10 +400,10 @@ func LeftOver(run string, phrase []string) string {
 // 256 tries, and runs of 24 list words are rare outside phrases. It returns
 // byte spans [start, end).
 func FindLong(data []byte) [][2]int {
-	return findLong(data, &phraseByte)
+	return findLong(data, phraseByte)
 }
 
-func findLong(data []byte, class *[256]bool) [][2]int {
+func findLong(data []byte, class *byteclass.Set) [][2]int {
 	// English alone: building every list (each word normalised to strip
 	// its accents) costs a commit hook milliseconds, and English words
 	// have no accents to strip.
@@ -438,7 +438,7 @@ func Runs(data []byte) [][2]int {
 	// One pass finds the stretches and their words for every list at
 	// once (a word's lists are one map lookup); each list then takes its
 	// runs from the words, as listWordRuns would have found them.
-	eachStretch(data, 12, &phraseByte, func(s, e int) {
+	eachStretch(data, 12, phraseByte, func(s, e int) {
 		toks = toks[:0]
 		for i := s; i < e; {
 			if c := data[i]; c < 'a' || c > 'z' {
@@ -532,7 +532,7 @@ func phraseSpan(data []byte, run [][2]int, index map[string]int) [2]int {
 // listWordRuns returns the runs of at least min consecutive list words
 // (lowercase, 3 to 8 letters) joined only by the separators that phrases
 // use in lists, arrays and prose; each run as its words' spans.
-func listWordRuns(data []byte, min int, index map[string]int, class *[256]bool) [][][2]int {
+func listWordRuns(data []byte, min int, index map[string]int, class *byteclass.Set) [][][2]int {
 	var out [][][2]int
 	eachStretch(data, min, class, func(s, e int) {
 		out = appendWordRuns(out, data, s, e, min, index)
@@ -570,10 +570,10 @@ var listMembership = sync.OnceValue(func() map[string]uint8 {
 // Phrases are made of lowercase letters and separators only, so only
 // stretches of those long enough to hold min words are tokenised: in code,
 // every line's punctuation and capitals end a stretch within a few bytes
-// (byteclass.Run).
-func eachStretch(data []byte, min int, phraseByte *[256]bool, f func(s, e int)) {
+// (byteclass.Set.Run).
+func eachStretch(data []byte, min int, class *byteclass.Set, f func(s, e int)) {
 	minLen := min*3 + (min - 1)
-	for s, e := byteclass.Run(data, phraseByte, minLen, 0); s >= 0; s, e = byteclass.Run(data, phraseByte, minLen, e+1) {
+	for s, e := class.Run(data, minLen, 0); s >= 0; s, e = class.Run(data, minLen, e+1) {
 		letters := 0
 		for _, c := range data[s:e] {
 			if c >= 'a' {
@@ -625,29 +625,17 @@ func appendWordRuns(out [][][2]int, data []byte, s, e, min int, index map[string
 
 // phraseByte holds the bytes a written phrase consists of: lowercase
 // letters and the separators of lists, arrays and numbered lines.
-var phraseByte = func() (t [256]bool) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for _, c := range []byte(" \t\r\n,\"'`[|.)-0123456789") {
-		t[c] = true
-	}
-	return t
-}()
+var phraseByte = byteclass.New(func(c byte) bool {
+	return 'a' <= c && c <= 'z' || strings.IndexByte(" \t\r\n,\"'`[|.)-0123456789", c) >= 0
+})
 
 // codePhraseByte is phraseByte for source code, where a phrase stands in a
 // string literal or a comment as words separated by spaces or by quotes and
 // commas. Leaving out the dots, digits and brackets of numbered lists ends
 // a stretch at nearly every expression, so the pass skips most of a file.
-var codePhraseByte = func() (t [256]bool) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-	}
-	for _, c := range []byte(" \t\r\n,\"'`") {
-		t[c] = true
-	}
-	return t
-}()
+var codePhraseByte = byteclass.New(func(c byte) bool {
+	return 'a' <= c && c <= 'z' || strings.IndexByte(" \t\r\n,\"'`", c) >= 0
+})
 
 func inList(index map[string]int, w []byte) bool {
 	_, ok := index[string(w)]
@@ -817,7 +805,7 @@ func isASCII(w string) bool {
 // FindLongInCode is FindLong for source code, where a phrase stands in a
 // string literal or a comment as words separated by spaces or by quotes
 // and commas: the narrower byte class skips most of a file.
-func FindLongInCode(data []byte) [][2]int { return findLong(data, &codePhraseByte) }
+func FindLongInCode(data []byte) [][2]int { return findLong(data, codePhraseByte) }
 
 // English is the English list's word → index map, for checksums.
 //

@@ -137,7 +137,7 @@ func TestFindLong(t *testing.T) {
 func runsOneListAtATime(data []byte) [][2]int {
 	var out [][2]int
 	for _, l := range bip39Lists() {
-		for _, r := range listWordRuns(data, 12, l.index, &phraseByte) {
+		for _, r := range listWordRuns(data, 12, l.index, phraseByte) {
 			out = append(out, phraseSpan(data, r, l.index))
 		}
 	}
