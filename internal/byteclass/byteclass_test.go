@@ -1,6 +1,7 @@
 package byteclass
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -16,10 +17,17 @@ type impl struct {
 // directly: the vector kernel is tested wherever it can run, not only
 // when Run happens to choose it.
 func impls(t testing.TB) []impl {
-	return []impl{
+	out := []impl{
 		{"skip", runSkip},
+		{"masks-go", func(w []byte, c *Set, min, from int) (int, int) { return runMasks(w, c, min, from, false) }},
 		{"Run", func(w []byte, c *Set, min, from int) (int, int) { return c.Run(w, min, from) }},
 	}
+	if hasSIMD {
+		out = append(out, impl{"masks-simd", func(w []byte, c *Set, min, from int) (int, int) { return runMasks(w, c, min, from, true) }})
+	} else {
+		t.Logf("no vector kernel on this machine or build: testing the Go paths only")
+	}
+	return out
 }
 
 // every is Run's meaning, by a walk over every byte from from: the
@@ -91,9 +99,11 @@ var (
 		return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || 'x' <= c && c <= 'z'
 	})
 	// highSet holds bytes >= 0x80 (UTF-8 lead and continuation bytes)
-	// besides letters.
+	// besides letters: the kernel's nibble tables must tell them apart
+	// from the ASCII bytes with the same low nibble.
 	highSet = New(func(c byte) bool { return 'a' <= c && c <= 'z' || 0x80 <= c && c < 0xc0 || c == 0xe2 || c == 0xff })
-	// wideSet is scattered over every high nibble.
+	// wideSet has more distinct high-nibble columns than the kernel's 8
+	// bits: Run answers it by the byte loop.
 	wideSet = New(func(c byte) bool { return c%17 == 3 || c%13 == 1 || c == ' ' })
 )
 
@@ -181,6 +191,68 @@ func TestRunAgreesWithEveryByteWalk(t *testing.T) {
 	}
 }
 
+// The vector kernel's masks are the Go kernel's, for every byte value,
+// at every alignment, for classes with bytes >= 0x80.
+func TestMaskKernelAgreesWithGo(t *testing.T) {
+	if !hasSIMD {
+		t.Skip("no vector kernel on this machine or build")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, set := range sets {
+		if !set.c.simd {
+			continue
+		}
+		for round := 0; round < 200; round++ {
+			n := 1 + rng.IntN(12)
+			off := rng.IntN(64)
+			buf := make([]byte, off+64*n)
+			for i := range buf {
+				buf[i] = byte(rng.Uint32())
+			}
+			want := make([]uint64, n)
+			got := make([]uint64, n)
+			maskGo(&set.c.nib, buf[off:], want)
+			maskSIMD(&set.c.nib, buf[off:], got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, offset %d: masks %x, want %x", set.name, off, got, want)
+			}
+		}
+	}
+}
+
+// New must hold any class: the nibble tables mark exactly the class's
+// bytes when they can, and the rest are answered by the byte loop.
+func TestNewHoldsEveryClass(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *Set
+		simd bool
+	}{
+		{"hex", hexSet, true},
+		{"high bytes", highSet, true},
+		{"all", New(func(byte) bool { return true }), true},
+		{"none", New(func(byte) bool { return false }), true},
+		// One byte in each of 8 high-nibble columns, a different low
+		// nibble in each, the columns above 0x80 repeating those below:
+		// 8 groups, the most the tables hold.
+		{"8 groups", New(func(c byte) bool { return c&15 == c>>4&7 }), true},
+		{"9 groups", New(func(c byte) bool { return c&15 == c>>4 && c < 0x90 }), false},
+		{"more than 8 columns", wideSet, false},
+	} {
+		if tc.c.simd != tc.simd {
+			t.Errorf("%s: vector kernel %v, want %v", tc.name, tc.c.simd, tc.simd)
+		}
+		if !tc.c.simd {
+			continue
+		}
+		for b := 0; b < 256; b++ {
+			if got := tc.c.nib[b&15]&tc.c.nib[16+b>>4] != 0; got != tc.c.Has(byte(b)) {
+				t.Errorf("%s: byte %#x in the nibble tables %v, in the class %v", tc.name, b, got, tc.c.Has(byte(b)))
+			}
+		}
+	}
+}
+
 // FuzzRunAgreesWithEveryByteWalk compares every implementation with the
 // walk on any text, min and class, at any offset of a buffer.
 func FuzzRunAgreesWithEveryByteWalk(f *testing.F) {
@@ -208,4 +280,66 @@ func FuzzRunAgreesWithEveryByteWalk(f *testing.F) {
 		copy(buf[o:], w)
 		check(t, fs, buf[o:], set.c, int(min))
 	})
+}
+
+// skipGo is skipAVX2's contract in Go: the first block of p in which a
+// run of min can end or lie, its mask, and the class bytes before it.
+func skipGo(nib *[32]byte, p []byte, min, carry int) (j, carryOut int, m uint64) {
+	n := len(p) / 64
+	out := make([]uint64, n)
+	maskGo(nib, p, out)
+	for j, m := range out {
+		if m == ^uint64(0) {
+			carry += 64
+			continue
+		}
+		// Any min bits in a row stop it, even at the block's ends
+		// (runMasks then finds the run or carries it), but not when min
+		// is over 62, where only the carry can make a run.
+		longest, run := 0, 0
+		for i := 0; i < 64; i++ {
+			if m&(1<<i) == 0 {
+				run = 0
+				continue
+			}
+			run++
+			longest = max(longest, run)
+		}
+		in := min <= 62 && longest >= min
+		if in || carry+bits.TrailingZeros64(^m) >= min {
+			return j, carry, m
+		}
+		carry = bits.LeadingZeros64(^m)
+	}
+	return n, carry, 0
+}
+
+// The vector kernel passes over exactly the blocks where nothing happens:
+// one it stops at needlessly costs only time, so Run's results cannot
+// show it, but a shift or a count off by one does show here.
+func TestSkipKernelStopsWhereRunsAre(t *testing.T) {
+	if !hasSIMD {
+		t.Skip("no vector kernel on this machine or build")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for min := 1; min <= 100; min++ {
+		sh := shifts(min)
+		for _, set := range sets[:3] {
+			for round := 0; round < 20; round++ {
+				b := text(rng, set.c, set.bytes, min, 64*(1+rng.IntN(8)))
+				off := rng.IntN(64)
+				buf := make([]byte, off+len(b))
+				copy(buf[off:], b)
+				p := buf[off:]
+				carry := 0
+				if rng.IntN(2) == 0 {
+					carry = rng.IntN(2 * min)
+				}
+				wj, wc, wm := skipGo(&set.c.nib, p, min, carry)
+				if j, c, m := skipSIMD(&set.c.nib, p, min, carry, &sh); j != wj || c != wc || m != wm {
+					t.Fatalf("%s, min %d, carry %d, %q: block %d, carry %d, mask %x; want %d, %d, %x", set.name, min, carry, p, j, c, m, wj, wc, wm)
+				}
+			}
+		}
+	}
 }
