@@ -4,7 +4,6 @@ import (
 	"github.com/keyward/scan/internal/assign"
 
 	"encoding/base64"
-	"regexp"
 	"strings"
 )
 
@@ -586,7 +585,7 @@ func bundlePath(p string) bool { return bundleRE.MatchString(p) }
 
 // A test directory may carry a qualifier (manual-tests/, integration_tests/,
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
-var testPathRE = regexp.MustCompile(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)(?:[_-](?:results|helpers|utils|reports?))?/|(?:^|/)playwright-report/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|[._-](?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
+var testPathRE = lazyRE(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)(?:[_-](?:results|helpers|utils|reports?))?/|(?:^|/)playwright-report/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|[._-](?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
 
 // testPath reports whether a path is a test, fixture or test-data file.
 func testPath(p string) bool { return testPathRE.MatchString(p) }

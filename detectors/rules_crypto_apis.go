@@ -111,18 +111,24 @@ func cryptoAPISpecs() []cryptoAPISpec {
 }
 
 // nodeURLSpecs are node providers whose key is a path segment of the
-// endpoint URL: the host is the keyword and the URL the evidence.
-var nodeURLSpecs = []struct {
+// endpoint URL: the host is the keyword and the URL the evidence. A
+// function, so that the examples' fake keys are made with the rules, not
+// at start-up.
+func nodeURLSpecs() []nodeURLSpec {
+	return []nodeURLSpec{
+		{"ankr", "Ankr", "rpc.ankr.com", `https://rpc\.ankr\.com/[a-z0-9_]+/(?P<secret>[0-9a-f]{64})\b`, "ankr.com/rpc → Projects → the project's API key",
+			"RPC_URL=https://rpc.ankr.com/eth/" + fake("ankr", hexChars, 64) + "\n"},
+		{"getblock", "GetBlock", "getblock.io", `(?:https|wss)://go\.getblock\.io/(?P<secret>[0-9a-f]{32})\b`, "account.getblock.io → Endpoints → roll the access token",
+			"w3 = Web3(Web3.HTTPProvider('https://go.getblock.io/" + fake("getblock", hexChars, 32) + "'))\n"},
+		{"nodereal", "NodeReal", "nodereal.io", `(?:https|wss)://[a-z0-9\-]+\.nodereal\.io/(?:ws/)?v1/(?P<secret>[0-9a-f]{32})\b`, "nodereal.io → API keys → delete the key",
+			"BSC_RPC=https://bsc-mainnet.nodereal.io/v1/" + fake("nodereal", hexChars, 32) + "\n"},
+		{"chainstack", "Chainstack", "p2pify.com", `(?:https|wss)://[a-z0-9\-]+\.p2pify\.com/(?:ws/)?(?P<secret>[0-9a-f]{32})\b`, "console.chainstack.com → the node → Access → reset credentials",
+			"provider: \"https://nd-123-456-789.p2pify.com/" + fake("chainstack", hexChars, 32) + "\"\n"},
+	}
+}
+
+type nodeURLSpec struct {
 	id, name, keyword, pattern, revoke, example string
-}{
-	{"ankr", "Ankr", "rpc.ankr.com", `https://rpc\.ankr\.com/[a-z0-9_]+/(?P<secret>[0-9a-f]{64})\b`, "ankr.com/rpc → Projects → the project's API key",
-		"RPC_URL=https://rpc.ankr.com/eth/" + fake("ankr", hexChars, 64) + "\n"},
-	{"getblock", "GetBlock", "getblock.io", `(?:https|wss)://go\.getblock\.io/(?P<secret>[0-9a-f]{32})\b`, "account.getblock.io → Endpoints → roll the access token",
-		"w3 = Web3(Web3.HTTPProvider('https://go.getblock.io/" + fake("getblock", hexChars, 32) + "'))\n"},
-	{"nodereal", "NodeReal", "nodereal.io", `(?:https|wss)://[a-z0-9\-]+\.nodereal\.io/(?:ws/)?v1/(?P<secret>[0-9a-f]{32})\b`, "nodereal.io → API keys → delete the key",
-		"BSC_RPC=https://bsc-mainnet.nodereal.io/v1/" + fake("nodereal", hexChars, 32) + "\n"},
-	{"chainstack", "Chainstack", "p2pify.com", `(?:https|wss)://[a-z0-9\-]+\.p2pify\.com/(?:ws/)?(?P<secret>[0-9a-f]{32})\b`, "console.chainstack.com → the node → Access → reset credentials",
-		"provider: \"https://nd-123-456-789.p2pify.com/" + fake("chainstack", hexChars, 32) + "\"\n"},
 }
 
 const dataAPIAdvice = "Revoke the key in the provider's dashboard and create a new one; until then anyone can spend your plan's quota and read what the account holds. Keep API keys in the environment or a secrets manager, not in code or git."
@@ -153,7 +159,7 @@ func cryptoAPIRules() []Rule {
 			},
 		})
 	}
-	for _, s := range nodeURLSpecs {
+	for _, s := range nodeURLSpecs() {
 		rs = append(rs, Rule{
 			ID:       s.id + "-endpoint",
 			Title:    s.name + " RPC endpoint key",

@@ -18,6 +18,7 @@ package allow
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -44,7 +45,9 @@ var markers = []marker{
 // hyphens, comma-separated. A word without a hyphen ("keyward:allow test
 // fixture") is commentary, not a rule id, and the marker then covers every
 // rule.
-var ruleList = regexp.MustCompile(`^[ \t]+([a-z0-9]+(?:[-_.][a-z0-9]+)+(?:[ \t]*,[ \t]*[a-z0-9]+(?:[-_.][a-z0-9]+)+)*)`)
+var ruleList = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[ \t]+([a-z0-9]+(?:[-_.][a-z0-9]+)+(?:[ \t]*,[ \t]*[a-z0-9]+(?:[-_.][a-z0-9]+)+)*)`)
+})
 
 // Allowed reports whether a comment allows the finding, and names the
 // marker that did.
@@ -79,7 +82,7 @@ func match(line, rule string, nextLine bool) (string, bool) {
 			if !m.rules {
 				return "allowed inline (" + m.text + ")", true
 			}
-			ids := ruleList.FindStringSubmatch(rest)
+			ids := ruleList().FindStringSubmatch(rest)
 			if ids == nil {
 				return "allowed inline (" + m.text + ")", true
 			}

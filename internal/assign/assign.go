@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Most credentials are written as "name = value" in one of a dozen
@@ -552,7 +553,11 @@ var indirectCalls = map[string]bool{
 	"settings": true, "param": true, "input": true, "getpass": true, "secret": true, "var": true,
 }
 
-var pemEnd = regexp.MustCompile(`-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----`)
+// pemEnd is compiled on first use: its counted repetition made it the
+// package's whole start-up cost, paid by every run, `scan version` too.
+var pemEnd = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----END[ A-Z0-9]{0,20}PRIVATE KEY(?: BLOCK)?-----`)
+})
 
 // valueAt returns the value token starting at k: up to the next delimiter,
 // or a whole PEM block.
@@ -562,7 +567,7 @@ func valueAt(text []byte, k int) ([2]int, bool) {
 	}
 	if bytes.HasPrefix(text[k:], []byte("-----BEGIN")) {
 		limit := min(len(text), k+16<<10)
-		if loc := pemEnd.FindIndex(text[k:limit]); loc != nil {
+		if loc := pemEnd().FindIndex(text[k:limit]); loc != nil {
 			return [2]int{k, k + loc[1]}, true
 		}
 		return [2]int{}, false

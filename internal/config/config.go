@@ -20,6 +20,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/pelletier/go-toml/v2"
@@ -308,7 +309,7 @@ func customRule(rr rawRule) (detectors.Rule, string, error) {
 		WindowBefore: 2,
 		WindowAfter:  2,
 	}
-	if !validID.MatchString(rr.ID) {
+	if !validID().MatchString(rr.ID) {
 		return r, "id", fmt.Errorf("id must be lowercase words joined by hyphens, like acme-api-key")
 	}
 	if r.Title == "" {
@@ -381,7 +382,7 @@ func compileBounded(src string) (*regexp.Regexp, error) {
 	return regexp.Compile(src)
 }
 
-var validID = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`) })
 
 func finds(eng *engine.Engine, id, text string) bool {
 	for _, f := range eng.Scan(engine.Chunk{Path: "example", Data: []byte(text), Line: 1, Column: 1}) {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -248,12 +249,12 @@ func convertAllowlist(ga gitleaksAllowlist, label string, skip func(string, ...a
 	return ra, true
 }
 
-var idChars = regexp.MustCompile(`[^a-z0-9]+`)
+var idChars = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // keywardID turns a gitleaks rule id into a keyward one: lowercase words
 // joined by hyphens.
 func keywardID(id string) string {
-	return strings.Trim(idChars.ReplaceAllString(strings.ToLower(id), "-"), "-")
+	return strings.Trim(idChars().ReplaceAllString(strings.ToLower(id), "-"), "-")
 }
 
 // secretGroupRegex rewrites a gitleaks regex so that its secret is the

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -20,7 +21,9 @@ const passphraseKeyAdvice = "The key is protected by its passphrase: nobody can 
 
 // localJWT recognises a freqtrade API server that listens only on this
 // machine.
-var localJWT = regexp.MustCompile(`"listen_ip_address"\s*:\s*"(127\.0\.0\.1|localhost|::1)"`)
+var localJWT = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`"listen_ip_address"\s*:\s*"(127\.0\.0\.1|localhost|::1)"`)
+})
 
 // maxConfigPeek bounds the read of a bot config judged for its API
 // server's address.
@@ -59,7 +62,7 @@ func (a *audit) localAPI(rel string) bool {
 	}
 	defer fh.Close()
 	b, _ := io.ReadAll(io.LimitReader(fh, maxConfigPeek))
-	return localJWT.Match(b)
+	return localJWT().Match(b)
 }
 
 // reachable reports which of group and others can reach a file through

@@ -9,11 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"time"
 )
 
 // runName is the name newBackup gives a run's folder.
-var runName = regexp.MustCompile(`^\d{8}T\d{6}Z(-\d+)?$`)
+var runName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{8}T\d{6}Z(-\d+)?$`) })
 
 // OwnRun is one run of --mask found on disk: Findings are the findings
 // its originals held (0 once restored), Root the directory it masked,
@@ -37,7 +38,7 @@ func BackupRun(dir string) (OwnRun, bool) {
 	abs, err := filepath.Abs(dir)
 	// Asked of every directory of a walk: the names rule most out first.
 	if err != nil || filepath.Base(filepath.Dir(abs)) != "backups" ||
-		filepath.Base(filepath.Dir(filepath.Dir(abs))) != ".keyward" || !runName.MatchString(filepath.Base(abs)) {
+		filepath.Base(filepath.Dir(filepath.Dir(abs))) != ".keyward" || !runName().MatchString(filepath.Base(abs)) {
 		return OwnRun{}, false
 	}
 	info, err := os.Lstat(abs)

@@ -3,6 +3,7 @@ package verify
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -72,51 +73,57 @@ func lowerName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 // permission"), where the withdrawal right is called Transfer: "Apply
 // Withdraw ... requires the Transfer permission"
 // (https://www.kucoin.com/docs/rest/funding/withdrawals/apply-withdraw-v3-).
-var kucoinRights = map[string]right{
-	"general":          rightRead,
-	"spot":             rightTrade,
-	"margin":           rightTrade,
-	"futures":          rightTrade,
-	"trade":            rightTrade, // the v2 keys' single trading right
-	"leadtradefutures": rightTrade,
-	"leadtradespot":    rightTrade,
-	"leveragetoken":    rightTrade,
-	"earn":             rightMove,
-	"innertransfer":    rightMove, // between the owner's own accounts
-	"flextransfers":    rightMove,
-	"transfer":         rightWithdraw,
-	"withdrawal":       rightWithdraw, // the web page's name for Transfer
-}
+var kucoinRights = sync.OnceValue(func() map[string]right {
+	return map[string]right{
+		"general":          rightRead,
+		"spot":             rightTrade,
+		"margin":           rightTrade,
+		"futures":          rightTrade,
+		"trade":            rightTrade, // the v2 keys' single trading right
+		"leadtradefutures": rightTrade,
+		"leadtradespot":    rightTrade,
+		"leveragetoken":    rightTrade,
+		"earn":             rightMove,
+		"innertransfer":    rightMove, // between the owner's own accounts
+		"flextransfers":    rightMove,
+		"transfer":         rightWithdraw,
+		"withdrawal":       rightWithdraw, // the web page's name for Transfer
+	}
+})
 
 // bitgetRights are the authority codes of Bitget's Get Account
 // Information, https://www.bitget.com/api-doc/spot/account/Get-Account-Info:
 // codes ending in r read, in w read and write; its response example
 // gives the words "trade" and "readonly" instead.
-var bitgetRights = map[string]right{
-	"readonly": rightRead, "trade": rightTrade,
-	"coor": rightRead, "cpor": rightRead, "stor": rightRead, "smor": rightRead, "ttor": rightRead,
-	"wtor": rightRead, "taxr": rightRead, "chor": rightRead, "p2pr": rightRead, "pllr": rightRead,
-	"coow": rightTrade, "cpow": rightTrade, "stow": rightTrade, "smow": rightTrade, "ttow": rightTrade,
-	"wtow": rightMove, "chow": rightMove, "pllw": rightMove, "taxw": rightMove,
-	"wwow": rightWithdraw,
-	// P2P write releases coins to the buyer: funds leave the account.
-	"p2p": rightWithdraw, "p2pw": rightWithdraw,
-}
+var bitgetRights = sync.OnceValue(func() map[string]right {
+	return map[string]right{
+		"readonly": rightRead, "trade": rightTrade,
+		"coor": rightRead, "cpor": rightRead, "stor": rightRead, "smor": rightRead, "ttor": rightRead,
+		"wtor": rightRead, "taxr": rightRead, "chor": rightRead, "p2pr": rightRead, "pllr": rightRead,
+		"coow": rightTrade, "cpow": rightTrade, "stow": rightTrade, "smow": rightTrade, "ttow": rightTrade,
+		"wtow": rightMove, "chow": rightMove, "pllw": rightMove, "taxw": rightMove,
+		"wwow": rightWithdraw,
+		// P2P write releases coins to the buyer: funds leave the account.
+		"p2p": rightWithdraw, "p2pw": rightWithdraw,
+	}
+})
 
 // bybitRights are the names inside "permissions" of Bybit's Get API Key
 // Information, https://bybit-exchange.github.io/docs/v5/user/apikey-info.
-var bybitRights = map[string]right{
-	"order": rightTrade, "position": rightTrade, "spottrade": rightTrade, "optionstrade": rightTrade,
-	"derivativestrade": rightTrade,
-	// Exchange is Bybit's Convert: it swaps one coin for another.
-	"exchangehistory":        rightTrade,
-	"fiatconvertbrokerorder": rightTrade,
-	"accounttransfer":        rightMove, "submembertransfer": rightMove, "submembertransferlist": rightMove,
-	"earn": rightMove, "affiliate": rightRead,
-	"withdraw": rightWithdraw,
-	// P2P orders release coins to the buyer; Bybit Pay pays a merchant.
-	"fiatp2porder": rightWithdraw, "advertising": rightWithdraw, "faitpayorder": rightWithdraw,
-}
+var bybitRights = sync.OnceValue(func() map[string]right {
+	return map[string]right{
+		"order": rightTrade, "position": rightTrade, "spottrade": rightTrade, "optionstrade": rightTrade,
+		"derivativestrade": rightTrade,
+		// Exchange is Bybit's Convert: it swaps one coin for another.
+		"exchangehistory":        rightTrade,
+		"fiatconvertbrokerorder": rightTrade,
+		"accounttransfer":        rightMove, "submembertransfer": rightMove, "submembertransferlist": rightMove,
+		"earn": rightMove, "affiliate": rightRead,
+		"withdraw": rightWithdraw,
+		// P2P orders release coins to the buyer; Bybit Pay pays a merchant.
+		"fiatp2porder": rightWithdraw, "advertising": rightWithdraw, "faitpayorder": rightWithdraw,
+	}
+})
 
 // bybitTradeGroups are the permission groups whose every entry trades,
 // whatever Bybit names the entry.

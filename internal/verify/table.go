@@ -3,6 +3,7 @@ package verify
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -102,13 +103,13 @@ var services = []service{
 			for g := range gm {
 				l, _ := strs(doc, "result.permissions."+g)
 				for _, n := range l {
-					if contains(bybitTradeGroups, g) && bybitRights[lowerName(n)] == rightUnknown {
+					if contains(bybitTradeGroups, g) && bybitRights()[lowerName(n)] == rightUnknown {
 						n = "SpotTrade" // any entry of a trading group trades
 					}
 					names = append(names, n)
 				}
 			}
-			rp, unknown := rights(bybitRights, lowerName, names)
+			rp, unknown := rights(bybitRights(), lowerName, names)
 			trading, w := *rp.Trading, *rp.Withdrawals
 			if *ro {
 				trading, w, unknown = false, false, nil
@@ -235,7 +236,7 @@ var services = []service{
 				return detectors.Permissions{}, "", false
 			}
 			ips, _ := strs(doc, "data.ipWhitelist")
-			p, unknown := rights(kucoinRights, lowerName, perm)
+			p, unknown := rights(kucoinRights(), lowerName, perm)
 			p.IPRestricted = ptr(len(ips) > 0)
 			return p, describeRights(p, "KuCoin", unknown), true
 		},
@@ -269,7 +270,7 @@ var services = []service{
 				return detectors.Permissions{}, "", false
 			}
 			ips, _ := strs(doc, "data.ips")
-			p, unknown := rights(bitgetRights, lowerName, auth)
+			p, unknown := rights(bitgetRights(), lowerName, auth)
 			p.IPRestricted = ptr(len(ips) > 0)
 			return p, describeRights(p, "Bitget", unknown), true
 		},
@@ -613,16 +614,18 @@ func validity(name, proof string) func(any, credential) (detectors.Permissions, 
 // normalised to lower-case letters and digits, to what it allows. A name
 // not listed makes the audit say it cannot tell whether the key is
 // read-only, rather than guess "no".
-var krakenPermissions = map[string]string{
-	"queryfunds": "read", "queryopenorderstrades": "read", "queryclosedorderstrades": "read",
-	"queryopentrades": "read", "queryclosedtrades": "read", "queryopenorders": "read", "queryclosedorders": "read",
-	"queryledgerentries": "read", "queryledger": "read", "exportdata": "read",
-	"getwebsockettoken": "read", "websockettoken": "read", "accesswebsockets": "read",
-	"depositfunds":       "deposit",
-	"createmodifyorders": "trade", "cancelcloseorders": "trade", "modifytrades": "trade", "closetrades": "trade",
-	"modifyorders": "trade", "cancelorders": "trade", "createorders": "trade", "closeorders": "trade",
-	"withdrawfunds": "withdraw", "withdraw": "withdraw",
-}
+var krakenPermissions = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"queryfunds": "read", "queryopenorderstrades": "read", "queryclosedorderstrades": "read",
+		"queryopentrades": "read", "queryclosedtrades": "read", "queryopenorders": "read", "queryclosedorders": "read",
+		"queryledgerentries": "read", "queryledger": "read", "exportdata": "read",
+		"getwebsockettoken": "read", "websockettoken": "read", "accesswebsockets": "read",
+		"depositfunds":       "deposit",
+		"createmodifyorders": "trade", "cancelcloseorders": "trade", "modifytrades": "trade", "closetrades": "trade",
+		"modifyorders": "trade", "cancelorders": "trade", "createorders": "trade", "closeorders": "trade",
+		"withdrawfunds": "withdraw", "withdraw": "withdraw",
+	}
+})
 
 func krakenPermission(name string) string {
 	var b strings.Builder
@@ -631,7 +634,7 @@ func krakenPermission(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	return krakenPermissions[b.String()]
+	return krakenPermissions()[b.String()]
 }
 
 // krakenKnownField lists the non-permission fields of the key-info answer
@@ -644,7 +647,9 @@ func krakenKnownField(name string) bool {
 	return false
 }
 
-var krakenIP = regexp.MustCompile(`(?i)ip|allowlist|whitelist`)
+// krakenIP and cdpKeyID, like the rights tables, are built on first use:
+// only --verify needs them, and built at start-up they cost every run.
+var krakenIP = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)ip|allowlist|whitelist`) })
 
 // auditKraken reads GetApiKeyInfo. Kraken documents the permissions but
 // not the exact JSON names, so the answer is read by meaning: enabled
@@ -666,11 +671,11 @@ func auditKraken(doc any, _ credential) (detectors.Permissions, string, bool) {
 				walk(k, e)
 			}
 		case []any:
-			if krakenIP.MatchString(name) && len(x) > 0 {
+			if krakenIP().MatchString(name) && len(x) > 0 {
 				ip = true
 			}
 			for _, e := range x {
-				if s, ok := e.(string); ok && !krakenIP.MatchString(name) {
+				if s, ok := e.(string); ok && !krakenIP().MatchString(name) {
 					enabled = append(enabled, s)
 				} else {
 					walk(name, e)
@@ -681,7 +686,7 @@ func auditKraken(doc any, _ credential) (detectors.Permissions, string, bool) {
 				enabled = append(enabled, name)
 			}
 		case string:
-			if krakenIP.MatchString(name) && x != "" {
+			if krakenIP().MatchString(name) && x != "" {
 				ip = true
 			}
 		}
@@ -743,13 +748,15 @@ func acceptPEM(name string, ed25519OK bool) func(credential) string {
 	}
 }
 
-var cdpKeyID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var cdpKeyID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
 
 // acceptCoinbase takes CDP keys (organizations/…/apiKeys/… or a key id,
 // with an EC or Ed25519 private key); Coinbase Exchange and legacy v2 keys
 // use other APIs that are not implemented.
 func acceptCoinbase(cr credential) string {
-	cdp := strings.HasPrefix(cr.key, "organizations/") || cdpKeyID.MatchString(cr.key)
+	cdp := strings.HasPrefix(cr.key, "organizations/") || cdpKeyID().MatchString(cr.key)
 	if !cdp {
 		return "Coinbase Exchange and legacy v2 keys are not verified (CDP keys are)"
 	}
