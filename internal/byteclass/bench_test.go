@@ -2,6 +2,7 @@ package byteclass
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -66,4 +67,42 @@ func shuffled(sample []byte, size int) []byte {
 		out = append(out, lines[rng.IntN(len(lines))]...)
 	}
 	return out
+}
+
+// BenchmarkCount counts a class's bytes (content's control bytes, whose
+// share tells binary from text) by the Go loop and by Count, in text
+// and in random bytes.
+func BenchmarkCount(b *testing.B) {
+	control := New(func(c byte) bool {
+		return c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b || c == 0x7f
+	})
+	sample, err := os.ReadFile("testdata/source.go.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	random := make([]byte, 256<<10)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	for _, in := range []struct {
+		name string
+		text []byte
+	}{{"source.go.txt", shuffled(sample, 256<<10)}, {"random", random}} {
+		for _, size := range []int{4 << 10, 256 << 10} {
+			for _, f := range []struct {
+				name  string
+				count func(*Set, []byte) int
+			}{{"go", countGo}, {"Count", (*Set).Count}} {
+				b.Run(fmt.Sprintf("%s/%dK/impl=%s", in.name, size>>10, f.name), func(b *testing.B) {
+					b.SetBytes(int64(len(in.text)))
+					for b.Loop() {
+						for i := 0; i+size <= len(in.text); i += size {
+							f.count(control, in.text[i:i+size])
+						}
+					}
+				})
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package byteclass
 
 import (
+	"bytes"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -342,4 +343,76 @@ func TestSkipKernelStopsWhereRunsAre(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkCount compares every way of counting the class's bytes with a
+// count of every byte: the Go loop, Count, and the vector kernel over the
+// whole blocks, called directly.
+func checkCount(t testing.TB, w []byte, c *Set) {
+	t.Helper()
+	count := func(b []byte) int {
+		n := 0
+		for _, x := range b {
+			if c.Has(x) {
+				n++
+			}
+		}
+		return n
+	}
+	want := count(w)
+	if got := countGo(c, w); got != want {
+		t.Fatalf("countGo, len %d, %q: %d, want %d", len(w), w, got, want)
+	}
+	if got := c.Count(w); got != want {
+		t.Fatalf("Count, len %d, %q: %d, want %d", len(w), w, got, want)
+	}
+	if hasSIMD && c.simd {
+		if got, want := countSIMD(&c.nib, w), count(w[:len(w)&^63]); got != want {
+			t.Fatalf("countSIMD, len %d, %q: %d, want %d", len(w), w, got, want)
+		}
+	}
+}
+
+// Count must count what a look at every byte counts, for texts shorter
+// and longer than a block, at odd offsets, with bytes >= 0x80.
+func TestCountAgreesWithEveryByte(t *testing.T) {
+	if !hasSIMD {
+		t.Logf("no vector kernel on this machine or build: testing the Go loop only")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, set := range sets {
+		for round := 0; round < 400; round++ {
+			var b []byte
+			if round%2 == 0 {
+				b = text(rng, set.c, set.bytes, 1+rng.IntN(20), 1+rng.IntN(700))
+			} else {
+				b = make([]byte, rng.IntN(700))
+				for i := range b {
+					b[i] = byte(rng.Uint32())
+				}
+			}
+			off := rng.IntN(64)
+			buf := make([]byte, off+len(b)+64)
+			for i := range buf {
+				buf[i] = set.bytes[0]
+			}
+			copy(buf[off:], b)
+			checkCount(t, buf[off:off+len(b):off+len(b)], set.c)
+		}
+	}
+}
+
+// FuzzCountAgreesWithEveryByte is TestCountAgreesWithEveryByte on any
+// text, class and offset.
+func FuzzCountAgreesWithEveryByte(f *testing.F) {
+	f.Add([]byte("\x00\x01\x02text\x7f\x1b\n"), uint8(0), uint8(0))
+	f.Add(bytes.Repeat([]byte("abc\x80\xff 0123456789abcdef"), 7), uint8(3), uint8(2))
+	f.Add(bytes.Repeat([]byte{0x03, 0x14, 0x01, 0x0e}, 40), uint8(1), uint8(3))
+	f.Fuzz(func(t *testing.T, w []byte, off, class uint8) {
+		set := sets[int(class)%len(sets)]
+		o := int(off % 64)
+		buf := make([]byte, o+len(w))
+		copy(buf[o:], w)
+		checkCount(t, buf[o:], set.c)
+	})
 }

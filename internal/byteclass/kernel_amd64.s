@@ -148,3 +148,28 @@ end:
 	MOVQ DX, carryOut+64(FP)
 	MOVQ AX, m+72(FP)
 	RET
+
+// func countAVX2(nib *[32]byte, p []byte) int
+TEXT ·countAVX2(SB), NOSPLIT, $0-40
+	MOVQ p_base+8(FP), SI
+	MOVQ p_len+16(FP), DI
+	SHRQ $6, DI
+	XORQ DX, DX
+	TESTQ DI, DI
+	JZ   cend
+	MOVQ nib+0(FP), AX
+	TABLES
+
+cblock:
+	OUTOFCLASS
+	NOTQ AX
+	POPCNTQ AX, AX
+	ADDQ AX, DX
+	ADDQ $64, SI
+	DECQ DI
+	JNZ  cblock
+	VZEROUPPER
+
+cend:
+	MOVQ DX, ret+32(FP)
+	RET
