@@ -406,15 +406,16 @@ func FindLong(data []byte) [][2]int {
 func findLong(data []byte, class *byteclass.Set) [][2]int {
 	// English alone: building every list (each word normalised to strip
 	// its accents) costs a commit hook milliseconds, and English words
-	// have no accents to strip.
-	index := English()
+	// have no accents to strip. And only for text with a stretch that
+	// can hold 24 words: most files have none, and the English map cost
+	// a hook's scan of one small file a millisecond and a half.
 	var out [][2]int
-	for _, r := range listWordRuns(data, 24, index, class) {
+	for _, r := range listWordRuns(data, 24, English, class) {
 		words := make([]string, len(r))
 		for i, t := range r {
 			words[i] = string(data[t[0]:t[1]])
 		}
-		if off, n, ok := checksumWindowAt(words, nil, index); ok && n == 24 {
+		if off, n, ok := checksumWindowAt(words, nil, English()); ok && n == 24 {
 			out = append(out, [2]int{r[off][0], r[off+n-1][1]})
 		}
 	}
@@ -532,10 +533,11 @@ func phraseSpan(data []byte, run [][2]int, index map[string]int) [2]int {
 // listWordRuns returns the runs of at least min consecutive list words
 // (lowercase, 3 to 8 letters) joined only by the separators that phrases
 // use in lists, arrays and prose; each run as its words' spans.
-func listWordRuns(data []byte, min int, index map[string]int, class *byteclass.Set) [][][2]int {
+// The list's index is asked for only once a stretch long enough is found.
+func listWordRuns(data []byte, min int, index func() map[string]int, class *byteclass.Set) [][][2]int {
 	var out [][][2]int
 	eachStretch(data, min, class, func(s, e int) {
-		out = appendWordRuns(out, data, s, e, min, index)
+		out = appendWordRuns(out, data, s, e, min, index())
 	})
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -137,7 +138,7 @@ func TestFindLong(t *testing.T) {
 func runsOneListAtATime(data []byte) [][2]int {
 	var out [][2]int
 	for _, l := range bip39Lists() {
-		for _, r := range listWordRuns(data, 12, l.index, phraseByte) {
+		for _, r := range listWordRuns(data, 12, func() map[string]int { return l.index }, phraseByte) {
 			out = append(out, phraseSpan(data, r, l.index))
 		}
 	}
@@ -389,5 +390,30 @@ func TestMembershipIsTheIndexes(t *testing.T) {
 	typed, dup := typedWithoutAccents([]string{"été", "ete", "ábaco"})
 	if !slices.Equal(typed, []string{"ete", "ete", "abaco"}) || len(dup) != 1 || !dup["ete"] {
 		t.Errorf("typed %q, shared %v; want ete twice and shared", typed, dup)
+	}
+}
+
+// FindLong builds the English index only for text with a stretch that
+// could hold 24 words: a commit hook's scan of a small file must not pay
+// for the map. Checked in a fresh process, where nothing has built it
+// yet, by what FindLong allocates (the map is over 100 KB).
+func TestFindLongBuildsNoIndexForShortText(t *testing.T) {
+	if os.Getenv("MNEMONIC_FRESH_PROCESS") == "1" {
+		text := []byte("seed = \"abandon ability able about above absent\"\n# other words, not a phrase\n")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if got := FindLong(text); len(got) != 0 {
+			t.Fatalf("FindLong found %v in short text", got)
+		}
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 8<<10 {
+			t.Fatalf("FindLong allocated %d bytes for %d bytes of short text: it built the index", n, len(text))
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFindLongBuildsNoIndexForShortText$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "MNEMONIC_FRESH_PROCESS=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fresh process: %v\n%s", err, out)
 	}
 }
