@@ -41,8 +41,8 @@ func BenchmarkRun(b *testing.B) {
 		text := shuffled(sample, 256<<10)
 		for _, cl := range benchClasses {
 			for _, f := range []impl{
-				{"skip", runSkip},
-				{"Run", func(w []byte, c *Set, min, from int) (int, int) { return c.Run(w, min, from) }},
+				{"skip", runSkip, false},
+				{"Run", func(w []byte, c *Set, min, from int) (int, int) { return c.Run(w, min, from) }, false},
 			} {
 				b.Run(filepath.Base(name)+"/"+cl.name+"/impl="+f.name, func(b *testing.B) {
 					b.SetBytes(int64(len(text)))
