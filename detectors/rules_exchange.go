@@ -598,11 +598,10 @@ const (
 // this repository's own source holds nothing a scan would report.
 func fake(label, alphabet string, n int) string {
 	b := fakeBytes("exchange "+label, n)
-	out := make([]byte, n)
 	for i, v := range b {
-		out[i] = alphabet[int(v)%len(alphabet)]
+		b[i] = alphabet[int(v)%len(alphabet)]
 	}
-	return string(out)
+	return string(b)
 }
 
 func fakeUUID(label string) string {
