@@ -27,3 +27,17 @@ func TestFakeBytesAreTheFormattedMessagesHashes(t *testing.T) {
 		}
 	}
 }
+
+// The advice is concatenated by hand; its words stay those of the
+// formatted sentence reports and docs show.
+func TestExchangeAdviceIsTheSentence(t *testing.T) {
+	for _, tc := range []struct{ name, perms string }{{"Binance", "trade, withdraw"}, {"OKX", ""}, {"Gate.io", "read"}} {
+		want := fmt.Sprintf("Revoke this %s API key now (API management in your %s account), then check the account's orders, withdrawals and address book. Create a new key with withdrawals disabled and an IP whitelist, give it only the permissions the bot needs, keep it in an environment variable or secrets manager — never in plain text or in git — and rotate it regularly.", tc.name, tc.name)
+		if got := ExchangeAdvice(tc.name); got != want {
+			t.Errorf("ExchangeAdvice(%q) = %q, want %q", tc.name, got, want)
+		}
+		if got, want := exchangeAdvice(tc.name, tc.perms), want+" What the leaked key could do: "+tc.perms+"."; got != want {
+			t.Errorf("exchangeAdvice(%q, %q) = %q, want %q", tc.name, tc.perms, got, want)
+		}
+	}
+}
