@@ -277,13 +277,13 @@ func textRegions(dst, src []byte) {
 // blankBinary writes spaces over dst but where src holds a newline.
 func blankBinary(dst, src []byte) {
 	copy(dst, spaces[:len(dst)])
-	for i := bytes.IndexByte(src, '\n'); i >= 0; {
-		dst[i] = '\n'
-		j := bytes.IndexByte(src[i+1:], '\n')
-		if j < 0 {
-			break
+	for i := 0; ; i++ {
+		n := bytes.IndexByte(src[i:], '\n')
+		if n < 0 {
+			return
 		}
-		i += 1 + j
+		i += n
+		dst[i] = '\n'
 	}
 }
 
