@@ -147,6 +147,10 @@ type door struct {
 	// byDanger orders the reports most dangerous first (critical before
 	// high…), then by place: an audit is read top down and acted on.
 	byDanger bool
+	// small: the scan is a commit hook's or a push's, usually a few
+	// kilobytes, which the engine searches without building its keyword
+	// automaton.
+	small bool
 }
 
 // run is the pipeline every scan command shares: format → setup (config,
@@ -175,6 +179,12 @@ func (f *scanFlags) run(cmd *cobra.Command, command string, src source, d door) 
 	p, err := f.setup(cmd)
 	if err != nil {
 		return err
+	}
+	if !d.small && runtime.NumCPU() > 1 {
+		// A tree or a history needs the keyword automaton within its first
+		// files; built on a spare core while the source starts, it is
+		// there when they are read instead of keeping a worker waiting.
+		p.eng.Prepare()
 	}
 	res, err := p.collect(cmd, src)
 	if err != nil {

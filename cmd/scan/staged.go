@@ -75,7 +75,7 @@ could not be read (never a silent pass).`,
 			// blobs too, and the index is compared with HEAD while the
 			// rules are still being built.
 			opt := staged.Prepare(staged.Options{Path: repo, GitDir: gitDir, IndexFile: indexFile, Objects: head.objects, Repo: head.opened})
-			return f.run(cmd, "staged", stagedSource(opt), door{})
+			return f.run(cmd, "staged", stagedSource(opt), door{small: true})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")
@@ -136,7 +136,7 @@ ref (of --remote's remote when given).`,
 			if base := knownBase(opt.Path, opt.GitDir, opt.ExcludeIfKnown); base != "" {
 				f.trusted = &repoRev{repo: opt.Path, gitDir: opt.GitDir, rev: base}
 			}
-			return f.run(cmd, "pre-push", historySource(opt), door{})
+			return f.run(cmd, "pre-push", historySource(opt), door{small: true})
 		},
 	}
 	addScanFlags(cmd, &f, "hook")

@@ -165,6 +165,13 @@ func (e *Engine) WithOptions(opt Options) *Engine {
 	return &c
 }
 
+// Prepare starts building, on a goroutine of its own, what the engine
+// otherwise builds once it has scanned enough to need it (the keyword
+// automaton), so that it is ready by the time a large scan has listed and
+// read its first files. A command about to scan a tree or a history calls
+// it; a commit hook's few kilobytes never need it.
+func (e *Engine) Prepare() { e.keywords.build() }
+
 // New compiles rules. Rule ids must be unique and every pattern must have a
 // "secret" group.
 func New(rules []detectors.Rule, opt Options) (*Engine, error) {

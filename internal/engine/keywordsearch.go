@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // keywordSearch finds keyword occurrences with whichever of two matchers
 // pays: the automaton costs milliseconds to build (hundreds of keywords make
@@ -13,6 +10,11 @@ import (
 // barely uses, so the automaton is built once the engine has scanned about
 // what its construction costs, or at once for a chunk that large.
 //
+// The automaton is built on a goroutine of its own, and the list searches
+// until it is there: workers that waited on the build left a core idle for
+// those milliseconds at the start of every large scan. Only a chunk large
+// enough that the list would take longer than the build waits for it.
+//
 // Both report exactly the same hits in the same order (every occurrence,
 // by end offset, longer keyword first; TestKeywordMatchersAgree checks it),
 // so what an engine finds never depends on which one ran.
@@ -21,9 +23,13 @@ type keywordSearch struct {
 	list     *keywordList
 	// scanned counts the bytes the list has searched; past
 	// automatonAfter, the automaton is built.
-	scanned   atomic.Int64
-	automaton func() *keywordMatcher
-	built     atomic.Bool
+	scanned atomic.Int64
+	// automaton is the built automaton, nil until then; started is set
+	// by the one call that starts the build, and ready is closed when the
+	// automaton is stored.
+	automaton atomic.Pointer[keywordMatcher]
+	started   atomic.Bool
+	ready     chan struct{}
 }
 
 // automatonAfter is about how many bytes keywordList searches in the time
@@ -32,13 +38,24 @@ type keywordSearch struct {
 const automatonAfter = 256 << 10
 
 func newKeywordSearch(keywords []string) *keywordSearch {
-	k := &keywordSearch{keywords: keywords, list: newKeywordList(keywords)}
-	k.automaton = sync.OnceValue(func() *keywordMatcher {
-		m := newKeywordMatcher(keywords)
-		k.built.Store(true)
-		return m
-	})
-	return k
+	return &keywordSearch{keywords: keywords, list: newKeywordList(keywords), ready: make(chan struct{})}
+}
+
+// build starts building the automaton, once, on its own goroutine.
+func (k *keywordSearch) build() {
+	if k.started.CompareAndSwap(false, true) {
+		go func() {
+			k.automaton.Store(newKeywordMatcher(k.keywords))
+			close(k.ready)
+		}()
+	}
+}
+
+// built returns the automaton, building it and waiting for it if need be.
+func (k *keywordSearch) built() *keywordMatcher {
+	k.build()
+	<-k.ready
+	return k.automaton.Load()
 }
 
 // scan calls hit for every keyword occurrence, in order of end offset (the
@@ -47,9 +64,16 @@ func (k *keywordSearch) scan(data []byte, hit func(keyword int32, end int)) {
 	if len(k.keywords) == 0 {
 		return
 	}
-	if k.built.Load() || int64(len(data)) >= automatonAfter || k.scanned.Add(int64(len(data))) > automatonAfter {
-		k.automaton().scan(data, hit)
+	if m := k.automaton.Load(); m != nil {
+		m.scan(data, hit)
 		return
+	}
+	if int64(len(data)) >= automatonAfter {
+		k.built().scan(data, hit)
+		return
+	}
+	if k.scanned.Add(int64(len(data))) > automatonAfter {
+		k.build()
 	}
 	k.list.scan(data, hit)
 }

@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyward/scan/detectors"
 )
@@ -109,8 +112,8 @@ func TestEngineFindsTheSameWithEitherMatcher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	built.keywords.built.Store(true)
-	built.pathKeywords.built.Store(true)
+	built.keywords.built()
+	built.pathKeywords.built()
 	paths := []string{"config.py", ".env", "keys/kraken.key", "wallet/seed.txt", "src/main.go"}
 	for i, data := range realInputs(t) {
 		c := Chunk{Path: paths[i%len(paths)], Data: data, Line: 1, Column: 1}
@@ -121,7 +124,7 @@ func TestEngineFindsTheSameWithEitherMatcher(t *testing.T) {
 			t.Fatalf("input %d (%s): findings differ:\nlist      %v\nautomaton %v", i, c.Path, got, want)
 		}
 	}
-	if small.keywords.built.Load() {
+	if small.keywords.automaton.Load() != nil {
 		t.Fatal("the small scans built the automaton: the test compared nothing")
 	}
 	if !strings.Contains(strings.Join(built.keywords.keywords, ","), "secret") {
@@ -130,28 +133,84 @@ func TestEngineFindsTheSameWithEitherMatcher(t *testing.T) {
 }
 
 // The automaton is built only once the engine has scanned enough to pay
-// for it, or for one chunk that large.
+// for it, or for one chunk that large; until it is there, the list answers.
 func TestKeywordSearchBuildsAutomatonWhenItPays(t *testing.T) {
 	k := newKeywordSearch([]string{"key", "secret"})
 	small := []byte(strings.Repeat("a key and a secret ", 100))
 	k.scan(small, func(int32, int) {})
-	if k.built.Load() {
-		t.Fatal("a small scan built the automaton")
+	if k.started.Load() {
+		t.Fatal("a small scan started building the automaton")
 	}
 	var hits int
 	for scanned := len(small); scanned <= automatonAfter; scanned += len(small) {
 		k.scan(small, func(int32, int) { hits++ })
 	}
-	if !k.built.Load() {
-		t.Fatalf("the automaton is not built after %d bytes", automatonAfter)
-	}
-	big := newKeywordSearch([]string{"key"})
-	big.scan(make([]byte, automatonAfter), func(int32, int) {})
-	if !big.built.Load() {
-		t.Fatal("one large chunk did not build the automaton")
-	}
 	if hits == 0 {
 		t.Fatal("no hits")
+	}
+	// The build is under way on its own goroutine; it ends.
+	select {
+	case <-k.ready:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the automaton is not built after %d bytes", automatonAfter)
+	}
+	if k.automaton.Load() == nil {
+		t.Fatal("ready but no automaton")
+	}
+	// One large chunk waits for the automaton and is searched with it.
+	big := newKeywordSearch([]string{"key"})
+	var bigHits int
+	big.scan([]byte(strings.Repeat("key ", automatonAfter/4)), func(int32, int) { bigHits++ })
+	if big.automaton.Load() == nil {
+		t.Fatal("one large chunk did not build the automaton")
+	}
+	if bigHits != automatonAfter/4 {
+		t.Fatalf("large chunk: %d hits, want %d", bigHits, automatonAfter/4)
+	}
+}
+
+// Prepare builds the automaton without a byte scanned, and scans that run
+// while it is being built, from several goroutines, find what the
+// automaton finds.
+func TestPreparedEngineFindsTheSameWhileBuilding(t *testing.T) {
+	rules := detectors.Default()
+	ref, err := New(rules, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.keywords.built()
+	e, err := New(rules, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := realInputs(t)
+	want := make([][]detectors.Finding, len(inputs))
+	for i, data := range inputs {
+		want[i] = ref.Scan(Chunk{Path: "config.py", Data: data, Line: 1, Column: 1})
+	}
+	e.Prepare()
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(inputs))
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, data := range inputs {
+				if got := e.Scan(Chunk{Path: "config.py", Data: data, Line: 1, Column: 1}); !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("input %d: findings differ while the automaton was being built", i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Fatal(msg)
+	}
+	select {
+	case <-e.keywords.ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Prepare did not build the automaton")
 	}
 }
 
