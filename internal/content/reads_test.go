@@ -73,49 +73,44 @@ func TestReadsAFileOfKnownSizeWholeWhenSmall(t *testing.T) {
 	}
 }
 
-// A large file of measured size gets its buffer at once, of its size; one
-// of unknown size (a stream) grows it by doubling as its bytes arrive. What
-// is found is the same. Past ownBuf the buffer is the Scanner's, lent for
-// the file: the worker keeps only its own small one.
-func TestBufferTakesAMeasuredSizeAtOnce(t *testing.T) {
-	tok := gittest.FakeToken("buffer")
-	data := []byte(strings.Repeat("# a long generated file, line after line\n", (3<<20)/41) + "GITHUB_TOKEN=" + tok + "\n")
+// A file of measured size gets its buffer at once, of its size, up to a
+// chunk; one of unknown size (a stream) grows it by doubling as its bytes
+// arrive, up to a chunk. A file larger than a chunk is read in chunks
+// through that buffer. What is found is the same, and the worker's buffer
+// never outgrows a chunk: it keeps that size for the next file.
+func TestBufferGrowsToTheFileUpToAChunk(t *testing.T) {
+	small, smallLine := largeFile("small", 600<<10)
+	big, bigLine := largeFile("big", 3<<20)
 	for _, tc := range []struct {
 		name    string
+		data    []byte
+		line    int
 		size    int64
 		wantCap int
 	}{
-		{"measured", int64(len(data)), len(data) + 1},
-		{"a stream", -1, 4 << 20},
+		{"measured, under a chunk", small, smallLine, int64(len(small)), len(small) + 1},
+		{"measured, over a chunk", big, bigLine, int64(len(big)), defaultChunkSize},
+		{"a stream under a chunk", small, smallLine, -1, 1 << 20},
+		{"a stream over a chunk", big, bigLine, -1, defaultChunkSize},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newScanner(t, Options{})
 			r := s.NewReader()
 			var st detectors.Stats
-			fs, err := r.Scan(context.Background(), "gen.txt", bytes.NewReader(data), tc.size, &st)
+			fs, err := r.Scan(context.Background(), "gen.txt", bytes.NewReader(tc.data), tc.size, &st)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fs) != 1 {
-				t.Fatalf("%d findings, want 1", len(fs))
+			if len(fs) != 1 || fs[0].StartLine != tc.line {
+				t.Fatalf("findings %+v, want one on line %d", fs, tc.line)
 			}
-			if cap(r.buf) > ownBuf || r.lent {
-				t.Errorf("the worker kept a buffer of %d bytes (lent %v), want at most %d", cap(r.buf), r.lent, ownBuf)
+			if st.Bytes != int64(len(tc.data)) {
+				t.Errorf("%d bytes counted, want %d", st.Bytes, len(tc.data))
 			}
-			if got := cap(takeLarge(s)); got != tc.wantCap {
-				t.Errorf("large buffer of %d bytes, want %d", got, tc.wantCap)
+			if got := cap(r.buf); got != tc.wantCap {
+				t.Errorf("buffer of %d bytes, want %d", got, tc.wantCap)
 			}
 		})
-	}
-}
-
-// takeLarge takes the Scanner's large buffer (nil if it holds none).
-func takeLarge(s *Scanner) []byte {
-	select {
-	case b := <-s.large:
-		return b
-	default:
-		return nil
 	}
 }
 
@@ -127,92 +122,23 @@ func largeFile(name string, size int) ([]byte, int) {
 	return []byte(pad + "GITHUB_TOKEN=" + gittest.FakeToken(name) + "\n"), strings.Count(pad, "\n") + 1
 }
 
-// One large buffer serves every worker in turn: a large file borrows it,
-// a larger one replaces it, and two large files read at once cost a
-// second buffer only for as long as both are read; the larger of the two
-// is kept. What is found is what a worker's own buffer found.
-func TestLargeBufferIsSharedBetweenWorkers(t *testing.T) {
-	s := newScanner(t, Options{})
-	scan := func(r *Reader, name string, data []byte, size int64) {
-		t.Helper()
-		var st detectors.Stats
-		fs, err := r.Scan(context.Background(), name, bytes.NewReader(data), size, &st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := bytes.Count(data, []byte("\n"))
-		if len(fs) != 1 || fs[0].StartLine != want {
-			t.Fatalf("%s: findings %+v, want one on line %d", name, fs, want)
-		}
-		if st.Bytes != int64(len(data)) {
-			t.Errorf("%s: %d bytes counted, want %d", name, st.Bytes, len(data))
-		}
-		if r.lent || cap(r.buf) > ownBuf {
-			t.Errorf("%s: the worker kept a buffer of %d bytes (lent %v)", name, cap(r.buf), r.lent)
-		}
-	}
-	two, _ := largeFile("two", 2<<20)
-	three, _ := largeFile("three", 3<<20)
-	a, b := s.NewReader(), s.NewReader()
-
-	scan(a, "two.txt", two, int64(len(two)))
-	first := takeLarge(s)
-	if cap(first) != len(two)+1 {
-		t.Fatalf("large buffer of %d bytes after a %d-byte file", cap(first), len(two))
-	}
-	s.large <- first
-	// Another worker's smaller large file reads into the same buffer.
-	one, _ := largeFile("one", 3<<19)
-	scan(b, "one.txt", one, int64(len(one)))
-	again := takeLarge(s)
-	if cap(again) != cap(first) || &again[:1][0] != &first[:1][0] {
-		t.Fatalf("a second large file allocated a buffer of %d bytes; the shared one has %d", cap(again), cap(first))
-	}
-	s.large <- again
-	// A file larger than the buffer: a larger one replaces it.
-	scan(b, "three.txt", three, int64(len(three)))
-	if got := cap(takeLarge(s)); got < len(three)+1 {
-		t.Fatalf("large buffer of %d bytes after a %d-byte file", got, len(three))
-	}
-	// Two at once: a holds the buffer (lent in the middle of a file)
-	// while b reads a large file with a buffer of its own; both are given
-	// back and the larger stays.
-	s.large <- make([]byte, 0, 2<<20)
-	a.reserve(ownBuf + 1)
-	if !a.lent || cap(a.buf) != 2<<20 {
-		t.Fatalf("a holds %d bytes (lent %v), want the shared 2 MiB", cap(a.buf), a.lent)
-	}
-	scan(b, "three.txt", three, int64(len(three)))
-	a.giveBack()
-	if got := cap(takeLarge(s)); got != len(three)+1 {
-		t.Errorf("large buffer of %d bytes after both were given back, want the larger, %d", got, len(three)+1)
-	}
-	if a.lent || cap(a.buf) > ownBuf {
-		t.Errorf("a kept %d bytes (lent %v) after giving back", cap(a.buf), a.lent)
-	}
-}
-
 // A file that grows or shrinks between its stat and its read is read as it
-// is, through the shared buffer as through a worker's own: the bytes that
-// arrive are scanned, counted once, and a secret at the end keeps its line.
-func TestLargeFileReadAsItIsWhenItsSizeChanged(t *testing.T) {
+// is: the bytes that arrive are scanned, counted once, and a secret at the
+// end keeps its line, through a buffer no larger than a chunk.
+func TestFileReadAsItIsWhenItsSizeChanged(t *testing.T) {
 	data, line := largeFile("changed", 3<<20)
 	for _, tc := range []struct {
-		name string
-		size int64
+		name  string
+		size  int64
+		chunk int
 	}{
-		{"grew after its stat", 3 << 19},
-		{"shrank after its stat", 5 << 20},
-		{"grew past a chunk", 1 << 20},
+		{"grew after its stat", 3 << 19, 0},
+		{"shrank after its stat", 5 << 20, 0},
+		{"grew past a chunk", 1 << 20, 2 << 20},
+		{"grew within a chunk", 3 << 19, 8 << 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opt := Options{}
-			if tc.name == "grew past a chunk" {
-				opt.ChunkSize = 2 << 20
-			}
-			s := newScanner(t, opt)
-			// A smaller large buffer first, so the file also outgrows it.
-			s.large <- make([]byte, 0, ownBuf+ownBuf/2)
+			s := newScanner(t, Options{ChunkSize: tc.chunk})
 			r := s.NewReader()
 			var st detectors.Stats
 			fs, err := r.Scan(context.Background(), "changed.log", bytes.NewReader(data), tc.size, &st)
@@ -225,15 +151,12 @@ func TestLargeFileReadAsItIsWhenItsSizeChanged(t *testing.T) {
 			if st.Bytes != int64(len(data)) || st.Files != 1 {
 				t.Errorf("%d bytes in %d files, want %d in 1", st.Bytes, st.Files, len(data))
 			}
-			if r.lent || cap(r.buf) > ownBuf {
-				t.Errorf("the worker kept %d bytes (lent %v)", cap(r.buf), r.lent)
-			}
-			chunk := opt.ChunkSize
+			chunk := tc.chunk
 			if chunk == 0 {
-				chunk = 8 << 20
+				chunk = defaultChunkSize
 			}
-			if got := cap(takeLarge(s)); got == 0 || got > chunk {
-				t.Errorf("large buffer of %d bytes for a %d-byte file, chunks of %d", got, len(data), chunk)
+			if got := cap(r.buf); got > chunk {
+				t.Errorf("buffer of %d bytes for a %d-byte file, chunks of %d", got, len(data), chunk)
 			}
 		})
 	}
