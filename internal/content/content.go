@@ -276,12 +276,10 @@ func room(size int64, sized bool) int64 {
 func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size int64, regions bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
 	if size >= int64(cap(r.buf)) && cap(r.buf) < opt.ChunkSize {
-		// The buffer grows to the file's size (or a chunk) at once:
-		// doubling as the bytes came, a worker's first large file cost
-		// every size on the way, each allocated, copied and faulted in.
-		// At least doubled, so that files of rising sizes do not each
-		// cost one more.
-		r.reserve(int(min(max(size+1, 2*int64(cap(r.buf))), int64(opt.ChunkSize))))
+		// A file known to outgrow the buffer gets the larger one before
+		// its first read rather than after it, which would copy what
+		// that read brought.
+		r.reserve(int(min(size+1, int64(opt.ChunkSize))))
 	}
 	var out []detectors.Finding
 	var offset int64
@@ -310,7 +308,9 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 		seen := data
 		if regions {
 			if cap(r.view) < len(data) {
-				r.view = make([]byte, len(data))
+				// A chunk at once, as reserve does, not the size of
+				// each larger binary file in turn.
+				r.view = make([]byte, max(len(data), opt.ChunkSize))
 			}
 			seen = r.view[:len(data)]
 			textRegions(seen, data)
@@ -504,10 +504,10 @@ const minBuf = 64 << 10
 // fill reads into r.buf until it holds size bytes or src ends, keeping
 // what r.buf already holds, and returns the number of bytes held.
 //
-// The buffer grows as the content arrives, from 64 KiB up to size, not to
-// size at once: allocating (and clearing) a whole chunk for every small
-// file a commit hook reads cost more than scanning it. A worker's buffer
-// keeps its largest size, at most a chunk, from file to file.
+// The buffer starts at 64 KiB and becomes a chunk the first time a file
+// needs more (reserve); a worker keeps it from file to file. Allocating
+// (and clearing) a chunk for every small file a commit hook reads cost
+// more than scanning it.
 func (r *Reader) fill(src io.Reader, size int) (int, error) {
 	n := len(r.buf)
 	for n < size {
@@ -527,11 +527,21 @@ func (r *Reader) fill(src io.Reader, size int) (int, error) {
 	return n, nil
 }
 
-// reserve makes r.buf's capacity at least c, keeping what it holds.
+// reserve makes r.buf's capacity at least c, keeping what it holds: the
+// smallest buffer, or past that a chunk at once: a worker keeps its
+// buffer, and growing it by steps cost a fresh allocation at each, its
+// bytes copied and its pages faulted in anew, where a chunk's pages are
+// faulted in only as far as a file fills them.
 func (r *Reader) reserve(c int) {
-	if c > cap(r.buf) {
-		r.buf = grow(r.buf, c)
+	if c <= cap(r.buf) {
+		return
 	}
+	if c > minBuf {
+		c = max(c, r.s.opt.ChunkSize)
+	} else {
+		c = minBuf
+	}
+	r.buf = grow(r.buf, c)
 }
 
 // grow returns b with room for c bytes, what it holds copied.

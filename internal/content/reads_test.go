@@ -73,12 +73,13 @@ func TestReadsAFileOfKnownSizeWholeWhenSmall(t *testing.T) {
 	}
 }
 
-// A file of measured size gets its buffer at once, of its size, up to a
-// chunk; one of unknown size (a stream) grows it by doubling as its bytes
-// arrive, up to a chunk. A file larger than a chunk is read in chunks
-// through that buffer. What is found is the same, and the worker's buffer
-// never outgrows a chunk: it keeps that size for the next file.
-func TestBufferGrowsToTheFileUpToAChunk(t *testing.T) {
+// A worker's buffer starts small and becomes a chunk the first time a file
+// needs more, whether its size was measured or it arrives as a stream; a
+// file larger than a chunk is read in chunks through it. What is found is
+// the same, and the buffer never outgrows a chunk: it keeps that size for
+// the next file. A small file leaves the smallest buffer as it is.
+func TestBufferBecomesAChunkWhenAFileNeedsMore(t *testing.T) {
+	tiny, tinyLine := largeFile("tiny", 20<<10)
 	small, smallLine := largeFile("small", 600<<10)
 	big, bigLine := largeFile("big", 3<<20)
 	for _, tc := range []struct {
@@ -88,9 +89,11 @@ func TestBufferGrowsToTheFileUpToAChunk(t *testing.T) {
 		size    int64
 		wantCap int
 	}{
-		{"measured, under a chunk", small, smallLine, int64(len(small)), len(small) + 1},
+		{"measured, small", tiny, tinyLine, int64(len(tiny)), minBuf},
+		{"a stream, small", tiny, tinyLine, -1, minBuf},
+		{"measured, under a chunk", small, smallLine, int64(len(small)), defaultChunkSize},
 		{"measured, over a chunk", big, bigLine, int64(len(big)), defaultChunkSize},
-		{"a stream under a chunk", small, smallLine, -1, 1 << 20},
+		{"a stream under a chunk", small, smallLine, -1, defaultChunkSize},
 		{"a stream over a chunk", big, bigLine, -1, defaultChunkSize},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
