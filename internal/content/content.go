@@ -36,6 +36,7 @@ import (
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/archive"
 	"github.com/keyward/scan/internal/engine"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // Options are the content settings every source shares.
@@ -136,11 +137,40 @@ var ErrInterrupted = errors.New("interrupted")
 // returns its findings in file order. What it skips, decodes or cannot read
 // is counted in st. The error is non-nil only for a read failure or a
 // cancelled context; findings before the failure are still returned.
+//
+// A src of unknown size that has a Size method (Sizer) is a file on a
+// local disk opened without a stat: it is read on the promise that a read
+// shorter than asked is its end, and asked its size only when its first
+// read fills what was asked for.
 func (r *Reader) Scan(ctx context.Context, path string, src io.Reader, size int64, st *detectors.Stats) ([]detectors.Finding, error) {
 	if !r.s.opt.NoArchives && archive.Kind(path) != "" {
+		if sz, ok := src.(Sizer); ok && size < 0 {
+			var err error
+			if size, err = sz.Size(); err != nil {
+				return nil, r.sizeFailed(st, path, err)
+			}
+		}
 		return r.scanArchive(ctx, path, src, size, st)
 	}
 	return r.scanFile(ctx, path, src, size, true, st)
+}
+
+// Sizer is a file that is stat'ed only when its size is asked (see Scan).
+// An error wrapping regularfile.ErrNotRegular says it is no regular file
+// after all (a device or a FIFO put in its place since it was listed).
+type Sizer interface {
+	Size() (int64, error)
+}
+
+// sizeFailed counts a file whose size could not be had: one that turned
+// out not to be a regular file is passed over, as the walk passes over
+// what it lists as one; any other failure is an unreadable file.
+func (r *Reader) sizeFailed(st *detectors.Stats, path string, err error) error {
+	if errors.Is(err, regularfile.ErrNotRegular) {
+		st.Skip("not a regular file")
+		return nil
+	}
+	return r.readFailed(st, path, err)
 }
 
 // scanFile is Scan for one file that is not read as an archive. It reads
@@ -162,6 +192,11 @@ func (r *Reader) scanFile(ctx context.Context, path string, src io.Reader, size 
 // file is passed over after its head unless the head is text.
 func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size int64, sized, binaryName bool, st *detectors.Stats) ([]detectors.Finding, error) {
 	opt := r.s.opt
+	// lazy: src is read before its size is known (Scan).
+	lazy, _ := src.(Sizer)
+	if size >= 0 {
+		lazy = nil
+	}
 	var limit io.Reader = src
 	if opt.MaxFileSize > 0 {
 		limit = io.LimitReader(src, opt.MaxFileSize+1)
@@ -172,13 +207,32 @@ func (r *Reader) scanBytes(ctx context.Context, path string, src io.Reader, size
 	// most files of a source tree. A file named like a binary one is
 	// expected to be passed over after its head, so only the head is read.
 	want := sniffSize
-	if size > sniffSize && size < wholeAtOnce && !binaryName {
+	switch {
+	case binaryName:
+	case size > sniffSize && size < wholeAtOnce:
 		want = int(size) + 1
+	case lazy != nil:
+		// As much as a small file holds: a shorter read is the end.
+		want = wholeAtOnce
+		if opt.MaxFileSize > 0 {
+			want = int(min(int64(want), opt.MaxFileSize+1))
+		}
 	}
 	r.buf = r.buf[:0]
 	n, err := r.fill(limit, want)
 	if err != nil {
 		return nil, r.readFailed(st, path, err)
+	}
+	if lazy != nil {
+		if n < want {
+			size = int64(n)
+		} else if size, err = lazy.Size(); err != nil {
+			return nil, r.sizeFailed(st, path, err)
+		} else if opt.MaxFileSize > 0 && size > opt.MaxFileSize {
+			skipTooLarge(st, path, size)
+			return nil, nil
+		}
+		sized = true
 	}
 	got := r.buf[:n]
 	head := got[:min(n, sniffSize)]

@@ -3,12 +3,14 @@ package content
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/keyward/scan/detectors"
 	"github.com/keyward/scan/internal/gittest"
+	"github.com/keyward/scan/internal/regularfile"
 )
 
 // requests records the size of each Read asked of a file's bytes.
@@ -160,6 +162,86 @@ func TestFileReadAsItIsWhenItsSizeChanged(t *testing.T) {
 			}
 			if got := cap(r.buf); got > chunk {
 				t.Errorf("buffer of %d bytes for a %d-byte file, chunks of %d", got, len(data), chunk)
+			}
+		})
+	}
+}
+
+// lazyFile is a file opened without a stat (regularfile.OpenLocalReader):
+// its size is had by asking, and asking may say it is no regular file.
+type lazyFile struct {
+	r          *bytes.Reader
+	size       int64
+	notRegular bool
+	asks       []int
+	sized      int
+}
+
+func (f *lazyFile) Read(p []byte) (int, error) {
+	f.asks = append(f.asks, len(p))
+	return f.r.Read(p)
+}
+
+func (f *lazyFile) Size() (int64, error) {
+	f.sized++
+	if f.notRegular {
+		return 0, fmt.Errorf("dev/thing: %w", regularfile.ErrNotRegular)
+	}
+	return f.size, nil
+}
+
+// A file of unknown size that can be asked it is read whole in one read
+// when small, and asked its size only when that read fills what was
+// asked: then the size decides as a stat's would (too large, a chunk),
+// and a file that is no regular file after all is passed over as the walk
+// passes one over.
+func TestFileOfUnknownSizeIsAskedOnlyWhenLarge(t *testing.T) {
+	small, smallLine := largeFile("lazysmall", 10<<10)
+	big, bigLine := largeFile("lazybig", 200<<10)
+	for _, tc := range []struct {
+		name       string
+		data       []byte
+		line       int
+		max        int64
+		notRegular bool
+		wantSized  int
+		wantSkip   string
+	}{
+		{name: "small", data: small, line: smallLine},
+		{name: "large", data: big, line: bigLine, wantSized: 1},
+		{name: "larger than --max-file-size", data: big, max: 16 << 10, wantSized: 1, wantSkip: "too large"},
+		{name: "small under --max-file-size", data: small, line: smallLine, max: 16 << 10},
+		{name: "no regular file", data: big, notRegular: true, wantSized: 1, wantSkip: "not a regular file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScanner(t, Options{MaxFileSize: tc.max})
+			f := &lazyFile{r: bytes.NewReader(tc.data), size: int64(len(tc.data)), notRegular: tc.notRegular}
+			var st detectors.Stats
+			fs, err := s.NewReader().Scan(context.Background(), "gen.txt", f, -1, &st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.sized != tc.wantSized {
+				t.Errorf("size asked %d times, want %d", f.sized, tc.wantSized)
+			}
+			if tc.wantSkip != "" {
+				if len(fs) != 0 || st.Skipped[tc.wantSkip] != 1 {
+					t.Fatalf("findings %v, skipped %v; want it skipped as %q", fs, st.Skipped, tc.wantSkip)
+				}
+				if tc.wantSkip == "not a regular file" && (len(st.Warnings) != 0 || st.Incomplete) {
+					t.Errorf("warnings %v, incomplete %v: a file swapped for a device is passed over, not failed", st.Warnings, st.Incomplete)
+				}
+				if tc.wantSkip == "too large" && (len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0].String(), fmt.Sprint(len(tc.data)))) {
+					t.Errorf("warnings %v, want one naming %d bytes", st.Warnings, len(tc.data))
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].StartLine != tc.line {
+				t.Fatalf("findings %+v, want one on line %d", fs, tc.line)
+			}
+			if tc.name == "small" && (len(f.asks) != 2 || f.asks[0] != wholeAtOnce) {
+				// One read of the whole buffer, then the EOF of bytes.Reader.
+				t.Errorf("reads asked %v, want one of %d first", f.asks, wholeAtOnce)
 			}
 		})
 	}

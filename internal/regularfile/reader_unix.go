@@ -25,6 +25,15 @@ func OpenReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 // worker's processor to another thread and back while a file is opened or
 // read; on a file system that can stall for good (NFS, FUSE) that would
 // hold up the whole program, so it is only for local disks.
+//
+// The file is not stat'ed when opened: its size is -1, and the file's
+// Size method stats it and checks it is a regular file when asked. On a
+// local disk a read shorter than asked is the end of a regular file, so a
+// reader that reads a small file whole in one read never needs to ask;
+// one read that fills what was asked for (a large file, or a device
+// swapped in since the walk saw a file) must be followed by Size before
+// more is read. A tree of small files is read with one system call less
+// each.
 func OpenLocalReader(path string, noFollow bool) (ReadAtCloser, int64, error) {
 	return openReader(path, noFollow, true)
 }
@@ -78,35 +87,61 @@ func (f *fdFile) open(path string, noFollow, raw bool) error {
 	if err != nil {
 		return &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	*f = fdFile{fd: fd, raw: raw}
-	var st syscall.Stat_t
+	*f = fdFile{fd: fd, raw: raw, path: path, size: -1}
 	if raw {
-		err = rawFstat(fd, &st)
+		// Stat'ed when Size is asked (OpenLocalReader).
+		return nil
+	}
+	if err := f.stat(); err != nil {
+		f.Close()
+		return err
+	}
+	return nil
+}
+
+// stat learns f's size, and that it is a regular file.
+func (f *fdFile) stat() error {
+	var st syscall.Stat_t
+	var err error
+	if f.raw {
+		err = rawFstat(f.fd, &st)
 	} else {
-		err = syscall.Fstat(fd, &st)
+		err = syscall.Fstat(f.fd, &st)
 	}
 	if err != nil {
-		f.Close()
-		return &fs.PathError{Op: "stat", Path: path, Err: err}
+		return &fs.PathError{Op: "stat", Path: f.path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, ErrNotRegular)
+		return fmt.Errorf("%s: %w", f.path, ErrNotRegular)
 	}
 	f.size = st.Size
 	return nil
+}
+
+// Size returns the file's size when it was stat'ed, stat'ing it now if it
+// was opened without (OpenLocalReader); an error wrapping ErrNotRegular
+// says it is not a regular file.
+func (f *fdFile) Size() (int64, error) {
+	if f.size < 0 {
+		if err := f.stat(); err != nil {
+			return 0, err
+		}
+	}
+	return f.size, nil
 }
 
 // fdFile reads a regular file's descriptor. Reads of a regular file never
 // wait for a writer, so O_NONBLOCK (set to open a FIFO without blocking)
 // changes nothing here.
 type fdFile struct {
-	fd int
+	fd   int
+	path string
 	// raw: the system calls are made raw (OpenLocalReader).
 	raw bool
-	// size is the file's size when opened, read what Read has read: a
-	// short read that reaches size is the end, and asking again only to
-	// be told so cost a system call per file.
+	// size is the file's size when stat'ed (-1 before: a local file is
+	// stat'ed only when Size is asked), read what Read has read: a short
+	// read that reaches size is the end, and asking again only to be told
+	// so cost a system call per file.
 	size, read int64
 	ended      bool
 }
@@ -137,8 +172,15 @@ func (f *fdFile) Read(p []byte) (int, error) {
 		f.read += int64(n)
 		// Short of what was asked and at the size the file had: its
 		// end. A short read before that size (a network or FUSE file
-		// system may give one) asks again.
-		f.ended = n < len(p) && f.read >= f.size
+		// system may give one) asks again. Not stat'ed (a local disk),
+		// a short read is the end unless it stops on a page boundary,
+		// where a read cut short by a disk error stops too: that one
+		// asks again, to be told of the error.
+		if f.size < 0 {
+			f.ended = n < len(p) && f.read%4096 != 0
+		} else {
+			f.ended = n < len(p) && f.read >= f.size
+		}
 		return n, nil
 	}
 }

@@ -2,6 +2,7 @@ package regularfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -62,13 +63,35 @@ var openers = []struct {
 	open func(string, bool) (ReadAtCloser, int64, error)
 }{
 	{"OpenReader", OpenReader},
-	{"OpenLocalReader", OpenLocalReader},
+	{"OpenLocalReader", sizedLater(OpenLocalReader)},
 	{"Opener", func(p string, noFollow bool) (ReadAtCloser, int64, error) {
 		return (&Opener{Path: p, NoFollow: noFollow}).Open()
 	}},
-	{"Opener, local", func(p string, noFollow bool) (ReadAtCloser, int64, error) {
+	{"Opener, local", sizedLater(func(p string, noFollow bool) (ReadAtCloser, int64, error) {
 		return (&Opener{Path: p, NoFollow: noFollow, Local: true}).Open()
-	}},
+	})},
+}
+
+// sizedLater opens with open and, for a file opened without a stat (size
+// -1, OpenLocalReader where it stats lazily), asks its size, as a reader
+// of a file that may be large does before it reads past its first read.
+func sizedLater(open func(string, bool) (ReadAtCloser, int64, error)) func(string, bool) (ReadAtCloser, int64, error) {
+	return func(p string, noFollow bool) (ReadAtCloser, int64, error) {
+		f, size, err := open(p, noFollow)
+		if err != nil || size >= 0 {
+			return f, size, err
+		}
+		sz, ok := f.(interface{ Size() (int64, error) })
+		if !ok {
+			f.Close()
+			return nil, 0, fmt.Errorf("%s: size -1 and no Size method", p)
+		}
+		if size, err = sz.Size(); err != nil {
+			f.Close()
+			return nil, 0, err
+		}
+		return f, size, nil
+	}
 }
 
 // A path is opened whatever its length: the raw open copies one shorter
@@ -244,5 +267,71 @@ func readsEveryByte(t *testing.T, open func(string, bool) (ReadAtCloser, int64, 
 	got, err := io.ReadAll(r)
 	if err != nil || string(got) != want+"MORE=1\n" {
 		t.Fatalf("after an append: read %d bytes, %v; want %d", len(got), err, len(want)+7)
+	}
+}
+
+// A local file is opened without a stat: its size is -1 until asked. A
+// read shorter than asked is its end, except one that stops on a page
+// boundary, which a read cut short by a disk error does too: that asks
+// again. Asked, the size of what is no regular file (a device, a FIFO put
+// where a file was listed) is an error wrapping ErrNotRegular.
+func TestLocalReaderStatsOnlyWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		size      int
+		endsShort bool
+	}{
+		{100, true},
+		{8191, true},
+		{8192, false}, // on a page boundary: asks again
+		{3 * 4096, false},
+	} {
+		p := filepath.Join(dir, fmt.Sprintf("f%d", tc.size))
+		if err := os.WriteFile(p, make([]byte, tc.size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r, size, err := OpenLocalReader(p, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, ok := r.(*fdFile)
+		if !ok || !f.raw {
+			r.Close()
+			t.Skip("no raw local reader here")
+		}
+		if size != -1 {
+			t.Errorf("%d bytes: size %d at open, want -1", tc.size, size)
+		}
+		n, err := r.Read(make([]byte, 64<<10))
+		if n != tc.size || err != nil {
+			t.Fatalf("%d bytes: read %d, %v", tc.size, n, err)
+		}
+		if f.ended != tc.endsShort {
+			t.Errorf("%d bytes: ended after one short read = %v, want %v", tc.size, f.ended, tc.endsShort)
+		}
+		if n, err := r.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+			t.Errorf("%d bytes: second read %d, %v; want 0, EOF", tc.size, n, err)
+		}
+		if got, err := f.Size(); got != int64(tc.size) || err != nil {
+			t.Errorf("%d bytes: Size() = %d, %v", tc.size, got, err)
+		}
+		r.Close()
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	for _, p := range []string{fifo, "/dev/zero"} {
+		r, size, err := OpenLocalReader(p, true)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if size != -1 {
+			t.Errorf("%s: size %d at open, want -1", p, size)
+		}
+		if _, err := r.(interface{ Size() (int64, error) }).Size(); !errors.Is(err, ErrNotRegular) {
+			t.Errorf("%s: Size() error %v, want ErrNotRegular", p, err)
+		}
+		r.Close()
 	}
 }
