@@ -24,7 +24,7 @@ type keywordMatcher struct {
 	// waits on the state alone. Indexing delta[row+class] put an add
 	// and a bounds check between each state and the next, and a stream
 	// walks at the latency of that chain: the walk is 15-20% faster.
-	// Every row plus every class is inside delta (renumber makes it so,
+	// Every row plus every class is inside delta (number makes it so,
 	// TestKeywordColumnsStayInTable checks it), which is what makes the
 	// unchecked loads safe.
 	col [256]unsafe.Pointer
@@ -58,28 +58,38 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 	}
 	m.nclass = int(next)
 
-	// The trie is built straight into the transition table (row per
-	// state, a zero entry is "no child": no state but the root is 0), then
-	// completed in place breadth-first, each state's missing transitions
-	// taken from its failure state's row, which is complete by then.
+	// The trie is built sparse, each state's children listed, and its
+	// failure links and outputs found breadth-first. Then the states get
+	// their rows (those that end a keyword after the others, see
+	// number) and the dense table is filled once, breadth-first, each
+	// state's row starting as a copy of its failure state's row, which is
+	// complete by then. Building the dense trie first and renumbering it
+	// into a second table allocated, and faulted in, the table twice.
 	nc := m.nclass
-	rows := 1
-	for _, kw := range keywords {
-		rows += len(kw)
+	type edge struct {
+		class uint8
+		to    int32
 	}
-	delta := make([]int32, nc, nc*rows)
-	var own [][]int32 // keyword ids ending at each state
-	own = append(own, nil)
+	children := [][]edge{nil}
+	own := [][]int32{nil} // keyword ids ending at each state
+	child := func(s int32, c uint8) int32 {
+		for _, e := range children[s] {
+			if e.class == c {
+				return e.to
+			}
+		}
+		return -1
+	}
 	for id, kw := range keywords {
 		s := int32(0)
 		for i := 0; i < len(kw); i++ {
-			c := int(m.class[lowerASCII(kw[i])])
-			t := delta[int(s)*nc+c]
-			if t == 0 {
+			c := m.class[lowerASCII(kw[i])]
+			t := child(s, c)
+			if t < 0 {
 				t = int32(len(own))
 				own = append(own, nil)
-				delta = append(delta, make([]int32, nc)...)
-				delta[int(s)*nc+c] = t
+				children = append(children, nil)
+				children[s] = append(children[s], edge{c, t})
 			}
 			s = t
 		}
@@ -87,45 +97,63 @@ func newKeywordMatcher(keywords []string) *keywordMatcher {
 	}
 	n := len(own)
 	fail := make([]int32, n)
-	m.outputs = make([][]int32, n)
-	m.outputs[0] = own[0]
-	queue := make([]int32, 0, n)
-	for c := 1; c < nc; c++ {
-		if t := delta[c]; t != 0 {
-			queue = append(queue, t)
-		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		if len(own[s]) > 0 || len(m.outputs[fail[s]]) > 0 {
-			m.outputs[s] = append(append([]int32(nil), own[s]...), m.outputs[fail[s]]...)
-		}
-		row, frow := delta[int(s)*nc:int(s+1)*nc], delta[int(fail[s])*nc:int(fail[s]+1)*nc]
-		for c := 1; c < nc; c++ {
-			if t := row[c]; t != 0 {
-				fail[t] = frow[c]
-				queue = append(queue, t)
-			} else {
-				row[c] = frow[c]
+	outputs := make([][]int32, n)
+	outputs[0] = own[0]
+	order := make([]int32, 1, n) // breadth-first, the root first
+	for h := 0; h < len(order); h++ {
+		s := order[h]
+		for _, e := range children[s] {
+			t := e.to
+			if s != 0 {
+				f := fail[s]
+				for {
+					if x := child(f, e.class); x >= 0 {
+						fail[t] = x
+						break
+					}
+					if f == 0 {
+						break
+					}
+					f = fail[f]
+				}
 			}
+			if len(own[t]) > 0 || len(outputs[fail[t]]) > 0 {
+				outputs[t] = append(append([]int32(nil), own[t]...), outputs[fail[t]]...)
+			}
+			order = append(order, t)
 		}
 	}
-	m.renumber(delta, n)
+	row := m.number(outputs)
+	delta := make([]uint32, int(m.firstOut)+len(m.outputs)*nc)
+	for _, s := range order {
+		r := delta[row[s] : int(row[s])+nc]
+		if s != 0 {
+			copy(r, delta[row[fail[s]]:int(row[fail[s]])+nc])
+		}
+		for _, e := range children[s] {
+			r[e.class] = row[e.to]
+		}
+	}
+	m.delta = delta
+	for b := range m.col {
+		m.col[b] = unsafe.Pointer(&delta[m.class[b]])
+	}
 	return m
 }
 
-// renumber moves the states that end a keyword to the end, from the first
-// power of two past the others' rows, and premultiplies every transition by
-// the row width. The gap between is never visited. trie is the table as
-// built, by state number.
-func (m *keywordMatcher) renumber(trie []int32, n int) {
+// number gives each state its row, premultiplied by the row width: the
+// states that end a keyword after the others, from the first power of two
+// past their rows (firstOut), so that one compare tells an output state.
+// The gap between is never visited. It sets m.firstOut and m.outputs (by
+// output row) and returns the rows by state.
+func (m *keywordMatcher) number(outputs [][]int32) []uint32 {
 	nc := m.nclass
-	newID := make([]uint32, n) // row, premultiplied
+	n := len(outputs)
+	row := make([]uint32, n)
 	nonOut := 0
 	for s := 0; s < n; s++ {
-		if len(m.outputs[s]) == 0 {
-			newID[s] = uint32(nonOut * nc)
+		if len(outputs[s]) == 0 {
+			row[s] = uint32(nonOut * nc)
 			nonOut++
 		}
 	}
@@ -139,24 +167,14 @@ func (m *keywordMatcher) renumber(trie []int32, n int) {
 		}
 	}
 	m.firstOut = uint32(firstOut)
-	var outputs [][]int32
+	m.outputs = m.outputs[:0]
 	for s := 0; s < n; s++ {
-		if len(m.outputs[s]) > 0 {
-			newID[s] = uint32(firstOut + len(outputs)*nc)
-			outputs = append(outputs, m.outputs[s])
+		if len(outputs[s]) > 0 {
+			row[s] = uint32(firstOut + len(m.outputs)*nc)
+			m.outputs = append(m.outputs, outputs[s])
 		}
 	}
-	delta := make([]uint32, firstOut+len(outputs)*nc)
-	for s := 0; s < n; s++ {
-		row := delta[newID[s]:]
-		for c := 0; c < nc; c++ {
-			row[c] = newID[trie[s*nc+c]]
-		}
-	}
-	m.delta, m.outputs = delta, outputs
-	for b := range m.col {
-		m.col[b] = unsafe.Pointer(&delta[m.class[b]])
-	}
+	return row
 }
 
 // hits returns the keywords ending at state row s (s >= firstOut).
