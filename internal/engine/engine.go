@@ -333,6 +333,8 @@ type scratch struct {
 	spare   []*detectors.Window
 	// lineHits are the call's line-keyword hits (see Engine.lineKeyword).
 	lineHits []int
+	// later holds the keyword automaton's later streams' hits.
+	later laterHits
 }
 
 // window returns the Window over data[s.start:s.end] for this call.
@@ -370,6 +372,11 @@ func (s *scratch) release(pool *sync.Pool) {
 		}
 	}
 	s.touched = s.touched[:0]
+	for k := range s.later {
+		if cap(s.later[k]) > 1<<12 {
+			s.later[k] = nil
+		}
+	}
 	for _, w := range s.made {
 		if len(s.spare) < 256 {
 			w.Reset(nil)
@@ -521,7 +528,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			}
 		}
 	}
-	e.keywords.scan(data, onHit)
+	e.keywords.scanWith(data, &scr.later, onHit)
 	if strings.HasSuffix(strings.ToLower(c.Path), ".ipynb") {
 		// A notebook is one program cut into cells, with lines of JSON
 		// between them: ccxt.binance( in one cell names the exchange of

@@ -193,6 +193,26 @@ func (m *keywordMatcher) hits(s uint32) []int32 {
 // occurrence across a split is lost, and reports only what ends past its
 // split.
 func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
+	var keep laterHits
+	m.scanWith(data, &keep, hit)
+}
+
+// hitAt is a keyword occurrence a later stream found, held until the
+// streams before it have reported theirs.
+type hitAt struct {
+	id  int32
+	end int
+}
+
+// laterHits holds the later streams' hits of one scan. A caller that scans
+// chunk after chunk passes the same one to scanWith: a chunk of source
+// dense with keywords (one every 1.5 KB of the Go tree) outgrew the few
+// held on the stack and grew new slices every time.
+type laterHits [3][]hitAt
+
+// scanWith is scan with keep's slices, emptied, for the later streams'
+// hits; they are left in keep, grown, for the next call.
+func (m *keywordMatcher) scanWith(data []byte, keep *laterHits, hit func(keyword int32, end int)) {
 	if len(m.keywords) == 0 {
 		return
 	}
@@ -217,14 +237,7 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 	c := data[base[2] : base[2]+q]
 	d := data[base[3] : base[3]+q]
 	firstOut := m.firstOut
-	type hitAt struct {
-		id  int32
-		end int
-	}
-	// Most chunks hold a few hits: the later streams' start on the
-	// stack, not each in a slice allocated per chunk.
-	var held [3][16]hitAt
-	later := [3][]hitAt{held[0][:0], held[1][:0], held[2][:0]}
+	later := laterHits{keep[0][:0], keep[1][:0], keep[2][:0]}
 	var st [4]uint32
 	for i := 0; i < q; i++ {
 		i = walk4(&m.col, a, b, c, d, i, &st, firstOut)
@@ -247,6 +260,7 @@ func (m *keywordMatcher) scan(data []byte, hit func(keyword int32, end int)) {
 			}
 		}
 	}
+	*keep = laterHits{later[0][:0], later[1][:0], later[2][:0]}
 	// Each later quarter ends where the next one's reports begin: the
 	// lead bytes past q belong to it, then the buffered hits of the next.
 	for k := 1; k < 4; k++ {

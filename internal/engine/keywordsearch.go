@@ -61,15 +61,22 @@ func (k *keywordSearch) built() *keywordMatcher {
 // scan calls hit for every keyword occurrence, in order of end offset (the
 // offset just past its last byte), longer keywords first at one offset.
 func (k *keywordSearch) scan(data []byte, hit func(keyword int32, end int)) {
+	var keep laterHits
+	k.scanWith(data, &keep, hit)
+}
+
+// scanWith is scan holding the automaton's later hits in keep (see
+// keywordMatcher.scanWith).
+func (k *keywordSearch) scanWith(data []byte, keep *laterHits, hit func(keyword int32, end int)) {
 	if len(k.keywords) == 0 {
 		return
 	}
 	if m := k.automaton.Load(); m != nil {
-		m.scan(data, hit)
+		m.scanWith(data, keep, hit)
 		return
 	}
 	if int64(len(data)) >= automatonAfter {
-		k.built().scan(data, hit)
+		k.built().scanWith(data, keep, hit)
 		return
 	}
 	if k.scanned.Add(int64(len(data))) > automatonAfter {
