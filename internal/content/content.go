@@ -360,7 +360,12 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 		st.Bytes += int64(len(data) - carried)
 		last := len(data) < opt.ChunkSize
 		seen := data
-		if regions {
+		switch {
+		case regions && last:
+			// Nothing of the last part is carried into another: it is
+			// judged where it lies.
+			textRegionsInPlace(data)
+		case regions:
 			if cap(r.view) < len(data) {
 				// A chunk at once, as reserve does, not the size of
 				// each larger binary file in turn.

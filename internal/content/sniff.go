@@ -274,6 +274,56 @@ func textRegions(dst, src []byte) {
 	copy(dst[s:], src[s:])
 }
 
+// textRegionsInPlace is textRegions with dst and src the same bytes, for
+// the last part of a file, whose bytes are not carried into a next part:
+// the part is not copied. The regions are judged and the runs found on the
+// bytes as they are, and only the bytes between the runs are blanked,
+// behind the search for the next run.
+func textRegionsInPlace(b []byte) {
+	bin := make([]bool, (len(b)+regionSize-1)/regionSize)
+	anyBin := false
+	for i := range bin {
+		bin[i] = binaryShare(b[i*regionSize : min(len(b), (i+1)*regionSize)])
+		anyBin = anyBin || bin[i]
+	}
+	if !anyBin {
+		return
+	}
+	tail := len(b)
+	for tail > 0 && printable.Has(b[tail-1]) {
+		tail--
+	}
+	// blank turns b[lo:hi] to spaces where it lies in a binary region,
+	// but for its newlines.
+	blank := func(lo, hi int) {
+		for lo < hi {
+			end := min(hi, (lo/regionSize+1)*regionSize)
+			if bin[lo/regionSize] {
+				blankKeepingNewlines(b[lo:end])
+			}
+			lo = end
+		}
+	}
+	kept := 0 // b[:kept] is done
+	for s, e := printable.Run(b, minRun, 0); s >= 0; s, e = printable.Run(b, minRun, e+1) {
+		blank(kept, s)
+		kept = e
+	}
+	blank(kept, tail)
+}
+
+// blankKeepingNewlines writes spaces over b but for its newlines.
+func blankKeepingNewlines(b []byte) {
+	for len(b) > 0 {
+		n := bytes.IndexByte(b, '\n')
+		if n < 0 {
+			n = len(b)
+		}
+		copy(b[:n], spaces[:n])
+		b = b[min(n+1, len(b)):]
+	}
+}
+
 // blankBinary writes spaces over dst but where src holds a newline.
 func blankBinary(dst, src []byte) {
 	copy(dst, spaces[:len(dst)])

@@ -77,12 +77,19 @@ func TestTextRegionsAgreesWithByteByByte(t *testing.T) {
 		got, want := make([]byte, len(src)), make([]byte, len(src))
 		textRegions(got, src)
 		textRegionsByByte(want, src)
-		if !bytes.Equal(got, want) {
-			i := 0
-			for got[i] == want[i] {
-				i++
+		inPlace := bytes.Clone(src)
+		textRegionsInPlace(inPlace)
+		for _, c := range []struct {
+			name string
+			got  []byte
+		}{{"textRegions", got}, {"textRegionsInPlace", inPlace}} {
+			if got := c.got; !bytes.Equal(got, want) {
+				i := 0
+				for got[i] == want[i] {
+					i++
+				}
+				t.Fatalf("%s, round %d (%d bytes): first difference at %d: got %q, want %q (src %q)", c.name, round, len(src), i, got[max(0, i-12):min(len(got), i+12)], want[max(0, i-12):min(len(want), i+12)], src[max(0, i-12):min(len(src), i+12)])
 			}
-			t.Fatalf("round %d (%d bytes): first difference at %d: got %q, want %q (src %q)", round, len(src), i, got[max(0, i-12):min(len(got), i+12)], want[max(0, i-12):min(len(want), i+12)], src[max(0, i-12):min(len(src), i+12)])
 		}
 	}
 }
