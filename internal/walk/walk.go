@@ -137,7 +137,10 @@ func (s *Source) streamOpener(j job) func() (io.ReadCloser, int64, error) {
 
 // fileOpener opens one file found by the walk. The file is opened without
 // blocking and its type checked on the open descriptor: a file swapped
-// for a FIFO after the walk saw it must not hang the scan.
+// for a FIFO after the walk saw it must not hang the scan. On a local disk
+// the check waits for a first read that fills what it asked for
+// (regularfile.OpenLocalReader); the content layer then asks, and passes
+// over what is no regular file.
 type fileOpener struct{ regularfile.Opener }
 
 func (o *fileOpener) Open() (io.ReadCloser, int64, error) {
