@@ -122,9 +122,8 @@ func (s *Scanner) MaxFileSize() int64 { return s.opt.MaxFileSize }
 // Reader scans files one at a time for one worker, reusing its buffer. It
 // is not safe for concurrent use.
 type Reader struct {
-	s    *Scanner
-	buf  []byte
-	view []byte // what the engine sees of a binary file's chunk
+	s   *Scanner
+	buf []byte
 }
 
 // NewReader returns a Reader for one worker.
@@ -338,7 +337,8 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 	var out []detectors.Finding
 	var offset int64
 	line, col := 1, 1
-	carried := 0 // bytes at the start of r.buf already counted
+	carried := 0    // bytes at the start of r.buf already counted
+	var view []byte // what the engine sees of a binary file's part
 	warnedCap := map[string]bool{}
 	st.Files++
 	for {
@@ -366,12 +366,15 @@ func (r *Reader) chunks(ctx context.Context, path string, src io.Reader, size in
 			// judged where it lies.
 			textRegionsInPlace(data)
 		case regions:
-			if cap(r.view) < len(data) {
-				// A chunk at once, as reserve does, not the size of
-				// each larger binary file in turn.
-				r.view = make([]byte, max(len(data), opt.ChunkSize))
+			// A binary file larger than a chunk, seldom met: the parts
+			// before its last are seen through a view, so that the bytes
+			// carried into the next part are its own. The view goes with
+			// the file; kept by the worker, it was a chunk more held live
+			// for the rest of the scan.
+			if view == nil {
+				view = make([]byte, opt.ChunkSize)
 			}
-			seen = r.view[:len(data)]
+			seen = view[:len(data)]
 			textRegions(seen, data)
 		}
 		found, capped, err := r.s.eng.ScanContext(ctx, engine.Chunk{Path: path, Data: seen, Line: line, Column: col, Offset: offset})
