@@ -245,13 +245,8 @@ const regionSize = 4 << 10
 // next part, which starts before it, judges it again.
 func textRegions(dst, src []byte) {
 	copy(dst, src)
-	bin := make([]bool, (len(src)+regionSize-1)/regionSize)
-	anyBin := false
-	for i := range bin {
-		bin[i] = binaryShare(src[i*regionSize : min(len(src), (i+1)*regionSize)])
-		anyBin = anyBin || bin[i]
-	}
-	if !anyBin {
+	bin := binaryRegions(src)
+	if bin == nil {
 		return
 	}
 	// A binary region is blanked whole but for its newlines, and then
@@ -280,13 +275,8 @@ func textRegions(dst, src []byte) {
 // bytes as they are, and only the bytes between the runs are blanked,
 // behind the search for the next run.
 func textRegionsInPlace(b []byte) {
-	bin := make([]bool, (len(b)+regionSize-1)/regionSize)
-	anyBin := false
-	for i := range bin {
-		bin[i] = binaryShare(b[i*regionSize : min(len(b), (i+1)*regionSize)])
-		anyBin = anyBin || bin[i]
-	}
-	if !anyBin {
+	bin := binaryRegions(b)
+	if bin == nil {
 		return
 	}
 	tail := len(b)
@@ -310,6 +300,21 @@ func textRegionsInPlace(b []byte) {
 		kept = e
 	}
 	blank(kept, tail)
+}
+
+// binaryRegions judges b by regionSize regions: which are binary, or nil
+// if none is.
+func binaryRegions(b []byte) []bool {
+	bin := make([]bool, (len(b)+regionSize-1)/regionSize)
+	anyBin := false
+	for i := range bin {
+		bin[i] = binaryShare(b[i*regionSize : min(len(b), (i+1)*regionSize)])
+		anyBin = anyBin || bin[i]
+	}
+	if !anyBin {
+		return nil
+	}
+	return bin
 }
 
 // blankKeepingNewlines writes spaces over b but for its newlines.
