@@ -90,8 +90,8 @@ func New(eng *engine.Engine, opt Options) *Scanner {
 	return &Scanner{eng: eng, opt: opt}
 }
 
-// defaultChunkSize is the most of one file a worker holds: its buffer
-// grows to the largest file it reads, up to a chunk, and keeps that size.
+// defaultChunkSize is the most of one file a worker holds: its buffer is
+// the smallest one or, once a file needs more, a chunk, which it keeps.
 // A file larger than a chunk is read in chunks that overlap by Overlap,
 // which scans about 6% of its bytes twice. Chunks of 8 MiB saved that, but
 // a worker then held the size of the largest file of a tree, or borrowed
