@@ -191,6 +191,14 @@ type Rule struct {
 	// path; a hit makes the whole chunk the window (a file named seed.txt
 	// needs no "mnemonic" inside it).
 	PathKeywords []string
+	// FileKeywords name the rule's service unmistakably wherever they
+	// stand (an exchange's request-header names: X-MBX-APIKEY,
+	// KC-API-KEY): a hit anywhere in a chunk makes the whole chunk the
+	// window, as a path keyword does. A bot that keeps its key and secret
+	// in constants at the top of a file names its exchange only in the
+	// headers it signs forty lines below, out of any window's reach.
+	// Lowercase; matched case-insensitively.
+	FileKeywords []string
 
 	// Pattern is an RE2 expression with a named group "secret".
 	Pattern string

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"github.com/keyward/scan/internal/assign"
+	"slices"
 
 	"bytes"
 	"encoding/hex"
@@ -27,9 +28,14 @@ type exchangeSpec struct {
 	// a likeness to another exchange rather than from the exchange's own
 	// documentation; findings say so, so that a reader weighs them.
 	guess bool
-	// keywords open the search window: names, ccxt ids, SDK packages,
-	// request-header prefixes. Lowercase; matched case-insensitively.
+	// keywords open the search window: names, ccxt ids, SDK packages.
+	// Lowercase; matched case-insensitively.
 	keywords []string
+	// headers are request-header names no other service uses
+	// (x-mbx-apikey): a file that sends one is this exchange's client, and
+	// all of it is the context of the values in it (Rule.FileKeywords).
+	// Lowercase; each is searched as a keyword too.
+	headers []string
 	// aliases are the names that, inside a label such as BINANCE_API_KEY,
 	// say which exchange the value belongs to; defaults to keywords.
 	aliases                 []string
@@ -79,7 +85,7 @@ func buildAliases(specs []exchangeSpec) []aliasEntry {
 	for _, s := range specs {
 		names := s.aliases
 		if len(names) == 0 {
-			names = s.keywords
+			names = append(append([]string(nil), s.keywords...), s.headers...)
 		}
 		for _, a := range names {
 			a = normLabel(a)
@@ -163,7 +169,7 @@ func withSelfKey(finder func(*Window) [][2]int, selfKey string, prefixes []strin
 func pathNames(s exchangeSpec) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, n := range append(append([]string{s.id}, s.aliases...), s.keywords...) {
+	for _, n := range slices.Concat([]string{s.id}, s.aliases, s.keywords, s.headers) {
 		n = strings.ToLower(n)
 		if len(n) < 5 || n == "futures" || seen[n] || strings.Trim(n, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
 			continue
@@ -227,14 +233,15 @@ func exchangeRules() []Rule {
 				ent = 0.7
 			}
 			finder := shapeFinder(shape)
-			keywords := s.keywords
+			keywords := append(append([]string(nil), s.keywords...), s.headers...)
 			if p.part == PartKey && s.selfKey != "" {
 				// A self-identifying key needs neither label nor name.
 				finder = withSelfKey(finder, s.selfKey, s.selfKeyKeywords)
-				keywords = append(append([]string(nil), s.keywords...), s.selfKeyKeywords...)
+				keywords = append(keywords, s.selfKeyKeywords...)
 			}
 			r := Rule{
 				PathKeywords:   pathNames(s),
+				FileKeywords:   s.headers,
 				LineKeywords:   append(append([]string(nil), labelWords...), keywords...),
 				MultilineValue: p.part == PartSecret && s.pemSecret,
 				ID:             s.id + "-" + p.suffix,

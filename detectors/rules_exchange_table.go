@@ -20,7 +20,8 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "binance", name: "Binance",
 			apiURL:    "https://www.binance.com/en/my/settings/api-management",
-			keywords:  []string{"binance", "x-mbx-apikey"},
+			keywords:  []string{"binance"},
+			headers:   []string{"x-mbx-apikey"},
 			aliases:   []string{"binance", "mbx"},
 			key:       `[A-Za-z0-9]{64}`,
 			secret:    `[A-Za-z0-9]{64}`,
@@ -56,7 +57,8 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "bybit", name: "Bybit",
 			apiURL:    "https://www.bybit.com/app/user/api-management",
-			keywords:  []string{"bybit", "x-bapi-", "pybit"},
+			keywords:  []string{"bybit", "pybit"},
+			headers:   []string{"x-bapi-"},
 			key:       `[A-Za-z0-9]{18}`,
 			secret:    `[A-Za-z0-9]{36}`,
 			pemSecret: true,
@@ -64,9 +66,17 @@ func exchangeSpecs() []exchangeSpec {
 			examples: []string{
 				"from pybit.unified_trading import HTTP\nsession = HTTP(\n    testnet=False,\n    api_key=\"" + fake("bybit k1", alnumChars, 18) + "\",\n    api_secret=\"" + fake("bybit s1", alnumChars, 36) + "\",\n)\n",
 				"export BYBIT_API_KEY=" + fake("bybit k2", alnumChars, 18) + "\nexport BYBIT_API_SECRET='" + fake("bybit s2", alnumChars, 36) + "'\n",
+				// A client that names its exchange only in the X-BAPI-
+				// headers it signs, far below its constants.
+				"object HttpUtils {\n    private const val PUBLIC_KEY = \"" + fake("bybit k3", alnumChars, 18) + "\"\n    private const val SECRET_KEY = \"" + fake("bybit s3", alnumChars, 36) + "\"\n    private const val RECV_WINDOW = \"5000\"\n\n" +
+					strings.Repeat("    suspend fun get(url: String): String = client.get(url) { headers { sign(this, url) } }.bodyAsText()\n", 22) +
+					"    private fun sign(builder: HeadersBuilder, payload: String) {\n        val ts = System.currentTimeMillis().toString()\n        builder.append(\"X-BAPI-API-KEY\", PUBLIC_KEY)\n        builder.append(\"X-BAPI-SIGN\", hmac(SECRET_KEY, ts + PUBLIC_KEY + RECV_WINDOW + payload))\n        builder.append(\"X-BAPI-TIMESTAMP\", ts)\n    }\n}\n",
 			},
 			negatives: []string{
 				"BYBIT_API_KEY=xxxxxxxxxxxxxxxxxx\n",
+				// The headers make the file Bybit's, not a value read from
+				// the environment.
+				"API_KEY = os.environ[\"BYBIT_KEY\"]\nAPI_SECRET = os.environ[\"BYBIT_SECRET\"]\n" + strings.Repeat("# ...\n", 30) + "headers = {\"X-BAPI-API-KEY\": API_KEY, \"X-BAPI-SIGN\": sign(API_SECRET)}\n",
 				"bybit:\n  order_id: 1a2b3c4d5e6f7a8b9c\n",
 			},
 		},
@@ -127,7 +137,8 @@ func exchangeSpecs() []exchangeSpec {
 			apiURL: "https://portal.cdp.coinbase.com/projects/api-keys",
 			// Former and product names: GDAX became Coinbase Pro, then
 			// Coinbase Exchange; cbpro is the Python SDK.
-			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "cb-access-", "organizations/", "/apikeys/", "gdax", "cbpro"},
+			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "organizations/", "/apikeys/", "gdax", "cbpro"},
+			headers:         []string{"cb-access-"},
 			aliases:         []string{"coinbase", "cdp", "cb", "gdax", "cbpro"},
 			key:             `organizations/` + uuidShape + `/apiKeys/` + uuidShape + `|` + uuidShape + `|[0-9a-f]{32}|[A-Za-z0-9]{16}`,
 			secret:          `[A-Za-z0-9+/]{86}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32}`,
@@ -150,7 +161,8 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "kucoin", name: "KuCoin",
 			apiURL:       "https://www.kucoin.com/account/api",
-			keywords:     []string{"kucoin", "kc-api-"},
+			keywords:     []string{"kucoin"},
+			headers:      []string{"kc-api-"},
 			key:          `[0-9a-f]{24}`,
 			secret:       uuidShape,
 			passphrase:   passphraseSpec,
@@ -217,7 +229,8 @@ func exchangeSpecs() []exchangeSpec {
 			id: "mexc", name: "MEXC",
 			apiURL: "https://www.mexc.com/user/openapi",
 			// MXC was MEXC's name until 2021.
-			keywords:        []string{"mexc", "x-mexc-apikey", "mxc_api", "mxc-api"},
+			keywords:        []string{"mexc", "mxc_api", "mxc-api"},
+			headers:         []string{"x-mexc-apikey"},
 			aliases:         []string{"mexc", "mxc"},
 			key:             `mx0[A-Za-z0-9]{15}`,
 			secret:          `[0-9a-f]{32}`,
@@ -232,7 +245,8 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "bitfinex", name: "Bitfinex",
 			apiURL:        "https://setting.bitfinex.com/api",
-			keywords:      []string{"bitfinex", "bfx-apikey", "bfx_api", "bfxapi"},
+			keywords:      []string{"bitfinex", "bfx_api", "bfxapi"},
+			headers:       []string{"bfx-apikey"},
 			aliases:       []string{"bitfinex", "bfx"},
 			key:           `[A-Za-z0-9_-]{43}`,
 			secret:        `[A-Za-z0-9_-]{43}`,
@@ -258,7 +272,8 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "gemini", name: "Gemini",
 			apiURL:          "https://exchange.gemini.com/settings/api",
-			keywords:        []string{"gemini", "x-gemini-"},
+			keywords:        []string{"gemini"},
+			headers:         []string{"x-gemini-"},
 			key:             `(?:account|master)-[A-Za-z0-9]{20}`,
 			secret:          `[A-Za-z0-9]{27,28}`,
 			selfKey:         `(?:account|master)-[A-Za-z0-9]{20}`,
@@ -316,6 +331,7 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "bitvavo", name: "Bitvavo",
 			keywords:   []string{"bitvavo"},
+			headers:    []string{"bitvavo-access-"},
 			key:        `[0-9a-f]{64}`,
 			secret:     `[0-9a-f]{128}`,
 			keyEntropy: 0.8, secretEntropy: 0.8,
@@ -603,7 +619,8 @@ func exchangeSpecs() []exchangeSpec {
 			// examples); the memo the user chose also signs, but is a
 			// name, not a secret.
 			id: "bitmart", name: "BitMart", guess: true,
-			keywords: []string{"bitmart", "x-bm-key"},
+			keywords: []string{"bitmart"},
+			headers:  []string{"x-bm-key"},
 			key:      `[0-9a-f]{40}`,
 			secret:   `[0-9a-f]{64}`,
 			perms:    "BitMart keys carry Read-Only, Trade and Withdraw rights set in the web interface",
@@ -617,6 +634,7 @@ func exchangeSpecs() []exchangeSpec {
 			// uppercase hex digits are a guess from SDK examples.
 			id: "coinex", name: "CoinEx", guess: true,
 			keywords: []string{"coinex"},
+			headers:  []string{"x-coinex-"},
 			key:      `[0-9A-F]{32}`,
 			secret:   `[0-9A-F]{64}`,
 			perms:    "CoinEx keys carry trade and withdraw rights and an IP list set in the web interface",
@@ -986,12 +1004,18 @@ func exchangeSpecs() []exchangeSpec {
 			// pair.
 			id: "valr", name: "VALR",
 			keywords: []string{"valr"},
+			headers:  []string{"x-valr-"},
 			key:      `[0-9a-f]{64}`,
 			secret:   `[0-9a-f]{64}`,
 			perms:    "VALR keys carry view, trade, transfer, withdraw and link-bank-account permissions chosen at creation, per account or subaccount",
 			examples: []string{
 				"BASE_URL = \"https://api.valr.com\"\n\n# API Credentials\nMAIN_API_KEY = \"" + fake("valr k", hexChars, 64) + "\"\nMAIN_API_SECRET = \"" + fake("valr s", hexChars, 64) + "\"\n",
 				"export VALR_API_KEY=" + fake("valr k2", hexChars, 64) + "\nexport VALR_API_SECRET=" + fake("valr s2", hexChars, 64) + "\n",
+				// A script that names its exchange only in the headers it
+				// signs, far below its constants.
+				"import hmac\nimport hashlib\nimport time\n\nAPI_KEY = \"" + fake("valr k3", hexChars, 64) + "\"\nAPI_SECRET = \"" + fake("valr s3", hexChars, 64) + "\"\n\n" +
+					strings.Repeat("PAIRS = [\"BTCZAR\", \"ETHZAR\", \"SOLZAR\"]\n", 24) +
+					"def sign(verb, path, body=\"\"):\n    ts = str(int(time.time() * 1000))\n    sig = hmac.new(API_SECRET.encode(), (ts + verb + path + body).encode(), hashlib.sha512).hexdigest()\n    return {\"X-VALR-API-KEY\": API_KEY, \"X-VALR-SIGNATURE\": sig, \"X-VALR-TIMESTAMP\": ts}\n",
 			},
 			negatives: []string{
 				"VALR_API_KEY=<your-api-key>\nVALR_API_SECRET=${VALR_API_SECRET}\n",

@@ -87,6 +87,9 @@ type Engine struct {
 	// their hits, shared by every line-keyed rule, say which lines may
 	// hold a labelled value.
 	lineKeyword []bool
+	// fileKeyword maps the keyword ids that are some rule's file keyword
+	// to those rules: a hit makes the whole chunk their window.
+	fileKeyword [][]int
 	// lineStart are the keywords that begin with a newline ("\ngate:"),
 	// without it, to be matched at a chunk's first byte too.
 	lineStart []lineStartKeyword
@@ -235,18 +238,30 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 			}
 			e.lineKeyword[id] = true
 		}
+		for _, kw := range r.FileKeywords {
+			id := keywordID(kw)
+			for len(e.fileKeyword) <= id {
+				e.fileKeyword = append(e.fileKeyword, nil)
+			}
+			if !slices.Contains(e.fileKeyword[id], ri) {
+				e.fileKeyword[id] = append(e.fileKeyword[id], ri)
+			}
+		}
 		if len(r.PathKeywords) > 0 {
 			e.pathRules = append(e.pathRules, ri)
 		}
 		if r.ScanAll != nil {
 			e.scanAll = append(e.scanAll, ri)
 		}
-		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 && r.ScanAll == nil {
+		if len(r.Keywords) == 0 && len(r.PathKeywords) == 0 && len(r.FileKeywords) == 0 && r.ScanAll == nil {
 			e.always = append(e.always, ri)
 		}
 	}
 	for len(e.lineKeyword) < len(kws.list) {
 		e.lineKeyword = append(e.lineKeyword, false)
+	}
+	for len(e.fileKeyword) < len(kws.list) {
+		e.fileKeyword = append(e.fileKeyword, nil)
 	}
 	e.keywords = newKeywordSearch(kws.list)
 	for id, kw := range kws.list {
@@ -402,6 +417,8 @@ func (s *scratch) release(pool *sync.Pool) {
 type ruleWork struct {
 	windows []span
 	hits    []int
+	// whole is set by a hit of one of the rule's file keywords.
+	whole bool
 }
 
 // candidate is one regex match before it becomes a Finding.
@@ -464,7 +481,7 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		w := &work[ri]
 		if !on[ri] {
 			on[ri] = true
-			w.windows, w.hits = w.windows[:0], w.hits[:0]
+			w.windows, w.hits, w.whole = w.windows[:0], w.hits[:0], false
 			scr.touched = append(scr.touched, ri)
 		}
 		return w
@@ -503,6 +520,9 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 		if e.lineKeyword[kw] {
 			lineHits = append(lineHits, end)
 		}
+		for _, ri := range e.fileKeyword[kw] {
+			get(ri).whole = true
+		}
 		for _, ri := range e.byKeyword[kw] {
 			r := &e.rules[ri]
 			w := get(ri)
@@ -538,6 +558,11 @@ func (e *Engine) ScanContext(ctx context.Context, c Chunk) ([]detectors.Finding,
 			if w := &work[ri]; e.rules[ri].Exchange != "" && len(w.windows) > 0 {
 				w.windows = []span{{0, len(data)}}
 			}
+		}
+	}
+	for _, ri := range scr.touched {
+		if w := &work[ri]; w.whole {
+			w.windows = []span{{0, len(data)}}
 		}
 	}
 	if e.pathKeywords != nil {

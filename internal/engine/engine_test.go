@@ -240,6 +240,50 @@ func TestPathKeywordsOpenTheWholeFile(t *testing.T) {
 	}
 }
 
+// A file keyword anywhere in a chunk makes the whole chunk its rule's
+// window, however far it stands from the value; an ordinary keyword as far
+// away opens only the lines around it, and a file keyword of another rule
+// opens nothing for this one.
+func TestFileKeywordsOpenTheWholeChunk(t *testing.T) {
+	e, err := New([]detectors.Rule{{
+		ID: "hdr", Title: "header-signed key", Severity: detectors.High, Service: "demo",
+		Keywords: []string{"demo-name"}, FileKeywords: []string{"x-demo-apikey"},
+		WindowBefore: 2, WindowAfter: 2,
+		Pattern: `KEY = "(?P<secret>[a-z0-9]{16})"`,
+	}, {
+		ID: "other", Title: "another service", Severity: detectors.High, Service: "other",
+		Keywords: []string{"never-in-the-text"}, FileKeywords: []string{"x-other-key"},
+		Pattern: `(?P<secret>zz[a-z0-9]{16})`,
+	}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := strings.Repeat("    pass  # unrelated line\n", 40)
+	top := "KEY = \"a1b2c3d4e5f6a7b8\"\n"
+	tests := []struct {
+		name, text string
+		want       int
+	}{
+		{"header far below", top + filler + "headers = {\"X-DEMO-APIKEY\": KEY}\n", 1},
+		{"header far above", "headers = {\"x-demo-apikey\": KEY}\n" + filler + top, 1},
+		{"name far below", top + filler + "# talks to demo-name\n", 0},
+		{"name beside it", top + "# talks to demo-name\n", 1},
+		{"another rule's header", top + filler + "h = {\"X-Other-Key\": k}\n", 0},
+		{"neither", top + filler, 0},
+	}
+	for _, tt := range tests {
+		got := 0
+		for _, f := range e.Scan(Chunk{Path: "bot.py", Data: []byte(tt.text), Line: 1, Column: 1}) {
+			if f.RuleID == "hdr" {
+				got++
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: %d findings of the header rule, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
 // A keyword written after a newline ("\ngate:", a YAML section) also stands
 // at a chunk's first byte when the chunk starts a line: a config file that
 // opens with the section was missed.
