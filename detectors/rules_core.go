@@ -138,6 +138,7 @@ func coreRules() []Rule {
 				`tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")`,
 				`"integrity": "sha512-9a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c=="`,
 				`password_hash = "$2b$12$KIXQJ4a1r0h8e6T2y5Wn4uG9ZcH7LkM3pQ1sV8xB0nD2fJ6gE4aC"`,
+				`val apiToken = apiAccessTokenRepository.findById("3f6c2a9e-8b1d-4e7f-a2c5-9d0b7e4f1a63").orElseThrow {`,
 			},
 		},
 	}

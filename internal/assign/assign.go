@@ -546,11 +546,13 @@ func isIndirectCall(callee []byte) bool {
 // (TestIndirectCallsFitTheBuffer checks it).
 const maxIndirectCall = 16
 
-// indirectCalls read a value from somewhere else by name.
+// indirectCalls read a value from somewhere else by name, or a record by
+// its id (token = repo.findById("…"): the literal is the id).
 var indirectCalls = map[string]bool{
 	"getenv": true, "env": true, "get": true, "environ": true, "require": true, "import": true,
 	"lookup": true, "lookupenv": true, "read": true, "open": true, "config": true, "setting": true,
 	"settings": true, "param": true, "input": true, "getpass": true, "secret": true, "var": true,
+	"findbyid": true, "getbyid": true, "findone": true, "findbykey": true, "getbykey": true,
 }
 
 // pemEnd is compiled on first use: its counted repetition made it the

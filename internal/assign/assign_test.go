@@ -27,6 +27,11 @@ func TestAssignedValues(t *testing.T) {
 		{`std::string s;`, nil},
 		{`url: http://host:8080/x`, []string{"http://host:8080/x", "8080/x"}},
 		{`key = os.environ.get("KEY")`, nil},
+		// A record looked up by its id: the literal is the id, the
+		// token is what the repository returns.
+		{`val apiToken = tokenRepository.findById("3186ab12-1234-4abc-9def-0123456789ab").orElseThrow {`, nil},
+		{`token = repo.getById("7f3e2d1c")`, nil},
+		{`creds = Credential.objects.findOne("main")`, nil},
 		{"const apiKey =\n  'wrapped-by-prettier';", []string{"wrapped-by-prettier"}},
 		{"total =\n  price * qty", nil},
 		{`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}`, []string{"$", "postgres"}},
