@@ -514,6 +514,9 @@ var knownExamples = map[string]string{
 	"123e4567-e89b-12d3-a456-426614174000":                                                     "the example UUID of RFC 4122 tutorials and countless API docs",
 	"AEDHIGAT-QATEGWOX-OPCSCPQX-2E00B1L7-VJBXXKMA":                                             "Indodax API documentation example key",
 	"f60617a68fcce028f0a90bc9eb765d17379eb548cc935c01a7ee3186eecf870e9b68f27a31bcfe8d":         "Indodax API documentation example secret",
+	// VALR's authentication guide shows it as both the key and the
+	// secret, and signs its request-signing test vectors with it.
+	"4961b74efac86b25cce8fbe4c9811c4c7a787b7a5996660afcc2e287ad864363": "VALR API documentation example key and secret",
 }
 
 // KnownExample reports whether a value is published documentation material

@@ -1020,6 +1020,8 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{
 				"VALR_API_KEY=<your-api-key>\nVALR_API_SECRET=${VALR_API_SECRET}\n",
 				"# valr trade\norder_id = \"" + fake("valr oid", hexChars, 64) + "\"\n",
+				// The documentation's example secret in a signing test.
+				"// Test vectors from VALR docs\nconst secret = '4961b74efac86b25cce8fbe4c9811c4c7a787b7a5996660afcc2e287ad864363';\nconst result = signRequest(secret, 1558014486185, 'GET', '/v1/orders/BTCZAR/orderid/6f5d9d1c', '', '');\n",
 			},
 		},
 	}
