@@ -1,16 +1,16 @@
 package detectors
 
 import (
-	"github.com/keyward/scan/internal/assign"
-	"slices"
-
 	"bytes"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/keyward/scan/internal/assign"
 )
 
 // Exchange credentials are mostly generic shapes (64 alphanumerics, a UUID,
