@@ -1,8 +1,41 @@
 package detectors
 
-// messagingRules are SMS, voice and e-mail services.
+// messagingRules are SMS, voice, e-mail and push-notification services.
 func messagingRules() []Rule {
 	return []Rule{
+		{
+			// Bots send their fills and alerts to the trader's phone
+			// through Pushover as often as through Telegram. The
+			// application token is the credential; the user key beside it
+			// only names whom to notify.
+			ID:           "pushover-app-token",
+			Title:        "Pushover application API token",
+			Severity:     Medium,
+			Service:      "pushover",
+			Name:         "Pushover",
+			Kind:         KindSaaS,
+			AdviceURL:    "https://pushover.net/apps",
+			Keywords:     []string{"pushover"},
+			WindowBefore: 5,
+			WindowAfter:  5,
+			// Tokens are 30 letters and digits (pushover.net/api).
+			Pattern: `(?i:pushover[a-z0-9_\-]*(?:token|app)|app(?:lication)?[_\-]?token|api[_\-]?token|"token"|'token'|\btoken)` + assignOp + `(?P<secret>[A-Za-z0-9]{30})` + end,
+			Entropy: 0.75,
+			Advice:  "Regenerate the application's API token on its page at pushover.net/apps (the old one stops working) and update the bot; with it anyone can send your users notifications in the app's name, a convincing way to phish a trader.",
+			Examples: []string{
+				"import requests\n\nUSER_KEY = \"" + fake("pushover u1", alnumChars, 30) + "\"\nAPI_TOKEN = \"" + fake("pushover t1", alnumChars, 30) + "\"\n\ndef notify(message):\n    requests.post(\"https://api.pushover.net/1/messages.json\",\n        data={\"token\": API_TOKEN, \"user\": USER_KEY, \"message\": message})\n",
+				"PUSHOVER_USER_KEY=" + fake("pushover u1", alnumChars, 30) + "\nPUSHOVER_APP_TOKEN=" + fake("pushover t2", alnumChars, 30) + "\n",
+				"notifications:\n  pushover:\n    token: " + fake("pushover t2", alnumChars, 30) + "\n    user: " + fake("pushover u1", alnumChars, 30) + "\n",
+			},
+			Negatives: []string{
+				"PUSHOVER_APP_TOKEN=${PUSHOVER_APP_TOKEN}\n",
+				"PUSHOVER_TOKEN=your_pushover_app_token_here\n",
+				"token = os.environ[\"PUSHOVER_TOKEN\"]  # pushover\n",
+				// The user key alone names a recipient.
+				"PUSHOVER_USER_KEY=" + fake("pushover u1", alnumChars, 30) + "\n",
+				"PUSHOVER_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+			},
+		},
 		{
 			ID:           "twilio-api-key",
 			Title:        "Twilio API key SID",
