@@ -1,6 +1,9 @@
 package detectors
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Placeholder reports whether a candidate value is a stand-in rather than a
 // secret, and why. It is shared by every rule (a rule may opt out with
@@ -41,7 +44,47 @@ func Placeholder(v string) (bool, string) {
 	if identifierShaped(v) {
 		return true, "identifier-shaped (words joined by underscores): a name, not a value"
 	}
+	if selfNamed(v) {
+		return true, "words joined by hyphens that say what the value is (test-secret-key-…): a stand-in, not a secret"
+	}
 	return false, ""
+}
+
+// roleWords are the words a stand-in uses to say what it stands for.
+var roleWords = []string{"secret", "key", "token", "password", "passwd", "passphrase", "apikey", "jwt"}
+
+// selfNamed reports whether v is words joined by hyphens, in one case,
+// that name their own role: test-secret-key-for-ci-pipeline-minimum-32-chars,
+// jwt-secret-change-in-production. A CI file or a template fills a
+// variable so with a sentence about it; a generated value never holds a
+// hyphen between whole words, and a person's diceware passphrase
+// (correct-horse-battery-staple) does not describe itself.
+func selfNamed(v string) bool {
+	parts := strings.Split(v, "-")
+	if len(parts) < 3 || (strings.ToLower(v) != v && strings.ToUpper(v) != v) {
+		return false
+	}
+	role := false
+	for _, part := range parts {
+		letters, digits := 0, 0
+		for i := 0; i < len(part); i++ {
+			switch c := part[i] | 0x20; {
+			case 'a' <= c && c <= 'z':
+				letters++
+			case '0' <= part[i] && part[i] <= '9':
+				digits++
+			default:
+				return false
+			}
+		}
+		if part == "" || letters > 0 && digits > 0 {
+			return false
+		}
+		if slices.Contains(roleWords, strings.ToLower(part)) {
+			role = true
+		}
+	}
+	return role
 }
 
 // identifierShaped reports whether v is words joined by underscores in one

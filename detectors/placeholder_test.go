@@ -41,6 +41,16 @@ func TestPlaceholder(t *testing.T) {
 		{"XfinixwP3FXz34RvkTkVRBVfXXxioJnqpSTjtP0WtxxXJiK93xZExV0NjUi3LIqy", false},
 		{"2fFZuXXX_CXB5XXXDGhjk2", true},
 		{"Todo_api_key", true},
+		// Hyphenated words that say what they stand for; a passphrase
+		// that does not, and generated values with hyphens, stay.
+		{"test-secret-key-for-ci-pipeline-minimum-32-chars", true},
+		{"jwt-secret-change-in-production", true},
+		{"MY-API-TOKEN-2024", true},
+		{"correct-horse-battery-staple", false},
+		{"secret-Horse-battery", false},
+		{"sk-proj-4f9a2c7e1b", false},
+		{"key-a1b2c3-d4e5f6", false},
+		{"my-key", false},
 	}
 	for _, tt := range tests {
 		if got, why := Placeholder(tt.value); got != tt.want {

@@ -139,6 +139,11 @@ func coreRules() []Rule {
 				`"integrity": "sha512-9a1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c=="`,
 				`password_hash = "$2b$12$KIXQJ4a1r0h8e6T2y5Wn4uG9ZcH7LkM3pQ1sV8xB0nD2fJ6gE4aC"`,
 				`val apiToken = apiAccessTokenRepository.findById("3f6c2a9e-8b1d-4e7f-a2c5-9d0b7e4f1a63").orElseThrow {`,
+				// ClickHouse's users.xml and config.xml as shipped: a
+				// password's hash under a name that says so, and a type.
+				"<users>\n    <default>\n        <password_sha256_hex>65e84be33532fb784c48129675f9eff3a682b27168c0ea744b2cf58ee02337c5</password_sha256_hex>\n    </default>\n</users>\n",
+				"<clickhouse>\n    <default_password_type>sha256_password</default_password_type>\n</clickhouse>\n",
+				"JWT_SECRET: test-secret-key-for-ci-pipeline-minimum-32-chars\n",
 			},
 		},
 	}
@@ -221,7 +226,7 @@ var (
 	identifierLike = lazyRE(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = lazyRE(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
