@@ -3,6 +3,7 @@ package detectors
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,6 +56,10 @@ func jwtRules() []Rule {
 			Examples: []string{
 				"API_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtYmlsbGluZy1leHBvcnQiLCJyb2xlIjoiYWRtaW4iLCJzY29wZSI6Imludm9pY2VzOndyaXRlIHBheW1lbnRzOnJlYWQiLCJpYXQiOjE3MTY5MTIwMDB9.x8I5BpIMHg45_LBPftAbkNc3DMTr0RtJcEBAsMeA0LM\n",
 				`curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtYmlsbGluZy1leHBvcnQiLCJyb2xlIjoiYWRtaW4iLCJzY29wZSI6Imludm9pY2VzOndyaXRlIHBheW1lbnRzOnJlYWQiLCJpYXQiOjE3MTY5MTIwMDB9.x8I5BpIMHg45_LBPftAbkNc3DMTr0RtJcEBAsMeA0LM" https://billing.internal/api/export`,
+				// Claims named outside the RFCs: "Roles" (a shipping API's
+				// token in a production .env), and ASP.NET's role URI.
+				"SHIPPING_API_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJVc2VySWQiOjQ4MjEzLCJVc2VyTmFtZSI6InNob3Atb3BzIiwiUm9sZXMiOiJBRE1JTixTSElQUEVSIiwiSXNzdWVkQXQiOiIyMDIxLTAzLTAyIn0.tQ3xV8kLm2Rz7Pw1Hn5Yc9Bd4Fg6Js0Ua2Ke8Ov3Xi7\n",
+				`"ErpToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJodHRwOi8vc2NoZW1hcy5taWNyb3NvZnQuY29tL3dzLzIwMDgvMDYvaWRlbnRpdHkvY2xhaW1zL3JvbGUiOiJBZG1pbmlzdHJhdG9yIiwidW5pcXVlX25hbWUiOiJzdmMtZXhwb3J0IiwiaXNzIjoiZXJwLmludGVybmFsIn0.Zr4Nq7Wt1Mx8Kc2Vb5Lp9Hd3Gs6Fj0Ya4Ue7Oi1Ql8"`,
 			},
 			Negatives: []string{
 				"API_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>\n",
@@ -172,13 +177,27 @@ func validateJWT(secret string, _ Candidate) Verdict {
 			return Verdict{Reject: true, Reason: "short-lived session token"}
 		}
 	}
-	for _, k := range authorityClaims {
-		if _, ok := claims[k]; ok {
-			if _, ok := claims["exp"]; !ok {
-				return Verdict{Note: "signed token with no expiry"}
-			}
-			return Verdict{Note: "long-lived signed token"}
+	if !hasAuthorityClaim(claims) {
+		return Verdict{Reject: true, Reason: "no role, scope or permission claim"}
+	}
+	if _, ok := claims["exp"]; !ok {
+		return Verdict{Note: "signed token with no expiry"}
+	}
+	return Verdict{Note: "long-lived signed token"}
+}
+
+// hasAuthorityClaim reports whether one of the claims is an authorityClaim,
+// named in any case or as the last part of a claim URI: issuers outside
+// the JWT RFCs write Roles (a postal service's API token) or ASP.NET's
+// http://schemas.microsoft.com/ws/2008/06/identity/claims/role.
+func hasAuthorityClaim(claims map[string]any) bool {
+	for k := range claims {
+		if i := strings.LastIndexByte(k, '/'); i >= 0 {
+			k = k[i+1:]
+		}
+		if slices.Contains(authorityClaims, strings.ToLower(k)) {
+			return true
 		}
 	}
-	return Verdict{Reject: true, Reason: "no role, scope or permission claim"}
+	return false
 }
