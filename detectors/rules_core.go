@@ -144,6 +144,12 @@ func coreRules() []Rule {
 				"<users>\n    <default>\n        <password_sha256_hex>65e84be33532fb784c48129675f9eff3a682b27168c0ea744b2cf58ee02337c5</password_sha256_hex>\n    </default>\n</users>\n",
 				"<clickhouse>\n    <default_password_type>sha256_password</default_password_type>\n</clickhouse>\n",
 				"JWT_SECRET: test-secret-key-for-ci-pipeline-minimum-32-chars\n",
+				// A crypto token's mint and program ids are public keys.
+				`TOKEN_MINT = "JLPzQ2nUv8ZG4ykJ3yBVDmXcWo5LqT7rsAUeHt6YfxNk"`,
+				`private static readonly TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA';`,
+				"except ImportError:\n    TOKEN_2022_PROGRAM_ID = Pubkey.from_string(\"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA\")\n",
+				// An expired one-hour session token in a REST client's file.
+				"@accessToken = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VySWQiOiI2NjIxYzBmZmVlIiwiaWF0IjoxNzQwNTkzNTQ1LCJleHAiOjE3NDA1OTcxNDV9.3q8xW2nV5tY7rK1mC4bL9sD3fG6hP0zA2eU5iO8u-1Q\n",
 			},
 		},
 	}
@@ -226,7 +232,7 @@ var (
 	identifierLike = lazyRE(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = lazyRE(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|token[a-z0-9_\-]*(?:mint|program|address|addr|contract|decimals|symbol)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
@@ -434,6 +440,16 @@ func validateGeneric(secret string, c Candidate) Verdict {
 	// label's regexp, the costliest of these checks.
 	if codeFile(c.Path) && !quoted(c.Line, secret) {
 		return Verdict{Reject: true, Reason: "unquoted value in source code is an expression, not a literal"}
+	}
+	if strings.HasPrefix(secret, "eyJ") {
+		// A JWT assigned to a token name: what its claims say about its
+		// life is what the JWT rules judge by, and an expired session
+		// token in a REST client's file is no leak under any name.
+		if claims, ok := jwtPayload(secret); ok {
+			if why, spent := spentJWT(claims); spent {
+				return Verdict{Reject: true, Reason: "JWT: " + why}
+			}
+		}
 	}
 	label := valueLabel(c, secret)
 	if tokenizerLabel.MatchString(label) {
@@ -670,6 +686,17 @@ func labelBefore(line, secret string) string {
 		return ""
 	}
 	label := assign.TrailingLabel(s)
+	if rest, ok := strings.CutSuffix(strings.TrimRight(line[:i], " \t\"'`"), "("); ok && label != "" {
+		// A literal wrapped in a call stands for the name the call's
+		// result is assigned to, as the assignment parser reads it:
+		// api_key = SecretStr("…"), TOKEN_PROGRAM_ID =
+		// Pubkey.from_string("…"). The callee is no name of the value.
+		if t := strings.TrimRight(rest[:len(rest)-len(assign.TrailingLabel(rest))], " \t"); len(t) > 1 && (t[len(t)-1] == '=' && !strings.ContainsRune("=!<>", rune(t[len(t)-2])) || t[len(t)-1] == ':') {
+			if name := assign.TrailingLabel(strings.TrimRight(t[:len(t)-1], " \t:\"'`")); name != "" {
+				return name
+			}
+		}
+	}
 	if strings.EqualFold(label, "value") {
 		// <add key="ApiKey" value="…"/>: the key attribute names it.
 		for _, a := range []string{`key="`, `name="`, `key='`, `name='`} {

@@ -167,15 +167,8 @@ func validateJWT(secret string, _ Candidate) Verdict {
 	if publicRoles[strings.ToLower(claimStr(claims, "role"))] {
 		return Verdict{Reject: true, Reason: "public (anon) key by design"}
 	}
-	if exp, ok := claimNum(claims, "exp"); ok {
-		if expired(claims) {
-			return Verdict{Reject: true, Reason: "expired"}
-		}
-		// Session tokens live minutes to days; a lifetime of months is a
-		// credential someone minted to keep.
-		if iat, ok := claimNum(claims, "iat"); !ok || exp-iat < 90*24*3600 {
-			return Verdict{Reject: true, Reason: "short-lived session token"}
-		}
+	if why, ok := spentJWT(claims); ok {
+		return Verdict{Reject: true, Reason: why}
 	}
 	if !hasAuthorityClaim(claims) {
 		return Verdict{Reject: true, Reason: "no role, scope or permission claim"}
@@ -184,6 +177,24 @@ func validateJWT(secret string, _ Candidate) Verdict {
 		return Verdict{Note: "signed token with no expiry"}
 	}
 	return Verdict{Note: "long-lived signed token"}
+}
+
+// spentJWT says why a token with these claims is no longer, or was never
+// meant to be, a credential to keep: it has expired, or it is a session
+// token (minutes to days between iat and exp; a lifetime of months is a
+// credential someone minted to keep).
+func spentJWT(claims map[string]any) (string, bool) {
+	exp, ok := claimNum(claims, "exp")
+	if !ok {
+		return "", false
+	}
+	if expired(claims) {
+		return "expired", true
+	}
+	if iat, ok := claimNum(claims, "iat"); !ok || exp-iat < 90*24*3600 {
+		return "short-lived session token", true
+	}
+	return "", false
 }
 
 // hasAuthorityClaim reports whether one of the claims is an authorityClaim,
