@@ -60,31 +60,10 @@ var roleWords = []string{"secret", "key", "token", "password", "passwd", "passph
 // hyphen between whole words, and a person's diceware passphrase
 // (correct-horse-battery-staple) does not describe itself.
 func selfNamed(v string) bool {
-	parts := strings.Split(v, "-")
-	if len(parts) < 3 || (strings.ToLower(v) != v && strings.ToUpper(v) != v) {
-		return false
-	}
-	role := false
-	for _, part := range parts {
-		letters, digits := 0, 0
-		for i := 0; i < len(part); i++ {
-			switch c := part[i] | 0x20; {
-			case 'a' <= c && c <= 'z':
-				letters++
-			case '0' <= part[i] && part[i] <= '9':
-				digits++
-			default:
-				return false
-			}
-		}
-		if part == "" || letters > 0 && digits > 0 {
-			return false
-		}
-		if slices.Contains(roleWords, strings.ToLower(part)) {
-			role = true
-		}
-	}
-	return role
+	parts, ok := wordParts(v, "-")
+	return ok && len(parts) >= 3 && slices.ContainsFunc(parts, func(p string) bool {
+		return slices.Contains(roleWords, strings.ToLower(p))
+	})
 }
 
 // identifierShaped reports whether v is words joined by underscores in one
@@ -94,36 +73,36 @@ func selfNamed(v string) bool {
 // more letters. A random 16-character base64url value has that form about
 // once in 10^9.
 func identifierShaped(v string) bool {
-	if !strings.Contains(v, "_") || strings.HasPrefix(v, "_") || strings.HasSuffix(v, "_") {
-		return false
+	parts, ok := wordParts(v, "_")
+	return ok && len(parts) >= 2 && slices.ContainsFunc(parts, func(p string) bool {
+		return len(p) >= 3 && p[0] > '9'
+	})
+}
+
+// wordParts splits v at sep into parts that are each all ASCII letters or
+// all digits, in one case across v, or reports false.
+func wordParts(v, sep string) ([]string, bool) {
+	if strings.ToLower(v) != v && strings.ToUpper(v) != v {
+		return nil, false
 	}
-	lower := strings.ToLower(v) == v
-	upper := strings.ToUpper(v) == v
-	if !lower && !upper {
-		return false
-	}
-	word := false
-	for _, part := range strings.Split(v, "_") {
+	parts := strings.Split(v, sep)
+	for _, part := range parts {
 		letters, digits := 0, 0
 		for i := 0; i < len(part); i++ {
-			c := part[i] | 0x20
-			switch {
+			switch c := part[i] | 0x20; {
 			case 'a' <= c && c <= 'z':
 				letters++
 			case '0' <= part[i] && part[i] <= '9':
 				digits++
 			default:
-				return false
+				return nil, false
 			}
 		}
-		switch {
-		case part == "" || letters > 0 && digits > 0:
-			return false
-		case letters >= 3:
-			word = true
+		if part == "" || letters > 0 && digits > 0 {
+			return nil, false
 		}
 	}
-	return word
+	return parts, true
 }
 
 // placeholderWords are substrings that do not occur by chance in generated
