@@ -31,6 +31,7 @@ func coreRules() []Rule {
 			Keywords:  []string{"akia", "asia", "abia", "acca"},
 			Pattern:   `\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
 			Entropy:   0.6,
+			Validate:  validateAWSKeyID,
 			Advice:    cloudAdvice,
 			Examples: []string{
 				"[default]\naws_access_key_id = AKIAOK5AIJWPAZJPJIS7\n",
@@ -108,6 +109,8 @@ func coreRules() []Rule {
 				"-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8l6mVvXoYk1v0x1pQ0b3c4d5e6f7g8h9\n-----END PUBLIC KEY-----\n",
 				"-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ4e0aW1nZ2F0ZXdheS1leGFtcGxlLWNlcnQwCgYIKoZI\n-----END CERTIFICATE-----\n",
 				"const header = \"-----BEGIN RSA PRIVATE KEY-----\"\nconst footer = \"-----END RSA PRIVATE KEY-----\"\n",
+				// Binance's FIX API guide signs its example logon with it.
+				"The Ed25519 private key used in the example computation is shown below:\n\n```\n-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIJEYWtGBrhACmb9Dvy+qa8WEf0lQOl1s4CLIAB9m89u\n-----END PRIVATE KEY-----\n```\n",
 			},
 		},
 		{
@@ -127,6 +130,9 @@ func coreRules() []Rule {
 				`SENTRY_AUTH_TOKEN=8f3a9c1e5b7d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a`,
 				`db_password: "V9q!mT2#rLx7pK"`,
 				`client_secret = "q8ZfXW1cVb5nM3kJ7hGd2sAp9oLe4iUy"`,
+				// An exchange SDK's import at the top does not make a
+				// database password far below the exchange's passphrase.
+				"from okx import MarketData, PublicData\n" + strings.Repeat("\n", 12) + "conn = pymysql.connect(\n    host=\"192.168.123.11\",\n    user=\"root\",\n    password=\"qwe12345\",\n    database=\"trading_db\",\n)\n",
 			},
 			Negatives: []string{
 				`password = getpass.getpass()`,
@@ -148,11 +154,23 @@ func coreRules() []Rule {
 				`TOKEN_MINT = "JLPzQ2nUv8ZG4ykJ3yBVDmXcWo5LqT7rsAUeHt6YfxNk"`,
 				`private static readonly TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA';`,
 				"except ImportError:\n    TOKEN_2022_PROGRAM_ID = Pubkey.from_string(\"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA\")\n",
+				// A crypto token's price list, typed in an SDK's docs.
+				"export interface AlphaTokenPrice {\n  tokenPriceInfoList: AlphaBizTokenPriceV5[];\n}\n",
 				// An expired one-hour session token in a REST client's file.
 				"@accessToken = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VySWQiOiI2NjIxYzBmZmVlIiwiaWF0IjoxNzQwNTkzNTQ1LCJleHAiOjE3NDA1OTcxNDV9.3q8xW2nV5tY7rK1mC4bL9sD3fG6hP0zA2eU5iO8u-1Q\n",
 			},
 		},
 	}
+}
+
+// validateAWSKeyID lowers a key id that signs a presigned link: the link
+// carries a signature made with the secret, never the secret, and stops
+// working after its X-Amz-Expires (seven days at most).
+func validateAWSKeyID(secret string, c Candidate) Verdict {
+	if strings.Contains(c.Line, "X-Amz-Credential="+secret) {
+		return Verdict{Severity: Low, Note: "the key id of a presigned link: the link expires within seven days of its X-Amz-Date, and the secret is not in it"}
+	}
+	return Verdict{}
 }
 
 var (
@@ -190,6 +208,9 @@ func classifyPEM(secret string) Verdict {
 			continue
 		}
 		b64.WriteString(line)
+	}
+	if note, ok := KnownExample(b64.String()); ok {
+		return Verdict{Reject: true, Reason: note}
 	}
 	raw, err := base64.StdEncoding.DecodeString(b64.String())
 	if err != nil || len(raw) < 32 {
@@ -232,7 +253,7 @@ var (
 	identifierLike = lazyRE(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = lazyRE(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|token[a-z0-9_\-]*(?:mint|program|address|addr|contract|decimals|symbol)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|token[a-z0-9_\-]*(?:mint|program|address|addr|contract|decimals|symbol|price|balance|amount|supply|list)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (

@@ -36,6 +36,11 @@ type exchangeSpec struct {
 	// all of it is the context of the values in it (Rule.FileKeywords).
 	// Lowercase; each is searched as a keyword too.
 	headers []string
+	// imports are how code loads the exchange's own SDK (from pybit,
+	// require('binance-api-node')): like headers they make a whole file
+	// the exchange's, since imports stand at the top and the keys further
+	// down than a window reaches. Lowercase; searched as keywords too.
+	imports []string
 	// aliases are the names that, inside a label such as BINANCE_API_KEY,
 	// say which exchange the value belongs to; defaults to keywords.
 	aliases                 []string
@@ -205,6 +210,17 @@ func exchangeAdvice(name, perms string) string {
 	return strings.TrimSpace("Revoke this " + name + " API key now (API management in your " + name + exchangeAdviceRest + " What the leaked key could do: " + perms + ".")
 }
 
+// fileKeywords are the words that make a whole file the context of a part.
+// An SDK's import does not reach the passphrase: a bot that imports
+// python-okx and connects to its database with password="…" five hundred
+// lines below has a database password there, not an OKX passphrase.
+func fileKeywords(s exchangeSpec, part string) []string {
+	if part == PartPassphrase {
+		return s.headers
+	}
+	return slices.Concat(s.headers, s.imports)
+}
+
 func exchangeRules() []Rule {
 	specs := exchangeSpecs()
 	aliases := buildAliases(specs)
@@ -233,7 +249,7 @@ func exchangeRules() []Rule {
 				ent = 0.7
 			}
 			finder := shapeFinder(shape)
-			keywords := append(append([]string(nil), s.keywords...), s.headers...)
+			keywords := slices.Concat(s.keywords, s.headers, s.imports)
 			if p.part == PartKey && s.selfKey != "" {
 				// A self-identifying key needs neither label nor name.
 				finder = withSelfKey(finder, s.selfKey, s.selfKeyKeywords)
@@ -241,7 +257,7 @@ func exchangeRules() []Rule {
 			}
 			r := Rule{
 				PathKeywords:   pathNames(s),
-				FileKeywords:   s.headers,
+				FileKeywords:   fileKeywords(s, p.part),
 				LineKeywords:   append(append([]string(nil), labelWords...), keywords...),
 				MultilineValue: p.part == PartSecret && s.pemSecret,
 				ID:             s.id + "-" + p.suffix,
@@ -405,6 +421,12 @@ func exchangeValidator(id, part string, s exchangeSpec, aliases []aliasEntry) fu
 		}
 		named := selfIdentifying
 		if positionalArg(c.Line, secret, part) || wrappedPositionalArg(c, secret, part) {
+			if camelWords(secret) {
+				// Unnamed, a value has only its shape to go on, and
+				// define("AttributeTypeValue", …) in a bundle has a
+				// key's length.
+				return Verdict{Reject: true, Reason: "capitalised words joined (a type or function name), not a key"}
+			}
 			label = ""
 			selfIdentifying = true
 		}
@@ -517,6 +539,44 @@ var knownExamples = map[string]string{
 	// VALR's authentication guide shows it as both the key and the
 	// secret, and signs its request-signing test vectors with it.
 	"4961b74efac86b25cce8fbe4c9811c4c7a787b7a5996660afcc2e287ad864363": "VALR API documentation example key and secret",
+	// Binance's REST, WebSocket and FIX API documentation signs its
+	// examples with these keys; its SDKs copy them into docstrings.
+	"4yNzx3yWC5bS6YTwEkSRaC0nRmSQIIStAUOh1b6kqaBrTLIhjCpI5lJH8q8R8WNO": "Binance API documentation example key",
+	"CAvIjXy3F44yW6Pou5k8Dy1swsYDWJZLeoK2r8G4cFDnE9nosRppc2eKc1T8TRTQ": "Binance API documentation example key",
+	"u5lgqJb97QWXWfgeV4cROuHbReSJM9rgQL0IvYcYc7BVeA5lpAqqc3a5p2OARIFk": "Binance API documentation example key",
+	"Rf07JlnL9PHVxjs27O5CvKNyOsV4qJ5gXdrRfpvlOdvMZbGZbPO5Ce2nIwfRP0iA": "Binance API documentation example key",
+	"nQ6kG5gDExDd5MZSO0MfOOWEVZmdkRllpNMfm1FjMjkMnmw1NUd3zPDfvcnDJlil": "Binance API documentation example key",
+	"mjcKCrJzTU6TChLsnPmgnQJJMR616J4yWvdZWDUeXkk6vL6dLyS7rcVOQlADlVjA": "Binance API documentation example key",
+	"duwNf97YPLqhFIk7kZF0dDdGYVAXStA7BeEz0fIT9RAhUbixJtyS6kJ3hhzJsRXC": "Binance API documentation example key",
+	"aHb4Ur1cK1biW3sgibqUFs39SE58f9d5Xwf4uEW0tFh7ibun5g035QKSktxoOBfE": "Binance API documentation example key",
+	"T59MTDLWlpRW16JVeZ2Nju5A5C98WkMm8CSzWC4oqynUlTm1zXOxyauT8LmwXEv9": "Binance API documentation example key",
+	"Rl1KOMDCpSg6xviMYOkNk9ENUB5QOTnufXukVe0Ijd40yduAlpHn78at3rJyJN4F": "Binance API documentation example key",
+	"N3Swv7WaBF7S2rzA12UkPunM3udJiDddbgv1W7CzFGnsQXH9H62zzSCST0CndjeE": "Binance API documentation example key",
+	"2wiKgTLyllTCu0QWXaEtKWX9tUQ5iQMiDQqTQPdUe2bZ1IVT9aXoS6o19wkYIKl2": "Binance API documentation example key",
+	"vmPUZE6mv9SD5VNHk9HlWFsOr9aLE2zvsw0MuIgwCIPy8atIco14y7Ju91duEh8A": "Binance API documentation example key",
+	"k5V49ldtn4tszj6W3hystegdfvmGbqDzjmkCtpTvC0G74WhK7yd4rfCTo4lShf":   "Binance API documentation example key",
+	"dbefbc809e3e83c283a984c3a1459732ea7db1360ca80c5c2c8867408d28cc83": "Binance futures API documentation example key",
+	"22BjeOROKiXJ3NxbR3zjh3uoGcaflPu3VMyBXAg8Jj2J1xVSnY0eB4dzacdE9IWn": "Binance options and portfolio margin API documentation example key",
+	"YtP1BudNOWZE1ag5uzCkh4hIC7qSmQOu797r5EJBFGhxBYivjj8HIX0iiiPof5yG": "Binance options and portfolio margin API documentation example secret",
+	"vE3BDAL1gP1UaexugRLtteaAHg3UO8Nza20uexEuW1Kh3tVwQfFHdAiyjjY428o2": "Binance derivatives API documentation example key",
+	"xTaDyrmvA9XT2oBHHjy39zyPzKCvMdtH3b9q4xadkAg2dNSJXQGCxzui26L823W2": "Binance futures API documentation example key",
+	"yeqKcXjtA9Eu4Tr3nJk61UJAGzXsEmFqqfVterxpMpR4peNfqE7Zl7oans8Qj089": "Binance futures API documentation example key",
+	"HMOchcfii9ZRZnhjp2XjGXhsOBd6msAhKz9joQaWwZ7arcJTlD2hGPHQj1lGdTjR": "Binance futures API documentation example key",
+	"HMOchcfiT9ZRZnhjp2XjGXhsOBd6msAhKz9joQaWwZ7arcJTlD2hGPHQj1lGdTjR": "Binance futures API documentation example key",
+	"HsOehcfih8ZRxnhjp2XjGXhsOBd6msAhKz9joQaWwZ7arcJTlD2hGOGQj1lGdTjR": "Binance futures API documentation example key",
+	// The access key id of a presigned download link in Binance's
+	// documentation (the link expired a day after 2023-09-25).
+	"AKIAVL364M5ZNFZ74IPP": "Binance API documentation presigned link",
+	"2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9": "Binance futures API documentation example secret",
+	"MC4CAQAwBQYDK2VwBCIEIIJEYWtGBrhACmb9Dvy+qa8WEf0lQOl1s4CLIAB9m89u": "Binance FIX API documentation example Ed25519 private key",
+	// KuCoin's documentation: the signing example and the sub-account
+	// API responses, also in its Python SDK's docstrings.
+	"5c2db93503aa674c74a31734":             "KuCoin API documentation example key",
+	"f03a5284-5c39-4aaa-9b20-dea10bdcf8e3": "KuCoin API documentation example secret",
+	"630325e0e750870001829864":             "KuCoin API documentation example key",
+	"630329b4e7508700018298c5":             "KuCoin API documentation example key",
+	"63032453e75087000182982b":             "KuCoin API documentation example key",
+	"110f31fc-61c5-4baf-a29f-3f19a62bbf5d": "KuCoin API documentation example secret",
 }
 
 // KnownExample reports whether a value is published documentation material
@@ -539,12 +599,56 @@ func positionalArg(line, secret, part string) bool {
 	before := strings.TrimRight(line[:i-1], " \t")
 	switch part {
 	case PartKey:
-		return strings.HasSuffix(before, "(")
+		if !strings.HasSuffix(before, "(") {
+			return false
+		}
+		// client.get_payment_method("<uuid>") looks a record up by its
+		// id: the one argument of a getter is the id, not a key.
+		after := strings.TrimLeft(line[i+len(secret):], "\"'`")
+		return !(strings.HasPrefix(strings.TrimSpace(after), ")") && recordLookup(before[:len(before)-1]))
 	case PartSecret:
 		if !strings.HasSuffix(before, ",") {
 			return false
 		}
 		return strings.Contains(before, "(")
+	}
+	return false
+}
+
+// camelWords reports whether v is two or more capitalised words of three or
+// more letters run together, as type names are: AttributeTypeValue. A random
+// 18-character alphanumeric value has that form about once in 30,000.
+func camelWords(v string) bool {
+	words := 0
+	for i := 0; i < len(v); {
+		if v[i] < 'A' || v[i] > 'Z' {
+			return false
+		}
+		j := i + 1
+		for j < len(v) && 'a' <= v[j] && v[j] <= 'z' {
+			j++
+		}
+		if j-i < 3 {
+			return false
+		}
+		words++
+		i = j
+	}
+	return words >= 2
+}
+
+// recordLookup reports whether the callee at the end of code is named for
+// reading or acting on one record (get_order, fetchDeposit, cancel_order).
+func recordLookup(code string) bool {
+	i := len(code)
+	for i > 0 && code[i-1] != '.' && code[i-1] != '-' && assign.IsLabelByte(code[i-1]) {
+		i--
+	}
+	name := strings.ToLower(code[i:])
+	for _, verb := range []string{"get", "fetch", "find", "load", "cancel", "delete", "remove", "query", "retrieve", "lookup", "show", "describe"} {
+		if rest, ok := strings.CutPrefix(name, verb); ok && (rest == "" || rest[0] == '_' || code[i+len(verb)] >= 'A' && code[i+len(verb)] <= 'Z') {
+			return true
+		}
 	}
 	return false
 }

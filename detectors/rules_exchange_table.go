@@ -21,6 +21,7 @@ func exchangeSpecs() []exchangeSpec {
 			id: "binance", name: "Binance",
 			apiURL:    "https://www.binance.com/en/my/settings/api-management",
 			keywords:  []string{"binance"},
+			imports:   []string{"from binance", "import binance", "binance-api-node", "node-binance-api", "@binance/", "adshao/go-binance", "binance-connector"},
 			headers:   []string{"x-mbx-apikey"},
 			aliases:   []string{"binance", "mbx"},
 			key:       `[A-Za-z0-9]{64}`,
@@ -31,6 +32,9 @@ func exchangeSpecs() []exchangeSpec {
 				"BINANCE_API_KEY=" + fake("binance k1", alnumChars, 64) + "\nBINANCE_API_SECRET=" + fake("binance s1", alnumChars, 64) + "\n",
 				"{\n  \"exchange\": {\n    \"name\": \"binance\",\n    \"key\": \"" + fake("binance k2", alnumChars, 64) + "\",\n    \"secret\": \"" + fake("binance s2", alnumChars, 64) + "\"\n  }\n}\n",
 				"# history\ncurl -H \"X-MBX-APIKEY: " + fake("binance k3", alnumChars, 64) + "\" \"https://api.binance.com/api/v3/account?timestamp=1700000000000&signature=$SIG\"\nexport BINANCE_SECRET=" + fake("binance s3", alnumChars, 64) + "\n",
+				// The SDK's import is the only mention of Binance, twelve
+				// lines above the keys.
+				"import os\nimport logging\n\nfrom binance_sdk_convert.convert import (\n    Convert,\n    ConfigurationRestAPI,\n    CONVERT_REST_API_PROD_URL,\n)\n\n\n# Configure logging\nlogging.basicConfig(level=logging.INFO)\n\n# Create configuration for the REST API\nconfiguration_rest_api = ConfigurationRestAPI(\n    api_key=\"" + fake("binance k6", alnumChars, 64) + "\",\n    api_secret=\"" + fake("binance s6", alnumChars, 64) + "\",\n    base_path=os.getenv(\"BASE_PATH\", CONVERT_REST_API_PROD_URL),\n)\n",
 				"client := binance.NewClient(\"" + fake("binance k5", alnumChars, 64) + "\", \"" + fake("binance s5", alnumChars, 64) + "\")\n",
 				"from binance.client import Client\n\nclient = Client(\n    api_key=\"" + fake("binance k4", alnumChars, 64) + "\",\n    api_secret=\"\"\"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI" + fake("binance ed", b64Chars, 43) + "\n-----END PRIVATE KEY-----\"\"\",\n)\n",
 			},
@@ -38,6 +42,11 @@ func exchangeSpecs() []exchangeSpec {
 				"BINANCE_API_KEY=your_binance_api_key_here\nBINANCE_API_SECRET=${BINANCE_API_SECRET}\n",
 				"exchange = ccxt.binance({'apiKey': os.getenv('BINANCE_API_KEY'), 'secret': os.environ['BINANCE_API_SECRET']})\n",
 				"# binance docs example\napiKey: vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A\n",
+				// The documentation's examples, as its pages and the SDKs'
+				// docstrings copy them.
+				"curl -H \"X-MBX-APIKEY: CAvIjXy3F44yW6Pou5k8Dy1swsYDWJZLeoK2r8G4cFDnE9nosRppc2eKc1T8TRTQ\" -X POST 'https://api.binance.com/api/v3/order?symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&signature=$SIG'\n",
+				"        Example request (binance websocket api):\n            {\n                \"params\": {\n                    \"apiKey\": \"duwNf97YPLqhFIk7kZF0dDdGYVAXStA7BeEz0fIT9RAhUbixJtyS6kJ3hhzJsRXC\",\n                    \"signature\": \"64614cfd8dd38260d4fd86d3c455dbf4b9d1c8a8170ea54f700592a986c30ddb\"\n",
+				"SIGNED Endpoint Examples for POST /fapi/v1/order (Binance)\n\nKey\tValue\napiKey\tdbefbc809e3e83c283a984c3a1459732ea7db1360ca80c5c2c8867408d28cc83\nsecretKey\t2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9\n",
 				"binance_checksum = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'\n",
 				"{\n  \"exchange\": {\"name\": \"binance\", \"key\": \"\", \"secret\": \"\"},\n  \"api_server\": {\n    \"listen_ip_address\": \"127.0.0.1\",\n    \"jwt_secret_key\": \"" + fake("binance jwt", hexChars, 64) + "\"\n  }\n}\n",
 				"# Binance signed request\ncurl -X POST 'https://api.binance.com/api/v3/order?symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71'\n",
@@ -58,6 +67,7 @@ func exchangeSpecs() []exchangeSpec {
 			id: "bybit", name: "Bybit",
 			apiURL:    "https://www.bybit.com/app/user/api-management",
 			keywords:  []string{"bybit", "pybit"},
+			imports:   []string{"from pybit", "import pybit", "bybit-api", "hirokisan/bybit"},
 			headers:   []string{"x-bapi-"},
 			key:       `[A-Za-z0-9]{18}`,
 			secret:    `[A-Za-z0-9]{36}`,
@@ -78,12 +88,15 @@ func exchangeSpecs() []exchangeSpec {
 				// the environment.
 				"API_KEY = os.environ[\"BYBIT_KEY\"]\nAPI_SECRET = os.environ[\"BYBIT_SECRET\"]\n" + strings.Repeat("# ...\n", 30) + "headers = {\"X-BAPI-API-KEY\": API_KEY, \"X-BAPI-SIGN\": sign(API_SECRET)}\n",
 				"bybit:\n  order_id: 1a2b3c4d5e6f7a8b9c\n",
+				// A bundled ASN.1 library beside the client, minified.
+				"/*! bybit-api */\n!function(){o=i.define(\"AttributeTypeValue\",(function(){this.seq().obj(this.key(\"type\").objid())}))}();\n",
 			},
 		},
 		{
 			id: "okx", name: "OKX",
 			apiURL:   "https://www.okx.com/account/my-api",
 			keywords: []string{"okx", "okex", "ok-access-"},
+			imports:  []string{"from okx", "import okx", "python-okx", "okx-api"},
 			key:      uuidShape,
 			// Written in either case: accepted both ways.
 			secret:     `[0-9A-Fa-f]{32}`,
@@ -103,6 +116,7 @@ func exchangeSpecs() []exchangeSpec {
 			id: "kraken", name: "Kraken",
 			apiURL:        "https://pro.kraken.com/app/settings/api",
 			keywords:      []string{"kraken"},
+			imports:       []string{"import krakenex", "pykrakenapi", "from kraken"},
 			aliases:       []string{"kraken"},
 			key:           `[A-Za-z0-9+/]{56}`,
 			secret:        `[A-Za-z0-9+/]{86,88}={0,2}`,
@@ -138,6 +152,7 @@ func exchangeSpecs() []exchangeSpec {
 			// Former and product names: GDAX became Coinbase Pro, then
 			// Coinbase Exchange; cbpro is the Python SDK.
 			keywords:        []string{"coinbase", "cdp_api", "cdp-api", "organizations/", "/apikeys/", "gdax", "cbpro"},
+			imports:         []string{"from coinbase", "coinbase-advanced", "coinbase-api"},
 			headers:         []string{"cb-access-"},
 			aliases:         []string{"coinbase", "cdp", "cb", "gdax", "cbpro"},
 			key:             `organizations/` + uuidShape + `/apiKeys/` + uuidShape + `|` + uuidShape + `|[0-9a-f]{32}|[A-Za-z0-9]{16}`,
@@ -156,12 +171,16 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{
 				"COINBASE_API_KEY=organizations/{org_id}/apiKeys/{key_id}\n",
 				"coinbase commerce charge id: 5f2b2c52-8b5e-4c4b-9d8e-6c1a2b3c4d5e\n",
+				// A getter's one argument is the record's id.
+				"from coinbase.rest import RESTClient\n# payments = client.get_payment_method(\"" + fakeUUID("cb pm") + "\")\n",
+				"from coinbase.rest import RESTClient\norder = client.getOrder('" + fakeUUID("cb order") + "')\n",
 			},
 		},
 		{
 			id: "kucoin", name: "KuCoin",
 			apiURL:       "https://www.kucoin.com/account/api",
 			keywords:     []string{"kucoin"},
+			imports:      []string{"from kucoin", "kucoin-python", "kucoin-node-sdk", "kucoin-api"},
 			headers:      []string{"kc-api-"},
 			key:          `[0-9a-f]{24}`,
 			secret:       uuidShape,
@@ -175,11 +194,16 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{
 				"KUCOIN_API_KEY={{ .Values.apiKey }}\nKUCOIN_API_SECRET=****************\n",
 				"kucoin:\n  account_id: 5f2b2c52-8b5e-4c4b-9d8e-6c1a2b3c4d5e\n",
+				// The documentation's signing example and a sub-account
+				// API response from it.
+				"For the header of KC-API-KEY:\n\n* KC-API-KEY = 5c2db93503aa674c74a31734\n* KC-API-SECRET = f03a5284-5c39-4aaa-9b20-dea10bdcf8e3\n* KC-API-PASSPHRASE = QWIxMjM0NTY3OCkoKiZeJSQjQA\n",
+				"# kucoin sub-account api\n{\n    \"apiKey\": \"630325e0e750870001829864\",\n    \"apiSecret\": \"110f31fc-61c5-4baf-a29f-3f19a62bbf5d\",\n    \"passphrase\": \"11223344\"\n}\n",
 			},
 		},
 		{
 			id: "bitget", name: "Bitget",
 			keywords:        []string{"bitget"},
+			imports:         []string{"from pybitget", "from bitget", "bitget-api"},
 			key:             `bg_[0-9a-f]{32}`,
 			secret:          `[0-9a-f]{64}`,
 			passphrase:      passphraseSpec,
@@ -196,6 +220,7 @@ func exchangeSpecs() []exchangeSpec {
 			id: "gateio", name: "Gate",
 			apiURL:        "https://www.gate.io/myaccount/apikeys",
 			keywords:      []string{"gateio", "gate.io", "gate_io", "gate-io", "gate_api", "gate-api", "gateapi", "\"gate\"", "'gate'", "ccxt.gate", "gate.com", ".gate]", "[gate]", "exchange.gate", "exchanges.gate", "\ngate:", " gate:"},
+			imports:       []string{"import gate_api", "from gate_api"},
 			aliases:       []string{"gateio", "gate"},
 			key:           `[0-9a-f]{32}`,
 			secret:        `[0-9a-f]{64}`,
@@ -213,6 +238,7 @@ func exchangeSpecs() []exchangeSpec {
 		{
 			id: "huobi", name: "HTX (Huobi)",
 			keywords:        []string{"huobi", "htx", "hbdm"},
+			imports:         []string{"from huobi", "huobi-api"},
 			aliases:         []string{"huobi", "htx", "hbdm"},
 			key:             `[0-9a-f]{8}-[0-9a-z]{10}-[0-9a-f]{8}-[0-9a-f]{5}|[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-z]{10}-[0-9a-f]{5}`,
 			secret:          `[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{5}`,
@@ -230,6 +256,7 @@ func exchangeSpecs() []exchangeSpec {
 			apiURL: "https://www.mexc.com/user/openapi",
 			// MXC was MEXC's name until 2021.
 			keywords:        []string{"mexc", "mxc_api", "mxc-api"},
+			imports:         []string{"from mexc", "mexc-api", "mexc_api"},
 			headers:         []string{"x-mexc-apikey"},
 			aliases:         []string{"mexc", "mxc"},
 			key:             `mx0[A-Za-z0-9]{15}`,
@@ -246,6 +273,7 @@ func exchangeSpecs() []exchangeSpec {
 			id: "bitfinex", name: "Bitfinex",
 			apiURL:        "https://setting.bitfinex.com/api",
 			keywords:      []string{"bitfinex", "bfx_api", "bfxapi"},
+			imports:       []string{"from bfxapi", "bitfinex-api"},
 			headers:       []string{"bfx-apikey"},
 			aliases:       []string{"bitfinex", "bfx"},
 			key:           `[A-Za-z0-9_-]{43}`,

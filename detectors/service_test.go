@@ -32,6 +32,8 @@ func TestSaasSeverities(t *testing.T) {
 		name, rule, text string
 		want             detectors.Severity
 	}{
+		{"aws presigned link", "aws-access-key-id", "url = \"https://data.s3.ap-northeast-1.amazonaws.com/trades.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAOK5AIJWPAZJPJIS7%2F20230925%2Fap-northeast-1%2Fs3%2Faws4_request&X-Amz-Date=20230925T025710Z&X-Amz-Expires=86399&X-Amz-SignedHeaders=host&X-Amz-Signature=5f2c8e0b\"\n", detectors.Low},
+		{"aws key id", "aws-access-key-id", "[default]\naws_access_key_id = AKIAOK5AIJWPAZJPJIS7\n", detectors.Medium},
 		{"stripe docs key", "stripe-secret-key", `stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"`, detectors.Info},
 		{"stripe test key", "stripe-secret-key", `stripe.api_key = "sk_test_QXEmKtyh88H8erwJicL9uDzP"`, detectors.Low},
 		{"stripe live key", "stripe-restricted-key", "STRIPE_KEY=rk_live_ouL2WSVfgOc2BxRR1P7rMtSn\n", detectors.High},
