@@ -48,6 +48,9 @@ func TestTestPathAndDocPath(t *testing.T) {
 		"pkg/testdata/key.pem":                       true,
 		"tests/test_auth.py":                         true,
 		"src/app.spec.ts":                            true,
+		"src/lib/llm/metered-gate.test.mjs":          true,
+		"management/testing/runners/macos.sh":        true,
+		"src/lib/testing.go":                         false,
 		"gcsfs/gcs-fake-service-account.json":        true,
 		"src/main/java/AuthTest.java":                true,
 		"bots/binance_bot.py":                        false,
@@ -70,6 +73,22 @@ func TestTestPathAndDocPath(t *testing.T) {
 	} {
 		if got := docPath(p); got != want {
 			t.Errorf("docPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// Node's module files are code: an unquoted value in them is an expression.
+func TestCodeFile(t *testing.T) {
+	for p, want := range map[string]bool{
+		"scripts/preflight.mjs": true,
+		"lib/config.cjs":        true,
+		"src/env.mts":           true,
+		"bots/binance_bot.py":   true,
+		"notes/keys.txt":        false,
+		"config/.env":           false,
+	} {
+		if got := codeFile(p); got != want {
+			t.Errorf("codeFile(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

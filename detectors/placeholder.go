@@ -112,7 +112,7 @@ var placeholderWords = []string{
 	"your_", "your-", "yourkey", "yoursecret", "youapikey", "_here", "-here", "replace", "changeme", "change_me",
 	"placeholder", "example", "redacted", "fake_", "fakekey", "notreal",
 	"secret_key_", "api_key_", "my_api", "myapikey", "mysecret", "abcdef0123", "1234567890abc",
-	"0123456789", "abcdefghij", "enter_", "put_", "fill_", "goes_here", "process.env",
+	"0123456789", "abcdefghij", "anonymous", "enter_", "put_", "fill_", "goes_here", "process.env",
 	"os.getenv", "os.environ", "getenv(", "env[", "env.", "secrets.",
 }
 

@@ -22,6 +22,11 @@ var (
 // named), or 64 hex digits whose name calls them a hash or an id (tx_hash,
 // blockHash, token_id). line is the text of the candidate's line.
 func PublicValue(secret, line string) (string, bool) {
+	if strings.HasPrefix(secret, "phc_") && len(secret) >= 40 {
+		// PostHog's project key only sends events; every page that
+		// loads PostHog ships it. The secret kind is phx_.
+		return "a PostHog project key (phc_) is public: it ships in every page that loads PostHog", true
+	}
 	if evmAddress.MatchString(secret) {
 		return "an EVM address (account, token or contract) is public", true
 	}

@@ -154,6 +154,20 @@ func coreRules() []Rule {
 				`TOKEN_MINT = "JLPzQ2nUv8ZG4ykJ3yBVDmXcWo5LqT7rsAUeHt6YfxNk"`,
 				`private static readonly TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA';`,
 				"except ImportError:\n    TOKEN_2022_PROGRAM_ID = Pubkey.from_string(\"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEuBvf9Ss623VQ5DA\")\n",
+				// detect-secrets' baseline keeps a hash of each secret.
+				"{\n  \"results\": {\n    \"config.py\": [\n      {\n        \"type\": \"Secret Keyword\",\n        \"filename\": \"config.py\",\n        \"hashed_secret\": \"1024a5b3c8f9e2d7a6b5c4d3e2f1a0b9c8d7e6f5\",\n        \"is_verified\": false\n      }\n    ]\n  }\n}\n",
+				// A Rails form saved with its page: a CSRF token.
+				"<input type=\"hidden\" name=\"authenticity_token\" id=\"authenticity_token\" value=\"Ueq2Wm8kP1bX9vZc3Lr7Tn5Yd0Hf4Ja6Qs2Eg8Ku\">\n",
+				// A regular expression that reads the value, and a string
+				// joined to the variable that holds it.
+				"const DB_PASSWORD = env.match(/^SUPABASE_DB_PASSWORD=(.*)$/m)?.[1]?.trim();\n",
+				"cmd.Env = append(os.Environ(),\n\t\"BEATPORT_PASSWORD=\"+bpCfg.BeatportPassword,\n)\n",
+				// Midnight Commander's anonymous FTP login, and a sentence
+				// in place of a password.
+				"[Misc]\nftpfs_password=anonymous@\n",
+				"SSMTP_PASSWORD=\"henninb08@gmail.com password\"\n",
+				// PostHog's project key ships in every page that loads it.
+				"const POSTHOG_API_KEY = \"phc_zj3Kq8WmP1bX9vZc3Lr7Tn5Yd0Hf4Ja6Qs2Eg8KuA1c\";\n",
 				// A crypto token's price list, typed in an SDK's docs.
 				"export interface AlphaTokenPrice {\n  tokenPriceInfoList: AlphaBizTokenPriceV5[];\n}\n",
 				// An expired one-hour session token in a REST client's file.
@@ -253,7 +267,7 @@ var (
 	identifierLike = lazyRE(`^[A-Za-z_][A-Za-z_.\-]*$`)
 	dottedName     = lazyRE(`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$`)
 	passwordLabel  = lazyRE(`(?i)passw(?:or)?d|pwd`)
-	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|token[a-z0-9_\-]*(?:mint|program|address|addr|contract|decimals|symbol|price|balance|amount|supply|list)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|(?:^|_)(?:is|has|use|need)_`)
+	tokenizerLabel = lazyRE(`(?i)tokeni[sz]|passw(?:or)?d_?(?:hash|hashed|digest|type|(?:double_)?sha\d*(?:_hex)?|md5|bcrypt)|token[a-z0-9_\-]*(?:mint|program|address|addr|contract|decimals|symbol|price|balance|amount|supply|list)|_(?:path|file|dir|url|uri|filename)$|shared_?secret|exporter|traffic|master_?secret|handshake|early_?secret|secret_?(?:hash|len|length|size|bytes)|^tokens$|_tokens?_(?:count|limit|len|max|num|type)|max_?tokens|token_?(?:type|count|limit|url|uri|endpoint|file|path|name|len|length|expir)|secrets?_?(?:name|ref|path|file|arn|id)$|key_?(?:name|id|path|file)$|credentials?_?ids?$|(?i:public_?(?:token|key))|csrf|xsrf|authenticity_?token|hashed_?secret|(?:^|_)(?:is|has|use|need)_`)
 )
 
 var (
@@ -499,6 +513,10 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "the hash half of a salted password hash written salt:hash (better-auth, scrypt, PBKDF2 rows)"}
 	case interpolated(c.Line, secret):
 		return Verdict{Reject: true, Reason: "the literal start of an interpolated string (`Test${Date.now()}`): the value is built at run time"}
+	case emailAddress.MatchString(secret):
+		return Verdict{Reject: true, Reason: "an email address: a login, not a password"}
+	case regexOrConcat(c.Line, secret):
+		return Verdict{Reject: true, Reason: "a regular expression (/^NAME=(.*)$/) or a string joined to an expression (\"NAME=\"+cfg.Password), not a value"}
 	case publicDownloadToken(c.Line, secret):
 		return Verdict{Reject: true, Reason: "download token of a public file URL (alt=media), shared with the link"}
 	case variableRef.MatchString(secret):
@@ -628,7 +646,23 @@ func bundlePath(p string) bool { return bundleRE.MatchString(p) }
 
 // A test directory may carry a qualifier (manual-tests/, integration_tests/,
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
-var testPathRE = lazyRE(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|fixtures?|__tests__|spec|mocks?)(?:[_-](?:results|helpers|utils|reports?))?/|(?:^|/)playwright-report/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|[._-](?:test|spec)\.[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
+var testPathRE = lazyRE(`(?i)(?:^|/)(?:[a-z0-9]+[_-])*(?:testdata|test_data|tests?|testing|fixtures?|__tests__|spec|mocks?)(?:[_-](?:results|helpers|utils|reports?))?/|(?:^|/)playwright-report/|_test\.go$|_test_?data\.|(?:^|/)test_[^/]*\.py$|_test\.py$|[._-](?:test|spec)\.[mc]?[jt]sx?$|Test\.java$|(?:^|[/_.-])(?:fake|mock|dummy)[^/]*$`)
+
+var emailAddress = lazyRE(`^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$`)
+
+// regexOrConcat reports whether secret, on line, opens a regular
+// expression literal (env.match(/^DB_PASSWORD=(.*)$/m)) or is the
+// expression a string is joined to ("PASSWORD="+cfg.Password).
+func regexOrConcat(line, secret string) bool {
+	i := strings.Index(line, secret)
+	if i < 1 {
+		return false
+	}
+	if secret[0] == '+' && assign.IsQuote(line[i-1]) {
+		return true
+	}
+	return strings.HasPrefix(secret, "/^") || i >= 2 && line[i-2:i] == "/^"
+}
 
 // testPath reports whether a path is a test, fixture or test-data file.
 func testPath(p string) bool { return testPathRE.MatchString(p) }
@@ -641,7 +675,7 @@ var codeExt = map[string]bool{
 	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,
 	".rb": true, ".php": true, ".c": true, ".h": true, ".cc": true, ".cpp": true, ".cs": true, ".rs": true,
 	".swift": true, ".scala": true, ".m": true, ".dart": true, ".lua": true, ".pl": true,
-	".pyx": true, ".pxd": true, ".hpp": true,
+	".pyx": true, ".pxd": true, ".hpp": true, ".mjs": true, ".cjs": true, ".mts": true, ".cts": true,
 }
 
 func codeFile(p string) bool {
