@@ -27,6 +27,11 @@ func PublicValue(secret, line string) (string, bool) {
 		// loads PostHog ships it. The secret kind is phx_.
 		return "a PostHog project key (phc_) is public: it ships in every page that loads PostHog", true
 	}
+	if strings.HasPrefix(secret, "pk.eyJ") {
+		// Mapbox's public token (pk.) styles maps in the browser; its
+		// secret tokens start sk.
+		return "a Mapbox public token (pk.) is public: map pages ship it", true
+	}
 	if evmAddress.MatchString(secret) {
 		return "an EVM address (account, token or contract) is public", true
 	}

@@ -695,6 +695,14 @@ func quoted(line, secret string) bool {
 	switch line[i-1] {
 	case '"', '\'', '`':
 		return true
+	case '=':
+		// A query parameter inside a URL literal:
+		// url = f"https://…/api/v1?items=3&token=<value>".
+		j := i - 1
+		for j > 0 && assign.IsLabelByte(line[j-1]) && line[j-1] != '.' {
+			j--
+		}
+		return j > 0 && j < i-1 && (line[j-1] == '?' || line[j-1] == '&') && strings.ContainsAny(line[:j], "\"'`")
 	}
 	return false
 }
