@@ -513,7 +513,7 @@ func validateGeneric(secret string, c Candidate) Verdict {
 		return Verdict{Reject: true, Reason: "the hash half of a salted password hash written salt:hash (better-auth, scrypt, PBKDF2 rows)"}
 	case interpolated(c.Line, secret):
 		return Verdict{Reject: true, Reason: "the literal start of an interpolated string (`Test${Date.now()}`): the value is built at run time"}
-	case emailAddress.MatchString(secret):
+	case strings.IndexByte(secret, '@') > 0 && emailAddress.MatchString(secret):
 		return Verdict{Reject: true, Reason: "an email address: a login, not a password"}
 	case regexOrConcat(c.Line, secret):
 		return Verdict{Reject: true, Reason: "a regular expression (/^NAME=(.*)$/) or a string joined to an expression (\"NAME=\"+cfg.Password), not a value"}
