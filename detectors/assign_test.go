@@ -92,3 +92,25 @@ func TestCodeFile(t *testing.T) {
 		}
 	}
 }
+
+// testPath and DocDir look for a word before running their expressions;
+// every alternative of the expressions must still be reached.
+func TestPathPrefiltersAgreeWithTheirExpressions(t *testing.T) {
+	paths := []string{
+		"pkg/testdata/k.pem", "a/test_data/x", "Tests/x.py", "e2e-test/x.js", "integration_tests/x", "src/testing/x.go",
+		"spec/x.rb", "a/__tests__/x.js", "Mocks/x.go", "fixture/x.json", "playwright-report/index.html",
+		"x_test.go", "x_TestData.json", "test_auth.py", "auth_test.py", "a.test.mjs", "a.Spec.tsx", "AuthTest.java",
+		"gcs-fake-sa.json", "mock_server.py", "Dummy.env", "contest/x", "latest/config.json",
+		"docs/x.md", "Doc/x", "documentation/x", "examples/x.py", "config.sample.env", "Templates/x", "x.example",
+		"site/search/search_index.json", "searchindex.js", "_site/x", "_build/html/x", "_static/x.js", "build/docs/x",
+		"en/latest/api/index.html", "v2.1.0/guide/x.htm", "stable/x.HTML", "src/main.go", "README.md", "conf/app.cfg",
+	}
+	for _, p := range paths {
+		if got, want := testPath(p), testPathRE.MatchString(p); got != want {
+			t.Errorf("testPath(%q) = %v, its expression says %v", p, got, want)
+		}
+		if got, want := DocDir(p), docDirRE.MatchString(p) || renderedDocRE.MatchString(p); got != want {
+			t.Errorf("DocDir(%q) = %v, its expressions say %v", p, got, want)
+		}
+	}
+}

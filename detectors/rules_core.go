@@ -596,7 +596,28 @@ func docPath(p string) bool { return docPathRE.MatchString(p) || renderedDocRE.M
 // DocDir reports whether a path is in a documentation tree, an example
 // file or rendered documentation: where sample values live. A bare notes.md
 // is not enough, since people keep real keys in notes on their laptops.
-func DocDir(p string) bool { return docDirRE.MatchString(p) || renderedDocRE.MatchString(p) }
+func DocDir(p string) bool {
+	return containsAnyLower(p, docWords) && (docDirRE.MatchString(p) || renderedDocRE.MatchString(p))
+}
+
+// docWords are what every match of docDirRE or renderedDocRE holds, in
+// lower case: the expressions cost microseconds a path, and most paths
+// hold none of these.
+var docWords = []string{"doc", "example", "sample", "template", "search", "site", "_build", "_static", ".htm"}
+
+// testWords are what every match of testPathRE holds, in lower case.
+var testWords = []string{"test", "fixture", "spec", "mock", "playwright", "fake", "dummy"}
+
+// containsAnyLower reports whether p, lowercased, contains one of words.
+func containsAnyLower(p string, words []string) bool {
+	lp := strings.ToLower(p)
+	for _, w := range words {
+		if strings.Contains(lp, w) {
+			return true
+		}
+	}
+	return false
+}
 
 var mockMarker = lazyRE(`(?i)(?:#|//|/\*|--|;)\s*(?:noqa:\s*)?(?:mock|dummy|fake|test(?:ing)? (?:key|only|value)|not a real)`)
 
@@ -665,11 +686,11 @@ func regexOrConcat(line, secret string) bool {
 }
 
 // testPath reports whether a path is a test, fixture or test-data file.
-func testPath(p string) bool { return testPathRE.MatchString(p) }
+func testPath(p string) bool { return containsAnyLower(p, testWords) && testPathRE.MatchString(p) }
 
 // TestPath reports whether a path is a test, fixture or test-data file,
 // where TestMaterial lowers what is found.
-func TestPath(p string) bool { return testPathRE.MatchString(p) }
+func TestPath(p string) bool { return testPath(p) }
 
 var codeExt = map[string]bool{
 	".go": true, ".py": true, ".js": true, ".jsx": true, ".ts": true, ".tsx": true, ".java": true, ".kt": true,

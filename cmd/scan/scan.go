@@ -439,7 +439,7 @@ func (p *pipeline) collect(cmd *cobra.Command, src source) (collected, error) {
 	stats.Duration = time.Since(start)
 	// A value published in documentation is rated as documentation
 	// wherever it appears, before any filter sees it.
-	findings, _ = docvalue.Apply(findings)
+	findings, _ = docvalue.Apply(findings, p.rules)
 	// A committed virtualenv or node_modules is one line, not hundreds.
 	findings = vendored.Fold(findings)
 	if n := p.inlineAllowed.Load(); n > 0 {

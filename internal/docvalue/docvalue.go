@@ -12,12 +12,19 @@ import (
 // Apply lowers every finding whose secret also stands in a documentation
 // file (detectors.DocDir: docs/, examples, rendered docs) to the lowest
 // severity that value has there, with a note naming the documentation
-// file. Findings in documentation are left as they are. It returns the
-// findings (in place) and how many it lowered.
+// file. Findings in documentation, and those of rules whose Kind is
+// KindWallet, are left as they are. It returns the findings (in place)
+// and how many it lowered.
 //
 // Only values found in documentation count: a bare README.md or notes.md
 // is not documentation here, since people keep real keys in notes.
-func Apply(fs []detectors.Finding) ([]detectors.Finding, int) {
+func Apply(fs []detectors.Finding, rules []detectors.Rule) ([]detectors.Finding, int) {
+	wallet := map[string]bool{}
+	for i := range rules {
+		if rules[i].Kind == detectors.KindWallet {
+			wallet[rules[i].ID] = true
+		}
+	}
 	type doc struct {
 		sev  detectors.Severity
 		path string
@@ -40,7 +47,10 @@ func Apply(fs []detectors.Finding) ([]detectors.Finding, int) {
 	n := 0
 	for i := range fs {
 		f := &fs[i]
-		if detectors.DocDir(f.Location.Path) {
+		if detectors.DocDir(f.Location.Path) || wallet[f.RuleID] {
+			// A wallet key controls funds whoever wrote it first, and
+			// one in use is no safer for being printed in the docs too;
+			// the known test vectors are test material already.
 			continue
 		}
 		d, ok := docs[f.Secret]

@@ -54,6 +54,12 @@ func TestApplyRatesCopiesOfDocumentedValuesAsDocumentation(t *testing.T) {
 				finding(".env", "generic-secret", sample, detectors.Medium),
 			},
 			[]detectors.Severity{detectors.Info, detectors.Medium}, 0},
+		{"a wallet key is not lowered by a copy in the docs",
+			[]detectors.Finding{
+				finding("docs/examples/.env.mev_production", "solana-private-key", sample, detectors.Low),
+				finding(".env.multidex", "solana-private-key", sample, detectors.Critical),
+			},
+			[]detectors.Severity{detectors.Low, detectors.Critical}, 0},
 		{"never raised",
 			[]detectors.Finding{
 				finding("docs/leak.md", "okx-api-secret", sample, detectors.Low),
@@ -61,8 +67,9 @@ func TestApplyRatesCopiesOfDocumentedValuesAsDocumentation(t *testing.T) {
 			},
 			[]detectors.Severity{detectors.Low, detectors.Info}, 0},
 	}
+	rules := []detectors.Rule{{ID: "solana-private-key", Kind: detectors.KindWallet}, {ID: "generic-secret", Kind: detectors.KindGeneric}}
 	for _, tt := range tests {
-		out, n := Apply(tt.in)
+		out, n := Apply(tt.in, rules)
 		if n != tt.lowered {
 			t.Errorf("%s: lowered %d, want %d", tt.name, n, tt.lowered)
 		}

@@ -17,6 +17,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -271,6 +272,29 @@ func New(rules []detectors.Rule, opt Options) (*Engine, error) {
 	}
 	e.indexPathKeywords()
 	return e, nil
+}
+
+// PathClass names what a scan of a file takes from its path:
+// detectors.PathClass, and which rules the path's words open the whole
+// file to. Equal classes mean equal findings from equal bytes.
+func (e *Engine) PathClass(p string) string {
+	class := detectors.PathClass(p)
+	if e.pathKeywords == nil {
+		return class
+	}
+	var rules []int
+	e.pathKeywords.scan([]byte(strings.ToLower(p)), func(kw int32, _ int) {
+		for _, ri := range e.byPathKeyword[kw] {
+			if !slices.Contains(rules, ri) {
+				rules = append(rules, ri)
+			}
+		}
+	})
+	slices.Sort(rules)
+	for _, ri := range rules {
+		class += "|" + strconv.Itoa(ri)
+	}
+	return class
 }
 
 // indexPathKeywords builds the matcher of the rules' path keywords. They

@@ -104,6 +104,36 @@ func TestRenameIsANewLocation(t *testing.T) {
 	}
 }
 
+// A blob is read once, but what a rule makes of it depends on its path:
+// moved out of a test fixture, or out of docs/, the same bytes are a live
+// credential, and the other way round a copy into tests is test material.
+func TestACopyUnderAnotherKindOfPathIsRatedThere(t *testing.T) {
+	dir := newRepo(t)
+	write(t, dir, "tests/fixtures/app.cfg", secretLine("fixture"))
+	commit(t, dir, "fixture")
+	run(t, dir, "mv", "tests/fixtures/app.cfg", "app.cfg")
+	commit(t, dir, "use the fixture's config")
+	write(t, dir, "config/prod.cfg", secretLine("prod"))
+	commit(t, dir, "prod")
+	write(t, dir, "tests/prod_copy.cfg", secretLine("prod"))
+	commit(t, dir, "copy prod into tests")
+	write(t, dir, "config/other.cfg", secretLine("prod"))
+	commit(t, dir, "copy prod into another config")
+
+	m := byPath(t, mustScan(t, Options{Path: dir}))
+	for path, want := range map[string]detectors.Severity{
+		"tests/fixtures/app.cfg": detectors.Low,
+		"app.cfg":                detectors.High,
+		"config/prod.cfg":        detectors.High,
+		"tests/prod_copy.cfg":    detectors.Low,
+		"config/other.cfg":       detectors.High,
+	} {
+		if f, ok := m[path]; !ok || f.Severity != want {
+			t.Errorf("%s: severity %v (found %v), want %v", path, f.Severity, ok, want)
+		}
+	}
+}
+
 // One secret is one finding per path: when the words around an unchanged
 // value change, another rule may claim it, and the history still holds
 // one leak, named by the most specific rule, at the commit that added it.

@@ -338,6 +338,8 @@ func ScanRepo(ctx context.Context, sc *content.Scanner, repo *gitrepo.Repo, opt 
 		opt:      opt,
 		ranged:   ranged,
 		blobs:    map[plumbing.Hash]*blobResult{},
+		reread:   map[classKey]*blobResult{},
+		classes:  map[string]string{},
 		messages: map[plumbing.Hash][]detectors.Finding{},
 	}
 	events := s.run(order, tags)
@@ -462,6 +464,9 @@ func namedWarnings(kind detectors.WarningKind, what string, items []string) []de
 // blobResult is what scanning one blob gave.
 type blobResult struct {
 	findings []detectors.Finding
+	// path is the path the blob was read under; its findings hold at
+	// every path of the same class (engine.PathClass).
+	path string
 	// state: scanned, skipped (binary, too large) or missing.
 	state blobState
 	// damaged: the object exists but reading it failed.
@@ -489,8 +494,13 @@ type scanner struct {
 	opt     Options
 	trees   *treeCache
 
-	mu           sync.Mutex
-	blobs        map[plumbing.Hash]*blobResult
+	mu    sync.Mutex
+	blobs map[plumbing.Hash]*blobResult
+	// reread holds a blob's results under path classes other than the
+	// one it was first read under (a fixture copied to config/).
+	reread       map[classKey]*blobResult
+	classMu      sync.Mutex
+	classes      map[string]string // path -> engine.PathClass
 	stats        detectors.Stats
 	missingBlobs []string
 
@@ -554,7 +564,11 @@ type diffSource struct {
 
 func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(source.Item) bool) error {
 	s := d.s
-	queued := map[plumbing.Hash]bool{}
+	// queued holds the path each blob was first read under ("" when an
+	// earlier run's state spared it), and reread the other path classes
+	// it is read again under.
+	queued := map[plumbing.Hash]string{}
+	reread := map[classKey]bool{}
 	paths := internPaths{}
 	submodules := map[string]bool{}
 	// People paste tokens into commit and tag messages; git log shows
@@ -612,8 +626,9 @@ func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(s
 			}
 			nb.path = paths.get(nb.path)
 			d.events = append(d.events, event{commit: int32(i), newBlob: nb})
-			if !queued[nb.blob] {
-				queued[nb.blob] = true
+			first, ok := queued[nb.blob]
+			if !ok {
+				queued[nb.blob] = ""
 				if st := s.opt.State; st != nil {
 					// A blob read before needs reading again only if it
 					// held findings, to attribute them at a new place.
@@ -621,7 +636,17 @@ func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(s
 						return
 					}
 				}
+				queued[nb.blob] = nb.path
 				yield(s.blobItem(d.stream, nb.blob, nb.path, n.hash, false))
+				return
+			}
+			// The same bytes at a path of another kind (a fixture copied
+			// to config/) are read again under it, in the same stream.
+			if first != "" && first != nb.path {
+				if k := (classKey{nb.blob, s.classOf(nb.path)}); k.class != s.classOf(first) && !reread[k] {
+					reread[k] = true
+					yield(s.blobItemAs(d.stream, nb.blob, nb.path, n.hash, true, true))
+				}
 			}
 		}
 		if len(parents) > 0 && dt != nil && dt.diff(n.hash, emit) {
@@ -659,14 +684,25 @@ func (s *scanner) messageItem(h plumbing.Hash, msg string) source.Item {
 // attribution. A late blob (a version outside the range, read for
 // attribution) is only remembered: missing, it names no warning.
 func (s *scanner) blobItem(stream *gitrepo.BlobStream, h plumbing.Hash, path string, commit plumbing.Hash, late bool) source.Item {
+	return s.blobItemAs(stream, h, path, commit, late, false)
+}
+
+// blobItemAs is blobItem; a reread item keeps its result apart, under
+// its path's class, and names nothing missing (the blob was read before).
+func (s *scanner) blobItemAs(stream *gitrepo.BlobStream, h plumbing.Hash, path string, commit plumbing.Hash, late, reread bool) source.Item {
 	pb := stream.Want(h)
 	return source.Item{
 		Path: path,
 		Open: pb.Open,
 		Result: func(r source.Result) []detectors.Finding {
 			res := s.blobResult(r)
+			res.path = path
 			s.mu.Lock()
 			defer s.mu.Unlock()
+			if reread {
+				s.reread[classKey{h, s.classOf(path)}] = res
+				return nil
+			}
 			s.blobs[h] = res
 			if res.state != blobMissing || late {
 				return nil
@@ -711,6 +747,44 @@ func (s *scanner) blobResult(r source.Result) *blobResult {
 type lateBlob struct {
 	blob plumbing.Hash
 	path string
+}
+
+// classKey is a blob read under one path class.
+type classKey struct {
+	blob  plumbing.Hash
+	class string
+}
+
+// resultAt is what the blob gave read under path: its first reading, or a
+// reading under path's class when the first was under another.
+func (s *scanner) resultAt(h plumbing.Hash, path string) *blobResult {
+	res := s.blobs[h]
+	if !s.elsewhere(res, path) {
+		return res
+	}
+	if r := s.reread[classKey{h, s.classOf(path)}]; r != nil && r.state == blobScanned {
+		return r
+	}
+	return res
+}
+
+// elsewhere reports whether res, a blob's first reading, was under a path
+// of another class than path.
+func (s *scanner) elsewhere(res *blobResult, path string) bool {
+	return res != nil && res.state == blobScanned && res.path != path && s.classOf(res.path) != s.classOf(path)
+}
+
+// classOf is engine.PathClass, remembered: a history names the same
+// paths in commit after commit.
+func (s *scanner) classOf(path string) string {
+	s.classMu.Lock()
+	defer s.classMu.Unlock()
+	c, ok := s.classes[path]
+	if !ok {
+		c = s.content.Engine().PathClass(path)
+		s.classes[path] = c
+	}
+	return c
 }
 
 // scanLateBlobs reads, through the same pool, the blobs attribution needs
@@ -825,7 +899,7 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 	// together, through the pool.
 	var late []lateBlob
 	for _, ev := range events {
-		if res := s.blobs[ev.blob]; res != nil && len(res.findings) > 0 {
+		if res := s.resultAt(ev.blob, ev.path); res != nil && len(res.findings) > 0 {
 			for _, pb := range ev.parents {
 				late = append(late, lateBlob{pb, ev.path})
 			}
@@ -835,7 +909,7 @@ func (s *scanner) attribute(order []*node, events []event) ([]detectors.Finding,
 	var out []detectors.Finding
 	var blobs []plumbing.Hash
 	for _, ev := range events {
-		res := s.blobs[ev.blob]
+		res := s.resultAt(ev.blob, ev.path)
 		if res == nil || len(res.findings) == 0 {
 			continue
 		}
