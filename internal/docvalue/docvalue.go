@@ -6,14 +6,17 @@
 package docvalue
 
 import (
+	"path"
+	"strings"
+
 	"github.com/keyward/scan/detectors"
 )
 
 // Apply lowers every finding whose secret also stands in a documentation
 // file (detectors.DocDir: docs/, examples, rendered docs) to the lowest
 // severity that value has there, with a note naming the documentation
-// file. Findings in documentation, and those of rules whose Kind is
-// KindWallet, are left as they are. It returns the findings (in place)
+// file. Findings in documentation, in .env files, and those of rules whose
+// Kind is KindWallet are left as they are. It returns the findings (in place)
 // and how many it lowered.
 //
 // Only values found in documentation count: a bare README.md or notes.md
@@ -47,10 +50,12 @@ func Apply(fs []detectors.Finding, rules []detectors.Rule) ([]detectors.Finding,
 	n := 0
 	for i := range fs {
 		f := &fs[i]
-		if detectors.DocDir(f.Location.Path) || wallet[f.RuleID] {
+		if detectors.DocDir(f.Location.Path) || wallet[f.RuleID] || dotenv(f.Location.Path) {
 			// A wallet key controls funds whoever wrote it first, and
 			// one in use is no safer for being printed in the docs too;
-			// the known test vectors are test material already.
+			// the known test vectors are test material already. A value
+			// in a .env file is the one the program runs with, even if
+			// a template holds it too (people put the real key in both).
 			continue
 		}
 		d, ok := docs[f.Secret]
@@ -71,4 +76,12 @@ func secrets(f *detectors.Finding) []string {
 		out = append(out, p.Secret)
 	}
 	return out
+}
+
+// dotenv reports whether p is an environment file a program loads (.env,
+// .env.production), not a template of one (.env.example is
+// documentation).
+func dotenv(p string) bool {
+	base := path.Base(p)
+	return (base == ".env" || strings.HasPrefix(base, ".env.")) && !detectors.DocDir(p)
 }

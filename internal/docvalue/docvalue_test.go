@@ -45,7 +45,7 @@ func TestApplyRatesCopiesOfDocumentedValuesAsDocumentation(t *testing.T) {
 			[]detectors.Finding{
 				{RuleID: "binance-api-secret", Severity: detectors.Low, Secret: other, Location: detectors.Location{Path: "examples/bot.py"},
 					Parts: []detectors.Part{{RuleID: "binance-api-key", Part: detectors.PartKey, Secret: sample}}},
-				finding(".env", "binance-api-key", sample, detectors.Medium),
+				finding("bot/settings.json", "binance-api-key", sample, detectors.Medium),
 			},
 			[]detectors.Severity{detectors.Low, detectors.Low}, 1},
 		{"a bare notes.md is not documentation",
@@ -60,6 +60,14 @@ func TestApplyRatesCopiesOfDocumentedValuesAsDocumentation(t *testing.T) {
 				finding(".env.multidex", "solana-private-key", sample, detectors.Critical),
 			},
 			[]detectors.Severity{detectors.Low, detectors.Critical}, 0},
+		{"a .env file runs with its value, a template beside it or not",
+			[]detectors.Finding{
+				finding(".env.template", "generic-secret", sample, detectors.Info),
+				finding(".env.microcap", "generic-secret", sample, detectors.Medium),
+				finding("backend/.env", "generic-secret", sample, detectors.Medium),
+				finding("bot/config.py", "generic-secret", sample, detectors.Medium),
+			},
+			[]detectors.Severity{detectors.Info, detectors.Medium, detectors.Medium, detectors.Info}, 1},
 		{"never raised",
 			[]detectors.Finding{
 				finding("docs/leak.md", "okx-api-secret", sample, detectors.Low),
