@@ -60,6 +60,9 @@ func jwtRules() []Rule {
 				// token in a production .env), and ASP.NET's role URI.
 				"SHIPPING_API_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJVc2VySWQiOjQ4MjEzLCJVc2VyTmFtZSI6InNob3Atb3BzIiwiUm9sZXMiOiJBRE1JTixTSElQUEVSIiwiSXNzdWVkQXQiOiIyMDIxLTAzLTAyIn0.tQ3xV8kLm2Rz7Pw1Hn5Yc9Bd4Fg6Js0Ua2Ke8Ov3Xi7\n",
 				`"ErpToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJodHRwOi8vc2NoZW1hcy5taWNyb3NvZnQuY29tL3dzLzIwMDgvMDYvaWRlbnRpdHkvY2xhaW1zL3JvbGUiOiJBZG1pbmlzdHJhdG9yIiwidW5pcXVlX25hbWUiOiJzdmMtZXhwb3J0IiwiaXNzIjoiZXJwLmludGVybmFsIn0.Zr4Nq7Wt1Mx8Kc2Vb5Lp9Hd3Gs6Fj0Ya4Ue7Oi1Ql8"`,
+				// An API key issued as a JWT that names only its owner
+				// (Solscan's), in a bot's .env.
+				"HELIUS_API_KEY=5963c0a1-2b3c-4d5e-8f90-a1b2c3d4e5f6\nSOLSCAN_API_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjcmVhdGVkQXQiOjE3MTcwMDAwMDAwMDAsImVtYWlsIjoidHJhZGVyQHByb3Rvbi5tZSIsImFjdGlvbiI6InRva2VuLWFwaSIsImFwaVZlcnNpb24iOiJ2MiIsImlhdCI6MTcxNzAwMDAwMH0.Qm3xW9kZp2LtR8vN5cYs1AhF7uJ0oEi4gTzXbVqWnKd\n",
 			},
 			Negatives: []string{
 				"API_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.<payload>.<signature>\n",
@@ -68,12 +71,17 @@ func jwtRules() []Rule {
 				// Expired session tokens from a test fixture.
 				`{"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4MTIzNCIsInJvbGUiOiJ1c2VyIiwiaWF0IjoxNjAwMDAwMDAwLCJleHAiOjE2MDAwMDM2MDB9.3kBR0zjdng9e32bjcyk2iLm3AYxENTiFXhXpP-5f3pY"}`,
 				`{"id_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4MTIzNCIsInNjb3BlIjoicmVhZCIsImlhdCI6MTcxNjkxMjAwMCwiZXhwIjoxNzE2OTE1NjAwfQ.EoLmxl-X3P-OJO9basJHUvlYrVUtbD1nT62f-gaR1F_"}`,
+				// The same kind of token with an expiry: a session.
+				"SOLSCAN_API_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJlbWFpbCI6InRyYWRlckBwcm90b24ubWUiLCJpYXQiOjE3MTcwMDAwMDAsImV4cCI6MTcxNzAwMzYwMH0.Qm3xW9kZp2LtR8vN5cYs1AhF7uJ0oEi4gTzXbVqWnKd\n",
 				// A public anon key.
 				"SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InFrdndocnR6cGxtZXhvbmJqZHNhIiwicm9sZSI6ImFub24iLCJpYXQiOjE3MjEzODQ0NTcsImV4cCI6MjAzNjk2MDQ1N30.oCGtAIIx9J7Zds6KhHpjXa7I4Q-15qYXO4kKXmwBdui\n",
 			},
 		},
 	}
 }
+
+// apiKeyLabel names a value as an API key or token.
+var apiKeyLabel = lazyRE(`(?i)api[_\-]?(?:key|token)|access[_\-]?(?:key|token)|auth[_\-]?token|bearer`)
 
 // jwtPat is a signed compact JWS whose header and payload are JSON objects.
 const jwtPat = `(?:^|[^A-Za-z0-9_\-.])(?P<secret>eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})` + `(?:[^A-Za-z0-9_\-.]|$)`
@@ -148,7 +156,7 @@ var authorityClaims = []string{"role", "roles", "scope", "scp", "scopes", "permi
 // publicRoles mark keys meant to be public.
 var publicRoles = map[string]bool{"anon": true, "anonymous": true, "public": true, "guest": true}
 
-func validateJWT(secret string, _ Candidate) Verdict {
+func validateJWT(secret string, c Candidate) Verdict {
 	switch strings.ToLower(jwtAlg(secret)) {
 	case "", "none":
 		// Unsigned tokens can be minted by anyone; they prove nothing.
@@ -171,6 +179,13 @@ func validateJWT(secret string, _ Candidate) Verdict {
 		return Verdict{Reject: true, Reason: why}
 	}
 	if !hasAuthorityClaim(claims) {
+		_, expires := claims["exp"]
+		if label := valueLabel(c, secret); !expires && apiKeyLabel.MatchString(label) {
+			// Some services issue their API keys as JWTs whose claims
+			// say only who asked (Solscan: createdAt, email, apiVersion);
+			// the name it is kept under says what it is.
+			return Verdict{Note: "signed token with no expiry, kept as an API key (" + label + ")"}
+		}
 		return Verdict{Reject: true, Reason: "no role, scope or permission claim"}
 	}
 	if _, ok := claims["exp"]; !ok {
