@@ -996,7 +996,9 @@ func exchangeSpecs() []exchangeSpec {
 			// connector tests of the hummingbot history (issue 17), where
 			// a developer's pair sat in a test marked "don't commit me".
 			id: "idex", name: "IDEX", guess: true,
-			keywords:      []string{"idex"},
+			// Bounded on the left: "multidex" and "pidex" end in idex.
+			keywords:      []string{"\nidex", " idex", "\tidex", "\"idex", "'idex", "_idex", ".idex", "(idex", "[idex", "/idex", "=idex"},
+			aliases:       []string{"idex"},
 			key:           uuidAnyCase,
 			secret:        `[A-Za-z0-9+/]{32}`,
 			secretEntropy: 0.8,
@@ -1008,6 +1010,8 @@ func exchangeSpecs() []exchangeSpec {
 			negatives: []string{
 				"IDEX_API_KEY = \"\"\nIDEX_SECRET_KEY = \"\"\n",
 				"# index of the order book\nindex_key = \"" + fakeUUID("idex n") + "\"\n",
+				// A multi-DEX bot's RPC endpoint: "multidex" ends in idex.
+				"SOLANA_RPC_ENDPOINT=https://edge.erpc.global?api-key=" + fakeUUID("idex multidex") + "\n\nENVIRONMENT=production_multidex\nBOT_VERSION=v2.1_multidex\n",
 			},
 		},
 		{
