@@ -13,20 +13,21 @@ import (
 
 // pipelineFixture is a tree every door of the pipeline can scan: four
 // secrets, each meant for one step. accepted/.env is in the baseline,
-// allowed/.env is in the config's allowlist, copied/.env repeats the
+// allowed/.env is in the config's allowlist, copied/app.cfg repeats the
 // sample in docs/setup.md (rated as documentation, then dropped by
-// --min-severity medium), and new/.env is a leak no step may hide.
+// --min-severity medium; a .env would keep its own rating), and new/.env
+// is a leak no step may hide.
 func pipelineFixture(t *testing.T) (dir, base string) {
 	t.Helper()
 	tok := func(seed string) string { return "GITHUB_TOKEN=" + gittest.FakeToken(seed) + "\n" }
 	dir = gittest.NewRepo(t)
 	for rel, body := range map[string]string{
-		"accepted/.env": tok("accepted"),
-		"allowed/.env":  tok("allowed"),
-		"copied/.env":   tok("sample"),
-		"docs/setup.md": "Set your token:\n\n    " + tok("sample"),
-		"new/.env":      tok("new"),
-		".keyward.toml": "[[allowlist]]\ndescription = \"a fixture\"\npaths = [\"allowed/**\"]\n",
+		"accepted/.env":  tok("accepted"),
+		"allowed/.env":   tok("allowed"),
+		"copied/app.cfg": tok("sample"),
+		"docs/setup.md":  "Set your token:\n\n    " + tok("sample"),
+		"new/.env":       tok("new"),
+		".keyward.toml":  "[[allowlist]]\ndescription = \"a fixture\"\npaths = [\"allowed/**\"]\n",
 	} {
 		gittest.Write(t, dir, rel, body)
 		// Private files: the home audit raises what others can read.
@@ -65,7 +66,7 @@ func TestEveryDoorRunsThePipeline(t *testing.T) {
 	// staged needs the index before the commit: run it on a clone whose
 	// changes are staged, not committed.
 	clone := gittest.NewRepo(t)
-	for _, rel := range []string{"accepted/.env", "allowed/.env", "copied/.env", "docs/setup.md", "new/.env", ".keyward.toml"} {
+	for _, rel := range []string{"accepted/.env", "allowed/.env", "copied/app.cfg", "docs/setup.md", "new/.env", ".keyward.toml"} {
 		data, err := os.ReadFile(filepath.Join(dir, rel))
 		if err != nil {
 			t.Fatal(err)
