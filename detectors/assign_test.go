@@ -93,8 +93,9 @@ func TestCodeFile(t *testing.T) {
 	}
 }
 
-// testPath and DocDir look for a word before running their expressions;
-// every alternative of the expressions must still be reached.
+// testPath, DocDir, bundlePath and VendoredRoot look for a word before
+// running their expressions; every alternative of the expressions must
+// still be reached.
 func TestPathPrefiltersAgreeWithTheirExpressions(t *testing.T) {
 	paths := []string{
 		"pkg/testdata/k.pem", "a/test_data/x", "Tests/x.py", "e2e-test/x.js", "integration_tests/x", "src/testing/x.go",
@@ -104,6 +105,10 @@ func TestPathPrefiltersAgreeWithTheirExpressions(t *testing.T) {
 		"docs/x.md", "Doc/x", "documentation/x", "examples/x.py", "config.sample.env", "Templates/x", "x.example",
 		"site/search/search_index.json", "searchindex.js", "_site/x", "_build/html/x", "_static/x.js", "build/docs/x",
 		"en/latest/api/index.html", "v2.1.0/guide/x.htm", "stable/x.HTML", "src/main.go", "README.md", "conf/app.cfg",
+		"app.js.map", "x.min.CSS", "a.bundle.js", "dist/a/b.js", "_next/static/x.js", "static/js/main.1a2b3c.js",
+		"chunk.a1b2c3d4.js", "vendors~main.0f1e2d3c.js", "runtime-abcdef12.js", "src/app.js",
+		"web/node_modules/x/y", "bower_components/x/y", "venv/lib/python3.11/site-packages/x", "dist-packages/x",
+		"vendor/bundle/ruby/x", "lib/forge-std/src/x.sol", "lib/openzeppelin-contracts-upgradeable/x", "lib/solady/x", "lib/mine/x",
 	}
 	for _, p := range paths {
 		if got, want := testPath(p), testPathRE.MatchString(p); got != want {
@@ -111,6 +116,12 @@ func TestPathPrefiltersAgreeWithTheirExpressions(t *testing.T) {
 		}
 		if got, want := DocDir(p), docDirRE.MatchString(p) || renderedDocRE.MatchString(p); got != want {
 			t.Errorf("DocDir(%q) = %v, its expressions say %v", p, got, want)
+		}
+		if got, want := bundlePath(p), bundleRE.MatchString(p); got != want {
+			t.Errorf("bundlePath(%q) = %v, its expression says %v", p, got, want)
+		}
+		if _, got := VendoredRoot(p); got != (vendoredRE.FindString(p) != "") {
+			t.Errorf("VendoredRoot(%q) = %v, its expression says otherwise", p, got)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func PathClass(p string) string {
 	flag(DocDir(p), 'd')
 	flag(vendored, 'v')
 	flag(bundlePath(p), 'b')
-	flag(hummingbotConfPath.MatchString(p), 'h')
+	flag(strings.Contains(p, "conf/encrypted_") && hummingbotConfPath.MatchString(p), 'h')
 	flag(strings.HasSuffix(lp, ".git/config"), 'g')
 	for _, w := range append([]string{"electrum"}, mnemonicPathWords...) {
 		if strings.Contains(lp, w) {

@@ -605,6 +605,9 @@ func DocDir(p string) bool {
 // hold none of these.
 var docWords = []string{"doc", "example", "sample", "template", "search", "site", "_build", "_static", ".htm"}
 
+// vendoredWords are what every match of vendoredRE holds.
+var vendoredWords = []string{"node_modules", "bower_components", "site-packages", "dist-packages", "vendor/bundle", "lib/"}
+
 // testWords are what every match of testPathRE holds, in lower case.
 var testWords = []string{"test", "fixture", "spec", "mock", "playwright", "fake", "dummy"}
 
@@ -654,6 +657,9 @@ var vendoredRE = lazyRE(`^(?:.*?/)?(?:node_modules|bower_components|site-package
 // VendoredRoot returns the vendored tree a path lies in (the prefix up to
 // and including node_modules/ or site-packages/), if any.
 func VendoredRoot(p string) (string, bool) {
+	if !containsAnyLower(p, vendoredWords) {
+		return "", false
+	}
 	m := vendoredRE.FindString(p)
 	return strings.TrimSuffix(m, "/"), m != ""
 }
@@ -663,7 +669,14 @@ func VendoredRoot(p string) (string, bool) {
 var bundleRE = lazyRE(`(?i)\.(?:js|css)\.map$|\.min\.(?:js|css)$|\.bundle\.js$|(?:^|/)(?:dist|build|_next/static|static/js)/(?:[^/]+/)*[^/]+\.js$|(?:^|/)(?:chunk|vendors?|main|runtime)[.~-][0-9a-f]{6,}[^/]*\.js$`)
 
 // bundlePath reports whether a path is a source map or a bundle.
-func bundlePath(p string) bool { return bundleRE.MatchString(p) }
+func bundlePath(p string) bool {
+	// Every alternative of bundleRE ends in .js, .css or .map.
+	lp := strings.ToLower(p)
+	if !strings.HasSuffix(lp, ".js") && !strings.HasSuffix(lp, ".css") && !strings.HasSuffix(lp, ".map") {
+		return false
+	}
+	return bundleRE.MatchString(p)
+}
 
 // A test directory may carry a qualifier (manual-tests/, integration_tests/,
 // e2e-test/): the same keys under test/ and manual-tests/ are rated alike.
