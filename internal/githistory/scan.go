@@ -565,10 +565,10 @@ type diffSource struct {
 func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(source.Item) bool) error {
 	s := d.s
 	// queued holds the path each blob was first read under ("" when an
-	// earlier run's state spared it), and reread the other path classes
-	// it is read again under.
+	// earlier run's state spared it), and again the other path classes
+	// it is queued to be read under.
 	queued := map[plumbing.Hash]string{}
-	reread := map[classKey]bool{}
+	again := map[classKey]bool{}
 	paths := internPaths{}
 	submodules := map[string]bool{}
 	// People paste tokens into commit and tag messages; git log shows
@@ -643,8 +643,8 @@ func (d *diffSource) Items(ctx context.Context, _ *detectors.Stats, yield func(s
 			// The same bytes at a path of another kind (a fixture copied
 			// to config/) are read again under it, in the same stream.
 			if first != "" && first != nb.path {
-				if k := (classKey{nb.blob, s.classOf(nb.path)}); k.class != s.classOf(first) && !reread[k] {
-					reread[k] = true
+				if k := (classKey{nb.blob, s.classOf(nb.path)}); k.class != s.classOf(first) && !again[k] {
+					again[k] = true
 					yield(s.blobItemAs(d.stream, nb.blob, nb.path, n.hash, true, true))
 				}
 			}
