@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tyler-smith/go-bip39"
@@ -55,6 +56,33 @@ func TestSeedIsBIP39s(t *testing.T) {
 			if got, want := Seed(phrase, pass), bip39.NewSeed(phrase, pass); !bytes.Equal(got, want) {
 				t.Errorf("Seed(%q, %q) = %x, want %x", phrase, pass, got, want)
 			}
+		}
+	}
+}
+
+// The BIP-39 test vectors' entropy is one byte repeated, at every length;
+// a phrase from random entropy is not a vector.
+func TestKnownVectorsAtEveryLength(t *testing.T) {
+	for _, size := range []int{16, 20, 24, 28, 32} {
+		for _, b := range []byte{0x00, 0x7f, 0x80, 0xff} {
+			phrase, err := bip39.NewMnemonic(bytes.Repeat([]byte{b}, size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := Known(strings.Fields(phrase)); !ok {
+				t.Errorf("%d bytes of %02x: %q is not known", size, b, phrase)
+			}
+		}
+		entropy := make([]byte, size)
+		for i := range entropy {
+			entropy[i] = byte(i*37 + size)
+		}
+		phrase, err := bip39.NewMnemonic(entropy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if why, ok := Known(strings.Fields(phrase)); ok {
+			t.Errorf("%q taken for test material: %s", phrase, why)
 		}
 	}
 }

@@ -308,14 +308,33 @@ func labelSlack(words []string) bool {
 // Checksum checks that the last n/3 bits of the 11-bit word indices
 // equal the first bits of SHA-256 of the entropy before them.
 func Checksum(words []string, index map[string]int) bool {
-	n := len(words)
-	if n%3 != 0 || n < 12 || n > 24 {
+	bits, ok := packed(words, index)
+	if !ok {
 		return false
 	}
-	var bits [33]byte // 24 words × 11 bits = 264 bits
-	pos := 0
+	n := len(words)
+	entBytes := n * 4 / 3 // ENT/8 = (n·11·32/33)/8
+	csBits := n / 3
+	sum := sha256.Sum256(bits[:entBytes])
+	got := bits[entBytes] >> (8 - csBits)
+	want := sum[0] >> (8 - csBits)
+	return got == want
+}
+
+// packed is the phrase's 11-bit word indices in a row, most significant
+// bit first: the entropy, then the checksum bits. It reports false for a
+// length BIP-39 does not have or a word not in index.
+func packed(words []string, index map[string]int) (bits [33]byte, ok bool) {
+	n := len(words)
+	if n%3 != 0 || n < 12 || n > 24 {
+		return bits, false
+	}
+	pos := 0 // 24 words × 11 bits = 264 bits
 	for _, w := range words {
-		v := index[w]
+		v, in := index[w]
+		if !in {
+			return bits, false
+		}
 		for b := 10; b >= 0; b-- {
 			if v>>b&1 == 1 {
 				bits[pos/8] |= 0x80 >> (pos % 8)
@@ -323,12 +342,7 @@ func Checksum(words []string, index map[string]int) bool {
 			pos++
 		}
 	}
-	entBytes := n * 4 / 3 // ENT/8 = (n·11·32/33)/8
-	csBits := n / 3
-	sum := sha256.Sum256(bits[:entBytes])
-	got := bits[entBytes] >> (8 - csBits)
-	want := sum[0] >> (8 - csBits)
-	return got == want
+	return bits, true
 }
 
 // ascending catches excerpts of the word list itself (it is sorted).
@@ -363,17 +377,30 @@ func Known(words []string) (string, bool) {
 	if maxc >= len(words)/2 {
 		return "BIP-39 test-vector pattern (one word repeated)", true
 	}
-	for _, v := range bip39Vectors {
-		if phrase == v {
-			return "BIP-39 test vector", true
-		}
+	// The vectors' entropy is one byte repeated (00, 7f, 80, ff) at every
+	// length: legal winner … yellow, letter advice … above, and their
+	// 15- to 24-word forms, whose words repeat too seldom for the count
+	// above. Random entropy is one byte repeated once in 2^120.
+	if oneByteEntropy(words, English()) {
+		return "BIP-39 test vector (its entropy is one byte repeated)", true
 	}
 	return "", false
 }
 
-var bip39Vectors = []string{
-	"legal winner thank year wave sausage worth useful legal winner thank yellow",
-	"letter advice cage absurd amount doctor acoustic avoid letter advice cage above",
+// oneByteEntropy reports whether the phrase's words are all in index and
+// its entropy is a single byte value repeated.
+func oneByteEntropy(words []string, index map[string]int) bool {
+	bits, ok := packed(words, index)
+	if !ok {
+		return false
+	}
+	ent := bits[:len(words)*4/3]
+	for _, b := range ent[1:] {
+		if b != ent[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // LeftOver returns the words of a run that are not the phrase's: a
