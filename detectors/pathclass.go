@@ -6,8 +6,9 @@ import (
 )
 
 // PathClass names everything the rules and validators read from a
-// file's path: its base name (extension, dotfile, lockfile, notebook,
-// google-services.json), and the traits its directories give it (test,
+// file's path: what its base name says (extension, lockfile, config-like
+// name, google-services.json, a GnuPG secret key), and the traits its
+// directories give it (test,
 // documentation, vendored, bundler output, hummingbot's conf/, a
 // .git/config, wallet words). Two paths with the same class get the same
 // findings from the same bytes, so a history scan that read a blob under
@@ -21,7 +22,14 @@ import (
 // against pairs of paths.
 func PathClass(p string) string {
 	var b strings.Builder
-	b.WriteString(strings.ToLower(path.Base(p)))
+	// Of the base name only its extension and a few names matter: a
+	// file renamed within its kind (mode_factory.py to
+	// trading_mode_factory.py) is not read again.
+	base := strings.ToLower(path.Base(p))
+	b.WriteString(path.Ext(base))
+	if strings.Contains(base, ".tar.") {
+		b.WriteString("+tar")
+	}
 	b.WriteByte('|')
 	flag := func(on bool, c byte) {
 		if on {
@@ -29,6 +37,10 @@ func PathClass(p string) string {
 		}
 	}
 	lp := strings.ToLower(p)
+	flag(lockfile(p), 'l')
+	flag(configLike(p), 'c')
+	flag(strings.HasSuffix(lp, "google-services.json") || strings.HasSuffix(lp, "googleservice-info.plist"), 'o')
+	flag(base == "secring.gpg" || strings.Contains(lp, "private-keys-v1.d/"), 'k')
 	_, vendored := VendoredRoot(p)
 	flag(testPath(p), 't')
 	flag(DocDir(p), 'd')

@@ -32,6 +32,7 @@ func TestPathClassCoversPathDecisions(t *testing.T) {
 		"GOOGLE_API_KEY=AIza" + v("g", alnum, 35) + "\n",
 		"[http]\n\textraheader = AUTHORIZATION: basic " + v("b64", alnum, 40) + "\nurl = https://x-access-token:ghs_" + v("ghs", alnum, 36) + "@github.com/o/r\n",
 		"PRIVATE_KEY=0x" + v("eth", hexLow, 64) + "\n",
+		"PRIVATE_KEY=" + v("eth2", hexLow, 64) + "\n",
 		"-----BEGIN RSA PRIVATE KEY-----\n" + v("pem1", b64, 64) + "\n" + v("pem2", b64, 64) + "\n-----END RSA PRIVATE KEY-----\n",
 		"uuid = \"" + detectors.FakeUUID("pathclass u") + "\"\nsecret = \"" + v("us", alnum, 40) + "\"\n",
 		// hummingbot's password-encrypted key file, by its conf/ path.
@@ -46,6 +47,9 @@ func TestPathClassCoversPathDecisions(t *testing.T) {
 		"repo/.git/config", "config", "research/a.ipynb", "conf/encrypted_binance_api_key.json", "keys/encrypted_binance_api_key.json",
 		"connector/exchange/binance/keys.py", "connector/exchange/kraken/keys.py", "kraken.key", "bot/kraken.key",
 		".bash_history", "home/.zsh_history", "settings.yaml", "deploy/settings.yaml",
+		"docker-compose.yml", "docker-compose.https.yml", "yarn.lock", "poetry.lock", "Cargo.lock",
+		"src/mode_factory.py", "src/trading_mode_factory.py", "src/app.pyx", ".env.production", "config/.env.local",
+		"backup.tar.gz", "backup.gz", "home/.gnupg/secring.gpg", "home/.gnupg/private-keys-v1.d/ABC.key", "ios/GoogleService-Info.plist",
 	}
 	for ci, text := range contents {
 		got := map[string]string{} // class -> findings, and the path that gave them
