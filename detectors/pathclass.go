@@ -8,9 +8,8 @@ import (
 // PathClass names everything the rules and validators read from a
 // file's path: what its base name says (extension, lockfile, config-like
 // name, google-services.json, a GnuPG secret key), and the traits its
-// directories give it (test,
-// documentation, vendored, bundler output, hummingbot's conf/, a
-// .git/config, wallet words). Two paths with the same class get the same
+// directories give it (test, documentation, vendored, bundler output,
+// hummingbot's conf/, a .git/config, wallet words). Two paths with the same class get the same
 // findings from the same bytes, so a history scan that read a blob under
 // one path reuses its findings at another path of the same class, and
 // reads it again under a path of another class: a key first committed in
@@ -39,7 +38,7 @@ func PathClass(p string) string {
 	lp := strings.ToLower(p)
 	flag(lockfile(p), 'l')
 	flag(configLike(p), 'c')
-	flag(strings.HasSuffix(lp, "google-services.json") || strings.HasSuffix(lp, "googleservice-info.plist"), 'o')
+	flag(appConfigPath(p), 'o')
 	flag(base == "secring.gpg" || strings.Contains(lp, "private-keys-v1.d/"), 'k')
 	_, vendored := VendoredRoot(p)
 	flag(testPath(p), 't')
@@ -47,7 +46,7 @@ func PathClass(p string) string {
 	flag(vendored, 'v')
 	flag(bundlePath(p), 'b')
 	flag(strings.Contains(p, "conf/encrypted_") && hummingbotConfPath.MatchString(p), 'h')
-	flag(strings.HasSuffix(lp, ".git/config"), 'g')
+	flag(gitConfigPath(p), 'g')
 	for _, w := range append([]string{"electrum"}, mnemonicPathWords...) {
 		if strings.Contains(lp, w) {
 			b.WriteByte(',')

@@ -75,10 +75,8 @@ func validateGoogleKey(secret string, c Candidate) Verdict {
 	if v := entropyVerdict(secret[4:], 0.7); v.Reject {
 		return v
 	}
-	lp := strings.ToLower(c.Path)
 	w := strings.ToLower(c.Window)
-	if strings.HasSuffix(lp, "google-services.json") || strings.HasSuffix(lp, "googleservice-info.plist") ||
-		strings.Contains(w, "firebase") || strings.Contains(w, "authdomain") || strings.Contains(w, "current_key") {
+	if appConfigPath(c.Path) || strings.Contains(w, "firebase") || strings.Contains(w, "authdomain") || strings.Contains(w, "current_key") {
 		return Verdict{Severity: Low, Note: "Firebase/app config key: public by design; check its API restrictions"}
 	}
 	return Verdict{}
@@ -208,4 +206,11 @@ func awsRules() []Rule {
 			},
 		},
 	}
+}
+
+// appConfigPath reports whether p is an Android or iOS app's Firebase
+// config (google-services.json, GoogleService-Info.plist).
+func appConfigPath(p string) bool {
+	lp := strings.ToLower(p)
+	return strings.HasSuffix(lp, "google-services.json") || strings.HasSuffix(lp, "googleservice-info.plist")
 }

@@ -880,9 +880,12 @@ func validateGitHubToken(secret string, c Candidate) Verdict {
 	if !strings.HasPrefix(secret, "ghs_") {
 		return Verdict{}
 	}
-	p := strings.ToLower(c.Path)
-	if strings.HasSuffix(p, ".git/config") || strings.Contains(strings.ToLower(c.Line), "extraheader") {
+	if gitConfigPath(c.Path) || strings.Contains(strings.ToLower(c.Line), "extraheader") {
 		return Verdict{Severity: Info, Note: "GitHub Actions job token written by actions/checkout: it expires when the job ends"}
 	}
 	return Verdict{}
 }
+
+// gitConfigPath reports whether p is a repository's .git/config, where
+// actions/checkout writes the job's token.
+func gitConfigPath(p string) bool { return strings.HasSuffix(strings.ToLower(p), ".git/config") }
